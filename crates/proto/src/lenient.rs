@@ -1,0 +1,151 @@
+//! Serde helpers for fields whose type the vendor documents do not keep
+//! straight: a number in one place is a numeric string in another, `true`
+//! arrives as `"true"` or `'true'`. Each helper accepts every spelling seen in
+//! the documents and rejects anything else with a clear error.
+
+use serde::de::{self, Deserializer, Unexpected};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// An integer sent as a JSON number or as a numeric string.
+pub fn u64_any<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let v = Value::deserialize(d)?;
+    value_to_u64(&v).ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"an integer or numeric string"))
+}
+
+/// A signed integer sent as a JSON number or as a numeric string.
+pub fn i64_any<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let v = Value::deserialize(d)?;
+    value_to_i64(&v).ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"an integer or numeric string"))
+}
+
+/// Like [`u64_any`] for an optional field (use with `#[serde(default)]`).
+pub fn opt_u64_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let v = Option::<Value>::deserialize(d)?;
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => value_to_u64(&v)
+            .map(Some)
+            .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"an integer or numeric string")),
+    }
+}
+
+/// A boolean sent as `true`, `"true"`, `'true'` (after quote repair), `"yes"`/`"no"`, or 0/1.
+pub fn bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let v = Value::deserialize(d)?;
+    value_to_bool(&v).ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a boolean or \"true\"/\"false\""))
+}
+
+/// Like [`bool_any`] for an optional field (use with `#[serde(default)]`).
+pub fn opt_bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    let v = Option::<Value>::deserialize(d)?;
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => value_to_bool(&v)
+            .map(Some)
+            .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a boolean or \"true\"/\"false\"")),
+    }
+}
+
+/// A text field that some servers send as a number (`"starttime": 1581124302`).
+pub fn string_any<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v = Value::deserialize(d)?;
+    value_to_string(&v).ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a string or number"))
+}
+
+/// Like [`string_any`] for an optional field (use with `#[serde(default)]`).
+pub fn opt_string_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v = Option::<Value>::deserialize(d)?;
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => value_to_string(&v)
+            .map(Some)
+            .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a string or number")),
+    }
+}
+
+pub fn value_to_u64(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub fn value_to_i64(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub fn value_to_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.trim().trim_matches('\'').to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Some(true),
+            "false" | "no" | "0" => Some(false),
+            _ => None,
+        },
+        Value::Number(n) => match n.as_u64() {
+            Some(1) => Some(true),
+            Some(0) => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub fn value_to_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn unexpected(v: &Value) -> Unexpected<'_> {
+    match v {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(_) => Unexpected::Other("number"),
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct B {
+        #[serde(deserialize_with = "bool_any")]
+        b: bool,
+    }
+
+    #[test]
+    fn bools_in_every_spelling() {
+        for (s, want) in [(r#"true"#, true), (r#""true""#, true), (r#""'true'""#, true), (r#""false""#, false), (r#""no""#, false)] {
+            let b: B = serde_json::from_str(&format!(r#"{{"b":{s}}}"#)).unwrap();
+            assert_eq!(b.b, want, "{s}");
+        }
+        assert!(serde_json::from_str::<B>(r#"{"b":"maybe"}"#).is_err());
+    }
+
+    #[derive(Deserialize)]
+    struct N {
+        #[serde(deserialize_with = "u64_any")]
+        n: u64,
+    }
+
+    #[test]
+    fn numbers_or_numeric_strings() {
+        assert_eq!(serde_json::from_str::<N>(r#"{"n":"120"}"#).unwrap().n, 120);
+        assert_eq!(serde_json::from_str::<N>(r#"{"n":120}"#).unwrap().n, 120);
+        assert!(serde_json::from_str::<N>(r#"{"n":"soon"}"#).is_err());
+    }
+}

@@ -1,0 +1,452 @@
+//! The voice link as a sans-IO machine: login (initServer, then connect),
+//! logout, and reconnection with back-off after a dropped socket.
+//!
+//! The shell owns the WebSocket and a timer. It feeds [`VoiceInput`]s with the
+//! current time, drains [`VoiceOutput`]s (open, close, send, events) and
+//! sleeps until [`VoiceMachine::poll_timeout`]. Each socket the machine asks
+//! for carries a number, and inputs from an older socket are ignored, so a
+//! late close event can never tear down its successor.
+
+use super::wire::{VoiceMessage, VoiceRequest};
+use crate::backoff::Backoff;
+use std::collections::VecDeque;
+
+/// How long a login step may wait for its reply before the attempt counts as failed.
+pub const REPLY_TIMEOUT_MS: u64 = 10_000;
+
+/// The state of the link, as the status light shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// Not logged in, by choice.
+    Offline,
+    /// First login under way.
+    Connecting,
+    Online,
+    /// Lost; the next attempt is due at `retry_at` (ms).
+    Reconnecting { attempt: u32, retry_at: u64 },
+    /// The server said no (wrong password, bad server address): the message
+    /// is the server's own. No retry until the dispatcher logs in again.
+    Refused { message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoiceInput {
+    Login { account: String, password: String },
+    Logout,
+    SocketOpened { conn: u32 },
+    SocketClosed { conn: u32 },
+    Text { conn: u32, text: String },
+}
+
+/// What the machine reports besides its link state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoiceEvent {
+    LinkChanged(Link),
+    /// A decoded message, for the features above the link (floor, members).
+    Message(VoiceMessage),
+    /// A message that could not be used; logged and skipped.
+    Undecodable { text: String, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoiceOutput {
+    /// Open a new socket numbered `conn` (closing any older one).
+    Open { conn: u32 },
+    Close { conn: u32 },
+    /// Send `text`; `logged` is the same with secrets masked, for the journal.
+    Send { conn: u32, text: String, logged: String },
+    Event(VoiceEvent),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Idle,
+    Opening,
+    AwaitInit,
+    AwaitLogin,
+    Online,
+    AwaitLogout,
+}
+
+#[derive(Debug)]
+pub struct VoiceMachine {
+    server_base_url: String,
+    backoff: Backoff,
+    link: Link,
+    step: Step,
+    conn: u32,
+    // Kept in memory only, to log in again after a drop; never persisted.
+    credentials: Option<(String, String)>,
+    attempt: u32,
+    deadline: Option<u64>,
+    out: VecDeque<VoiceOutput>,
+}
+
+impl VoiceMachine {
+    /// `server_base_url` is what initServer tells the plugin.
+    pub fn new(server_base_url: impl Into<String>) -> Self {
+        Self {
+            server_base_url: server_base_url.into(),
+            backoff: Backoff::default(),
+            link: Link::Offline,
+            step: Step::Idle,
+            conn: 0,
+            credentials: None,
+            attempt: 0,
+            deadline: None,
+            out: VecDeque::new(),
+        }
+    }
+
+    pub fn link(&self) -> &Link {
+        &self.link
+    }
+
+    pub fn account(&self) -> Option<&str> {
+        self.credentials.as_ref().map(|(a, _)| a.as_str())
+    }
+
+    pub fn handle(&mut self, now: u64, input: VoiceInput) {
+        match input {
+            VoiceInput::Login { account, password } => {
+                self.credentials = Some((account, password));
+                self.attempt = 0;
+                self.set_link(Link::Connecting);
+                self.open(now);
+            }
+            VoiceInput::Logout => self.logout(now),
+            VoiceInput::SocketOpened { conn } if conn == self.conn && self.step == Step::Opening => {
+                self.step = Step::AwaitInit;
+                self.deadline = Some(now + REPLY_TIMEOUT_MS);
+                self.send(VoiceRequest::InitServer { base_url: self.server_base_url.clone() });
+            }
+            VoiceInput::SocketClosed { conn } if conn == self.conn && self.step != Step::Idle => self.lost(now),
+            VoiceInput::Text { conn, text } if conn == self.conn && self.step != Step::Idle => self.receive(now, text),
+            // Stale socket or nothing open: ignore.
+            VoiceInput::SocketOpened { .. } | VoiceInput::SocketClosed { .. } | VoiceInput::Text { .. } => {}
+        }
+    }
+
+    /// When the machine next needs [`handle_timeout`](Self::handle_timeout).
+    pub fn poll_timeout(&self) -> Option<u64> {
+        match self.link {
+            Link::Reconnecting { retry_at, .. } if self.step == Step::Idle => Some(retry_at),
+            _ => self.deadline,
+        }
+    }
+
+    pub fn handle_timeout(&mut self, now: u64) {
+        if let Link::Reconnecting { retry_at, .. } = self.link {
+            if self.step == Step::Idle && now >= retry_at {
+                self.open(now);
+                return;
+            }
+        }
+        if self.deadline.is_some_and(|d| now >= d) {
+            self.deadline = None;
+            if self.step == Step::AwaitLogout {
+                self.finish_logout();
+            } else {
+                self.lost(now);
+            }
+        }
+    }
+
+    pub fn poll_output(&mut self) -> Option<VoiceOutput> {
+        self.out.pop_front()
+    }
+
+    fn receive(&mut self, now: u64, text: String) {
+        let msg = match VoiceMessage::decode(&text) {
+            Ok(m) => m,
+            Err(e) => {
+                self.emit(VoiceEvent::Undecodable { text, reason: e.reason });
+                return;
+            }
+        };
+        match (&msg, self.step) {
+            (VoiceMessage::InitServer(ack), Step::AwaitInit) => {
+                if ack.ok() {
+                    self.step = Step::AwaitLogin;
+                    self.deadline = Some(now + REPLY_TIMEOUT_MS);
+                    let (account, password) = self.credentials.clone().unwrap_or_default();
+                    self.send(VoiceRequest::Connect { account, password });
+                } else {
+                    self.refuse(ack.message.clone());
+                }
+            }
+            (VoiceMessage::Login(ack), Step::AwaitLogin) => {
+                if ack.ok() {
+                    self.step = Step::Online;
+                    self.deadline = None;
+                    self.attempt = 0;
+                    self.set_link(Link::Online);
+                } else {
+                    self.refuse(ack.message.clone());
+                }
+            }
+            (VoiceMessage::LogoutResp(_), Step::AwaitLogout) => self.finish_logout(),
+            _ => {}
+        }
+        self.emit(VoiceEvent::Message(msg));
+    }
+
+    fn logout(&mut self, now: u64) {
+        if self.step == Step::Online {
+            self.step = Step::AwaitLogout;
+            self.deadline = Some(now + REPLY_TIMEOUT_MS);
+            self.send(VoiceRequest::LoginOut);
+        } else {
+            self.finish_logout();
+        }
+    }
+
+    fn finish_logout(&mut self) {
+        self.credentials = None;
+        self.close();
+        self.set_link(Link::Offline);
+    }
+
+    /// The server refused: show its words, forget the password, do not retry.
+    fn refuse(&mut self, message: String) {
+        if let Some((account, _)) = self.credentials.take() {
+            // Keep the account so the form can stay filled; drop the password.
+            self.credentials = Some((account, String::new()));
+        }
+        self.close();
+        self.set_link(Link::Refused { message });
+    }
+
+    /// The socket dropped or a reply never came: schedule a retry.
+    fn lost(&mut self, now: u64) {
+        self.close();
+        self.attempt = self.attempt.saturating_add(1);
+        let retry_at = now + self.backoff.delay_ms(self.attempt);
+        self.set_link(Link::Reconnecting { attempt: self.attempt, retry_at });
+    }
+
+    fn open(&mut self, now: u64) {
+        if self.step != Step::Idle {
+            self.out.push_back(VoiceOutput::Close { conn: self.conn });
+        }
+        self.conn = self.conn.wrapping_add(1);
+        self.step = Step::Opening;
+        self.deadline = Some(now + REPLY_TIMEOUT_MS);
+        self.out.push_back(VoiceOutput::Open { conn: self.conn });
+    }
+
+    fn close(&mut self) {
+        if self.step != Step::Idle {
+            self.out.push_back(VoiceOutput::Close { conn: self.conn });
+        }
+        self.step = Step::Idle;
+        self.deadline = None;
+    }
+
+    fn send(&mut self, req: VoiceRequest) {
+        self.out.push_back(VoiceOutput::Send { conn: self.conn, text: req.to_json(), logged: req.redacted() });
+    }
+
+    fn set_link(&mut self, link: Link) {
+        if self.link != link {
+            self.link = link.clone();
+            self.emit(VoiceEvent::LinkChanged(link));
+        }
+    }
+
+    fn emit(&mut self, e: VoiceEvent) {
+        self.out.push_back(VoiceOutput::Event(e));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::voice::Ack;
+
+    const BASE: &str = "http://voice.example:8080";
+
+    fn drain(m: &mut VoiceMachine) -> Vec<VoiceOutput> {
+        std::iter::from_fn(|| m.poll_output()).collect()
+    }
+
+    fn sent(out: &[VoiceOutput]) -> Vec<VoiceRequest> {
+        out.iter()
+            .filter_map(|o| match o {
+                VoiceOutput::Send { text, .. } => Some(VoiceRequest::decode(text).unwrap()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn reply(m: &mut VoiceMachine, now: u64, msg: VoiceMessage) {
+        let conn = m.conn;
+        m.handle(now, VoiceInput::Text { conn, text: msg.to_json() });
+    }
+
+    fn ok(code: i64) -> Ack {
+        Ack { code, message: "ok".into() }
+    }
+
+    /// Logs in fully and returns the machine online.
+    fn online() -> VoiceMachine {
+        let mut m = VoiceMachine::new(BASE);
+        m.handle(0, VoiceInput::Login { account: "zydd".into(), password: "pw".into() });
+        m.handle(10, VoiceInput::SocketOpened { conn: 1 });
+        reply(&mut m, 20, VoiceMessage::InitServer(ok(1)));
+        reply(&mut m, 30, VoiceMessage::Login(ok(1)));
+        drain(&mut m);
+        m
+    }
+
+    #[test]
+    fn login_sends_init_server_then_connect_then_goes_online() {
+        let mut m = VoiceMachine::new(BASE);
+        m.handle(0, VoiceInput::Login { account: "zydd".into(), password: "pw".into() });
+        assert_eq!(drain(&mut m)[1..], [VoiceOutput::Open { conn: 1 }]);
+        assert_eq!(m.link(), &Link::Connecting);
+
+        m.handle(5, VoiceInput::SocketOpened { conn: 1 });
+        assert_eq!(sent(&drain(&mut m)), [VoiceRequest::InitServer { base_url: BASE.into() }]);
+
+        reply(&mut m, 6, VoiceMessage::InitServer(ok(1)));
+        let out = drain(&mut m);
+        assert_eq!(sent(&out), [VoiceRequest::Connect { account: "zydd".into(), password: "pw".into() }]);
+        let logged = out.iter().find_map(|o| match o {
+            VoiceOutput::Send { logged, .. } => Some(logged.clone()),
+            _ => None,
+        });
+        assert!(!logged.unwrap().contains("pw\""), "the journal copy hides the password");
+
+        reply(&mut m, 7, VoiceMessage::Login(ok(1)));
+        assert!(drain(&mut m).contains(&VoiceOutput::Event(VoiceEvent::LinkChanged(Link::Online))));
+        assert_eq!(m.poll_timeout(), None, "nothing to wake for while online");
+    }
+
+    #[test]
+    fn wrong_password_shows_the_server_message_and_does_not_retry() {
+        let mut m = VoiceMachine::new(BASE);
+        m.handle(0, VoiceInput::Login { account: "zydd".into(), password: "bad".into() });
+        m.handle(1, VoiceInput::SocketOpened { conn: 1 });
+        reply(&mut m, 2, VoiceMessage::InitServer(ok(1)));
+        reply(&mut m, 3, VoiceMessage::Login(Ack { code: 0, message: "密码错误".into() }));
+        let out = drain(&mut m);
+        assert!(out.contains(&VoiceOutput::Close { conn: 1 }));
+        assert_eq!(m.link(), &Link::Refused { message: "密码错误".into() });
+        assert_eq!(m.poll_timeout(), None);
+        assert_eq!(m.account(), Some("zydd"));
+    }
+
+    #[test]
+    fn a_refused_server_address_is_shown_too() {
+        let mut m = VoiceMachine::new("");
+        m.handle(0, VoiceInput::Login { account: "a".into(), password: "b".into() });
+        m.handle(1, VoiceInput::SocketOpened { conn: 1 });
+        reply(&mut m, 2, VoiceMessage::InitServer(Ack { code: 0, message: "服务器地址无效".into() }));
+        assert_eq!(m.link(), &Link::Refused { message: "服务器地址无效".into() });
+    }
+
+    #[test]
+    fn a_dropped_socket_is_retried_with_growing_back_off_and_logs_in_again() {
+        let mut m = online();
+        m.handle(1_000, VoiceInput::SocketClosed { conn: 1 });
+        assert_eq!(m.link(), &Link::Reconnecting { attempt: 1, retry_at: 2_000 });
+        assert_eq!(m.poll_timeout(), Some(2_000));
+        drain(&mut m);
+
+        m.handle_timeout(1_999);
+        assert!(drain(&mut m).is_empty(), "not before the back-off");
+        m.handle_timeout(2_000);
+        assert_eq!(drain(&mut m), [VoiceOutput::Open { conn: 2 }]);
+
+        // The plugin is still down: the next delay doubles.
+        m.handle(2_100, VoiceInput::SocketClosed { conn: 2 });
+        assert_eq!(m.link(), &Link::Reconnecting { attempt: 2, retry_at: 4_100 });
+        m.handle_timeout(4_100);
+        m.handle(4_200, VoiceInput::SocketOpened { conn: 3 });
+        drain(&mut m);
+        reply(&mut m, 4_300, VoiceMessage::InitServer(ok(1)));
+        let out = drain(&mut m);
+        assert_eq!(sent(&out), [VoiceRequest::Connect { account: "zydd".into(), password: "pw".into() }]);
+        reply(&mut m, 4_400, VoiceMessage::Login(ok(1)));
+        assert_eq!(m.link(), &Link::Online);
+
+        // And the back-off starts over after a success.
+        m.handle(9_000, VoiceInput::SocketClosed { conn: 3 });
+        assert_eq!(m.link(), &Link::Reconnecting { attempt: 1, retry_at: 10_000 });
+    }
+
+    #[test]
+    fn a_late_close_from_an_old_socket_is_ignored() {
+        let mut m = online();
+        m.handle(100, VoiceInput::SocketClosed { conn: 1 });
+        m.handle_timeout(1_100);
+        drain(&mut m);
+        m.handle(1_150, VoiceInput::SocketClosed { conn: 1 });
+        assert!(matches!(m.link(), Link::Reconnecting { attempt: 1, .. }));
+        assert!(drain(&mut m).is_empty());
+    }
+
+    #[test]
+    fn a_silent_server_counts_as_a_drop() {
+        let mut m = VoiceMachine::new(BASE);
+        m.handle(0, VoiceInput::Login { account: "a".into(), password: "b".into() });
+        m.handle(1, VoiceInput::SocketOpened { conn: 1 });
+        assert_eq!(m.poll_timeout(), Some(1 + REPLY_TIMEOUT_MS));
+        m.handle_timeout(1 + REPLY_TIMEOUT_MS);
+        assert!(matches!(m.link(), Link::Reconnecting { attempt: 1, .. }));
+        assert!(drain(&mut m).contains(&VoiceOutput::Close { conn: 1 }));
+    }
+
+    #[test]
+    fn logout_sends_login_out_and_closes_on_the_reply() {
+        let mut m = online();
+        m.handle(100, VoiceInput::Logout);
+        assert_eq!(sent(&drain(&mut m)), [VoiceRequest::LoginOut]);
+        reply(&mut m, 110, VoiceMessage::LogoutResp(ok(1)));
+        let out = drain(&mut m);
+        assert!(out.contains(&VoiceOutput::Close { conn: 1 }));
+        assert_eq!(m.link(), &Link::Offline);
+        assert_eq!(m.account(), None);
+        // A close after logout does not bring the link back.
+        m.handle(120, VoiceInput::SocketClosed { conn: 1 });
+        assert_eq!(m.link(), &Link::Offline);
+        assert_eq!(m.poll_timeout(), None);
+    }
+
+    #[test]
+    fn logout_without_a_reply_still_ends_after_the_timeout() {
+        let mut m = online();
+        m.handle(100, VoiceInput::Logout);
+        m.handle_timeout(100 + REPLY_TIMEOUT_MS);
+        assert_eq!(m.link(), &Link::Offline);
+    }
+
+    #[test]
+    fn logout_while_reconnecting_stops_the_retries() {
+        let mut m = online();
+        m.handle(100, VoiceInput::SocketClosed { conn: 1 });
+        m.handle(200, VoiceInput::Logout);
+        assert_eq!(m.link(), &Link::Offline);
+        assert_eq!(m.poll_timeout(), None);
+    }
+
+    #[test]
+    fn garbage_from_the_server_is_reported_and_skipped() {
+        let mut m = online();
+        m.handle(100, VoiceInput::Text { conn: 1, text: "{not json".into() });
+        m.handle(101, VoiceInput::Text { conn: 1, text: r#"{"type":"weird"}"#.into() });
+        let out = drain(&mut m);
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|o| matches!(o, VoiceOutput::Event(VoiceEvent::Undecodable { .. }))));
+        assert_eq!(m.link(), &Link::Online);
+    }
+
+    #[test]
+    fn notifications_are_passed_up() {
+        let mut m = online();
+        let note = VoiceMessage::MemberLostMic { group_id: crate::id::BigId::parse("5").unwrap(), member_id: 7 };
+        reply(&mut m, 100, note.clone());
+        assert_eq!(drain(&mut m), [VoiceOutput::Event(VoiceEvent::Message(note))]);
+    }
+}

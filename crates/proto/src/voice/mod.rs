@@ -1,0 +1,8 @@
+//! The voice plugin (MUICALL v0.20.7, document 000): JSON text messages on a
+//! WebSocket. `wire` has the messages, `machine` the login/link state machine.
+
+mod machine;
+mod wire;
+
+pub use machine::{Link, VoiceEvent, VoiceInput, VoiceMachine, VoiceOutput};
+pub use wire::*;
