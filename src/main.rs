@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    dispatch_desk::start();
+}

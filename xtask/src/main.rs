@@ -1,1 +1,71 @@
-fn main() {}
+//! Project tasks for Dispatch Desk, run as `cargo xtask <command>`.
+//!
+//! Every command installs what it needs first (see `setup`), so a fresh
+//! Debian machine with rustup, cargo, node and npm is enough.
+
+mod bench;
+mod demo;
+mod dist;
+mod setup;
+mod sim_stub;
+mod suites;
+mod ws;
+use sim_stub as sim;
+
+use std::process::ExitCode;
+
+/// Errors are messages for a person at a terminal; nothing here recovers from them.
+pub type Result<T> = std::result::Result<T, String>;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  setup                  install whatever is missing (wasm32 target, trunk, wasm-bindgen-cli,
+                         wasm-opt from npm, chromium + chromedriver from Debian) and fetch crates
+  dist                   build the release app into dist/ and print its size
+  demo [--host H] [--port N]
+                         build, then serve the app and the simulated back ends
+                         (default http://127.0.0.1:8080/), until Ctrl-C
+  test                   run every suite (native, browser, end-to-end) and print the counts
+  bench                  release wasm size, and the time proto takes to decode a voice message";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode> {
+    let Some((command, rest)) = args.split_first() else {
+        println!("{USAGE}");
+        return Ok(ExitCode::FAILURE);
+    };
+    if matches!(command.as_str(), "help" | "-h" | "--help") {
+        println!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let ws = ws::Workspace::locate()?;
+    match command.as_str() {
+        "setup" => no_arguments(command, rest).and_then(|()| setup::everything(&ws)),
+        "dist" => no_arguments(command, rest).and_then(|()| dist::setup_and_build(&ws).map(drop)),
+        "demo" => demo::Options::parse(rest).and_then(|options| demo::run(&ws, &options)),
+        "test" => return no_arguments(command, rest).and_then(|()| suites::run_all(&ws)),
+        "bench" => no_arguments(command, rest).and_then(|()| bench::run(&ws)),
+        // Internal: `bench` runs this in an optimised build of xtask.
+        bench::DECODE_COMMAND => bench::decode(),
+        other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    }
+    .map(|()| ExitCode::SUCCESS)
+}
+
+fn no_arguments(command: &str, rest: &[String]) -> Result<()> {
+    match rest.first() {
+        None => Ok(()),
+        Some(extra) => Err(format!("`{command}` takes no arguments, got {extra:?}")),
+    }
+}

@@ -10,7 +10,10 @@ pub struct Backoff {
 
 impl Default for Backoff {
     fn default() -> Self {
-        Self { first_ms: 1_000, max_ms: 30_000 }
+        Self {
+            first_ms: 1_000,
+            max_ms: 30_000,
+        }
     }
 }
 
@@ -18,7 +21,9 @@ impl Backoff {
     /// The delay before retry number `attempt` (1 for the first retry).
     pub fn delay_ms(&self, attempt: u32) -> u64 {
         let doublings = attempt.saturating_sub(1).min(20);
-        self.first_ms.saturating_mul(1 << doublings).min(self.max_ms)
+        self.first_ms
+            .saturating_mul(1 << doublings)
+            .min(self.max_ms)
     }
 }
 

@@ -1,0 +1,240 @@
+//! Click-to-call REST API (document 001): call a user or customer service,
+//! cancel a call and poll its state. Every request is a GET carrying the
+//! logged-in user's `access_token` in the query; every reply is
+//! `{"data":{...},"returnCode":200,"returnMsg":"success"}` (the document's
+//! examples add a stray `}` after `data`), and an error reply carries only
+//! `returnCode` and a `returnMsg` written for the user, which the UI shows.
+
+use crate::{lenient, DecodeError};
+use serde::de::{self, DeserializeOwned, Deserializer};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
+use std::fmt;
+
+/// Percent-encodes everything but the unreserved characters of RFC 3986
+/// (like JavaScript's `encodeURIComponent`), for a query value or a path
+/// segment. Tokens contain `/`, `+`, `%` and even spaces; conference aliases
+/// contain `@`. Shared with the meeting module.
+pub fn percent_encode(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.extend([
+                '%',
+                char::from(HEX[usize::from(b >> 4)]),
+                char::from(HEX[usize::from(b & 15)]),
+            ]);
+        }
+    }
+    out
+}
+
+/// A request of the click-to-call API. All are GETs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallRequest {
+    /// `/v1/app/call/{targetId}`: call the user with this id (a Java `Long`).
+    /// Replies [`CallStarted`].
+    CallUser { target_id: u64 },
+    /// `/v1/app/callService`: call customer service. Replies [`CallStarted`].
+    CallService,
+    /// `/v1/app/callCancel/{callSid}`. Replies [`CancelResult`].
+    Cancel { call_sid: String },
+    /// `/v1/app/callState/{callSid}`. Replies [`CallStatus`].
+    State { call_sid: String },
+}
+
+impl CallRequest {
+    /// Path and query relative to the configured service address.
+    pub fn path_and_query(&self, access_token: &str) -> String {
+        format!(
+            "{}?access_token={}",
+            self.path(),
+            percent_encode(access_token)
+        )
+    }
+
+    /// The same path with the token hidden, for logs.
+    pub fn redacted(&self) -> String {
+        format!("{}?access_token=***", self.path())
+    }
+
+    fn path(&self) -> String {
+        match self {
+            Self::CallUser { target_id } => format!("/v1/app/call/{target_id}"),
+            Self::CallService => "/v1/app/callService".to_owned(),
+            Self::Cancel { call_sid } => format!("/v1/app/callCancel/{}", percent_encode(call_sid)),
+            Self::State { call_sid } => format!("/v1/app/callState/{}", percent_encode(call_sid)),
+        }
+    }
+}
+
+/// A reply: `data` is present when `returnCode` is 200. A reply to any
+/// other code keeps only the code and the message, whatever `data` holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallReply<T> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<T>,
+    pub return_code: u64,
+    pub return_msg: String,
+}
+
+impl<T> CallReply<T> {
+    /// A success reply as the server sends it.
+    pub fn ok(data: T) -> Self {
+        Self {
+            data: Some(data),
+            return_code: 200,
+            return_msg: "success".to_owned(),
+        }
+    }
+
+    /// An error reply; `message` is shown to the user as is.
+    pub fn error(code: u64, message: impl Into<String>) -> Self {
+        Self {
+            data: None,
+            return_code: code,
+            return_msg: message.into(),
+        }
+    }
+
+    pub fn into_result(self) -> Result<T, CallError> {
+        match self.data {
+            Some(data) if self.return_code == 200 => Ok(data),
+            _ => Err(CallError {
+                code: self.return_code,
+                message: self.return_msg,
+            }),
+        }
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for CallReply<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Raw {
+            data: Option<Value>,
+            #[serde(deserialize_with = "lenient::u64_any")]
+            return_code: u64,
+            #[serde(default, deserialize_with = "lenient::string_any")]
+            return_msg: String,
+        }
+        let raw = Raw::deserialize(d)?;
+        let data = match (raw.return_code, raw.data) {
+            (200, Some(v)) => Some(T::deserialize(v).map_err(de::Error::custom)?),
+            (200, None) => return Err(de::Error::custom("returnCode 200 without data")),
+            _ => None,
+        };
+        Ok(Self {
+            data,
+            return_code: raw.return_code,
+            return_msg: raw.return_msg,
+        })
+    }
+}
+
+/// Decodes any reply of this API; `T` is the `data` of the request's success.
+pub fn decode_reply<T: DeserializeOwned>(text: &str) -> Result<CallReply<T>, DecodeError> {
+    Ok(serde_json::from_str(text)?)
+}
+
+/// A refusal from the server. `message` (`returnMsg`) is meant for the user,
+/// e.g. "用户未绑定手机号,请手动拨打010-56469588!".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError {
+    pub code: u64,
+    pub message: String,
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CallError {}
+
+/// `data` of call and callService.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallStarted {
+    #[serde(deserialize_with = "lenient::string_any")]
+    pub call_sid: String,
+}
+
+/// `data` of callCancel: `{"isSuccess":"success"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelResult {
+    #[serde(deserialize_with = "lenient::string_any")]
+    pub is_success: String,
+}
+
+impl CancelResult {
+    pub fn success() -> Self {
+        Self {
+            is_success: "success".to_owned(),
+        }
+    }
+
+    pub fn succeeded(&self) -> bool {
+        self.is_success.eq_ignore_ascii_case("success")
+            || self.is_success.eq_ignore_ascii_case("true")
+    }
+}
+
+/// `data` of callState.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallStatus {
+    pub state_type: CallState,
+}
+
+/// `stateType`, sent as a string `"1"`..`"4"` (numbers are accepted too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallState {
+    Requesting = 1,
+    Ringing = 2,
+    Connected = 3,
+    Ended = 4,
+}
+
+impl CallState {
+    pub fn from_code(code: u64) -> Option<Self> {
+        Some(match code {
+            1 => Self::Requesting,
+            2 => Self::Ringing,
+            3 => Self::Connected,
+            4 => Self::Ended,
+            _ => return None,
+        })
+    }
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// Polling stops here.
+    pub fn is_final(self) -> bool {
+        self == Self::Ended
+    }
+}
+
+impl Serialize for CallState {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for CallState {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        lenient::value_to_u64(&v)
+            .and_then(Self::from_code)
+            .ok_or_else(|| de::Error::custom(format!("unknown stateType {v}")))
+    }
+}

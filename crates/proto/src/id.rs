@@ -9,7 +9,9 @@ use std::fmt;
 pub const JS_SAFE_MAX: u64 = (1 << 53) - 1;
 
 /// An exact 64-bit id as the decimal string the server sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct BigId(String);
 
@@ -17,7 +19,8 @@ impl BigId {
     /// Accepts only a plain decimal string: anything else is not an id.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        (!s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit())).then(|| Self(s.to_owned()))
+        (!s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| Self(s.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -33,7 +36,8 @@ impl BigId {
         for name in names {
             if let Some(v) = obj.get(&format!("{name}Str")) {
                 let s = crate::lenient::value_to_string(v).unwrap_or_default();
-                return Self::parse(&s).ok_or_else(|| format!("{name}Str is not a decimal id: {v}"));
+                return Self::parse(&s)
+                    .ok_or_else(|| format!("{name}Str is not a decimal id: {v}"));
             }
         }
         for name in names {
@@ -44,7 +48,10 @@ impl BigId {
                 return Err(format!("{name} {n} exceeds 2^53 and no {name}Str was sent"));
             }
         }
-        Err(format!("missing {}Str", names.first().copied().unwrap_or("id")))
+        Err(format!(
+            "missing {}Str",
+            names.first().copied().unwrap_or("id")
+        ))
     }
 }
 
@@ -66,13 +73,21 @@ mod tests {
     #[test]
     fn the_string_wins_over_the_rounded_number() {
         let o = obj(json!({"groupId": 50354528800735230u64, "groupIdStr": "50354528800735233"}));
-        assert_eq!(BigId::from_fields(&o, &["groupId"]).unwrap().as_str(), "50354528800735233");
+        assert_eq!(
+            BigId::from_fields(&o, &["groupId"]).unwrap().as_str(),
+            "50354528800735233"
+        );
     }
 
     #[test]
     fn a_small_number_alone_is_exact_enough() {
         let o = obj(json!({"tempCallId": 12345}));
-        assert_eq!(BigId::from_fields(&o, &["groupId", "tempCallId"]).unwrap().as_str(), "12345");
+        assert_eq!(
+            BigId::from_fields(&o, &["groupId", "tempCallId"])
+                .unwrap()
+                .as_str(),
+            "12345"
+        );
     }
 
     #[test]

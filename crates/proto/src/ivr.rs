@@ -1,0 +1,422 @@
+//! IVR voice menu (document 003): call a number, play a voice file or URL,
+//! and route a key press to an extension group. The request is a multipart
+//! form POSTed to the configured service address itself (the document gives
+//! only a base URL, no path). The two callbacks go to a server the
+//! deployment configures, not to the browser; their tables say "string" for
+//! fields the examples send as numbers, so both are accepted.
+
+use crate::{lenient, DecodeError};
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+use std::str::FromStr;
+
+/// The `service` field of a PlayVoice request.
+pub const SERVICE: &str = "App.Sip_Call.PlayVoice";
+
+/// What `voicefile` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VoiceType {
+    /// 1: the name of a voice file stored on the server.
+    Offline = 1,
+    /// 2: a URL (the example has no scheme: `wwww.baidu.com/test.mp3`).
+    Url = 2,
+}
+
+impl VoiceType {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "1" => Some(Self::Offline),
+            "2" => Some(Self::Url),
+            _ => None,
+        }
+    }
+}
+
+/// `userid`: the key the callee presses and the extension group it leads
+/// to, written `1@extGroup-1`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeyRoute {
+    /// A telephone key: `0`-`9`, `*` or `#`.
+    pub key: char,
+    pub group: String,
+}
+
+impl FromStr for KeyRoute {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (key, group) = s
+            .trim()
+            .split_once('@')
+            .ok_or_else(|| format!("userid {s:?} is not key@group"))?;
+        let mut chars = key.chars();
+        let key = match (chars.next(), chars.next()) {
+            (Some(k), None) if k.is_ascii_digit() || k == '*' || k == '#' => k,
+            _ => return Err(format!("userid {s:?}: the key must be one of 0-9, * or #")),
+        };
+        if group.is_empty() || group.contains(|c: char| c == '@' || c.is_whitespace()) {
+            return Err(format!("userid {s:?}: bad extension group"));
+        }
+        Ok(Self {
+            key,
+            group: group.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for KeyRoute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.key, self.group)
+    }
+}
+
+/// A PlayVoice request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayVoice {
+    /// Always [`SERVICE`].
+    pub service: String,
+    pub token: String,
+    /// The number to call: digits only.
+    pub destnumber: String,
+    pub voicetype: VoiceType,
+    /// File name or URL, per `voicetype`.
+    pub voicefile: String,
+    /// Undocumented: the table's whole description is "1", and the example sends 1.
+    pub chengshudu: Option<String>,
+    pub userid: Option<KeyRoute>,
+    /// The calling number; empty or absent picks one at random.
+    pub disnumber: Option<String>,
+    /// Returned as is in the call-record callback.
+    pub customuuid: Option<String>,
+}
+
+impl PlayVoice {
+    pub fn new(
+        token: impl Into<String>,
+        destnumber: impl Into<String>,
+        voicetype: VoiceType,
+        voicefile: impl Into<String>,
+    ) -> Self {
+        Self {
+            service: SERVICE.to_owned(),
+            token: token.into(),
+            destnumber: destnumber.into(),
+            voicetype,
+            voicefile: voicefile.into(),
+            chengshudu: None,
+            userid: None,
+            disnumber: None,
+            customuuid: None,
+        }
+    }
+
+    /// The multipart form fields, in the document's order; absent optional
+    /// fields are left out.
+    pub fn form_fields(&self) -> Vec<(&'static str, String)> {
+        let mut fields = vec![
+            ("service", self.service.clone()),
+            ("token", self.token.clone()),
+            ("voicetype", self.voicetype.code().to_string()),
+            ("destnumber", self.destnumber.clone()),
+            ("voicefile", self.voicefile.clone()),
+        ];
+        let optional = [
+            ("chengshudu", self.chengshudu.clone()),
+            ("userid", self.userid.as_ref().map(KeyRoute::to_string)),
+            ("disnumber", self.disnumber.clone()),
+            ("customuuid", self.customuuid.clone()),
+        ];
+        fields.extend(optional.into_iter().filter_map(|(k, v)| Some((k, v?))));
+        fields
+    }
+
+    /// The document's "required" column is empty; service, token,
+    /// destnumber, voicetype and voicefile are evidently required.
+    pub fn validate(&self) -> Result<(), String> {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if self.service != SERVICE {
+            return Err(format!("service must be {SERVICE}"));
+        }
+        if self.token.trim().is_empty() {
+            return Err("token is required".to_owned());
+        }
+        if !digits(&self.destnumber) {
+            return Err(format!("destnumber {:?} must be digits", self.destnumber));
+        }
+        if self.voicefile.trim().is_empty() {
+            return Err("voicefile is required".to_owned());
+        }
+        match &self.disnumber {
+            Some(n) if !n.is_empty() && !digits(n) => {
+                Err(format!("disnumber {n:?} must be digits"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Reads a request from its form fields (the simulator's side) and validates it.
+    pub fn from_form<'a>(
+        fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, String> {
+        let mut form = Self {
+            service: String::new(),
+            ..Self::new("", "", VoiceType::Offline, "")
+        };
+        let mut voicetype = None;
+        for (name, value) in fields {
+            let value = value.to_owned();
+            match name {
+                "service" => form.service = value,
+                "token" => form.token = value,
+                "destnumber" => form.destnumber = value,
+                "voicetype" => {
+                    voicetype = Some(
+                        VoiceType::parse(&value)
+                            .ok_or_else(|| format!("voicetype {value:?} is not 1 or 2"))?,
+                    )
+                }
+                "voicefile" => form.voicefile = value,
+                "chengshudu" => form.chengshudu = Some(value),
+                "userid" => form.userid = (!value.is_empty()).then(|| value.parse()).transpose()?,
+                "disnumber" => form.disnumber = Some(value),
+                "customuuid" => form.customuuid = Some(value),
+                _ => {}
+            }
+        }
+        form.voicetype = voicetype.ok_or("voicetype is required")?;
+        form.validate()?;
+        Ok(form)
+    }
+}
+
+/// The reply: `{"ret":200,"data":{"status":0,"desc":...},"msg":""}`. The
+/// error format is not documented: `ret` other than 200 or `status` other
+/// than 0 is a failure, whatever `data` then holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IvrReply {
+    pub ret: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<IvrReplyData>,
+    pub msg: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IvrReplyData {
+    #[serde(deserialize_with = "lenient::i64_any")]
+    pub status: i64,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub desc: String,
+    /// UNIX seconds.
+    #[serde(default, deserialize_with = "lenient::u64_any")]
+    pub reqtime: u64,
+    #[serde(default, deserialize_with = "lenient::u64_any")]
+    pub rsptime: u64,
+}
+
+impl IvrReply {
+    pub fn ok(data: IvrReplyData) -> Self {
+        Self {
+            ret: 200,
+            data: Some(data),
+            msg: String::new(),
+        }
+    }
+
+    pub fn error(ret: u64, msg: impl Into<String>) -> Self {
+        Self {
+            ret,
+            data: None,
+            msg: msg.into(),
+        }
+    }
+
+    pub fn into_result(self) -> Result<IvrReplyData, IvrError> {
+        let status = self.data.as_ref().map(|d| d.status);
+        match self.data {
+            Some(data) if self.ret == 200 && data.status == 0 => Ok(data),
+            data => {
+                let desc = data.map(|d| d.desc).unwrap_or_default();
+                let message = [self.msg, desc].into_iter().find(|m| !m.is_empty());
+                Err(IvrError {
+                    ret: self.ret,
+                    status,
+                    message: message.unwrap_or_else(|| format!("ret {}", self.ret)),
+                })
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IvrReply {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            #[serde(deserialize_with = "lenient::u64_any")]
+            ret: u64,
+            data: Option<Value>,
+            #[serde(default, deserialize_with = "lenient::string_any")]
+            msg: String,
+        }
+        let raw = Raw::deserialize(d)?;
+        let data = match (raw.ret, raw.data) {
+            (200, Some(v)) => Some(IvrReplyData::deserialize(v).map_err(de::Error::custom)?),
+            (200, None) => return Err(de::Error::custom("ret 200 without data")),
+            (_, v) => v.and_then(|v| IvrReplyData::deserialize(v).ok()),
+        };
+        Ok(Self {
+            ret: raw.ret,
+            data,
+            msg: raw.msg,
+        })
+    }
+}
+
+pub fn decode_reply(text: &str) -> Result<IvrReply, DecodeError> {
+    Ok(serde_json::from_str(text)?)
+}
+
+/// A refused PlayVoice: `message` is `msg`, else `desc`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IvrError {
+    pub ret: u64,
+    pub status: Option<i64>,
+    pub message: String,
+}
+
+impl fmt::Display for IvrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for IvrError {}
+
+/// Extension-status callback, sent as the extension rings, answers, hangs up.
+/// Every field is a string in the example; `isbleg` is `"true"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionStatus {
+    /// Id of the B leg.
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub buuid: String,
+    /// The user's number.
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub callee: String,
+    /// The extension's number.
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub caller: String,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub companycode: String,
+    /// `callin` or `callout`.
+    #[serde(default)]
+    pub direction: String,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub disnumber: String,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub extnumber: String,
+    #[serde(
+        default,
+        deserialize_with = "lenient::bool_any",
+        serialize_with = "lenient::as_string"
+    )]
+    pub isbleg: bool,
+    /// 1 extension, 2 manual, 3 API, 4 two-way call, 5 predictive.
+    #[serde(
+        default,
+        deserialize_with = "lenient::u64_any",
+        serialize_with = "lenient::as_string"
+    )]
+    pub method: u64,
+    /// UNIX seconds.
+    #[serde(
+        default,
+        deserialize_with = "lenient::u64_any",
+        serialize_with = "lenient::as_string"
+    )]
+    pub starttime: u64,
+    pub status: ExtensionState,
+    /// The call's id.
+    #[serde(deserialize_with = "lenient::string_any")]
+    pub uuid: String,
+    #[serde(default)]
+    pub ip: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExtensionState {
+    Ring,
+    Answer,
+    Hangup,
+}
+
+pub fn decode_extension_status(text: &str) -> Result<ExtensionStatus, DecodeError> {
+    Ok(serde_json::from_str(text)?)
+}
+
+/// Call-record callback, sent when the call ends. Fields the example sends
+/// as numbers are numbers here (and sent back as numbers); the others are
+/// strings. Times are `YYYY-MM-DD hh:mm:ss`, empty when it did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallRecord {
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub answertime: String,
+    #[serde(default, deserialize_with = "lenient::u64_any")]
+    pub hangupcause: u64,
+    /// Seconds waited for an answer.
+    #[serde(default, deserialize_with = "lenient::u64_any")]
+    pub duration: u64,
+    /// The record's id.
+    #[serde(default, deserialize_with = "lenient::u64_any")]
+    pub id: u64,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub extnumber: String,
+    #[serde(deserialize_with = "lenient::string_any")]
+    pub uuid: String,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub downloadip: String,
+    /// The request's `customuuid`, returned as is.
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub customuuid: String,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub chengshudu: String,
+    #[serde(default, deserialize_with = "lenient::u64_any")]
+    pub callmethod: u64,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub recordfilename: String,
+    #[serde(default, deserialize_with = "lenient::u64_any")]
+    pub companycode: u64,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub memberid: String,
+    #[serde(default, deserialize_with = "lenient::u64_any")]
+    pub hangupdirection: u64,
+    /// Seconds talked.
+    #[serde(default, deserialize_with = "lenient::u64_any")]
+    pub billsec: u64,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub endtime: String,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub starttime: String,
+    /// `callout` / `callin`.
+    #[serde(rename = "type", default)]
+    pub call_type: String,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub disnumber: String,
+    /// The agent's id.
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub crmid: String,
+    /// The key the user pressed.
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub userkey: String,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub destnumber: String,
+}
+
+pub fn decode_call_record(text: &str) -> Result<CallRecord, DecodeError> {
+    Ok(serde_json::from_str(text)?)
+}

@@ -10,13 +10,15 @@ use serde_json::Value;
 /// An integer sent as a JSON number or as a numeric string.
 pub fn u64_any<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let v = Value::deserialize(d)?;
-    value_to_u64(&v).ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"an integer or numeric string"))
+    value_to_u64(&v)
+        .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"an integer or numeric string"))
 }
 
 /// A signed integer sent as a JSON number or as a numeric string.
 pub fn i64_any<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     let v = Value::deserialize(d)?;
-    value_to_i64(&v).ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"an integer or numeric string"))
+    value_to_i64(&v)
+        .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"an integer or numeric string"))
 }
 
 /// Like [`u64_any`] for an optional field (use with `#[serde(default)]`).
@@ -24,16 +26,17 @@ pub fn opt_u64_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Er
     let v = Option::<Value>::deserialize(d)?;
     match v {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => value_to_u64(&v)
-            .map(Some)
-            .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"an integer or numeric string")),
+        Some(v) => value_to_u64(&v).map(Some).ok_or_else(|| {
+            de::Error::invalid_type(unexpected(&v), &"an integer or numeric string")
+        }),
     }
 }
 
 /// A boolean sent as `true`, `"true"`, `'true'` (after quote repair), `"yes"`/`"no"`, or 0/1.
 pub fn bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     let v = Value::deserialize(d)?;
-    value_to_bool(&v).ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a boolean or \"true\"/\"false\""))
+    value_to_bool(&v)
+        .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a boolean or \"true\"/\"false\""))
 }
 
 /// Like [`bool_any`] for an optional field (use with `#[serde(default)]`).
@@ -41,16 +44,17 @@ pub fn opt_bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::
     let v = Option::<Value>::deserialize(d)?;
     match v {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => value_to_bool(&v)
-            .map(Some)
-            .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a boolean or \"true\"/\"false\"")),
+        Some(v) => value_to_bool(&v).map(Some).ok_or_else(|| {
+            de::Error::invalid_type(unexpected(&v), &"a boolean or \"true\"/\"false\"")
+        }),
     }
 }
 
 /// A text field that some servers send as a number (`"starttime": 1581124302`).
 pub fn string_any<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let v = Value::deserialize(d)?;
-    value_to_string(&v).ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a string or number"))
+    value_to_string(&v)
+        .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a string or number"))
 }
 
 /// Like [`string_any`] for an optional field (use with `#[serde(default)]`).
@@ -62,6 +66,15 @@ pub fn opt_string_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>,
             .map(Some)
             .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a string or number")),
     }
+}
+
+/// The other direction, for producing replies as the documents print them:
+/// a number or boolean written as a string (`"expires": "120"`, `"isbleg": "true"`).
+pub fn as_string<T: std::fmt::Display, S: serde::Serializer>(
+    v: &T,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
 }
 
 pub fn value_to_u64(v: &Value) -> Option<u64> {
@@ -129,7 +142,13 @@ mod tests {
 
     #[test]
     fn bools_in_every_spelling() {
-        for (s, want) in [(r#"true"#, true), (r#""true""#, true), (r#""'true'""#, true), (r#""false""#, false), (r#""no""#, false)] {
+        for (s, want) in [
+            (r#"true"#, true),
+            (r#""true""#, true),
+            (r#""'true'""#, true),
+            (r#""false""#, false),
+            (r#""no""#, false),
+        ] {
             let b: B = serde_json::from_str(&format!(r#"{{"b":{s}}}"#)).unwrap();
             assert_eq!(b.b, want, "{s}");
         }

@@ -21,7 +21,9 @@ pub struct DecodeError {
 
 impl DecodeError {
     pub fn new(reason: impl Into<String>) -> Self {
-        Self { reason: reason.into() }
+        Self {
+            reason: reason.into(),
+        }
     }
 }
 

@@ -1,1 +1,350 @@
-pub fn placeholder() {}
+//! Simulator of the four vendor back ends of Dispatch Desk (调度台), on one
+//! port: the voice plugin WebSocket (document 000), click-to-call (001), the
+//! meeting node and its event stream (002) and the IVR (003). It also serves
+//! the built app (`dist/`) and a control API under `/_sim/` for tests and
+//! the demo. Messages are built and parsed with `proto`'s types, so the
+//! simulator speaks exactly what the console expects, quirks included
+//! (rounded numeric ids next to exact `*Str` ids, `"true"` as a string,
+//! `mcuHost` without a scheme, …).
+//!
+//! # Demo data ([`SimConfig::default`])
+//!
+//! | back end | credentials and data |
+//! |---|---|
+//! | voice | dispatcher `zydd` / `123456` (id 169905, name `zydd`); dispatcher `ddy2` / `654321` (id 169906); terminals 169918 `ptcs11`, 169919 `ptcs12`, 169920 `ptcs13`, 169921 `ptcs14` |
+//! | meeting | conference `1061`, alias `zjvmr@myvmr.cn`; host pin `123456`, guest pin `654321`; checkJoin `joinAccount` `1061` + `joinPwd` `123456` is a host |
+//! | calls | `access_token` `demo-token`; target ids 169918..169921 are callable, 169999 has no phone (用户未绑定手机号,请手动拨打010-56469588!) |
+//! | IVR | token `ABCDEFG` |
+//!
+//! # Routes
+//!
+//! | path | what |
+//! |---|---|
+//! | `GET /voice` | voice plugin WebSocket |
+//! | `POST /api/v3/meet/checkJoin.shtml` | meeting: checkJoin |
+//! | `/api/services/{conf}/…` | meeting node: sessions, commands, `events`, `presentation.jpeg` |
+//! | `GET /v1/app/call/{targetId}`, `callService`, `callCancel/{sid}`, `callState/{sid}` | click-to-call |
+//! | `POST /ivr` | IVR voice menu call |
+//! | `/_sim/…` | control API (see [`control`]) |
+//! | `/config.json` | [`SimConfig::config_json`] when set, else the dist file |
+//! | anything else | files of [`SimConfig::dist_dir`], `index.html` for unknown paths |
+//!
+//! No CORS headers are sent: the app and the back ends share one origin here.
+
+mod call;
+mod clock;
+pub mod control;
+mod form;
+mod ids;
+mod ivr;
+mod meeting;
+mod state;
+mod statics;
+mod voice;
+
+pub use call::CallInfo;
+pub use ivr::IvrRecord;
+pub use meeting::{MeetingState, ParticipantInfo, SessionInfo};
+pub use proto::meeting::Deployment;
+pub use voice::{ConnId, Outgoing, VoiceMemberState, VoiceSessionState, VoiceWorld};
+
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::broadcast;
+
+/// A dispatcher who can log in to the voice plugin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub account: String,
+    pub password: String,
+    pub id: u64,
+    pub name: String,
+}
+
+/// A terminal (radio or phone user) that can be called into a voice session
+/// and, by id, with click-to-call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Terminal {
+    pub id: u64,
+    pub name: String,
+}
+
+/// The meeting room the simulated meeting node hosts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conference {
+    /// The numeric short number (`1061`).
+    pub id: String,
+    /// The email-form address (`zjvmr@myvmr.cn`); paths accept either.
+    pub alias: String,
+    pub name: String,
+    pub host_pin: String,
+    pub guest_pin: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// The built app (`dist/`). `None` or missing: `/` says how to build it.
+    pub dist_dir: Option<PathBuf>,
+    /// If set, served at `/config.json` instead of the dist file.
+    pub config_json: Option<String>,
+    pub users: Vec<User>,
+    pub terminals: Vec<Terminal>,
+    /// Which meeting cloud to imitate; switchable at run time with
+    /// `POST /_sim/meeting/deployment`.
+    pub deployment: Deployment,
+    pub conference: Conference,
+    /// The click-to-call `access_token`.
+    pub call_token: String,
+    /// Click-to-call targets that exist but have no phone bound.
+    pub call_no_phone: Vec<u64>,
+    /// The IVR `token`.
+    pub ivr_token: String,
+}
+
+impl Default for SimConfig {
+    /// The demo data listed in the crate documentation.
+    fn default() -> Self {
+        let user = |account: &str, password: &str, id, name: &str| User {
+            account: account.into(),
+            password: password.into(),
+            id,
+            name: name.into(),
+        };
+        let terminal = |id, name: &str| Terminal {
+            id,
+            name: name.into(),
+        };
+        Self {
+            dist_dir: None,
+            config_json: None,
+            users: vec![
+                user("zydd", "123456", 169905, "zydd"),
+                user("ddy2", "654321", 169906, "ddy2"),
+            ],
+            terminals: vec![
+                terminal(169918, "ptcs11"),
+                terminal(169919, "ptcs12"),
+                terminal(169920, "ptcs13"),
+                terminal(169921, "ptcs14"),
+            ],
+            deployment: Deployment::Public,
+            conference: Conference {
+                id: "1061".into(),
+                alias: "zjvmr@myvmr.cn".into(),
+                name: "调度指挥会议室".into(),
+                host_pin: "123456".into(),
+                guest_pin: "654321".into(),
+            },
+            call_token: "demo-token".into(),
+            call_no_phone: vec![169999],
+            ivr_token: "ABCDEFG".into(),
+        }
+    }
+}
+
+/// Failures to inject. All off by default; [`Sim::reset`] clears them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Faults {
+    /// Voice WebSocket upgrades get HTTP 503 while set.
+    pub voice_refuse_connections: bool,
+    /// The voice plugin reads messages but answers nothing (reply timeouts).
+    pub voice_silent: bool,
+    /// Every click-to-call request answers `returnCode` 500 with this `returnMsg`.
+    pub calls_error: Option<String>,
+    /// Calls stay in their state until `advance_call` (no progress by time).
+    pub calls_manual: bool,
+    /// Every meeting request (checkJoin included) answers HTTP 503; open
+    /// event streams end.
+    pub meeting_down: bool,
+    /// Tokens issued from now on live this many seconds instead of 120
+    /// (`expires` says so too).
+    pub meeting_token_ttl_secs: Option<u64>,
+    /// Every IVR request answers `ret` 500 with this message.
+    pub ivr_error: Option<String>,
+}
+
+/// What the simulator holds, for tests and the demo's status (`GET /_sim/state`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimState {
+    pub faults: Faults,
+    /// Accounts logged in on at least one open voice socket, sorted.
+    pub voice_accounts: Vec<String>,
+    /// Open voice WebSockets, logged in or not.
+    pub voice_sockets: usize,
+    pub voice_sessions: Vec<VoiceSessionState>,
+    /// Voice text messages ignored as malformed or of an unknown type.
+    pub voice_rejected: u64,
+    /// Binary (push-to-talk audio) messages received.
+    pub voice_audio_frames: u64,
+    pub calls: Vec<CallInfo>,
+    pub meeting: MeetingState,
+    pub ivr_requests: Vec<IvrRecord>,
+}
+
+/// The simulator: cheap to clone, all clones share one state.
+#[derive(Clone)]
+pub struct Sim {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    cfg: SimConfig,
+    state: Mutex<state::Inner>,
+    /// Meeting events go to every open event stream, which picks its own.
+    /// They are sent while the state lock is held, so a stream that
+    /// subscribes under the lock sees exactly the changes after its snapshot.
+    meeting_events: broadcast::Sender<meeting::Pushed>,
+}
+
+impl Sim {
+    pub fn new(cfg: SimConfig) -> Self {
+        let (meeting_events, _) = broadcast::channel(256);
+        let inner = state::Inner::new(&cfg, meeting_events.clone());
+        Self {
+            shared: Arc::new(Shared {
+                cfg,
+                state: Mutex::new(inner),
+                meeting_events,
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &SimConfig {
+        &self.shared.cfg
+    }
+
+    /// Back to a clean state: voice sockets are closed (so everyone is logged
+    /// out), sessions, calls, meeting tokens and IVR records are forgotten,
+    /// faults cleared, and open meeting event streams end.
+    pub fn reset(&self) {
+        let mut inner = self.lock();
+        inner.sockets.drop_all();
+        inner.meeting.end_all_streams();
+        *inner = state::Inner::new(&self.shared.cfg, self.shared.meeting_events.clone());
+    }
+
+    /// Closes every open voice WebSocket abruptly (no close frame), as a
+    /// network failure would.
+    pub fn drop_voice_sockets(&self) {
+        self.lock().sockets.drop_all();
+    }
+
+    pub fn set_faults(&self, f: Faults) {
+        let mut inner = self.lock();
+        if f.meeting_down {
+            inner.meeting.end_all_streams();
+        }
+        inner.faults = f;
+    }
+
+    pub fn faults(&self) -> Faults {
+        self.lock().faults.clone()
+    }
+
+    pub fn snapshot(&self) -> SimState {
+        let mut inner = self.lock();
+        let frozen = inner.faults.calls_manual;
+        SimState {
+            faults: inner.faults.clone(),
+            voice_accounts: inner.voice.logged_in_accounts(),
+            voice_sockets: inner.sockets.len(),
+            voice_sessions: inner.voice.sessions(),
+            voice_rejected: inner.voice.rejected,
+            voice_audio_frames: inner.voice.audio_frames,
+            calls: inner.calls.list(frozen),
+            meeting: inner.meeting.snapshot(),
+            ivr_requests: inner.ivr.clone(),
+        }
+    }
+
+    /// Makes a simulated terminal take (`on`) or leave the floor in every
+    /// voice session it belongs to: memberGetMic / memberLostMic go to the
+    /// dispatcher's sockets. Returns whether any session changed (a terminal
+    /// cannot take a floor someone else holds).
+    pub fn terminal_talk(&self, terminal_id: u64, on: bool) -> bool {
+        let mut inner = self.lock();
+        let out = inner.voice.terminal_talk(terminal_id, on);
+        let changed = !out.is_empty();
+        inner.deliver(out);
+        changed
+    }
+
+    /// Moves a call one state on (1 → 2 → 3; 3 and 4 stay). Returns the new
+    /// `stateType`, or `None` for an unknown callSid.
+    pub fn advance_call(&self, call_sid: &str) -> Option<u8> {
+        let mut inner = self.lock();
+        let frozen = inner.faults.calls_manual;
+        inner.calls.advance(call_sid, frozen)
+    }
+
+    /// Makes every meeting token expire now, as if 120 s had passed.
+    pub fn expire_meeting_tokens(&self) {
+        self.lock().meeting.expire_all_tokens();
+    }
+
+    /// Switches the meeting cloud imitated (until the next reset).
+    pub fn set_deployment(&self, deployment: Deployment) {
+        self.lock().meeting.deployment = deployment;
+    }
+
+    /// Starts (`Some(presenter name)`) or stops (`None`) a presentation in
+    /// the meeting: presentation_start + presentation_frame, or presentation_stop.
+    pub fn meeting_present(&self, presenter: Option<String>) {
+        self.lock().meeting.present(presenter);
+    }
+
+    /// Makes a participant the current speaker: a stage event. Returns false
+    /// for an unknown uuid.
+    pub fn meeting_speak(&self, participant_uuid: &str) -> bool {
+        self.lock().meeting.speak(participant_uuid)
+    }
+
+    /// Never panics: a poisoned lock (a panic elsewhere while holding it)
+    /// still holds consistent data for a simulator.
+    fn lock(&self) -> MutexGuard<'_, state::Inner> {
+        self.shared.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The whole simulator as one router.
+pub fn app(sim: Sim) -> axum::Router {
+    axum::Router::new()
+        .merge(voice::routes())
+        .merge(meeting::routes())
+        .merge(call::routes())
+        .merge(ivr::routes())
+        .merge(control::routes())
+        .merge(statics::routes(&sim.shared.cfg))
+        .with_state(sim)
+}
+
+/// Serves [`app`] on `listener` until `shutdown` resolves. Long-lived
+/// connections (voice sockets, event streams) are closed at shutdown so the
+/// graceful stop does not wait for them forever.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    sim: Sim,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let closer = sim.clone();
+    let signal = async move {
+        shutdown.await;
+        closer.with(|inner| {
+            inner.sockets.drop_all();
+            inner.meeting.end_all_streams();
+        });
+    };
+    axum::serve(listener, app(sim))
+        .with_graceful_shutdown(signal)
+        .await
+}
+
+impl Sim {
+    /// How the route modules reach the state: never across an `.await`.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut state::Inner) -> R) -> R {
+        f(&mut self.lock())
+    }
+}

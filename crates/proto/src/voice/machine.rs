@@ -23,10 +23,15 @@ pub enum Link {
     Connecting,
     Online,
     /// Lost; the next attempt is due at `retry_at` (ms).
-    Reconnecting { attempt: u32, retry_at: u64 },
+    Reconnecting {
+        attempt: u32,
+        retry_at: u64,
+    },
     /// The server said no (wrong password, bad server address): the message
     /// is the server's own. No retry until the dispatcher logs in again.
-    Refused { message: String },
+    Refused {
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,16 +50,27 @@ pub enum VoiceEvent {
     /// A decoded message, for the features above the link (floor, members).
     Message(VoiceMessage),
     /// A message that could not be used; logged and skipped.
-    Undecodable { text: String, reason: String },
+    Undecodable {
+        text: String,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VoiceOutput {
     /// Open a new socket numbered `conn` (closing any older one).
-    Open { conn: u32 },
-    Close { conn: u32 },
+    Open {
+        conn: u32,
+    },
+    Close {
+        conn: u32,
+    },
     /// Send `text`; `logged` is the same with secrets masked, for the journal.
-    Send { conn: u32, text: String, logged: String },
+    Send {
+        conn: u32,
+        text: String,
+        logged: String,
+    },
     Event(VoiceEvent),
 }
 
@@ -115,15 +131,25 @@ impl VoiceMachine {
                 self.open(now);
             }
             VoiceInput::Logout => self.logout(now),
-            VoiceInput::SocketOpened { conn } if conn == self.conn && self.step == Step::Opening => {
+            VoiceInput::SocketOpened { conn }
+                if conn == self.conn && self.step == Step::Opening =>
+            {
                 self.step = Step::AwaitInit;
                 self.deadline = Some(now + REPLY_TIMEOUT_MS);
-                self.send(VoiceRequest::InitServer { base_url: self.server_base_url.clone() });
+                self.send(VoiceRequest::InitServer {
+                    base_url: self.server_base_url.clone(),
+                });
             }
-            VoiceInput::SocketClosed { conn } if conn == self.conn && self.step != Step::Idle => self.lost(now),
-            VoiceInput::Text { conn, text } if conn == self.conn && self.step != Step::Idle => self.receive(now, text),
+            VoiceInput::SocketClosed { conn } if conn == self.conn && self.step != Step::Idle => {
+                self.lost(now)
+            }
+            VoiceInput::Text { conn, text } if conn == self.conn && self.step != Step::Idle => {
+                self.receive(now, text)
+            }
             // Stale socket or nothing open: ignore.
-            VoiceInput::SocketOpened { .. } | VoiceInput::SocketClosed { .. } | VoiceInput::Text { .. } => {}
+            VoiceInput::SocketOpened { .. }
+            | VoiceInput::SocketClosed { .. }
+            | VoiceInput::Text { .. } => {}
         }
     }
 
@@ -160,7 +186,10 @@ impl VoiceMachine {
         let msg = match VoiceMessage::decode(&text) {
             Ok(m) => m,
             Err(e) => {
-                self.emit(VoiceEvent::Undecodable { text, reason: e.reason });
+                self.emit(VoiceEvent::Undecodable {
+                    text,
+                    reason: e.reason,
+                });
                 return;
             }
         };
@@ -222,7 +251,10 @@ impl VoiceMachine {
         self.close();
         self.attempt = self.attempt.saturating_add(1);
         let retry_at = now + self.backoff.delay_ms(self.attempt);
-        self.set_link(Link::Reconnecting { attempt: self.attempt, retry_at });
+        self.set_link(Link::Reconnecting {
+            attempt: self.attempt,
+            retry_at,
+        });
     }
 
     fn open(&mut self, now: u64) {
@@ -244,7 +276,11 @@ impl VoiceMachine {
     }
 
     fn send(&mut self, req: VoiceRequest) {
-        self.out.push_back(VoiceOutput::Send { conn: self.conn, text: req.to_json(), logged: req.redacted() });
+        self.out.push_back(VoiceOutput::Send {
+            conn: self.conn,
+            text: req.to_json(),
+            logged: req.redacted(),
+        });
     }
 
     fn set_link(&mut self, link: Link) {
@@ -281,17 +317,32 @@ mod tests {
 
     fn reply(m: &mut VoiceMachine, now: u64, msg: VoiceMessage) {
         let conn = m.conn;
-        m.handle(now, VoiceInput::Text { conn, text: msg.to_json() });
+        m.handle(
+            now,
+            VoiceInput::Text {
+                conn,
+                text: msg.to_json(),
+            },
+        );
     }
 
     fn ok(code: i64) -> Ack {
-        Ack { code, message: "ok".into() }
+        Ack {
+            code,
+            message: "ok".into(),
+        }
     }
 
     /// Logs in fully and returns the machine online.
     fn online() -> VoiceMachine {
         let mut m = VoiceMachine::new(BASE);
-        m.handle(0, VoiceInput::Login { account: "zydd".into(), password: "pw".into() });
+        m.handle(
+            0,
+            VoiceInput::Login {
+                account: "zydd".into(),
+                password: "pw".into(),
+            },
+        );
         m.handle(10, VoiceInput::SocketOpened { conn: 1 });
         reply(&mut m, 20, VoiceMessage::InitServer(ok(1)));
         reply(&mut m, 30, VoiceMessage::Login(ok(1)));
@@ -302,21 +353,41 @@ mod tests {
     #[test]
     fn login_sends_init_server_then_connect_then_goes_online() {
         let mut m = VoiceMachine::new(BASE);
-        m.handle(0, VoiceInput::Login { account: "zydd".into(), password: "pw".into() });
+        m.handle(
+            0,
+            VoiceInput::Login {
+                account: "zydd".into(),
+                password: "pw".into(),
+            },
+        );
         assert_eq!(drain(&mut m)[1..], [VoiceOutput::Open { conn: 1 }]);
         assert_eq!(m.link(), &Link::Connecting);
 
         m.handle(5, VoiceInput::SocketOpened { conn: 1 });
-        assert_eq!(sent(&drain(&mut m)), [VoiceRequest::InitServer { base_url: BASE.into() }]);
+        assert_eq!(
+            sent(&drain(&mut m)),
+            [VoiceRequest::InitServer {
+                base_url: BASE.into()
+            }]
+        );
 
         reply(&mut m, 6, VoiceMessage::InitServer(ok(1)));
         let out = drain(&mut m);
-        assert_eq!(sent(&out), [VoiceRequest::Connect { account: "zydd".into(), password: "pw".into() }]);
+        assert_eq!(
+            sent(&out),
+            [VoiceRequest::Connect {
+                account: "zydd".into(),
+                password: "pw".into()
+            }]
+        );
         let logged = out.iter().find_map(|o| match o {
             VoiceOutput::Send { logged, .. } => Some(logged.clone()),
             _ => None,
         });
-        assert!(!logged.unwrap().contains("pw\""), "the journal copy hides the password");
+        assert!(
+            !logged.unwrap().contains("pw\""),
+            "the journal copy hides the password"
+        );
 
         reply(&mut m, 7, VoiceMessage::Login(ok(1)));
         assert!(drain(&mut m).contains(&VoiceOutput::Event(VoiceEvent::LinkChanged(Link::Online))));
@@ -326,13 +397,31 @@ mod tests {
     #[test]
     fn wrong_password_shows_the_server_message_and_does_not_retry() {
         let mut m = VoiceMachine::new(BASE);
-        m.handle(0, VoiceInput::Login { account: "zydd".into(), password: "bad".into() });
+        m.handle(
+            0,
+            VoiceInput::Login {
+                account: "zydd".into(),
+                password: "bad".into(),
+            },
+        );
         m.handle(1, VoiceInput::SocketOpened { conn: 1 });
         reply(&mut m, 2, VoiceMessage::InitServer(ok(1)));
-        reply(&mut m, 3, VoiceMessage::Login(Ack { code: 0, message: "密码错误".into() }));
+        reply(
+            &mut m,
+            3,
+            VoiceMessage::Login(Ack {
+                code: 0,
+                message: "密码错误".into(),
+            }),
+        );
         let out = drain(&mut m);
         assert!(out.contains(&VoiceOutput::Close { conn: 1 }));
-        assert_eq!(m.link(), &Link::Refused { message: "密码错误".into() });
+        assert_eq!(
+            m.link(),
+            &Link::Refused {
+                message: "密码错误".into()
+            }
+        );
         assert_eq!(m.poll_timeout(), None);
         assert_eq!(m.account(), Some("zydd"));
     }
@@ -340,17 +429,41 @@ mod tests {
     #[test]
     fn a_refused_server_address_is_shown_too() {
         let mut m = VoiceMachine::new("");
-        m.handle(0, VoiceInput::Login { account: "a".into(), password: "b".into() });
+        m.handle(
+            0,
+            VoiceInput::Login {
+                account: "a".into(),
+                password: "b".into(),
+            },
+        );
         m.handle(1, VoiceInput::SocketOpened { conn: 1 });
-        reply(&mut m, 2, VoiceMessage::InitServer(Ack { code: 0, message: "服务器地址无效".into() }));
-        assert_eq!(m.link(), &Link::Refused { message: "服务器地址无效".into() });
+        reply(
+            &mut m,
+            2,
+            VoiceMessage::InitServer(Ack {
+                code: 0,
+                message: "服务器地址无效".into(),
+            }),
+        );
+        assert_eq!(
+            m.link(),
+            &Link::Refused {
+                message: "服务器地址无效".into()
+            }
+        );
     }
 
     #[test]
     fn a_dropped_socket_is_retried_with_growing_back_off_and_logs_in_again() {
         let mut m = online();
         m.handle(1_000, VoiceInput::SocketClosed { conn: 1 });
-        assert_eq!(m.link(), &Link::Reconnecting { attempt: 1, retry_at: 2_000 });
+        assert_eq!(
+            m.link(),
+            &Link::Reconnecting {
+                attempt: 1,
+                retry_at: 2_000
+            }
+        );
         assert_eq!(m.poll_timeout(), Some(2_000));
         drain(&mut m);
 
@@ -361,19 +474,37 @@ mod tests {
 
         // The plugin is still down: the next delay doubles.
         m.handle(2_100, VoiceInput::SocketClosed { conn: 2 });
-        assert_eq!(m.link(), &Link::Reconnecting { attempt: 2, retry_at: 4_100 });
+        assert_eq!(
+            m.link(),
+            &Link::Reconnecting {
+                attempt: 2,
+                retry_at: 4_100
+            }
+        );
         m.handle_timeout(4_100);
         m.handle(4_200, VoiceInput::SocketOpened { conn: 3 });
         drain(&mut m);
         reply(&mut m, 4_300, VoiceMessage::InitServer(ok(1)));
         let out = drain(&mut m);
-        assert_eq!(sent(&out), [VoiceRequest::Connect { account: "zydd".into(), password: "pw".into() }]);
+        assert_eq!(
+            sent(&out),
+            [VoiceRequest::Connect {
+                account: "zydd".into(),
+                password: "pw".into()
+            }]
+        );
         reply(&mut m, 4_400, VoiceMessage::Login(ok(1)));
         assert_eq!(m.link(), &Link::Online);
 
         // And the back-off starts over after a success.
         m.handle(9_000, VoiceInput::SocketClosed { conn: 3 });
-        assert_eq!(m.link(), &Link::Reconnecting { attempt: 1, retry_at: 10_000 });
+        assert_eq!(
+            m.link(),
+            &Link::Reconnecting {
+                attempt: 1,
+                retry_at: 10_000
+            }
+        );
     }
 
     #[test]
@@ -390,7 +521,13 @@ mod tests {
     #[test]
     fn a_silent_server_counts_as_a_drop() {
         let mut m = VoiceMachine::new(BASE);
-        m.handle(0, VoiceInput::Login { account: "a".into(), password: "b".into() });
+        m.handle(
+            0,
+            VoiceInput::Login {
+                account: "a".into(),
+                password: "b".into(),
+            },
+        );
         m.handle(1, VoiceInput::SocketOpened { conn: 1 });
         assert_eq!(m.poll_timeout(), Some(1 + REPLY_TIMEOUT_MS));
         m.handle_timeout(1 + REPLY_TIMEOUT_MS);
@@ -434,19 +571,39 @@ mod tests {
     #[test]
     fn garbage_from_the_server_is_reported_and_skipped() {
         let mut m = online();
-        m.handle(100, VoiceInput::Text { conn: 1, text: "{not json".into() });
-        m.handle(101, VoiceInput::Text { conn: 1, text: r#"{"type":"weird"}"#.into() });
+        m.handle(
+            100,
+            VoiceInput::Text {
+                conn: 1,
+                text: "{not json".into(),
+            },
+        );
+        m.handle(
+            101,
+            VoiceInput::Text {
+                conn: 1,
+                text: r#"{"type":"weird"}"#.into(),
+            },
+        );
         let out = drain(&mut m);
         assert_eq!(out.len(), 2);
-        assert!(out.iter().all(|o| matches!(o, VoiceOutput::Event(VoiceEvent::Undecodable { .. }))));
+        assert!(out
+            .iter()
+            .all(|o| matches!(o, VoiceOutput::Event(VoiceEvent::Undecodable { .. }))));
         assert_eq!(m.link(), &Link::Online);
     }
 
     #[test]
     fn notifications_are_passed_up() {
         let mut m = online();
-        let note = VoiceMessage::MemberLostMic { group_id: crate::id::BigId::parse("5").unwrap(), member_id: 7 };
+        let note = VoiceMessage::MemberLostMic {
+            group_id: crate::id::BigId::parse("5").unwrap(),
+            member_id: 7,
+        };
         reply(&mut m, 100, note.clone());
-        assert_eq!(drain(&mut m), [VoiceOutput::Event(VoiceEvent::Message(note))]);
+        assert_eq!(
+            drain(&mut m),
+            [VoiceOutput::Event(VoiceEvent::Message(note))]
+        );
     }
 }

@@ -17,16 +17,33 @@ pub type TerminalId = u64;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VoiceRequest {
     /// Tells the plugin which voice server to use; must precede `Connect`.
-    InitServer { base_url: String },
+    InitServer {
+        base_url: String,
+    },
     /// Login. The request's `type` is `connect`; the reply's is `login`.
-    Connect { account: String, password: String },
+    Connect {
+        account: String,
+        password: String,
+    },
     /// Without a session: creates one with `to_ids` and takes the floor
     /// (reply `createGroup`). With a session: asks for the floor (reply `requestMic`).
-    RequestMic { to_ids: Vec<TerminalId>, transaction: u64, session_id: Option<BigId> },
+    RequestMic {
+        to_ids: Vec<TerminalId>,
+        transaction: u64,
+        session_id: Option<BigId>,
+    },
     ReleaseMic,
-    AddGroupMember { session_id: BigId, members: Vec<TerminalId> },
-    KickGroupMember { session_id: BigId, ids: Vec<TerminalId> },
-    TempCallHangup { session_id: BigId },
+    AddGroupMember {
+        session_id: BigId,
+        members: Vec<TerminalId>,
+    },
+    KickGroupMember {
+        session_id: BigId,
+        ids: Vec<TerminalId>,
+    },
+    TempCallHangup {
+        session_id: BigId,
+    },
     /// Logout; spelled `loginOut` on the wire.
     LoginOut,
 }
@@ -63,7 +80,11 @@ impl VoiceRequest {
                 let password = if redact { "***" } else { password.as_str() };
                 json!({"type": kind, "data": {"account": account, "password": password}})
             }
-            Self::RequestMic { to_ids, transaction, session_id } => {
+            Self::RequestMic {
+                to_ids,
+                transaction,
+                session_id,
+            } => {
                 let mut v = json!({"type": kind, "toIds": to_ids, "transaction": transaction});
                 if let Some(s) = session_id {
                     v["sessionId"] = json!(s);
@@ -71,7 +92,10 @@ impl VoiceRequest {
                 v
             }
             Self::ReleaseMic | Self::LoginOut => json!({"type": kind}),
-            Self::AddGroupMember { session_id, members } => {
+            Self::AddGroupMember {
+                session_id,
+                members,
+            } => {
                 let members: Vec<Value> = members.iter().map(|id| json!({"id": id})).collect();
                 json!({"type": kind, "sessionId": session_id, "data": {"groupId": session_id, "members": members}})
             }
@@ -86,7 +110,9 @@ impl VoiceRequest {
     /// marks required but is missing.
     pub fn decode(text: &str) -> Result<Self, DecodeError> {
         let v: Value = serde_json::from_str(text)?;
-        let o = v.as_object().ok_or_else(|| DecodeError::new("request is not a JSON object"))?;
+        let o = v
+            .as_object()
+            .ok_or_else(|| DecodeError::new("request is not a JSON object"))?;
         let data = o.get("data").and_then(Value::as_object);
         let data_str = |key: &str| -> Result<String, DecodeError> {
             data.and_then(|d| d.get(key))
@@ -101,19 +127,31 @@ impl VoiceRequest {
                 .ok_or_else(|| DecodeError::new("sessionId is required"))
         };
         let ids = |v: Option<&Value>, what: &str| -> Result<Vec<TerminalId>, DecodeError> {
-            let list = v.and_then(Value::as_array).ok_or_else(|| DecodeError::new(format!("{what} is required")))?;
+            let list = v
+                .and_then(Value::as_array)
+                .ok_or_else(|| DecodeError::new(format!("{what} is required")))?;
             list.iter()
                 .map(|x| {
                     let x = x.get("id").unwrap_or(x);
-                    value_to_u64(x).ok_or_else(|| DecodeError::new(format!("{what} holds a non-numeric id: {x}")))
+                    value_to_u64(x).ok_or_else(|| {
+                        DecodeError::new(format!("{what} holds a non-numeric id: {x}"))
+                    })
                 })
                 .collect()
         };
         match kind_of(o)? {
-            "initServer" => Ok(Self::InitServer { base_url: data_str("baseUrl")? }),
-            "connect" => Ok(Self::Connect { account: data_str("account")?, password: data_str("password")? }),
+            "initServer" => Ok(Self::InitServer {
+                base_url: data_str("baseUrl")?,
+            }),
+            "connect" => Ok(Self::Connect {
+                account: data_str("account")?,
+                password: data_str("password")?,
+            }),
             "requestMic" => {
-                let session_id = o.get("sessionId").and_then(value_to_string).and_then(|s| BigId::parse(&s));
+                let session_id = o
+                    .get("sessionId")
+                    .and_then(value_to_string)
+                    .and_then(|s| BigId::parse(&s));
                 let to_ids = match o.get("toIds") {
                     None if session_id.is_some() => Vec::new(),
                     v => ids(v, "toIds")?,
@@ -122,19 +160,30 @@ impl VoiceRequest {
                 let transaction = match (transaction, &session_id) {
                     (Some(t), _) => t,
                     (None, Some(_)) => 0,
-                    (None, None) => return Err(DecodeError::new("transaction is required for a new session")),
+                    (None, None) => {
+                        return Err(DecodeError::new(
+                            "transaction is required for a new session",
+                        ))
+                    }
                 };
-                Ok(Self::RequestMic { to_ids, transaction, session_id })
+                Ok(Self::RequestMic {
+                    to_ids,
+                    transaction,
+                    session_id,
+                })
             }
             "releaseMic" => Ok(Self::ReleaseMic),
             "addGroupMember" => Ok(Self::AddGroupMember {
                 session_id: session()?,
                 members: ids(data.and_then(|d| d.get("members")), "data.members")?,
             }),
-            "kickGroupMember" => {
-                Ok(Self::KickGroupMember { session_id: session()?, ids: ids(data.and_then(|d| d.get("ids")), "data.ids")? })
-            }
-            "tempCallHangup" => Ok(Self::TempCallHangup { session_id: session()? }),
+            "kickGroupMember" => Ok(Self::KickGroupMember {
+                session_id: session()?,
+                ids: ids(data.and_then(|d| d.get("ids")), "data.ids")?,
+            }),
+            "tempCallHangup" => Ok(Self::TempCallHangup {
+                session_id: session()?,
+            }),
             "loginOut" => Ok(Self::LoginOut),
             other => Err(DecodeError::new(format!("unknown request type {other:?}"))),
         }
@@ -213,24 +262,65 @@ pub enum VoiceMessage {
     InitServer(Ack),
     Login(Ack),
     /// A new session was created and the floor granted (code 1).
-    CreateGroup { transaction: u64, session_id: Option<BigId>, ack: Ack },
+    CreateGroup {
+        transaction: u64,
+        session_id: Option<BigId>,
+        ack: Ack,
+    },
     /// The floor in an existing session (code 2).
-    RequestMic { transaction: Option<u64>, session_id: Option<BigId>, ack: Ack },
+    RequestMic {
+        transaction: Option<u64>,
+        session_id: Option<BigId>,
+        ack: Ack,
+    },
     ReleaseMic(Ack),
     LogoutResp(Ack),
     /// `audioResp` / `addGroupMember`.
-    AddGroupMemberResp { transaction: Option<u64>, group_id: BigId, results: Vec<MemberResult> },
+    AddGroupMemberResp {
+        transaction: Option<u64>,
+        group_id: BigId,
+        results: Vec<MemberResult>,
+    },
     /// `audioResp` / `tempCallHangup`.
-    HangupResp { call_id: BigId, result: ResultCode },
+    HangupResp {
+        call_id: BigId,
+        result: ResultCode,
+    },
     /// `audioResp` / `kickGroupMember`: undocumented, so only what can be read
     /// is kept; a missing result counts as success.
-    KickGroupMemberResp { group_id: Option<BigId>, result: Option<ResultCode> },
-    MemberGetMic { group_id: BigId, member_id: TerminalId, member_name: String },
-    MemberLostMic { group_id: BigId, member_id: TerminalId },
-    TempCallRing { call_id: BigId, from_id: TerminalId, message: String },
-    TempCallAnswer { call_id: BigId, from_id: TerminalId, message: String },
-    TempCallMemberUpdate { call_id: BigId, from_id: TerminalId, members: Vec<CallMember> },
-    TempCallHangup { call_id: BigId, from_id: TerminalId, reason: ResultCode },
+    KickGroupMemberResp {
+        group_id: Option<BigId>,
+        result: Option<ResultCode>,
+    },
+    MemberGetMic {
+        group_id: BigId,
+        member_id: TerminalId,
+        member_name: String,
+    },
+    MemberLostMic {
+        group_id: BigId,
+        member_id: TerminalId,
+    },
+    TempCallRing {
+        call_id: BigId,
+        from_id: TerminalId,
+        message: String,
+    },
+    TempCallAnswer {
+        call_id: BigId,
+        from_id: TerminalId,
+        message: String,
+    },
+    TempCallMemberUpdate {
+        call_id: BigId,
+        from_id: TerminalId,
+        members: Vec<CallMember>,
+    },
+    TempCallHangup {
+        call_id: BigId,
+        from_id: TerminalId,
+        reason: ResultCode,
+    },
 }
 
 /// The id names a notification may use: examples say `tempCallId`, tables `groupId`.
@@ -240,8 +330,13 @@ const GROUP_ID_NAMES: &[&str] = &["groupId", "tempCallId"];
 impl VoiceMessage {
     pub fn decode(text: &str) -> Result<Self, DecodeError> {
         let v: Value = serde_json::from_str(text)?;
-        let o = v.as_object().ok_or_else(|| DecodeError::new("message is not a JSON object"))?;
-        let ack = || Ack { code: int(o, "code").unwrap_or(0), message: string(o, "message") };
+        let o = v
+            .as_object()
+            .ok_or_else(|| DecodeError::new("message is not a JSON object"))?;
+        let ack = || Ack {
+            code: int(o, "code").unwrap_or(0),
+            message: string(o, "message"),
+        };
         let kind = kind_of(o)?;
         let msg = match kind {
             "initServer" => Self::InitServer(ack()),
@@ -268,13 +363,18 @@ impl VoiceMessage {
     /// Encodes as the plugin does, numeric id copies included (rounded the way
     /// a JavaScript server rounds them, so clients that trust them are caught).
     pub fn to_json(&self) -> String {
-        let ack_json = |kind: &str, a: &Ack| json!({"type": kind, "code": a.code, "message": a.message});
+        let ack_json =
+            |kind: &str, a: &Ack| json!({"type": kind, "code": a.code, "message": a.message});
         let v = match self {
             Self::InitServer(a) => ack_json("initServer", a),
             Self::Login(a) => ack_json("login", a),
             Self::ReleaseMic(a) => ack_json("releaseMic", a),
             Self::LogoutResp(a) => ack_json("logoutResp", a),
-            Self::CreateGroup { transaction, session_id, ack } => {
+            Self::CreateGroup {
+                transaction,
+                session_id,
+                ack,
+            } => {
                 let mut v = ack_json("createGroup", ack);
                 v["transaction"] = json!(transaction);
                 if let Some(s) = session_id {
@@ -282,7 +382,11 @@ impl VoiceMessage {
                 }
                 v
             }
-            Self::RequestMic { transaction, session_id, ack } => {
+            Self::RequestMic {
+                transaction,
+                session_id,
+                ack,
+            } => {
                 let mut v = ack_json("requestMic", ack);
                 if let Some(t) = transaction {
                     v["transaction"] = json!(t);
@@ -292,7 +396,11 @@ impl VoiceMessage {
                 }
                 v
             }
-            Self::AddGroupMemberResp { transaction, group_id, results } => {
+            Self::AddGroupMemberResp {
+                transaction,
+                group_id,
+                results,
+            } => {
                 let results: Vec<Value> = results
                     .iter()
                     .map(|r| json!({"id": r.id, "name": r.name, "code": r.code, "message": r.message}))
@@ -308,41 +416,71 @@ impl VoiceMessage {
             }
             Self::HangupResp { call_id, result } => {
                 let mut data = Map::new();
-                data.insert("result".into(), json!({"code": result.code, "message": result.message}));
+                data.insert(
+                    "result".into(),
+                    json!({"code": result.code, "message": result.message}),
+                );
                 put_id(&mut data, "tempCallId", call_id);
                 json!({"type": "audioResp", "cmd": "tempCallHangup", "data": data})
             }
             Self::KickGroupMemberResp { group_id, result } => {
                 let mut data = Map::new();
                 if let Some(r) = result {
-                    data.insert("result".into(), json!({"code": r.code, "message": r.message}));
+                    data.insert(
+                        "result".into(),
+                        json!({"code": r.code, "message": r.message}),
+                    );
                 }
                 if let Some(g) = group_id {
                     put_id(&mut data, "groupId", g);
                 }
                 json!({"type": "audioResp", "cmd": "kickGroupMember", "data": data})
             }
-            Self::MemberGetMic { group_id, member_id, member_name } => {
+            Self::MemberGetMic {
+                group_id,
+                member_id,
+                member_name,
+            } => {
                 let mut data = Map::new();
                 put_id(&mut data, "groupId", group_id);
                 data.insert("memberId".into(), json!(member_id));
                 data.insert("memberName".into(), json!(member_name));
                 notify("memberGetMic", data, None)
             }
-            Self::MemberLostMic { group_id, member_id } => {
+            Self::MemberLostMic {
+                group_id,
+                member_id,
+            } => {
                 let mut data = Map::new();
                 put_id(&mut data, "groupId", group_id);
                 data.insert("memberId".into(), json!(member_id));
                 notify("memberLostMic", data, None)
             }
-            Self::TempCallRing { call_id, from_id, message } | Self::TempCallAnswer { call_id, from_id, message } => {
+            Self::TempCallRing {
+                call_id,
+                from_id,
+                message,
+            }
+            | Self::TempCallAnswer {
+                call_id,
+                from_id,
+                message,
+            } => {
                 let mut data = Map::new();
                 put_id(&mut data, "tempCallId", call_id);
                 data.insert("fromId".into(), json!(from_id));
-                let cmd = if matches!(self, Self::TempCallRing { .. }) { "tempCallRing" } else { "tempCallAnswer" };
+                let cmd = if matches!(self, Self::TempCallRing { .. }) {
+                    "tempCallRing"
+                } else {
+                    "tempCallAnswer"
+                };
                 notify(cmd, data, Some(message))
             }
-            Self::TempCallMemberUpdate { call_id, from_id, members } => {
+            Self::TempCallMemberUpdate {
+                call_id,
+                from_id,
+                members,
+            } => {
                 let mut data = Map::new();
                 put_id(&mut data, "tempCallId", call_id);
                 data.insert("fromId".into(), json!(from_id));
@@ -353,9 +491,16 @@ impl VoiceMessage {
                 data.insert("members".into(), json!(members));
                 notify("tempCallMemberUpdate", data, None)
             }
-            Self::TempCallHangup { call_id, from_id, reason } => {
+            Self::TempCallHangup {
+                call_id,
+                from_id,
+                reason,
+            } => {
                 let mut data = Map::new();
-                data.insert("hangupReason".into(), json!({"code": reason.code, "message": reason.message}));
+                data.insert(
+                    "hangupReason".into(),
+                    json!({"code": reason.code, "message": reason.message}),
+                );
                 put_id(&mut data, "tempCallId", call_id);
                 data.insert("fromId".into(), json!(from_id));
                 notify("tempCallHangup", data, None)
@@ -377,14 +522,20 @@ fn notify(cmd: &str, data: Map<String, Value>, message: Option<&String>) -> Valu
 /// JavaScript server would send.
 fn put_id(data: &mut Map<String, Value>, name: &str, id: &BigId) {
     if let Ok(n) = id.as_str().parse::<u64>() {
-        let rounded = if n > JS_SAFE_MAX { (n as f64) as u64 } else { n };
+        let rounded = if n > JS_SAFE_MAX {
+            (n as f64) as u64
+        } else {
+            n
+        };
         data.insert(name.to_owned(), json!(rounded));
     }
     data.insert(format!("{name}Str"), json!(id));
 }
 
 fn kind_of(o: &Map<String, Value>) -> Result<&str, DecodeError> {
-    o.get("type").and_then(Value::as_str).ok_or_else(|| DecodeError::new("missing \"type\""))
+    o.get("type")
+        .and_then(Value::as_str)
+        .ok_or_else(|| DecodeError::new("missing \"type\""))
 }
 
 fn int(o: &Map<String, Value>, key: &str) -> Option<i64> {
@@ -398,16 +549,22 @@ fn string(o: &Map<String, Value>, key: &str) -> String {
 fn session_id(o: &Map<String, Value>) -> Result<Option<BigId>, DecodeError> {
     match o.get("sessionId").and_then(value_to_string) {
         None => Ok(None),
-        Some(s) => BigId::parse(&s).map(Some).ok_or_else(|| DecodeError::new(format!("sessionId {s:?} is not an id"))),
+        Some(s) => BigId::parse(&s)
+            .map(Some)
+            .ok_or_else(|| DecodeError::new(format!("sessionId {s:?} is not an id"))),
     }
 }
 
 fn data_of(o: &Map<String, Value>) -> Result<&Map<String, Value>, DecodeError> {
-    o.get("data").and_then(Value::as_object).ok_or_else(|| DecodeError::new("missing \"data\" object"))
+    o.get("data")
+        .and_then(Value::as_object)
+        .ok_or_else(|| DecodeError::new("missing \"data\" object"))
 }
 
 fn terminal(d: &Map<String, Value>, key: &str) -> Result<TerminalId, DecodeError> {
-    d.get(key).and_then(value_to_u64).ok_or_else(|| DecodeError::new(format!("missing or non-numeric {key}")))
+    d.get(key)
+        .and_then(value_to_u64)
+        .ok_or_else(|| DecodeError::new(format!("missing or non-numeric {key}")))
 }
 
 fn id_in(d: &Map<String, Value>, names: &[&str]) -> Result<BigId, DecodeError> {
@@ -416,11 +573,17 @@ fn id_in(d: &Map<String, Value>, names: &[&str]) -> Result<BigId, DecodeError> {
 
 fn result_code(v: Option<&Value>) -> Option<ResultCode> {
     let o = v?.as_object()?;
-    Some(ResultCode { code: int(o, "code").unwrap_or(0), message: string(o, "message") })
+    Some(ResultCode {
+        code: int(o, "code").unwrap_or(0),
+        message: string(o, "message"),
+    })
 }
 
 fn decode_audio_resp(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError> {
-    let cmd = o.get("cmd").and_then(Value::as_str).ok_or_else(|| DecodeError::new("audioResp without \"cmd\""))?;
+    let cmd = o
+        .get("cmd")
+        .and_then(Value::as_str)
+        .ok_or_else(|| DecodeError::new("audioResp without \"cmd\""))?;
     let d = data_of(o)?;
     match cmd {
         "addGroupMember" => {
@@ -430,7 +593,9 @@ fn decode_audio_resp(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError
                 .ok_or_else(|| DecodeError::new("addGroupMember reply without results"))?
                 .iter()
                 .map(|r| {
-                    let r = r.as_object().ok_or_else(|| DecodeError::new("a result is not an object"))?;
+                    let r = r
+                        .as_object()
+                        .ok_or_else(|| DecodeError::new("a result is not an object"))?;
                     Ok(MemberResult {
                         id: terminal(r, "id")?,
                         name: string(r, "name"),
@@ -447,7 +612,8 @@ fn decode_audio_resp(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError
         }
         "tempCallHangup" => Ok(VoiceMessage::HangupResp {
             call_id: id_in(d, CALL_ID_NAMES)?,
-            result: result_code(d.get("result")).ok_or_else(|| DecodeError::new("tempCallHangup reply without result"))?,
+            result: result_code(d.get("result"))
+                .ok_or_else(|| DecodeError::new("tempCallHangup reply without result"))?,
         }),
         "kickGroupMember" => Ok(VoiceMessage::KickGroupMemberResp {
             group_id: BigId::from_fields(d, GROUP_ID_NAMES).ok(),
@@ -458,7 +624,10 @@ fn decode_audio_resp(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError
 }
 
 fn decode_notify(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError> {
-    let cmd = o.get("cmd").and_then(Value::as_str).ok_or_else(|| DecodeError::new("notify without \"cmd\""))?;
+    let cmd = o
+        .get("cmd")
+        .and_then(Value::as_str)
+        .ok_or_else(|| DecodeError::new("notify without \"cmd\""))?;
     let d = data_of(o)?;
     let message = string(o, "message");
     Ok(match cmd {
@@ -467,15 +636,20 @@ fn decode_notify(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError> {
             member_id: terminal(d, "memberId")?,
             member_name: string(d, "memberName"),
         },
-        "memberLostMic" => {
-            VoiceMessage::MemberLostMic { group_id: id_in(d, GROUP_ID_NAMES)?, member_id: terminal(d, "memberId")? }
-        }
-        "tempCallRing" => {
-            VoiceMessage::TempCallRing { call_id: id_in(d, CALL_ID_NAMES)?, from_id: terminal(d, "fromId")?, message }
-        }
-        "tempCallAnswer" => {
-            VoiceMessage::TempCallAnswer { call_id: id_in(d, CALL_ID_NAMES)?, from_id: terminal(d, "fromId")?, message }
-        }
+        "memberLostMic" => VoiceMessage::MemberLostMic {
+            group_id: id_in(d, GROUP_ID_NAMES)?,
+            member_id: terminal(d, "memberId")?,
+        },
+        "tempCallRing" => VoiceMessage::TempCallRing {
+            call_id: id_in(d, CALL_ID_NAMES)?,
+            from_id: terminal(d, "fromId")?,
+            message,
+        },
+        "tempCallAnswer" => VoiceMessage::TempCallAnswer {
+            call_id: id_in(d, CALL_ID_NAMES)?,
+            from_id: terminal(d, "fromId")?,
+            message,
+        },
         "tempCallMemberUpdate" => {
             let members = d
                 .get("members")
@@ -483,23 +657,33 @@ fn decode_notify(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError> {
                 .ok_or_else(|| DecodeError::new("tempCallMemberUpdate without members"))?
                 .iter()
                 .map(|m| {
-                    let m = m.as_object().ok_or_else(|| DecodeError::new("a member is not an object"))?;
+                    let m = m
+                        .as_object()
+                        .ok_or_else(|| DecodeError::new("a member is not an object"))?;
                     let state = int(m, "callState").unwrap_or(-1);
                     Ok(CallMember {
                         member_id: terminal(m, "memberId")?,
                         member_name: string(m, "memberName"),
-                        call_state: MemberCallState::from_code(state)
-                            .ok_or_else(|| DecodeError::new(format!("unknown callState {state}")))?,
+                        call_state: MemberCallState::from_code(state).ok_or_else(|| {
+                            DecodeError::new(format!("unknown callState {state}"))
+                        })?,
                     })
                 })
                 .collect::<Result<_, DecodeError>>()?;
-            VoiceMessage::TempCallMemberUpdate { call_id: id_in(d, CALL_ID_NAMES)?, from_id: terminal(d, "fromId")?, members }
+            VoiceMessage::TempCallMemberUpdate {
+                call_id: id_in(d, CALL_ID_NAMES)?,
+                from_id: terminal(d, "fromId")?,
+                members,
+            }
         }
         // The table names this `tempCallAnswer`; the example, which servers follow, `tempCallHangup`.
         "tempCallHangup" => VoiceMessage::TempCallHangup {
             call_id: id_in(d, CALL_ID_NAMES)?,
             from_id: terminal(d, "fromId")?,
-            reason: result_code(d.get("hangupReason")).unwrap_or(ResultCode { code: 0, message: String::new() }),
+            reason: result_code(d.get("hangupReason")).unwrap_or(ResultCode {
+                code: 0,
+                message: String::new(),
+            }),
         },
         other => return Err(DecodeError::new(format!("unknown notify cmd {other:?}"))),
     })
@@ -516,14 +700,35 @@ mod tests {
     #[test]
     fn requests_round_trip_through_the_simulator_decoder() {
         let all = [
-            VoiceRequest::InitServer { base_url: "http://10.0.0.1:8080".into() },
-            VoiceRequest::Connect { account: "zydd".into(), password: "pw".into() },
-            VoiceRequest::RequestMic { to_ids: vec![169918, 169919], transaction: 1671006883842, session_id: None },
-            VoiceRequest::RequestMic { to_ids: vec![], transaction: 7, session_id: Some(id("50351257998589953")) },
+            VoiceRequest::InitServer {
+                base_url: "http://10.0.0.1:8080".into(),
+            },
+            VoiceRequest::Connect {
+                account: "zydd".into(),
+                password: "pw".into(),
+            },
+            VoiceRequest::RequestMic {
+                to_ids: vec![169918, 169919],
+                transaction: 1671006883842,
+                session_id: None,
+            },
+            VoiceRequest::RequestMic {
+                to_ids: vec![],
+                transaction: 7,
+                session_id: Some(id("50351257998589953")),
+            },
             VoiceRequest::ReleaseMic,
-            VoiceRequest::AddGroupMember { session_id: id("50354528800735233"), members: vec![169919] },
-            VoiceRequest::KickGroupMember { session_id: id("50354528800735233"), ids: vec![169919] },
-            VoiceRequest::TempCallHangup { session_id: id("50354528800735233") },
+            VoiceRequest::AddGroupMember {
+                session_id: id("50354528800735233"),
+                members: vec![169919],
+            },
+            VoiceRequest::KickGroupMember {
+                session_id: id("50354528800735233"),
+                ids: vec![169919],
+            },
+            VoiceRequest::TempCallHangup {
+                session_id: id("50354528800735233"),
+            },
             VoiceRequest::LoginOut,
         ];
         for r in all {
@@ -533,7 +738,10 @@ mod tests {
 
     #[test]
     fn connect_is_redacted_for_the_journal() {
-        let r = VoiceRequest::Connect { account: "zydd".into(), password: "s3cret".into() };
+        let r = VoiceRequest::Connect {
+            account: "zydd".into(),
+            password: "s3cret".into(),
+        };
         assert!(r.to_json().contains("s3cret"));
         assert!(!r.redacted().contains("s3cret"));
         assert!(r.redacted().contains("zydd"));
@@ -551,29 +759,60 @@ mod tests {
     #[test]
     fn messages_round_trip_with_exact_ids() {
         let all = [
-            VoiceMessage::Login(Ack { code: 1, message: "登录成功".into() }),
+            VoiceMessage::Login(Ack {
+                code: 1,
+                message: "登录成功".into(),
+            }),
             VoiceMessage::CreateGroup {
                 transaction: 1671006883842,
                 session_id: Some(id("50351257998589953")),
-                ack: Ack { code: 1, message: "ok".into() },
+                ack: Ack {
+                    code: 1,
+                    message: "ok".into(),
+                },
             },
             VoiceMessage::AddGroupMemberResp {
                 transaction: Some(1671008849496),
                 group_id: id("50354528800735233"),
-                results: vec![MemberResult { id: 169919, name: "ptcs12".into(), code: 0, message: String::new() }],
+                results: vec![MemberResult {
+                    id: 169919,
+                    name: "ptcs12".into(),
+                    code: 0,
+                    message: String::new(),
+                }],
             },
-            VoiceMessage::HangupResp { call_id: id("50351257998589953"), result: ResultCode { code: 0, message: "".into() } },
-            VoiceMessage::KickGroupMemberResp { group_id: Some(id("9")), result: None },
-            VoiceMessage::MemberGetMic { group_id: id("50354528800735233"), member_id: 169918, member_name: "ptcs11".into() },
+            VoiceMessage::HangupResp {
+                call_id: id("50351257998589953"),
+                result: ResultCode {
+                    code: 0,
+                    message: "".into(),
+                },
+            },
+            VoiceMessage::KickGroupMemberResp {
+                group_id: Some(id("9")),
+                result: None,
+            },
+            VoiceMessage::MemberGetMic {
+                group_id: id("50354528800735233"),
+                member_id: 169918,
+                member_name: "ptcs11".into(),
+            },
             VoiceMessage::TempCallMemberUpdate {
                 call_id: id("50357467464335361"),
                 from_id: 169905,
-                members: vec![CallMember { member_id: 1, member_name: "a".into(), call_state: MemberCallState::Ringing }],
+                members: vec![CallMember {
+                    member_id: 1,
+                    member_name: "a".into(),
+                    call_state: MemberCallState::Ringing,
+                }],
             },
             VoiceMessage::TempCallHangup {
                 call_id: id("50354528800735233"),
                 from_id: 169918,
-                reason: ResultCode { code: 0, message: String::new() },
+                reason: ResultCode {
+                    code: 0,
+                    message: String::new(),
+                },
             },
         ];
         for m in all {
@@ -584,7 +823,10 @@ mod tests {
 
     #[test]
     fn the_simulator_rounds_the_numeric_copy_like_javascript() {
-        let m = VoiceMessage::MemberLostMic { group_id: id("50354528800735233"), member_id: 1 };
+        let m = VoiceMessage::MemberLostMic {
+            group_id: id("50354528800735233"),
+            member_id: 1,
+        };
         let v: Value = serde_json::from_str(&m.to_json()).unwrap();
         assert_ne!(v["data"]["groupId"].as_u64().unwrap(), 50354528800735233);
         assert_eq!(v["data"]["groupIdStr"], "50354528800735233");

@@ -1,0 +1,423 @@
+//! In-meeting management (document 002): checkJoin on the API server finds
+//! the meeting node (`mcuHost`); on that node `new_session` gives a token
+//! valid 120 s (header `token`, refreshed by `refresh_session`), conference
+//! and participant commands act on the meeting, and an EventSource stream
+//! (`?token=` in the query, since EventSource cannot send headers) reports it.
+//! Replies are `{"status":"success","result":...}`.
+//!
+//! The public and the enterprise cloud differ: see [`Deployment`].
+
+mod command;
+mod event;
+mod participant;
+mod session;
+
+pub use command::{
+    Audience, CallsResult, Command, Dial, DialCallType, DialProtocol, Flag, KeepConferenceAlive,
+    LayoutOverride, Method, OverrideLayout, ParticipantCommand, Present, ServiceStatus, SubCall,
+    TextMessage, Transfer,
+};
+pub use event::{
+    decode_event, CallDisconnected, ChatMessage, Disconnect, Layout, MeetingEvent,
+    ParticipantDelete, PresentationStart, StageEntry,
+};
+pub use participant::{Participant, ServiceType};
+pub use session::{NewSession, NewSessionResult, RefreshResult, Version};
+
+use crate::call::percent_encode;
+use crate::{lenient, DecodeError};
+use serde::de::{self, DeserializeOwned, Deserializer};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
+use std::fmt;
+
+/// Which cloud the console talks to. The enterprise cloud lacks several
+/// commands, events and `new_session` fields (table at the end of the
+/// document); see [`Command::supported_on`] and [`MeetingEvent::sent_on`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Deployment {
+    Public,
+    Enterprise,
+}
+
+/// A meeting role. The document spells it three ways: `HOST`/`GUEST` from
+/// new_session, `chair`/`guest` on participants and in commands,
+/// `host`/`guest` from checkJoin. All are accepted, in any case; the plain
+/// serialization is the command spelling, the other places use
+/// [`Role::as_session`] and [`Role::as_check_join`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Host,
+    Guest,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "host" | "chair" => Some(Self::Host),
+            "guest" => Some(Self::Guest),
+            _ => None,
+        }
+    }
+
+    /// Participants and commands: `chair` / `guest`.
+    pub fn as_wire(self) -> &'static str {
+        match self {
+            Self::Host => "chair",
+            Self::Guest => "guest",
+        }
+    }
+
+    /// new_session and refresh_session: `HOST` / `GUEST`.
+    pub fn as_session(self) -> &'static str {
+        match self {
+            Self::Host => "HOST",
+            Self::Guest => "GUEST",
+        }
+    }
+
+    /// checkJoin: `host` / `guest`.
+    pub fn as_check_join(self) -> &'static str {
+        match self {
+            Self::Host => "host",
+            Self::Guest => "guest",
+        }
+    }
+}
+
+impl Serialize for Role {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_wire())
+    }
+}
+
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).ok_or_else(|| de::Error::custom(format!("unknown role {s:?}")))
+    }
+}
+
+/// Serializers for the places that spell things differently.
+mod spell {
+    use super::Role;
+    use serde::Serializer;
+
+    pub fn session_role<S: Serializer>(r: &Role, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(r.as_session())
+    }
+
+    pub fn opt_session_role<S: Serializer>(r: &Option<Role>, s: S) -> Result<S::Ok, S::Error> {
+        match r {
+            Some(r) => session_role(r, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// `"yes"` / `"no"` (hideme, dial's streaming, allowGuest).
+    pub fn yes_no<S: Serializer>(b: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(if *b { "yes" } else { "no" })
+    }
+
+    pub fn opt_yes_no<S: Serializer>(b: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
+        match b {
+            Some(b) => yes_no(b, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// `"YES"` / `"NO"` (the participant's `is_muted` and friends).
+    pub fn opt_upper_yes_no<S: Serializer>(b: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
+        match b {
+            Some(b) => s.serialize_str(if *b { "YES" } else { "NO" }),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// Turns `mcuHost` into a base URL. checkJoin sends it without a scheme
+/// (`"xxx.xxx.cn"`, `"127.0.0.1:8080"`), so `default_scheme` (`"https"`)
+/// is added when none is given. A trailing `/` is dropped. `None` when there
+/// is no host.
+pub fn base_url(mcu_host: &str, default_scheme: &str) -> Option<String> {
+    let host = mcu_host.trim();
+    let (scheme, rest) = match host.split_once("://") {
+        Some((scheme, rest)) => (scheme, rest),
+        None => (
+            default_scheme.trim_end_matches("://").trim_end_matches(':'),
+            host.trim_start_matches("//"),
+        ),
+    };
+    let rest = rest.trim_end_matches('/');
+    (!scheme.is_empty() && !rest.is_empty() && !rest.contains(char::is_whitespace))
+        .then(|| format!("{scheme}://{rest}"))
+}
+
+/// `/api/services/<conference>/<tail>`, the alias (e.g. `zjvmr@myvmr.cn`)
+/// percent-encoded.
+fn service_path(conference: &str, tail: &str) -> String {
+    format!("/api/services/{}/{tail}", percent_encode(conference))
+}
+
+/// The event stream: `/api/services/<conference>/events?token=<token>`.
+pub fn events_path(conference: &str, token: &str) -> String {
+    format!(
+        "{}?token={}",
+        service_path(conference, "events"),
+        percent_encode(token)
+    )
+}
+
+/// The latest presentation frame. It needs the `token` header, so an `<img>`
+/// cannot load it directly: fetch the bytes and show them.
+pub fn presentation_path(conference: &str) -> String {
+    service_path(conference, "presentation.jpeg")
+}
+
+/// checkJoin, POSTed to the API server as JSON: checks the join details and
+/// tells which meeting node (`mcuHost`) hosts the meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckJoin {
+    /// Short number or address of the meeting room.
+    pub join_account: String,
+    /// Ignored for point-to-point calls; empty when there is none.
+    #[serde(default)]
+    pub join_pwd: String,
+    pub participant_name: String,
+}
+
+impl CheckJoin {
+    /// Relative to the configured API server.
+    pub const PATH: &'static str = "/api/v3/meet/checkJoin.shtml";
+
+    pub fn body(&self) -> Value {
+        command::to_json(self)
+    }
+}
+
+/// checkJoin's reply: `{"code":"200","timeStamp":...,"results":{...}}`.
+/// Its error format is not documented: any code but 200 is a failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckJoinReply {
+    #[serde(serialize_with = "lenient::as_string")]
+    pub code: u64,
+    #[serde(rename = "timeStamp")]
+    pub time_stamp: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<CheckJoinResults>,
+}
+
+impl CheckJoinReply {
+    pub fn ok(time_stamp: impl Into<String>, results: CheckJoinResults) -> Self {
+        Self {
+            code: 200,
+            time_stamp: time_stamp.into(),
+            results: Some(results),
+        }
+    }
+
+    pub fn into_result(self) -> Result<CheckJoinResults, MeetingError> {
+        match self.results {
+            Some(results) if self.code == 200 => Ok(results),
+            _ => Err(MeetingError {
+                status: self.code.to_string(),
+                message: format!("checkJoin code {}", self.code),
+            }),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckJoinReply {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            #[serde(deserialize_with = "lenient::u64_any")]
+            code: u64,
+            #[serde(
+                default,
+                rename = "timeStamp",
+                deserialize_with = "lenient::string_any"
+            )]
+            time_stamp: String,
+            results: Option<Value>,
+        }
+        let raw = Raw::deserialize(d)?;
+        let results = match (raw.code, raw.results) {
+            (200, Some(v)) => Some(CheckJoinResults::deserialize(v).map_err(de::Error::custom)?),
+            (200, None) => return Err(de::Error::custom("checkJoin code 200 without results")),
+            _ => None,
+        };
+        Ok(Self {
+            code: raw.code,
+            time_stamp: raw.time_stamp,
+            results,
+        })
+    }
+}
+
+pub fn decode_check_join(text: &str) -> Result<CheckJoinReply, DecodeError> {
+    Ok(serde_json::from_str(text)?)
+}
+
+/// checkJoin's `results`. Only `mcuHost` is required; the rest defaults, as
+/// point-to-point calls leave several fields empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckJoinResults {
+    /// Point-to-point call rather than a meeting.
+    #[serde(default, deserialize_with = "lenient::bool_any")]
+    pub is_dot: bool,
+    #[serde(default, deserialize_with = "lenient::string_any")]
+    pub sipkey: String,
+    /// The meeting room's address (email form): the `<conference>` of later paths.
+    #[serde(default)]
+    pub alias: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub participant_name: String,
+    /// `host`, `guest`, or `""` (point-to-point).
+    #[serde(default, with = "check_join_role")]
+    pub role_type: Option<Role>,
+    /// The meeting node, possibly without a scheme: see [`base_url`].
+    pub mcu_host: String,
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_u64_any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub company_id: Option<u64>,
+    #[serde(default, deserialize_with = "lenient::bool_any")]
+    pub is_record: bool,
+    #[serde(default, deserialize_with = "lenient::bool_any")]
+    pub is_live: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conference_name: Option<String>,
+    /// `yes`/`no`, default yes.
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool_any",
+        serialize_with = "spell::opt_yes_no",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allow_guest: Option<bool>,
+}
+
+impl CheckJoinResults {
+    pub fn base_url(&self, default_scheme: &str) -> Option<String> {
+        base_url(&self.mcu_host, default_scheme)
+    }
+}
+
+/// checkJoin's `roleType`: `""` means none.
+mod check_join_role {
+    use super::Role;
+    use serde::{de, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(r: &Option<Role>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(r.map_or("", Role::as_check_join))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Role>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(s) if s.trim().is_empty() => Ok(None),
+            Some(s) => Role::parse(&s)
+                .map(Some)
+                .ok_or_else(|| de::Error::custom(format!("unknown roleType {s:?}"))),
+        }
+    }
+}
+
+/// The meeting node's reply envelope `{"status":...,"result":...}`. `result`
+/// is decoded as `T` only on success; on failure it is kept as sent (often a
+/// message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply<T> {
+    Success(T),
+    Failed { status: String, result: Value },
+}
+
+impl<T> Reply<T> {
+    pub fn into_result(self) -> Result<T, MeetingError> {
+        match self {
+            Self::Success(t) => Ok(t),
+            Self::Failed { status, result } => {
+                let message = match result {
+                    Value::String(s) => s,
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                Err(MeetingError { status, message })
+            }
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Reply<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Out<'a, R> {
+            status: &'a str,
+            result: R,
+        }
+        match self {
+            Self::Success(t) => Out {
+                status: "success",
+                result: t,
+            }
+            .serialize(s),
+            Self::Failed { status, result } => Out { status, result }.serialize(s),
+        }
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Reply<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            #[serde(deserialize_with = "lenient::string_any")]
+            status: String,
+            #[serde(default)]
+            result: Value,
+        }
+        let raw = Raw::deserialize(d)?;
+        if raw.status.trim().eq_ignore_ascii_case("success") {
+            T::deserialize(raw.result)
+                .map(Self::Success)
+                .map_err(de::Error::custom)
+        } else {
+            Ok(Self::Failed {
+                status: raw.status,
+                result: raw.result,
+            })
+        }
+    }
+}
+
+/// Decodes a meeting node reply; `T` is the request's result type (see
+/// [`Command`] for which).
+pub fn decode_reply<T: DeserializeOwned>(text: &str) -> Result<Reply<T>, DecodeError> {
+    Ok(serde_json::from_str(text)?)
+}
+
+/// A refusal: a `status` other than `success` (or a checkJoin code other than 200).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingError {
+    pub status: String,
+    pub message: String,
+}
+
+impl fmt::Display for MeetingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.message.is_empty() {
+            f.write_str(&self.status)
+        } else {
+            write!(f, "{}: {}", self.status, self.message)
+        }
+    }
+}
+
+impl std::error::Error for MeetingError {}

@@ -1,0 +1,186 @@
+//! A participant as participant_create / participant_update and the
+//! participants command describe it.
+
+use super::{spell, Role};
+use crate::lenient;
+use serde::{Deserialize, Serialize};
+
+/// A participant. Only `uuid` is required: every other field may be
+/// missing or `null`. Several flags are the strings `"YES"`/`"NO"`, others
+/// JSON booleans; each is sent back the way the example shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub uuid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
+    /// `in` or `out`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_direction: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// `On` / `Off`: whether its media is encrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool_any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub has_media: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool_any",
+        serialize_with = "spell::opt_upper_yes_no",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_audio_only_call: Option<bool>,
+    /// From another system, e.g. Lync.
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool_any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_external: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool_any",
+        serialize_with = "spell::opt_upper_yes_no",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_muted: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool_any",
+        serialize_with = "spell::opt_upper_yes_no",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_presenting: Option<bool>,
+    /// A streaming (recording) participant.
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool_any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_streaming_conference: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool_any",
+        serialize_with = "spell::opt_upper_yes_no",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_video_call: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_alias: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlay_text: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool_any",
+        serialize_with = "spell::opt_upper_yes_no",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub presentation_supported: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// `chair` / `guest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// `ALLOW` / `DENY`: whether it receives the presentation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rx_presentation_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<ServiceType>,
+    /// When it was put in the spotlight (UNIX seconds), 0 if not.
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_u64_any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub spotlight: Option<u64>,
+    /// When it joined (UNIX seconds).
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_u64_any",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start_time: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// The device's or browser's vendor string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+}
+
+impl Participant {
+    /// A participant with only its uuid known.
+    pub fn new(uuid: impl Into<String>) -> Self {
+        Self {
+            uuid: uuid.into(),
+            api_url: None,
+            call_direction: None,
+            display_name: None,
+            encryption: None,
+            has_media: None,
+            is_audio_only_call: None,
+            is_external: None,
+            is_muted: None,
+            is_presenting: None,
+            is_streaming_conference: None,
+            is_video_call: None,
+            local_alias: None,
+            overlay_text: None,
+            presentation_supported: None,
+            protocol: None,
+            role: None,
+            rx_presentation_policy: None,
+            service_type: None,
+            spotlight: None,
+            start_time: None,
+            uri: None,
+            vendor: None,
+        }
+    }
+}
+
+/// A participant's or session's service. Values the document does not list
+/// (the cloud also runs lectures) are kept as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ServiceType {
+    /// Being dialled out.
+    Connecting,
+    /// Waiting for a host to let it into a locked meeting.
+    WaitingRoom,
+    /// Waiting for a pin.
+    Ivr,
+    Conference,
+    /// Point-to-point call.
+    Gateway,
+    Other(String),
+}
+
+impl From<String> for ServiceType {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "connecting" => Self::Connecting,
+            "waiting_room" => Self::WaitingRoom,
+            "ivr" => Self::Ivr,
+            "conference" => Self::Conference,
+            "gateway" => Self::Gateway,
+            _ => Self::Other(s),
+        }
+    }
+}
+
+impl From<ServiceType> for String {
+    fn from(t: ServiceType) -> Self {
+        match t {
+            ServiceType::Connecting => "connecting".to_owned(),
+            ServiceType::WaitingRoom => "waiting_room".to_owned(),
+            ServiceType::Ivr => "ivr".to_owned(),
+            ServiceType::Conference => "conference".to_owned(),
+            ServiceType::Gateway => "gateway".to_owned(),
+            ServiceType::Other(s) => s,
+        }
+    }
+}

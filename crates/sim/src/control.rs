@@ -1,0 +1,141 @@
+//! The control API under `/_sim/`, for tests and the demo. Not part of any
+//! vendor API; the console never calls it.
+//!
+//! | route | body | effect |
+//! |---|---|---|
+//! | `GET /_sim/state` | | [`crate::SimState`] as JSON |
+//! | `POST /_sim/reset` | | [`crate::Sim::reset`] |
+//! | `GET`/`POST /_sim/faults` | [`crate::Faults`] | read / replace the faults |
+//! | `POST /_sim/voice/drop` | | [`crate::Sim::drop_voice_sockets`] |
+//! | `POST /_sim/voice/talk` | `{"terminalId":169918,"on":true}` | [`crate::Sim::terminal_talk`] |
+//! | `POST /_sim/calls/{callSid}/advance` | | [`crate::Sim::advance_call`] |
+//! | `POST /_sim/meeting/expire` | | [`crate::Sim::expire_meeting_tokens`] |
+//! | `POST /_sim/meeting/deployment` | `{"deployment":"enterprise"}` | [`crate::Sim::set_deployment`] |
+//! | `POST /_sim/meeting/present` | `{"presenter":"Bob"}` or `{"presenter":null}` | [`crate::Sim::meeting_present`] |
+//! | `POST /_sim/meeting/speak` | `{"uuid":"…"}` | [`crate::Sim::meeting_speak`] |
+//!
+//! Answers are JSON: `{"ok":true,…}`, or HTTP 404 `{"ok":false}` when the
+//! thing named does not exist.
+
+use crate::{Deployment, Faults, Sim, SimState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+pub(crate) fn routes() -> Router<Sim> {
+    Router::new()
+        .route("/_sim/state", get(state))
+        .route("/_sim/reset", post(reset))
+        .route("/_sim/faults", get(faults).post(set_faults))
+        .route("/_sim/voice/drop", post(drop_voice))
+        .route("/_sim/voice/talk", post(talk))
+        .route("/_sim/calls/{sid}/advance", post(advance_call))
+        .route("/_sim/meeting/expire", post(expire))
+        .route("/_sim/meeting/deployment", post(deployment))
+        .route("/_sim/meeting/present", post(present))
+        .route("/_sim/meeting/speak", post(speak))
+        .route(
+            "/_sim/{*rest}",
+            any(|| async { found(false, json!({"error": "no such control"})) }),
+        )
+}
+
+fn ok() -> Response {
+    Json(json!({"ok": true})).into_response()
+}
+
+fn found(yes: bool, extra: serde_json::Value) -> Response {
+    let mut body = json!({"ok": yes});
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    let status = if yes {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    (status, Json(body)).into_response()
+}
+
+async fn state(State(sim): State<Sim>) -> Json<SimState> {
+    Json(sim.snapshot())
+}
+
+async fn reset(State(sim): State<Sim>) -> Response {
+    sim.reset();
+    ok()
+}
+
+async fn faults(State(sim): State<Sim>) -> Json<Faults> {
+    Json(sim.faults())
+}
+
+async fn set_faults(State(sim): State<Sim>, Json(f): Json<Faults>) -> Response {
+    sim.set_faults(f);
+    ok()
+}
+
+async fn drop_voice(State(sim): State<Sim>) -> Response {
+    sim.drop_voice_sockets();
+    ok()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Talk {
+    terminal_id: u64,
+    on: bool,
+}
+
+/// `changed` is false when the terminal is in no session or the floor is taken.
+async fn talk(State(sim): State<Sim>, Json(t): Json<Talk>) -> Response {
+    let changed = sim.terminal_talk(t.terminal_id, t.on);
+    Json(json!({"ok": true, "changed": changed})).into_response()
+}
+
+async fn advance_call(State(sim): State<Sim>, Path(sid): Path<String>) -> Response {
+    let state = sim.advance_call(&sid);
+    found(
+        state.is_some(),
+        json!({"stateType": state.map(|s| s.to_string())}),
+    )
+}
+
+async fn expire(State(sim): State<Sim>) -> Response {
+    sim.expire_meeting_tokens();
+    ok()
+}
+
+#[derive(Deserialize)]
+struct SetDeployment {
+    deployment: Deployment,
+}
+
+async fn deployment(State(sim): State<Sim>, Json(d): Json<SetDeployment>) -> Response {
+    sim.set_deployment(d.deployment);
+    ok()
+}
+
+#[derive(Deserialize)]
+struct Present {
+    #[serde(default)]
+    presenter: Option<String>,
+}
+
+async fn present(State(sim): State<Sim>, Json(p): Json<Present>) -> Response {
+    sim.meeting_present(p.presenter);
+    ok()
+}
+
+#[derive(Deserialize)]
+struct Speak {
+    uuid: String,
+}
+
+async fn speak(State(sim): State<Sim>, Json(s): Json<Speak>) -> Response {
+    found(sim.meeting_speak(&s.uuid), json!({}))
+}

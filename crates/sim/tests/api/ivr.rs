@@ -1,0 +1,133 @@
+//! IVR voice menu (document 003).
+
+use crate::client::{request, start_default};
+use serde_json::Value;
+
+fn multipart(fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let boundary = "----simtestboundary";
+    let mut body = String::new();
+    for (k, v) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
+}
+
+const GOOD: &[(&str, &str)] = &[
+    ("service", "App.Sip_Call.PlayVoice"),
+    ("token", "ABCDEFG"),
+    ("voicetype", "2"),
+    ("destnumber", "13333333333"),
+    ("voicefile", "wwww.baidu.com/test.mp3"),
+    ("chengshudu", "1"),
+    ("userid", "1@extGroup-1"),
+    ("disnumber", "13333333333"),
+    ("customuuid", "13333333333"),
+];
+
+async fn post_multipart(addr: std::net::SocketAddr, fields: &[(&str, &str)]) -> Value {
+    let (ct, body) = multipart(fields);
+    request(addr, "POST", "/ivr", &[("Content-Type", &ct)], &body)
+        .await
+        .json()
+}
+
+#[tokio::test]
+async fn the_documents_example_is_accepted_and_recorded() {
+    let (addr, sim) = start_default().await;
+    let r = post_multipart(addr, GOOD).await;
+    assert_eq!(r["ret"], 200);
+    assert_eq!(r["data"]["status"], 0);
+    assert_eq!(r["data"]["desc"], "播放命令发送成功");
+    assert!(r["data"]["reqtime"].as_u64().unwrap() > 1_500_000_000);
+    assert_eq!(r["msg"], "");
+    let rec = &sim.snapshot().ivr_requests[0];
+    assert!(rec.accepted);
+    assert_eq!(rec.fields["token"], "***");
+    let kinds: Vec<&str> = rec.callbacks.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "extension_status",
+            "extension_status",
+            "extension_status",
+            "call_record"
+        ]
+    );
+    assert_eq!(rec.callbacks[0].body["status"], "ring");
+    assert_eq!(rec.callbacks[3].body["customuuid"], "13333333333");
+    assert_eq!(rec.callbacks[3].body["userkey"], "1");
+    assert_eq!(rec.callbacks[3].body["destnumber"], "13333333333");
+    // The callbacks read with the console side's decoders, and the reply too.
+    for c in &rec.callbacks[..3] {
+        proto::ivr::decode_extension_status(&c.body.to_string()).unwrap();
+    }
+    proto::ivr::decode_call_record(&rec.callbacks[3].body.to_string()).unwrap();
+    proto::ivr::decode_reply(&rec.reply.to_string())
+        .unwrap()
+        .into_result()
+        .unwrap();
+
+    // The url-encoded form works too.
+    let body = "service=App.Sip_Call.PlayVoice&token=ABCDEFG&voicetype=1&destnumber=10086&voicefile=menu.wav";
+    let r = request(
+        addr,
+        "POST",
+        "/ivr",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        body.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.json()["ret"], 200);
+    assert_eq!(sim.snapshot().ivr_requests[1].callbacks.len(), 1);
+}
+
+#[tokio::test]
+async fn missing_or_bad_fields_are_named() {
+    let (addr, sim) = start_default().await;
+    let without = |name: &str| {
+        GOOD.iter()
+            .copied()
+            .filter(|(k, _)| *k != name)
+            .collect::<Vec<_>>()
+    };
+    for field in ["service", "token", "destnumber", "voicetype", "voicefile"] {
+        let r = post_multipart(addr, &without(field)).await;
+        assert_eq!(r["ret"], 400, "{field}");
+        assert_eq!(r["data"]["status"], 1);
+        assert!(r["msg"].as_str().unwrap().contains(field), "{r}");
+        assert_eq!(r["data"]["desc"], r["msg"]);
+    }
+    let mut bad = without("token");
+    bad.push(("token", "nope"));
+    let r = post_multipart(addr, &bad).await;
+    assert!(r["msg"].as_str().unwrap().contains("token"), "{r}");
+    let mut bad = without("voicetype");
+    bad.push(("voicetype", "3"));
+    assert!(post_multipart(addr, &bad).await["msg"]
+        .as_str()
+        .unwrap()
+        .contains("voicetype"));
+    let mut bad = without("userid");
+    bad.push(("userid", "extGroup-1"));
+    assert!(post_multipart(addr, &bad).await["msg"]
+        .as_str()
+        .unwrap()
+        .contains("userid"));
+    assert!(sim.snapshot().ivr_requests.iter().all(|r| !r.accepted));
+
+    sim.set_faults(sim::Faults {
+        ivr_error: Some("系统繁忙".into()),
+        ..Default::default()
+    });
+    let r = post_multipart(addr, GOOD).await;
+    assert_eq!(
+        (r["ret"].as_i64(), r["msg"].as_str()),
+        (Some(500), Some("系统繁忙"))
+    );
+}

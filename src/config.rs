@@ -1,0 +1,237 @@
+//! Configuration: `config.json` beside index.html, written by hand by each
+//! deployment (every key is in docs/config.md), then the dispatcher's own
+//! overrides from the settings panel, kept in localStorage. Secrets —
+//! passwords and tokens — come only from config.json and are never stored.
+
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+pub const CONFIG_PATH: &str = "config.json";
+pub const SETTINGS_KEY: &str = "dispatch-desk.settings";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Deployment {
+    #[default]
+    Public,
+    Enterprise,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub deployment: Deployment,
+    /// "zh-CN" (default) or "en".
+    #[serde(default)]
+    pub language: Option<String>,
+    pub voice: VoiceConfig,
+    #[serde(default)]
+    pub meeting: MeetingConfig,
+    #[serde(default)]
+    pub calls: CallsConfig,
+    #[serde(default)]
+    pub ivr: IvrConfig,
+    #[serde(default)]
+    pub terminals: Vec<Terminal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VoiceConfig {
+    /// The plugin's WebSocket: `ws://…`, `wss://…`, or a path on this origin.
+    pub plugin_url: String,
+    /// What initServer tells the plugin: `http(s)://…` or a path on this origin.
+    pub server_base_url: String,
+    /// Pre-filled login, if the deployment chooses to.
+    #[serde(default)]
+    pub account: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MeetingConfig {
+    /// Where checkJoin lives; empty means this origin.
+    #[serde(default)]
+    pub api_server: String,
+    #[serde(default)]
+    pub join_account: String,
+    #[serde(default)]
+    pub join_pwd: String,
+    #[serde(default)]
+    pub participant_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CallsConfig {
+    /// Prefix of `/v1/app/...`; empty means this origin.
+    #[serde(default)]
+    pub base_url: String,
+    #[serde(default)]
+    pub access_token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IvrConfig {
+    /// The PlayVoice endpoint (the document gives only a base URL).
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub token: String,
+    /// Caller number shown to the callee; empty lets the service choose.
+    #[serde(default)]
+    pub disnumber: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Terminal {
+    pub id: u64,
+    pub name: String,
+}
+
+/// The dispatcher's overrides from the settings panel. Only addresses and
+/// preferences: nothing secret may be added here.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    pub language: Option<String>,
+    pub deployment: Option<Deployment>,
+    pub voice_plugin_url: Option<String>,
+    pub voice_server_base_url: Option<String>,
+    pub voice_account: Option<String>,
+    pub meeting_api_server: Option<String>,
+    pub calls_base_url: Option<String>,
+    pub ivr_url: Option<String>,
+}
+
+impl Config {
+    /// Parses config.json and lists every problem found, so a deployment
+    /// fixes them in one go.
+    pub fn parse(text: &str) -> Result<Self, Vec<String>> {
+        let cfg: Config =
+            serde_json::from_str(text).map_err(|e| vec![format!("config.json: {e}")])?;
+        let problems = cfg.problems();
+        if problems.is_empty() {
+            Ok(cfg)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        if !is_address(
+            &self.voice.plugin_url,
+            &["ws://", "wss://", "http://", "https://"],
+        ) {
+            p.push(format!(
+                "voice.pluginUrl {:?}: expected ws://, wss:// or a path starting with /",
+                self.voice.plugin_url
+            ));
+        }
+        if !is_address(&self.voice.server_base_url, &["http://", "https://"]) {
+            p.push(format!(
+                "voice.serverBaseUrl {:?}: expected http://, https:// or a path starting with /",
+                self.voice.server_base_url
+            ));
+        }
+        for (key, value) in [
+            ("meeting.apiServer", &self.meeting.api_server),
+            ("calls.baseUrl", &self.calls.base_url),
+            ("ivr.url", &self.ivr.url),
+        ] {
+            if !value.is_empty() && !is_address(value, &["http://", "https://"]) {
+                p.push(format!(
+                    "{key} {value:?}: expected http://, https://, a path starting with / or empty"
+                ));
+            }
+        }
+        if let Some(l) = &self.language {
+            if Lang::from_tag(l).is_none() {
+                p.push(format!("language {l:?}: expected \"zh-CN\" or \"en\""));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for t in &self.terminals {
+            if !seen.insert(t.id) {
+                p.push(format!("terminals: id {} appears twice", t.id));
+            }
+        }
+        p
+    }
+
+    /// Applies the dispatcher's overrides; an override that is not a valid
+    /// address is ignored rather than locking the dispatcher out.
+    pub fn with_settings(mut self, s: &Settings) -> Self {
+        let pick = |target: &mut String, value: &Option<String>, schemes: &[&str]| {
+            if let Some(v) = value.as_ref().filter(|v| is_address(v, schemes)) {
+                *target = v.clone();
+            }
+        };
+        let http = &["http://", "https://"];
+        pick(
+            &mut self.voice.plugin_url,
+            &s.voice_plugin_url,
+            &["ws://", "wss://", "http://", "https://"],
+        );
+        pick(
+            &mut self.voice.server_base_url,
+            &s.voice_server_base_url,
+            http,
+        );
+        pick(&mut self.meeting.api_server, &s.meeting_api_server, http);
+        pick(&mut self.calls.base_url, &s.calls_base_url, http);
+        pick(&mut self.ivr.url, &s.ivr_url, http);
+        if let Some(a) = s.voice_account.as_ref().filter(|a| !a.trim().is_empty()) {
+            self.voice.account = a.clone();
+        }
+        if let Some(d) = s.deployment {
+            self.deployment = d;
+        }
+        if let Some(l) = s.language.as_ref().filter(|l| Lang::from_tag(l).is_some()) {
+            self.language = Some(l.clone());
+        }
+        self
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.language
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .unwrap_or_default()
+    }
+}
+
+fn is_address(v: &str, schemes: &[&str]) -> bool {
+    let v = v.trim();
+    v.starts_with('/')
+        || schemes
+            .iter()
+            .any(|s| v.len() > s.len() && v.to_ascii_lowercase().starts_with(s))
+}
+
+/// Resolves an address against the page's origin (`http://host:port`):
+/// a path stays on this origin; `ws` selects the WebSocket scheme.
+pub fn resolve(address: &str, page_origin: &str, ws: bool) -> String {
+    let address = address.trim();
+    let absolute = if address.starts_with('/') {
+        format!("{}{address}", page_origin.trim_end_matches('/'))
+    } else {
+        address.to_owned()
+    };
+    if !ws {
+        return absolute;
+    }
+    if let Some(rest) = absolute.strip_prefix("https://") {
+        format!("wss://{rest}")
+    } else if let Some(rest) = absolute.strip_prefix("http://") {
+        format!("ws://{rest}")
+    } else {
+        absolute
+    }
+}

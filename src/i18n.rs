@@ -1,0 +1,133 @@
+//! The one catalogue of text the dispatcher reads: Chinese (zh-CN) by
+//! default, English available. Every key must have both languages; the
+//! `catalogue!` macro makes a missing translation a compile error.
+
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag, as `<html lang>` and config.json spell it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        match tag.to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh-hans" => Some(Lang::Zh),
+            "en" | "en-us" | "en-gb" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! catalogue {
+    ($($key:ident => $zh:expr, $en:expr;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Key::$key, Lang::Zh) => $zh, (Key::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    AppTitle => "调度台", "Dispatch Desk";
+    Language => "语言", "Language";
+    NotLoggedIn => "未登录", "Not logged in";
+    Dispatcher => "调度员", "Dispatcher";
+    LoadingConfig => "正在加载配置…", "Loading configuration…";
+    ConfigErrorTitle => "配置文件有误，调度台无法启动", "The configuration is wrong; the console cannot start";
+    ConfigErrorHelp => "请修改 config.json（与 index.html 同目录）后刷新页面。每个配置项的说明见 docs/config.md。", "Fix config.json (next to index.html) and reload. Every key is explained in docs/config.md.";
+    Retry => "重新加载", "Reload";
+    ServiceVoice => "语音", "Voice";
+    ServiceMeeting => "会议", "Meeting";
+    ServiceCalls => "电话", "Calls";
+    ServiceIvr => "语音菜单", "IVR";
+    LightOff => "未连接", "Off";
+    LightConnecting => "连接中", "Connecting";
+    LightOnline => "在线", "Online";
+    LightReconnecting => "重连中", "Reconnecting";
+    LightRefused => "被拒绝", "Refused";
+    LightIdle => "未使用", "Not in use";
+    PanelPtt => "对讲", "Push-to-talk";
+    PanelMeeting => "视频会议", "Video meeting";
+    PanelCalls => "电话呼叫", "Phone calls";
+    PanelIvr => "语音菜单呼叫", "IVR calls";
+    PanelJournal => "日志", "Journal";
+    PanelSettings => "设置", "Settings";
+    Account => "账号", "Account";
+    Password => "密码", "Password";
+    Login => "登录", "Log in";
+    Logout => "注销", "Log out";
+    LoginRefused => "登录被拒绝：", "Login refused: ";
+    Reconnecting => "连接中断，正在重连（第 {n} 次）…", "Connection lost, reconnecting (attempt {n})…";
+    OnlineAs => "已登录：", "Logged in as ";
+    AccountRequired => "请输入账号和密码", "Enter the account and the password";
+    ServiceAddress => "服务地址", "Service address";
+    Deployment => "部署类型", "Deployment";
+    DeploymentPublic => "公有云", "Public cloud";
+    DeploymentEnterprise => "企业专属云", "Enterprise cloud";
+    Conference => "会议室", "Conference";
+    Terminals => "终端目录", "Terminal directory";
+    JournalEmpty => "暂无记录", "Nothing yet";
+    JournalSent => "发送", "Sent";
+    JournalReceived => "接收", "Received";
+    JournalError => "错误", "Error";
+    JournalInfo => "信息", "Info";
+    JournalClear => "清空", "Clear";
+    VoicePluginUrl => "语音插件 WebSocket 地址", "Voice plugin WebSocket";
+    VoiceServerUrl => "语音服务器地址（initServer）", "Voice server (initServer)";
+    MeetingApiServer => "会议 API 服务器", "Meeting API server";
+    CallsBaseUrl => "电话接口地址", "Calls API address";
+    IvrUrl => "语音菜单接口地址", "IVR API address";
+    Save => "保存并应用", "Save and apply";
+    ResetSettings => "恢复 config.json 的设置", "Restore config.json settings";
+    SettingsNote => "设置保存在本浏览器中；密码和令牌从不保存。", "Settings are kept in this browser; passwords and tokens never are.";
+    SettingsSaved => "设置已保存", "Settings saved";
+    ServerSaid => "服务器返回：", "Server said: ";
+}
+
+/// The current language, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    pub fn new(lang: Lang) -> Self {
+        Self {
+            lang: RwSignal::new(lang),
+        }
+    }
+
+    /// Text for `key` in the current language (reactive).
+    pub fn t(&self, key: Key) -> &'static str {
+        key.text(self.lang.get())
+    }
+
+    /// A closure for `view!` that follows the language.
+    pub fn tr(&self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let lang = self.lang;
+        move || key.text(lang.get())
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}

@@ -1,0 +1,38 @@
+//! The root: picks the language, loads config.json, then shows either the
+//! console or a screen saying what is wrong with the configuration.
+
+use super::config_error::ConfigError;
+use super::console::Console;
+use crate::i18n::{I18n, Key, Lang};
+use crate::io::{config_file, storage};
+use leptos::prelude::*;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let settings = storage::load_settings();
+    let chosen = settings.language.as_deref().and_then(Lang::from_tag);
+    let i18n = I18n::new(chosen.unwrap_or_default());
+    provide_context(i18n);
+    Effect::new(move |_| {
+        let tag = i18n.lang.get().tag();
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", tag);
+        }
+    });
+
+    let config = LocalResource::new(config_file::load);
+    move || match config.get() {
+        None => view! { <p class="loading">{i18n.tr(Key::LoadingConfig)}</p> }.into_any(),
+        Some(Err(problems)) => view! { <ConfigError problems /> }.into_any(),
+        Some(Ok(file)) => {
+            if chosen.is_none() {
+                i18n.lang.set(file.lang());
+            }
+            let config = file.clone().with_settings(&settings);
+            view! { <Console file config /> }.into_any()
+        }
+    }
+}

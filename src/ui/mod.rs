@@ -1,0 +1,16 @@
+//! Components: small, one per file, grouped by feature. They read state from
+//! signals and send typed commands to the shells in `io`; none touches a socket.
+
+pub mod app;
+pub mod call;
+pub mod config_error;
+pub mod console;
+pub mod header;
+pub mod ivr;
+pub mod journal;
+pub mod lang_switch;
+pub mod meeting;
+pub mod panel;
+pub mod ptt;
+pub mod settings;
+pub mod status_light;

@@ -1,0 +1,93 @@
+//! The settings panel: service addresses, deployment and account, kept in
+//! this browser. Saving reloads the console so every shell starts afresh with
+//! the new addresses; nothing secret is offered here.
+
+use super::console::use_active;
+use super::panel::Panel;
+use crate::config::{Deployment, Settings};
+use crate::i18n::{use_i18n, Key};
+use crate::io::storage;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+#[component]
+pub fn SettingsPanel() -> impl IntoView {
+    let i18n = use_i18n();
+    let config = use_active().config;
+    let field = |value: &str| RwSignal::new(value.to_owned());
+    let plugin = field(&config.voice.plugin_url);
+    let server = field(&config.voice.server_base_url);
+    let account = field(&config.voice.account);
+    let meeting = field(&config.meeting.api_server);
+    let calls = field(&config.calls.base_url);
+    let ivr = field(&config.ivr.url);
+    let deployment = RwSignal::new(config.deployment);
+    let error = RwSignal::new(None::<String>);
+
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let mut s = storage::load_settings();
+        let keep = |v: RwSignal<String>| {
+            Some(v.get_untracked().trim().to_owned()).filter(|v| !v.is_empty())
+        };
+        s = Settings {
+            voice_plugin_url: keep(plugin),
+            voice_server_base_url: keep(server),
+            voice_account: keep(account),
+            meeting_api_server: keep(meeting),
+            calls_base_url: keep(calls),
+            ivr_url: keep(ivr),
+            deployment: Some(deployment.get_untracked()),
+            ..s
+        };
+        match storage::save_settings(&s) {
+            Ok(()) => reload(),
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    let reset = move |_| {
+        storage::clear_settings();
+        reload();
+    };
+    let text_input = move |id: &'static str, label: Key, value: RwSignal<String>| {
+        view! {
+            <label>
+                {i18n.tr(label)}
+                <input id=id prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    view! {
+        <Panel id="settings-panel" title=Key::PanelSettings>
+            <form id="settings-form" class="settings" on:submit=save>
+                {text_input("settings-voice-plugin", Key::VoicePluginUrl, plugin)}
+                {text_input("settings-voice-server", Key::VoiceServerUrl, server)}
+                {text_input("settings-voice-account", Key::Account, account)}
+                {text_input("settings-meeting-api", Key::MeetingApiServer, meeting)}
+                {text_input("settings-calls", Key::CallsBaseUrl, calls)}
+                {text_input("settings-ivr", Key::IvrUrl, ivr)}
+                <label>
+                    {i18n.tr(Key::Deployment)}
+                    <select id="settings-deployment" on:change=move |ev| {
+                        deployment.set(if event_target_value(&ev) == "enterprise" { Deployment::Enterprise } else { Deployment::Public })
+                    }>
+                        <option value="public" selected=move || deployment.get() == Deployment::Public>{i18n.tr(Key::DeploymentPublic)}</option>
+                        <option value="enterprise" selected=move || deployment.get() == Deployment::Enterprise>{i18n.tr(Key::DeploymentEnterprise)}</option>
+                    </select>
+                </label>
+                <p class="note">{i18n.tr(Key::SettingsNote)}</p>
+                <p class="error" role="alert">{move || error.get()}</p>
+                <div class="buttons">
+                    <button id="settings-save" type="submit">{i18n.tr(Key::Save)}</button>
+                    <button id="settings-reset" type="button" on:click=reset>{i18n.tr(Key::ResetSettings)}</button>
+                </div>
+            </form>
+        </Panel>
+    }
+}
+
+fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
