@@ -3,7 +3,6 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use crate::dist;
-use crate::sim;
 use crate::ws::Workspace;
 use crate::Result;
 

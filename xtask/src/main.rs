@@ -7,10 +7,8 @@ mod bench;
 mod demo;
 mod dist;
 mod setup;
-mod sim_stub;
 mod suites;
 mod ws;
-use sim_stub as sim;
 
 use std::process::ExitCode;
 

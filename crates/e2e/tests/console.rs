@@ -1,0 +1,120 @@
+//! The console in a real browser against the simulator: voice login and
+//! logout, a refused password, a dropped socket, the language switch and a
+//! broken config.json.
+
+use e2e::Harness;
+use sim::Faults;
+
+const LIGHT: &str = "#voice-light";
+
+async fn log_in(h: &Harness, password: &str) {
+    h.fill("#voice-account", "zydd").await;
+    h.fill("#voice-password", password).await;
+    h.click("#voice-login-button").await;
+}
+
+#[tokio::test]
+async fn login_turns_the_voice_light_green_and_logout_turns_it_off() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    h.wait_attr(LIGHT, "data-state", "off").await;
+    h.wait_text("#identity", "未登录").await;
+
+    log_in(&h, "123456").await;
+    h.wait_attr(LIGHT, "data-state", "online").await;
+    h.wait_text("#identity", "zydd").await;
+    h.wait_sim("zydd logged in", |s| {
+        s.voice_accounts.iter().any(|a| a == "zydd")
+    })
+    .await;
+    // The journal shows the exchange, with the password masked.
+    let journal = h.wait_text("#journal", "initServer").await;
+    assert!(
+        journal.contains("connect") && journal.contains("login"),
+        "{journal}"
+    );
+    assert!(
+        !journal.contains("123456"),
+        "the password leaked into the journal"
+    );
+    h.screenshot("console").await;
+
+    h.click("#voice-logout-button").await;
+    h.wait_attr(LIGHT, "data-state", "off").await;
+    h.wait_sim("zydd logged out", |s| s.voice_accounts.is_empty())
+        .await;
+    h.wait_text("#journal", "loginOut").await;
+    // Nothing secret was stored.
+    let stored = h.eval("return JSON.stringify(localStorage)").await;
+    assert!(!stored.to_string().contains("123456"), "{stored}");
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_shows_the_servers_message() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    log_in(&h, "wrong").await;
+    h.wait_attr(LIGHT, "data-state", "refused").await;
+    h.wait_text("#voice-error", "账号或密码错误").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_dropped_socket_turns_the_light_amber_and_the_console_logs_in_again() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    log_in(&h, "123456").await;
+    h.wait_attr(LIGHT, "data-state", "online").await;
+
+    // A plugin that accepts the socket but never answers keeps the link amber.
+    h.sim.set_faults(Faults {
+        voice_silent: true,
+        ..Default::default()
+    });
+    h.sim.drop_voice_sockets();
+    h.wait_attr(LIGHT, "data-state", "reconnecting").await;
+    h.wait_text("#voice-status", "重连").await;
+    h.wait_sim("the console tried again", |s| s.voice_sockets >= 1)
+        .await;
+
+    // The plugin recovers: the next attempt logs in again by itself.
+    h.sim.set_faults(Faults::default());
+    h.sim.drop_voice_sockets();
+    h.wait_attr(LIGHT, "data-state", "online").await;
+    h.wait_sim("zydd logged in again", |s| {
+        s.voice_accounts.iter().any(|a| a == "zydd")
+    })
+    .await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn the_language_switch_changes_every_text_and_is_remembered() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    h.wait_text("#app-title", "调度台").await;
+    h.wait_attr("html", "lang", "zh-CN").await;
+    h.wait_text("#ptt-panel h2", "对讲").await;
+
+    h.click("#lang-switch").await;
+    h.wait_text("#app-title", "Dispatch Desk").await;
+    h.wait_attr("html", "lang", "en").await;
+    h.wait_text("#ptt-panel h2", "Push-to-talk").await;
+    h.wait_text("#voice-light", "Off").await;
+
+    h.client.refresh().await.unwrap();
+    h.wait_text("#app-title", "Dispatch Desk").await;
+    h.screenshot("console-en").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_broken_config_gets_a_screen_saying_what_is_wrong() {
+    let config = r#"{"voice":{"pluginUrl":"voice","serverBaseUrl":"/"},"deployment":"public"}"#;
+    let h = Harness::start(Some(config.into())).await;
+    h.open("/").await;
+    h.wait_text("#config-error", "voice.pluginUrl").await;
+    h.wait_text("#config-error h1", "配置文件有误").await;
+    h.finish().await;
+}

@@ -1,0 +1,231 @@
+//! Browser suite: components and shells in headless Chromium
+//! (wasm-bindgen-test). The end-to-end suite in crates/e2e drives the whole
+//! release app against the simulator; this one checks the pieces.
+
+use dispatch_desk::config::{resolve, Config, Deployment, Settings};
+use dispatch_desk::i18n::{I18n, Key, Lang};
+use dispatch_desk::io::voice::VoiceLink;
+use dispatch_desk::journal::{Journal, Kind, Source, Text, CAPACITY};
+use dispatch_desk::ui::config_error::ConfigError;
+use dispatch_desk::ui::status_light::{LightState, StatusLight};
+use leptos::prelude::*;
+use proto::voice::Link;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DEMO_CONFIG: &str = include_str!("../config.json");
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh element to mount into, so tests do not see each other's DOM.
+fn container() -> web_sys::HtmlElement {
+    let el = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el.unchecked_into()
+}
+
+/// Resolves after `ms` of browser time; only for polling with a deadline.
+async fn tick(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+/// Polls `cond` until it holds or `deadline_ms` passes.
+async fn wait_for(what: &str, deadline_ms: u64, mut cond: impl FnMut() -> bool) {
+    let start = dispatch_desk::time::now_ms();
+    while !cond() {
+        assert!(
+            dispatch_desk::time::now_ms() - start < deadline_ms,
+            "timed out waiting for {what}"
+        );
+        tick(20).await;
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_key_has_text_in_both_languages() {
+    for key in Key::ALL {
+        for lang in [Lang::Zh, Lang::En] {
+            assert!(
+                !key.text(lang).trim().is_empty(),
+                "{key:?} has no {lang:?} text"
+            );
+        }
+    }
+    assert_eq!(Key::AppTitle.text(Lang::Zh), "调度台");
+    assert_eq!(Lang::from_tag("zh-CN"), Some(Lang::Zh));
+    assert_eq!(Lang::from_tag("fr"), None);
+}
+
+#[wasm_bindgen_test]
+fn the_shipped_demo_config_is_valid() {
+    let cfg = Config::parse(DEMO_CONFIG).expect("config.json parses");
+    assert_eq!(cfg.deployment, Deployment::Public);
+    assert_eq!(cfg.lang(), Lang::Zh);
+    assert_eq!(cfg.voice.plugin_url, "/voice");
+    assert!(!cfg.terminals.is_empty());
+}
+
+#[wasm_bindgen_test]
+fn a_bad_config_lists_every_problem() {
+    let bad = r#"{"deployment":"public","language":"fr","voice":{"pluginUrl":"voice","serverBaseUrl":"ftp://x"},
+        "terminals":[{"id":1,"name":"a"},{"id":1,"name":"b"}]}"#;
+    let problems = Config::parse(bad).unwrap_err();
+    assert_eq!(problems.len(), 4, "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("voice.pluginUrl")));
+    assert!(problems.iter().any(|p| p.contains("id 1 appears twice")));
+
+    let typo =
+        Config::parse(r#"{"voice":{"pluginUrl":"/v","serverBaseUrl":"/"},"deploymnet":"public"}"#)
+            .unwrap_err();
+    assert!(typo[0].contains("deploymnet"), "{typo:?}");
+    assert!(Config::parse("not json").unwrap_err()[0].starts_with("config.json:"));
+}
+
+#[wasm_bindgen_test]
+fn settings_override_addresses_but_never_invalid_ones() {
+    let cfg = Config::parse(DEMO_CONFIG).unwrap();
+    let s = Settings {
+        voice_plugin_url: Some("wss://plugin.example/ws".into()),
+        calls_base_url: Some("not an address".into()),
+        deployment: Some(Deployment::Enterprise),
+        language: Some("en".into()),
+        ..Default::default()
+    };
+    let merged = cfg.clone().with_settings(&s);
+    assert_eq!(merged.voice.plugin_url, "wss://plugin.example/ws");
+    assert_eq!(merged.calls.base_url, cfg.calls.base_url);
+    assert_eq!(merged.deployment, Deployment::Enterprise);
+    assert_eq!(merged.lang(), Lang::En);
+    // Settings have no place for a secret.
+    let stored = serde_json::to_string(&s).unwrap();
+    assert!(
+        !stored.to_lowercase().contains("password") && !stored.to_lowercase().contains("token")
+    );
+}
+
+#[wasm_bindgen_test]
+fn relative_addresses_resolve_against_the_page() {
+    assert_eq!(
+        resolve("/voice", "http://127.0.0.1:8080", true),
+        "ws://127.0.0.1:8080/voice"
+    );
+    assert_eq!(
+        resolve("/voice", "https://desk.example", true),
+        "wss://desk.example/voice"
+    );
+    assert_eq!(
+        resolve("/", "http://127.0.0.1:8080", false),
+        "http://127.0.0.1:8080/"
+    );
+    assert_eq!(
+        resolve("ws://10.0.0.2:9000", "http://x", true),
+        "ws://10.0.0.2:9000"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_journal_keeps_newest_first_and_is_bounded() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let j = Journal::new();
+        j.log(Source::Voice, Kind::Sent, "first");
+        j.note(Source::Voice, Kind::Info, Key::LightOnline, "");
+        let e = j.entries();
+        assert_eq!(e[0].text, Text::Note(Key::LightOnline, String::new()));
+        assert_eq!(e[0].text.render(Lang::En), "Online");
+        assert_eq!(e[1].text, Text::Raw("first".into()));
+        for i in 0..CAPACITY + 10 {
+            j.log(Source::App, Kind::Info, i.to_string());
+        }
+        assert_eq!(j.entries().len(), CAPACITY);
+        j.clear();
+        assert!(j.entries().is_empty());
+    });
+}
+
+#[wasm_bindgen_test]
+async fn a_status_light_follows_its_signal_and_the_language() {
+    let el = container();
+    let i18n = I18n::new(Lang::Zh);
+    let light = RwSignal::new(LightState::of_link(&Link::Offline));
+    let _handle = leptos::mount::mount_to(el.clone(), move || {
+        provide_context(i18n);
+        view! { <StatusLight id="test-light" service=Key::ServiceVoice light=light /> }
+    });
+    let lamp = || document().get_element_by_id("test-light").unwrap();
+    assert_eq!(lamp().get_attribute("data-state").as_deref(), Some("off"));
+    light.set(LightState::of_link(&Link::Online));
+    leptos::task::tick().await;
+    assert_eq!(
+        lamp().get_attribute("data-state").as_deref(),
+        Some("online")
+    );
+    assert!(lamp().text_content().unwrap().contains("在线"));
+    i18n.lang.set(Lang::En);
+    leptos::task::tick().await;
+    assert!(lamp().text_content().unwrap().contains("Online"));
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_config_error_screen_names_each_problem() {
+    let el = container();
+    let _handle = leptos::mount::mount_to(el.clone(), move || {
+        provide_context(I18n::new(Lang::Zh));
+        view! { <ConfigError problems=vec!["voice.pluginUrl \"x\": expected ws://".into(), "language \"fr\"".into()] /> }
+    });
+    let screen = document().get_element_by_id("config-error").unwrap();
+    assert_eq!(screen.query_selector_all("li").unwrap().length(), 2);
+    assert!(screen.text_content().unwrap().contains("config.json"));
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_plugin_turns_the_link_amber_and_keeps_retrying() {
+    let owner = Owner::new();
+    let link = owner.with(|| {
+        let journal = Journal::new();
+        // Port 9 (discard) is closed here: the socket fails at once.
+        let link = VoiceLink::new(
+            "ws://127.0.0.1:9/voice".into(),
+            "http://127.0.0.1:9".into(),
+            journal,
+        );
+        link.login("zydd".into(), "123456".into());
+        (link, journal)
+    });
+    let (voice, journal) = link;
+    wait_for("the link to go amber", 10_000, || {
+        matches!(
+            voice.view().get_untracked().link,
+            Link::Reconnecting { attempt: 1, .. }
+        )
+    })
+    .await;
+    assert!(
+        journal
+            .entries()
+            .iter()
+            .all(|e| !e.text.render(Lang::En).contains("123456")),
+        "no password in the journal"
+    );
+    wait_for("the first retry", 10_000, || {
+        matches!(
+            voice.view().get_untracked().link,
+            Link::Reconnecting { attempt: 2, .. }
+        )
+    })
+    .await;
+    owner.with(|| voice.logout());
+    assert_eq!(voice.view().get_untracked().link, Link::Offline);
+}
