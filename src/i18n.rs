@@ -1,14 +1,17 @@
-//! The one catalogue of text the dispatcher reads: Chinese (zh-CN) by
-//! default, English available. Every key must have both languages; the
-//! `catalogue!` macro makes a missing translation a compile error.
+//! Text the dispatcher reads: Chinese (zh-CN) by default, English
+//! available. The shell's catalogue is [`Key`] below; a feature keeps its own
+//! catalogue beside its components with the same [`catalogue!`] macro, so
+//! features never edit each other's files. Every entry must have both
+//! languages: a missing translation is a compile error.
 
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
+    // The order indexes a phrase's pair of texts in the journal.
     #[default]
-    Zh,
-    En,
+    Zh = 0,
+    En = 1,
 }
 
 impl Lang {
@@ -29,24 +32,33 @@ impl Lang {
     }
 }
 
+/// A phrase of some catalogue, in either language.
+pub trait Phrase: Copy + Send + Sync + 'static {
+    fn text(self, lang: Lang) -> &'static str;
+}
+
+/// Declares a catalogue: `catalogue! { pub enum Name { Key => "中文", "English"; … } }`.
+#[macro_export]
 macro_rules! catalogue {
-    ($($key:ident => $zh:expr, $en:expr;)*) => {
+    ($vis:vis enum $name:ident { $($key:ident => $zh:expr, $en:expr;)* }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Key { $($key),* }
+        $vis enum $name { $($key),* }
 
-        impl Key {
-            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$key),*];
+        }
 
-            pub fn text(self, lang: Lang) -> &'static str {
+        impl $crate::i18n::Phrase for $name {
+            fn text(self, lang: $crate::i18n::Lang) -> &'static str {
                 match (self, lang) {
-                    $((Key::$key, Lang::Zh) => $zh, (Key::$key, Lang::En) => $en,)*
+                    $(($name::$key, $crate::i18n::Lang::Zh) => $zh, ($name::$key, $crate::i18n::Lang::En) => $en,)*
                 }
             }
         }
     };
 }
 
-catalogue! {
+catalogue! { pub enum Key {
     AppTitle => "调度台", "Dispatch Desk";
     Language => "语言", "Language";
     NotLoggedIn => "未登录", "Not logged in";
@@ -101,7 +113,7 @@ catalogue! {
     SettingsNote => "设置保存在本浏览器中；密码和令牌从不保存。", "Settings are kept in this browser; passwords and tokens never are.";
     SettingsSaved => "设置已保存", "Settings saved";
     ServerSaid => "服务器返回：", "Server said: ";
-}
+}}
 
 /// The current language, shared through context.
 #[derive(Debug, Clone, Copy)]
@@ -117,12 +129,12 @@ impl I18n {
     }
 
     /// Text for `key` in the current language (reactive).
-    pub fn t(&self, key: Key) -> &'static str {
+    pub fn t(&self, key: impl Phrase) -> &'static str {
         key.text(self.lang.get())
     }
 
     /// A closure for `view!` that follows the language.
-    pub fn tr(&self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    pub fn tr(&self, key: impl Phrase) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
         let lang = self.lang;
         move || key.text(lang.get())
     }

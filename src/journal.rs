@@ -1,7 +1,7 @@
 //! The journal: every message sent and received and every error, newest
 //! first, with time. Secrets never reach it: callers pass redacted text.
 
-use crate::i18n::{Key, Lang};
+use crate::i18n::{Lang, Phrase};
 use crate::time::now_ms;
 use leptos::prelude::*;
 use std::collections::VecDeque;
@@ -40,14 +40,15 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Text {
     Raw(String),
-    Note(Key, String),
+    /// A phrase in both languages, and a detail that needs no translation.
+    Note([&'static str; 2], String),
 }
 
 impl Text {
     pub fn render(&self, lang: Lang) -> String {
         match self {
             Text::Raw(s) => s.clone(),
-            Text::Note(key, detail) => format!("{}{detail}", key.text(lang)),
+            Text::Note(both, detail) => format!("{}{detail}", both[lang as usize]),
         }
     }
 }
@@ -78,8 +79,9 @@ impl Journal {
     }
 
     /// Logs the journal's own words: a catalogue key and a detail.
-    pub fn note(&self, source: Source, kind: Kind, key: Key, detail: impl Into<String>) {
-        self.push(source, kind, Text::Note(key, detail.into()));
+    pub fn note(&self, source: Source, kind: Kind, phrase: impl Phrase, detail: impl Into<String>) {
+        let both = [phrase.text(Lang::Zh), phrase.text(Lang::En)];
+        self.push(source, kind, Text::Note(both, detail.into()));
     }
 
     fn push(&self, source: Source, kind: Kind, text: Text) {

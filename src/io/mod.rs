@@ -3,6 +3,7 @@
 //! `proto`, and publishes the machine's state to signals.
 
 pub mod config_file;
+pub mod http;
 pub mod storage;
 pub mod timer;
 pub mod voice;

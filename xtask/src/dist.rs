@@ -34,7 +34,7 @@ pub fn build(ws: &Workspace) -> Result<Vec<Artifact>> {
     for a in &artifacts {
         let name = a.path.file_name().unwrap_or_default().to_string_lossy();
         println!(
-            "dist: {name:<40} {:>8} raw {:>8} gzipped",
+            "dist: {name:<40} {:>9} raw, {:>9} gzipped",
             kb(a.raw),
             kb(a.gzipped)
         );
