@@ -77,6 +77,7 @@ catalogue! { pub enum Key {
     LightReconnecting => "重连中", "Reconnecting";
     LightRefused => "被拒绝", "Refused";
     LightIdle => "未使用", "Not in use";
+    LightUnreachable => "无法连接", "Unreachable";
     PanelPtt => "对讲", "Push-to-talk";
     PanelMeeting => "视频会议", "Video meeting";
     PanelCalls => "电话呼叫", "Phone calls";

@@ -8,6 +8,7 @@ use super::journal::JournalPanel;
 use super::meeting::MeetingPanel;
 use super::ptt::PttPanel;
 use super::settings::SettingsPanel;
+use super::status_light::Lights;
 use crate::config::{resolve, Config};
 use crate::io::page_origin;
 use crate::io::voice::VoiceLink;
@@ -33,6 +34,7 @@ pub fn Console(file: Config, config: Config) -> impl IntoView {
     );
     provide_context(journal);
     provide_context(voice);
+    provide_context(Lights::default());
     provide_context(StoredValue::new(Active { file, config }));
     view! {
         <Header />

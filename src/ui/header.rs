@@ -1,7 +1,7 @@
 //! The header: title, the dispatcher's identity, a light per back end, language.
 
 use super::lang_switch::LangSwitch;
-use super::status_light::{LightState, StatusLight};
+use super::status_light::{LightState, Lights, StatusLight};
 use crate::i18n::{use_i18n, Key};
 use crate::io::voice::VoiceLink;
 use leptos::prelude::*;
@@ -20,16 +20,16 @@ pub fn Header() -> impl IntoView {
         None => i18n.t(Key::NotLoggedIn).to_owned(),
     };
     let voice_light = Signal::derive(move || voice.with(|v| LightState::of_link(&v.link)));
-    let idle = Signal::derive(|| LightState::IDLE);
+    let lights = expect_context::<Lights>();
     view! {
         <header class="top">
             <h1 id="app-title">{i18n.tr(Key::AppTitle)}</h1>
             <span id="identity" class="identity">{identity}</span>
             <nav class="lights" aria-live="polite">
                 <StatusLight id="voice-light" service=Key::ServiceVoice light=voice_light />
-                <StatusLight id="meeting-light" service=Key::ServiceMeeting light=idle />
-                <StatusLight id="calls-light" service=Key::ServiceCalls light=idle />
-                <StatusLight id="ivr-light" service=Key::ServiceIvr light=idle />
+                <StatusLight id="meeting-light" service=Key::ServiceMeeting light=lights.meeting />
+                <StatusLight id="calls-light" service=Key::ServiceCalls light=lights.calls />
+                <StatusLight id="ivr-light" service=Key::ServiceIvr light=lights.ivr />
             </nav>
             <LangSwitch />
         </header>

@@ -43,6 +43,26 @@ impl LightState {
     }
 }
 
+/// The lights of the request/response back ends, shared through context:
+/// each feature's shell sets its own from the outcome of its requests.
+#[derive(Debug, Clone, Copy)]
+pub struct Lights {
+    pub meeting: RwSignal<LightState>,
+    pub calls: RwSignal<LightState>,
+    pub ivr: RwSignal<LightState>,
+}
+
+impl Default for Lights {
+    fn default() -> Self {
+        let idle = || RwSignal::new(LightState::IDLE);
+        Self {
+            meeting: idle(),
+            calls: idle(),
+            ivr: idle(),
+        }
+    }
+}
+
 #[component]
 pub fn StatusLight(
     id: &'static str,
