@@ -48,17 +48,19 @@ fn run(args: &[String]) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let ws = ws::Workspace::locate()?;
-    match command.as_str() {
+    let done = match command.as_str() {
+        // The only command whose outcome is more than done/error: it prints a
+        // summary last and fails through its exit code.
+        "test" => return no_arguments(command, rest).and_then(|()| suites::run_all(&ws)),
         "setup" => no_arguments(command, rest).and_then(|()| setup::everything(&ws)),
         "dist" => no_arguments(command, rest).and_then(|()| dist::setup_and_build(&ws).map(drop)),
         "demo" => demo::Options::parse(rest).and_then(|options| demo::run(&ws, &options)),
-        "test" => return no_arguments(command, rest).and_then(|()| suites::run_all(&ws)),
         "bench" => no_arguments(command, rest).and_then(|()| bench::run(&ws)),
         // Internal: `bench` runs this in an optimised build of xtask.
         bench::DECODE_COMMAND => bench::decode(),
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
-    }
-    .map(|()| ExitCode::SUCCESS)
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 fn no_arguments(command: &str, rest: &[String]) -> Result<()> {

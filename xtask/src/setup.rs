@@ -110,10 +110,15 @@ fn crates(ws: &Workspace) -> Result<()> {
     Ok(())
 }
 
-/// Chromium and chromedriver from Debian, for the browser and end-to-end suites.
+/// A small Chinese font, so the screenshots the suites write read as a
+/// dispatcher sees the console (without one Chinese shows as boxes).
+const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
+/// Chromium, chromedriver and a Chinese font from Debian, for the browser
+/// and end-to-end suites.
 fn browser(ws: &Workspace) -> Result<()> {
-    let piece = "chromium + chromium-driver";
-    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+    let piece = "chromium + chromium-driver + font";
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER, CJK_FONT]
         .into_iter()
         .filter(|p| !Path::new(p).exists())
         .collect();
@@ -123,7 +128,7 @@ fn browser(ws: &Workspace) -> Result<()> {
     }
     if !is_root(ws) {
         return Err(format!(
-            "{} missing; install it as root:\n    apt-get update && apt-get install -y chromium chromium-driver",
+            "{} missing; install it as root:\n    apt-get update && apt-get install -y chromium chromium-driver fonts-wqy-microhei",
             missing.join(" and ")
         ));
     }
@@ -133,7 +138,13 @@ fn browser(ws: &Workspace) -> Result<()> {
         run(&mut command)
     };
     apt(&["update"])?;
-    apt(&["install", "-y", "chromium", "chromium-driver"])?;
+    apt(&[
+        "install",
+        "-y",
+        "chromium",
+        "chromium-driver",
+        "fonts-wqy-microhei",
+    ])?;
     report(piece, true);
     Ok(())
 }

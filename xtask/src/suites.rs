@@ -227,6 +227,43 @@ mod tests {
         );
     }
 
+    fn shell(script: &str) -> Outcome {
+        run_suite("fake", Command::new("sh").args(["-c", script]))
+    }
+
+    #[test]
+    fn a_suite_sums_its_result_lines() {
+        let outcome = shell(
+            "echo 'test result: ok. 2 passed; 0 failed; 1 ignored; 0 measured'; \
+             echo 'test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured'",
+        );
+        assert_eq!(
+            outcome.counts,
+            Counts {
+                passed: 5,
+                failed: 0,
+                ignored: 1
+            }
+        );
+        assert_eq!(outcome.problem, None);
+    }
+
+    #[test]
+    fn a_suite_fails_on_a_failed_command_or_no_tests() {
+        let failed = shell("echo 'test result: FAILED. 1 passed; 1 failed; 0 ignored'; exit 101");
+        assert_eq!(
+            failed.counts,
+            Counts {
+                passed: 1,
+                failed: 1,
+                ignored: 0
+            }
+        );
+        assert!(failed.problem.is_some());
+        let empty = shell("echo 'test result: ok. 0 passed; 0 failed; 0 ignored'");
+        assert_eq!(empty.problem.as_deref(), Some("ran no tests"));
+    }
+
     #[test]
     fn ignores_other_lines() {
         assert_eq!(parse_result_line("test voice::login ... ok"), None);
