@@ -1,9 +1,24 @@
-//! The video meeting panel: where the console will reach the meeting service.
+//! The video meeting panel, from the host's seat: join and leave, the
+//! meeting's state, the participants and what a host does to them, dialling
+//! out, and messages. The shell ([`crate::io::meeting::Meeting`]) is created
+//! here and shared with the panel's components through context.
+
+mod chat;
+mod controls;
+mod dial;
+mod join;
+mod notice;
+mod participants;
+pub mod text;
 
 use super::console::use_active;
 use super::panel::Panel;
-use crate::config::Deployment;
+use super::status_light::Lights;
+use crate::config::{resolve, Deployment};
 use crate::i18n::{use_i18n, Key};
+use crate::io::meeting::Meeting;
+use crate::io::page_origin;
+use crate::journal::Journal;
 use leptos::prelude::*;
 
 #[component]
@@ -11,19 +26,42 @@ pub fn MeetingPanel() -> impl IntoView {
     let i18n = use_i18n();
     let config = use_active().config;
     let deployment = match config.deployment {
+        Deployment::Public => proto::meeting::Deployment::Public,
+        Deployment::Enterprise => proto::meeting::Deployment::Enterprise,
+    };
+    let deployment_key = match config.deployment {
         Deployment::Public => Key::DeploymentPublic,
         Deployment::Enterprise => Key::DeploymentEnterprise,
     };
+    let meeting = use_context::<Meeting>().unwrap_or_else(|| {
+        let origin = page_origin();
+        let api = if config.meeting.api_server.trim().is_empty() {
+            origin
+        } else {
+            resolve(&config.meeting.api_server, &origin, false)
+        };
+        let journal = use_context::<Journal>().unwrap_or_default();
+        let light = use_context::<Lights>().map(|l| l.meeting);
+        Meeting::new(api, deployment, journal, light)
+    });
+    provide_context(meeting);
+    let active = move || meeting.view().with(|v| v.link.is_active());
     view! {
         <Panel id="meeting-panel" title=Key::PanelMeeting>
             <dl class="facts">
                 <dt>{i18n.tr(Key::Deployment)}</dt>
-                <dd id="meeting-deployment">{i18n.tr(deployment)}</dd>
-                <dt>{i18n.tr(Key::Conference)}</dt>
-                <dd>{config.meeting.join_account}</dd>
+                <dd id="meeting-deployment">{i18n.tr(deployment_key)}</dd>
                 <dt>{i18n.tr(Key::MeetingApiServer)}</dt>
                 <dd>{shown_address(&config.meeting.api_server)}</dd>
             </dl>
+            <join::JoinForm />
+            <notice::MeetingNotice />
+            <Show when=active>
+                <controls::ServiceControls />
+                <participants::ParticipantList />
+                <dial::DialForm />
+                <chat::Chat />
+            </Show>
         </Panel>
     }
 }

@@ -9,6 +9,7 @@
 
 mod command;
 mod event;
+pub mod machine;
 mod participant;
 mod session;
 

@@ -1,0 +1,307 @@
+//! The video meeting panel in a real browser against the simulator: join as
+//! host, the participant list, lock, mute, dial, messages, presentation,
+//! token refresh with a short life, a dropped event stream, leave, a refused
+//! pin, and the enterprise cloud's missing commands.
+
+use e2e::{Harness, WAIT};
+use sim::{Deployment, Faults, SimState};
+use std::time::{Duration, Instant};
+
+const LIGHT: &str = "#meeting-light";
+
+async fn join(h: &Harness) {
+    h.wait_attr(LIGHT, "data-state", "idle").await;
+    h.click("#meeting-join").await;
+    h.wait_attr(LIGHT, "data-state", "online").await;
+}
+
+fn uuid_of(s: &SimState, name: &str) -> String {
+    s.meeting
+        .participants
+        .iter()
+        .find(|p| p.display_name == name)
+        .unwrap_or_else(|| panic!("{name} in the simulator"))
+        .uuid
+        .clone()
+}
+
+/// The console's own session, as the simulator sees it.
+fn session_uuid(s: &SimState) -> Option<String> {
+    s.meeting
+        .sessions
+        .first()
+        .map(|s| s.participant_uuid.clone())
+}
+
+/// Clicks `css` after scrolling it to the middle of the window, clear of the
+/// sticky header.
+async fn click_centred(h: &Harness, css: &str) {
+    h.wait_for(css).await;
+    h.eval(&format!(
+        "document.querySelector({css:?}).scrollIntoView({{block: 'center'}}); return true"
+    ))
+    .await;
+    h.click(css).await;
+}
+
+/// Polls until no element matches `css`.
+async fn wait_gone(h: &Harness, css: &str) {
+    let deadline = Instant::now() + WAIT;
+    let js = format!("return document.querySelector({css:?}) === null");
+    while h.eval(&js).await != serde_json::Value::Bool(true) {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {css} to go"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_host_joins_locks_mutes_chats_and_leaves() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    join(&h).await;
+    h.wait_text("#meeting-status", "1061").await;
+
+    // The simulator's participants appear, with roles.
+    h.wait_text("#meeting-participants", "现场单兵01").await;
+    let s = h.sim.snapshot();
+    let field = uuid_of(&s, "现场单兵01");
+    let screen = uuid_of(&s, "指挥中心大屏");
+    h.wait_text(&format!("#meeting-p-{screen}"), "主持人").await;
+    h.wait_text(&format!("#meeting-p-{field}"), "访客").await;
+    h.wait_text("#meeting-participants", "调度台").await;
+
+    // Lock: the simulator is locked and the panel shows it from service_update.
+    h.wait_attr("#meeting-locked", "data-locked", "false").await;
+    h.click("#meeting-lock").await;
+    h.wait_sim("locked", |s| s.meeting.locked).await;
+    h.wait_attr("#meeting-locked", "data-locked", "true").await;
+    h.wait_text("#meeting-locked", "已锁会").await;
+    h.wait_text("#meeting-lock", "解锁").await;
+
+    // Mute one participant.
+    h.click(&format!("#meeting-p-{field}-mute")).await;
+    h.wait_sim("the field unit muted", |s| {
+        s.meeting
+            .participants
+            .iter()
+            .any(|p| p.uuid == field && p.is_muted)
+    })
+    .await;
+    h.wait_attr(&format!("#meeting-p-{field}"), "data-muted", "true")
+        .await;
+
+    // Mute all guests.
+    h.click("#meeting-mute-guests").await;
+    h.wait_sim("guests muted", |s| s.meeting.guests_muted).await;
+    h.wait_attr("#meeting-guests-muted", "data-muted", "true")
+        .await;
+
+    // Who speaks.
+    assert!(h.sim.meeting_speak(&screen));
+    h.wait_attr(&format!("#meeting-p-{screen}"), "data-speaking", "true")
+        .await;
+
+    // A message to everyone comes back on the stream.
+    h.fill("#meeting-message-input", "请各单位注意").await;
+    h.click("#meeting-message-send").await;
+    h.wait_sim("the message sent", |s| {
+        s.meeting.messages.iter().any(|(_, m)| m == "请各单位注意")
+    })
+    .await;
+    h.wait_text("#meeting-messages", "请各单位注意").await;
+
+    // A presentation.
+    h.sim.meeting_present(Some("Bob".into()));
+    h.wait_text("#meeting-presentation", "Bob").await;
+    h.sim.meeting_present(None);
+    wait_gone(&h, "#meeting-presentation").await;
+
+    // No token reached the journal.
+    let tokens: Vec<String> = h
+        .sim
+        .snapshot()
+        .meeting
+        .sessions
+        .iter()
+        .flat_map(|s| s.tokens.clone())
+        .collect();
+    assert!(!tokens.is_empty());
+    let journal = h.wait_text("#journal", "events?token=***").await;
+    for t in &tokens {
+        assert!(!journal.contains(t.as_str()), "a token leaked: {t}");
+    }
+    assert!(!journal.contains("123456"), "the pin leaked");
+    h.screenshot("meeting").await;
+
+    // Leave: end_session reaches the simulator, the light goes back to idle.
+    click_centred(&h, "#meeting-leave").await;
+    h.wait_sim("the session ended", |s| s.meeting.sessions.is_empty())
+        .await;
+    h.wait_attr(LIGHT, "data-state", "idle").await;
+    h.wait_for("#meeting-join").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_dialled_destination_connects_and_a_busy_one_goes_away() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    join(&h).await;
+
+    h.fill("#meeting-dial-destination", "sip:alice@example.com")
+        .await;
+    h.click("#meeting-dial-button").await;
+    h.wait_sim("alice dialled", |s| {
+        s.meeting
+            .participants
+            .iter()
+            .any(|p| p.display_name == "sip:alice@example.com")
+    })
+    .await;
+    let alice = uuid_of(&h.sim.snapshot(), "sip:alice@example.com");
+    // Connecting first, in the conference a second later.
+    h.wait_for(&format!("#meeting-p-{alice}")).await;
+    h.wait_attr(&format!("#meeting-p-{alice}"), "data-service", "conference")
+        .await;
+
+    h.fill("#meeting-dial-destination", "busy@example.com")
+        .await;
+    h.click("#meeting-dial-button").await;
+    h.wait_text("#meeting-participants", "busy@example.com")
+        .await;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let text = h
+            .wait_for("#meeting-participants")
+            .await
+            .text()
+            .await
+            .unwrap();
+        if !text.contains("busy@example.com") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the busy call stayed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_short_token_life_is_refreshed_and_the_console_stays_joined() {
+    let h = Harness::start(None).await;
+    h.sim.set_faults(Faults {
+        meeting_token_ttl_secs: Some(3),
+        ..Default::default()
+    });
+    h.open("/").await;
+    join(&h).await;
+    let s = h.sim.snapshot();
+    let me = session_uuid(&s).expect("a session");
+    let first = s.meeting.sessions[0].tokens.clone();
+
+    // The first token runs out after 3 s; the session lives on with newer ones.
+    h.wait_sim("the first token expired, the session alive", |s| {
+        s.meeting.sessions.iter().any(|x| {
+            x.participant_uuid == me
+                && !x.tokens.is_empty()
+                && x.tokens.iter().all(|t| !first.contains(t))
+        })
+    })
+    .await;
+    let second = h.sim.snapshot().meeting.sessions[0].tokens.clone();
+    h.wait_sim("refreshed again", |s| {
+        s.meeting.sessions.iter().any(|x| {
+            x.participant_uuid == me
+                && !x.tokens.is_empty()
+                && x.tokens.iter().all(|t| !second.contains(t))
+        })
+    })
+    .await;
+    assert_eq!(h.sim.snapshot().meeting.sessions.len(), 1, "no re-join");
+    h.wait_attr(LIGHT, "data-state", "online").await;
+    h.wait_text("#journal", "refresh_session").await;
+
+    // Commands still work with the fresh token.
+    h.click("#meeting-lock").await;
+    h.wait_sim("locked", |s| s.meeting.locked).await;
+    h.wait_attr("#meeting-locked", "data-locked", "true").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_dropped_event_stream_is_reopened_and_resynced() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    join(&h).await;
+    h.wait_text("#meeting-participants", "现场单兵01").await;
+    let s = h.sim.snapshot();
+    let me = session_uuid(&s).unwrap();
+    let screen = uuid_of(&s, "指挥中心大屏");
+
+    // End every event stream (the fault is lifted before the console's first
+    // retry, so it sees a dropped stream, not a server error).
+    h.sim.set_faults(Faults {
+        meeting_down: true,
+        ..Default::default()
+    });
+    h.sim.set_faults(Faults::default());
+    h.wait_attr(LIGHT, "data-state", "reconnecting").await;
+    h.wait_text("#meeting-status", "重连").await;
+    h.wait_attr(LIGHT, "data-state", "online").await;
+
+    // The new stream delivers: a stage event shows who speaks.
+    assert!(h.sim.meeting_speak(&screen));
+    h.wait_attr(&format!("#meeting-p-{screen}"), "data-speaking", "true")
+        .await;
+    assert_eq!(
+        session_uuid(&h.sim.snapshot()).as_deref(),
+        Some(me.as_str())
+    );
+    h.wait_text("#meeting-participants", "现场单兵01").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_wrong_pin_shows_the_servers_message() {
+    let config = include_str!("../../../config.json").replace("\"123456\"", "\"000000\"");
+    let h = Harness::start(Some(config)).await;
+    h.open("/").await;
+    h.wait_attr(LIGHT, "data-state", "idle").await;
+    h.click("#meeting-join").await;
+    h.wait_attr(LIGHT, "data-state", "refused").await;
+    h.wait_text("#meeting-join-error", "入会密码错误").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn on_the_enterprise_cloud_unsupported_commands_are_disabled() {
+    let config = include_str!("../../../config.json").replace(
+        "\"deployment\": \"public\"",
+        "\"deployment\": \"enterprise\"",
+    );
+    assert!(config.contains("enterprise"));
+    let h = Harness::start(Some(config)).await;
+    h.sim.set_deployment(Deployment::Enterprise);
+    h.open("/").await;
+    h.wait_text("#meeting-deployment", "企业专属云").await;
+    join(&h).await;
+
+    // No participant_create on this cloud: they come as updates.
+    h.wait_text("#meeting-participants", "现场单兵01").await;
+    let field = uuid_of(&h.sim.snapshot(), "现场单兵01");
+    let row = format!("#meeting-p-{field}");
+    h.wait_attr(&format!("{row}-spotlight"), "disabled", "true")
+        .await;
+    h.wait_attr(&format!("{row}-role"), "disabled", "true")
+        .await;
+    let mute = h.wait_for(&format!("{row}-mute")).await;
+    assert_eq!(mute.attr("disabled").await.unwrap(), None);
+
+    // What the enterprise cloud has still works.
+    mute.click().await.unwrap();
+    h.wait_attr(&row, "data-muted", "true").await;
+    h.finish().await;
+}

@@ -1,0 +1,903 @@
+//! The meeting machine on a fake clock.
+
+use super::*;
+use crate::meeting::{Dial, DialProtocol, ParticipantCommand};
+use serde_json::json;
+
+const API: &str = "http://api.example:9000";
+const NODE: &str = "http://mcu.example:8080";
+const TOKEN: &str = "tok/1+a= b";
+
+fn drain(m: &mut MeetingMachine) -> Vec<MeetingOutput> {
+    std::iter::from_fn(|| m.poll_output()).collect()
+}
+
+fn requests(out: &[MeetingOutput]) -> Vec<HttpCall> {
+    out.iter()
+        .filter_map(|o| match o {
+            MeetingOutput::Request(r) => Some(r.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn only_request(out: &[MeetingOutput]) -> HttpCall {
+    let r = requests(out);
+    assert_eq!(r.len(), 1, "{out:#?}");
+    r[0].clone()
+}
+
+fn answer(m: &mut MeetingMachine, now: u64, id: u32, status: u16, body: Value) {
+    m.handle(
+        now,
+        MeetingInput::Reply {
+            id,
+            outcome: Ok(HttpAnswer {
+                status,
+                text: body.to_string(),
+            }),
+        },
+    );
+}
+
+fn no_reply(m: &mut MeetingMachine, now: u64, id: u32) {
+    m.handle(
+        now,
+        MeetingInput::Reply {
+            id,
+            outcome: Err("NetworkError".into()),
+        },
+    );
+}
+
+fn check_join_ok() -> Value {
+    json!({"code":"200","timeStamp":"t","results":{"sipkey":"1061","alias":"zjvmr@myvmr.cn",
+        "mcuHost":"mcu.example:8080","roleType":"host","password":"123456"}})
+}
+
+fn session_ok(token: &str, expires: &str, uuid: &str) -> Value {
+    json!({"status":"success","result":{"token":token,"expires":expires,
+        "participant_uuid":uuid,"role":"HOST"}})
+}
+
+fn status_ok(locked: bool) -> Value {
+    json!({"status":"success","result":{"locked":locked,"guests_muted":false}})
+}
+
+fn opened_conn(out: &[MeetingOutput]) -> (u32, String, String) {
+    out.iter()
+        .find_map(|o| match o {
+            MeetingOutput::OpenStream {
+                conn,
+                url,
+                logged_url,
+            } => Some((*conn, url.clone(), logged_url.clone())),
+            _ => None,
+        })
+        .expect("a stream is opened")
+}
+
+fn event(m: &mut MeetingMachine, conn: u32, name: &str, data: Value) {
+    m.handle(
+        0,
+        MeetingInput::StreamEvent {
+            conn,
+            name: name.into(),
+            data: data.to_string(),
+        },
+    );
+}
+
+fn participant(uuid: &str, name: &str, role: &str) -> Value {
+    json!({"uuid":uuid,"display_name":name,"role":role,"is_muted":"NO","service_type":"conference"})
+}
+
+/// Joins fully at t=0..40 and returns the machine online with the stream's
+/// number; the outputs are drained.
+fn online(deployment: Deployment) -> (MeetingMachine, u32) {
+    let mut m = MeetingMachine::new(API, "http", deployment);
+    m.handle(
+        0,
+        MeetingInput::Join {
+            account: "1061".into(),
+            pin: "123456".into(),
+            name: "调度台".into(),
+        },
+    );
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 10, id, 200, check_join_ok());
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 20, id, 200, session_ok(TOKEN, "120", "me"));
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 30, id, 200, status_ok(false));
+    let (conn, ..) = opened_conn(&drain(&mut m));
+    m.handle(40, MeetingInput::StreamOpened { conn });
+    drain(&mut m);
+    (m, conn)
+}
+
+#[test]
+fn join_runs_check_join_new_session_probe_then_the_stream() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    m.handle(
+        0,
+        MeetingInput::Join {
+            account: " 1061 ".into(),
+            pin: "123456".into(),
+            name: "调度台".into(),
+        },
+    );
+    assert_eq!(m.link(), &MeetingLink::Joining);
+    let r = only_request(&drain(&mut m));
+    assert_eq!(r.method, Method::Post);
+    assert_eq!(r.url, format!("{API}/api/v3/meet/checkJoin.shtml"));
+    let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({"joinAccount":"1061","joinPwd":"123456","participantName":"调度台"})
+    );
+
+    answer(&mut m, 10, r.id, 200, check_join_ok());
+    let r = only_request(&drain(&mut m));
+    // mcuHost came without a scheme: the page's is used.
+    assert_eq!(r.url, format!("{NODE}/api/services/1061/new_session"));
+    assert_eq!(r.headers, [("pin".to_owned(), "123456".to_owned())]);
+    let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body, json!({"display_name":"调度台","hideme":"no"}));
+
+    answer(&mut m, 20, r.id, 200, session_ok(TOKEN, "120", "me"));
+    assert_eq!(m.me(), Some("me"));
+    assert_eq!(m.role(), Some(Role::Host));
+    let r = only_request(&drain(&mut m));
+    assert_eq!(
+        (r.method, r.url.as_str()),
+        (
+            Method::Get,
+            "http://mcu.example:8080/api/services/1061/service_status"
+        )
+    );
+    assert_eq!(r.headers, [("token".to_owned(), TOKEN.to_owned())]);
+
+    answer(&mut m, 30, r.id, 200, status_ok(true));
+    assert!(
+        m.conference().locked,
+        "the probe re-syncs the service state"
+    );
+    let (conn, url, logged) = opened_conn(&drain(&mut m));
+    assert_eq!(
+        url,
+        format!("{NODE}/api/services/1061/events?token=tok%2F1%2Ba%3D%20b")
+    );
+    assert_eq!(logged, format!("{NODE}/api/services/1061/events?token=***"));
+    assert_eq!(
+        m.link(),
+        &MeetingLink::Joining,
+        "online only with the stream"
+    );
+
+    m.handle(40, MeetingInput::StreamOpened { conn });
+    let out = drain(&mut m);
+    assert!(out.contains(&MeetingOutput::Note(MeetingNote::LinkChanged(
+        MeetingLink::Online
+    ))));
+    let r = only_request(&out);
+    assert_eq!(r.url, format!("{NODE}/api/services/1061/participants"));
+}
+
+#[test]
+fn the_token_is_refreshed_at_two_thirds_of_its_life() {
+    let (mut m, conn) = online(Deployment::Public);
+    // The session began at t=20 with 120 s.
+    assert_eq!(m.token_expires_at(), Some(120_020));
+    assert_eq!(m.poll_timeout(), Some(80_020));
+    m.handle_timeout(80_019);
+    assert!(requests(&drain(&mut m)).is_empty(), "not before");
+    m.handle_timeout(80_020);
+    let r = only_request(&drain(&mut m));
+    assert_eq!(r.url, format!("{NODE}/api/services/1061/refresh_session"));
+    assert_eq!(r.headers, [("token".to_owned(), TOKEN.to_owned())]);
+    assert_eq!(
+        m.poll_timeout(),
+        None,
+        "nothing to wake for while refreshing"
+    );
+
+    answer(
+        &mut m,
+        80_100,
+        r.id,
+        200,
+        json!({"status":"success","result":{"token":"tok2","expires":"120"}}),
+    );
+    assert_eq!(m.token_expires_at(), Some(200_100));
+    assert_eq!(m.poll_timeout(), Some(160_100));
+    // The stream stays as it is.
+    assert!(drain(&mut m).is_empty());
+    assert_eq!(m.link(), &MeetingLink::Online);
+
+    // Commands now carry the new token.
+    m.handle(90_000, MeetingInput::Command(Command::Lock));
+    let r = only_request(&drain(&mut m));
+    assert_eq!(r.headers, [("token".to_owned(), "tok2".to_owned())]);
+    let _ = conn;
+}
+
+#[test]
+fn a_short_token_life_is_honoured() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    m.handle(
+        0,
+        MeetingInput::Join {
+            account: "1061".into(),
+            pin: "1".into(),
+            name: "n".into(),
+        },
+    );
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 0, id, 200, check_join_ok());
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 1_000, id, 200, session_ok("t", "3", "me"));
+    assert_eq!(m.poll_timeout(), Some(3_000));
+}
+
+#[test]
+fn a_failed_refresh_is_retried_with_back_off_and_a_refused_one_rejoins() {
+    let (mut m, conn) = online(Deployment::Public);
+    m.handle_timeout(80_020);
+    let r = only_request(&drain(&mut m));
+    no_reply(&mut m, 80_100, r.id);
+    assert_eq!(m.poll_timeout(), Some(81_100), "first retry after 1 s");
+    m.handle_timeout(81_100);
+    let r = only_request(&drain(&mut m));
+    assert!(r.url.ends_with("/refresh_session"));
+    answer(&mut m, 81_200, r.id, 503, json!("down"));
+    assert_eq!(m.poll_timeout(), Some(83_200), "then after 2 s");
+    m.handle_timeout(83_200);
+    let r = only_request(&drain(&mut m));
+
+    // The node says the token is no good: a new session at once.
+    answer(
+        &mut m,
+        83_300,
+        r.id,
+        403,
+        json!({"status":"failed","result":"invalid token"}),
+    );
+    let out = drain(&mut m);
+    assert!(out.contains(&MeetingOutput::CloseStream { conn }));
+    let r = only_request(&out);
+    assert!(r.url.ends_with("/new_session"), "{}", r.url);
+    assert!(matches!(m.link(), MeetingLink::Reconnecting { .. }));
+    answer(&mut m, 83_400, r.id, 200, session_ok("fresh", "120", "me2"));
+    let r = only_request(&drain(&mut m));
+    answer(&mut m, 83_500, r.id, 200, status_ok(false));
+    let (conn2, url, _) = opened_conn(&drain(&mut m));
+    assert!(conn2 > conn && url.ends_with("token=fresh"));
+    m.handle(83_600, MeetingInput::StreamOpened { conn: conn2 });
+    assert_eq!(m.link(), &MeetingLink::Online);
+    assert_eq!(m.me(), Some("me2"));
+}
+
+#[test]
+fn a_refresh_retried_past_the_expiry_becomes_a_new_session() {
+    let (mut m, _) = online(Deployment::Public);
+    let mut now = 80_020;
+    m.handle_timeout(now);
+    loop {
+        let r = only_request(&drain(&mut m));
+        if r.url.ends_with("/new_session") {
+            break;
+        }
+        assert!(r.url.ends_with("/refresh_session"));
+        no_reply(&mut m, now, r.id);
+        now = m.poll_timeout().unwrap();
+        m.handle_timeout(now);
+    }
+    assert!(now >= 120_020, "rejoined only once the token had run out");
+}
+
+#[test]
+fn a_dropped_stream_is_probed_after_back_off_reopened_and_resynced() {
+    let (mut m, conn) = online(Deployment::Public);
+    event(
+        &mut m,
+        conn,
+        "participant_create",
+        participant("a", "A", "chair"),
+    );
+    event(
+        &mut m,
+        conn,
+        "participant_create",
+        participant("b", "B", "guest"),
+    );
+
+    m.handle(1_000, MeetingInput::StreamFailed { conn });
+    let out = drain(&mut m);
+    assert!(out.contains(&MeetingOutput::CloseStream { conn }));
+    assert_eq!(
+        m.link(),
+        &MeetingLink::Reconnecting {
+            attempt: 1,
+            retry_at: 2_000
+        }
+    );
+    m.handle_timeout(1_999);
+    assert!(drain(&mut m).is_empty());
+    m.handle_timeout(2_000);
+    let r = only_request(&drain(&mut m));
+    assert!(r.url.ends_with("/service_status"));
+    // The node is down: unreachable, and the delay doubles.
+    answer(&mut m, 2_100, r.id, 503, json!("<html>503</html>"));
+    assert_eq!(
+        m.link(),
+        &MeetingLink::Unreachable {
+            attempt: 2,
+            retry_at: 4_100
+        }
+    );
+    m.handle_timeout(4_100);
+    let r = only_request(&drain(&mut m));
+    answer(&mut m, 4_200, r.id, 200, status_ok(true));
+    let (conn2, ..) = opened_conn(&drain(&mut m));
+    assert_eq!(conn2, conn + 1);
+    // A late event from the old stream changes nothing.
+    event(&mut m, conn, "participant_delete", json!({"uuid":"a"}));
+    assert_eq!(m.conference().participants.len(), 2);
+
+    m.handle(4_300, MeetingInput::StreamOpened { conn: conn2 });
+    assert_eq!(m.link(), &MeetingLink::Online);
+    assert!(m.conference().locked);
+    // The stream resends the list: B left while we were away, C came.
+    event(&mut m, conn2, "participant_sync_begin", json!({}));
+    event(
+        &mut m,
+        conn2,
+        "participant_create",
+        participant("a", "A", "chair"),
+    );
+    event(
+        &mut m,
+        conn2,
+        "participant_create",
+        participant("c", "C", "guest"),
+    );
+    assert_eq!(
+        m.conference().participants.len(),
+        3,
+        "no flicker during the sync"
+    );
+    event(&mut m, conn2, "participant_sync_end", json!({}));
+    let uuids: Vec<_> = m
+        .conference()
+        .participants
+        .iter()
+        .map(|p| p.uuid.as_str())
+        .collect();
+    assert_eq!(uuids, ["a", "c"]);
+
+    // The participants GET made on opening is older news now: ignored.
+    let r = only_request(&drain(&mut m));
+    answer(
+        &mut m,
+        4_400,
+        r.id,
+        200,
+        json!({"status":"success","result":[participant("z","Z","guest")]}),
+    );
+    assert!(m.conference().participant("z").is_none());
+}
+
+#[test]
+fn without_a_sync_event_the_participants_get_resyncs_the_list() {
+    let (mut m, conn) = online(Deployment::Public);
+    event(
+        &mut m,
+        conn,
+        "participant_create",
+        participant("gone", "G", "guest"),
+    );
+    m.handle(1_000, MeetingInput::StreamFailed { conn });
+    m.handle_timeout(2_000);
+    let r = only_request(&drain(&mut m));
+    answer(&mut m, 2_100, r.id, 200, status_ok(false));
+    let (conn2, ..) = opened_conn(&drain(&mut m));
+    m.handle(2_200, MeetingInput::StreamOpened { conn: conn2 });
+    let r = only_request(&drain(&mut m));
+    assert!(r.url.ends_with("/participants"));
+    answer(
+        &mut m,
+        2_300,
+        r.id,
+        200,
+        json!({"status":"success","result":[participant("x","X","chair"), participant("y","Y","guest")]}),
+    );
+    let uuids: Vec<_> = m
+        .conference()
+        .participants
+        .iter()
+        .map(|p| p.uuid.as_str())
+        .collect();
+    assert_eq!(uuids, ["x", "y"]);
+}
+
+#[test]
+fn a_stream_that_never_opens_counts_as_dropped() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    m.handle(
+        0,
+        MeetingInput::Join {
+            account: "1061".into(),
+            pin: "1".into(),
+            name: "n".into(),
+        },
+    );
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 0, id, 200, check_join_ok());
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 0, id, 200, session_ok("t", "120", "me"));
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 0, id, 200, status_ok(false));
+    let (conn, ..) = opened_conn(&drain(&mut m));
+    assert_eq!(m.poll_timeout(), Some(STREAM_OPEN_TIMEOUT_MS));
+    m.handle_timeout(STREAM_OPEN_TIMEOUT_MS);
+    assert!(drain(&mut m).contains(&MeetingOutput::CloseStream { conn }));
+    assert!(matches!(
+        m.link(),
+        MeetingLink::Reconnecting { attempt: 1, .. }
+    ));
+}
+
+#[test]
+fn a_probe_refused_after_a_drop_starts_a_new_session() {
+    let (mut m, conn) = online(Deployment::Public);
+    m.handle(1_000, MeetingInput::StreamFailed { conn });
+    m.handle_timeout(2_000);
+    let r = only_request(&drain(&mut m));
+    answer(
+        &mut m,
+        2_100,
+        r.id,
+        403,
+        json!({"status":"failed","result":"invalid token"}),
+    );
+    let r = only_request(&drain(&mut m));
+    assert!(r.url.ends_with("/new_session"));
+}
+
+#[test]
+fn participants_are_created_updated_and_deleted() {
+    let (mut m, conn) = online(Deployment::Public);
+    event(
+        &mut m,
+        conn,
+        "participant_create",
+        participant("a", "Alice", "chair"),
+    );
+    event(
+        &mut m,
+        conn,
+        "participant_update",
+        json!({"uuid":"a","is_muted":"YES","display_name":null}),
+    );
+    let a = m.conference().participant("a").unwrap().clone();
+    assert_eq!(a.is_muted, Some(true));
+    assert_eq!(
+        a.display_name.as_deref(),
+        Some("Alice"),
+        "kept when not sent"
+    );
+    assert_eq!(a.role, Some(Role::Host));
+    event(
+        &mut m,
+        conn,
+        "stage",
+        json!([{"stage_index":0,"participant_uuid":"a","vad":100}]),
+    );
+    assert!(m.conference().is_speaking("a"));
+    event(&mut m, conn, "participant_delete", json!({"uuid":"a"}));
+    assert!(m.conference().participants.is_empty());
+    assert!(!m.conference().is_speaking("a"));
+}
+
+#[test]
+fn on_the_enterprise_cloud_an_update_for_an_unknown_uuid_is_a_new_participant() {
+    let (mut m, conn) = online(Deployment::Enterprise);
+    event(
+        &mut m,
+        conn,
+        "participant_update",
+        participant("n", "New", "guest"),
+    );
+    let p = m.conference().participant("n").unwrap();
+    assert_eq!(p.display_name.as_deref(), Some("New"));
+    assert_eq!(p.role, Some(Role::Guest));
+}
+
+#[test]
+fn service_layout_presentation_messages_are_kept() {
+    let (mut m, conn) = online(Deployment::Public);
+    event(
+        &mut m,
+        conn,
+        "service_update",
+        json!({"locked":"true","guests_muted":true}),
+    );
+    assert!(m.conference().locked && m.conference().guests_muted);
+    event(
+        &mut m,
+        conn,
+        "layout",
+        json!({"view":"1:7","participants":["a"]}),
+    );
+    assert_eq!(m.conference().layout.as_ref().unwrap().view, "1:7");
+    event(
+        &mut m,
+        conn,
+        "presentation_start",
+        json!({"presenter_name":"Bob","presenter_uri":"b"}),
+    );
+    event(&mut m, conn, "presentation_frame", json!({}));
+    assert_eq!(
+        m.conference().presentation.as_ref().unwrap().presenter_name,
+        "Bob"
+    );
+    assert_eq!(m.conference().frames, 1);
+    event(&mut m, conn, "presentation_stop", json!({}));
+    assert!(m.conference().presentation.is_none());
+    for i in 0..(MAX_MESSAGES + 5) {
+        event(
+            &mut m,
+            conn,
+            "message",
+            json!({"origin":"A","type":"text/plain","payload":format!("m{i}"),"uuid":"a"}),
+        );
+    }
+    let msgs = &m.conference().messages;
+    assert_eq!(msgs.len(), MAX_MESSAGES);
+    assert_eq!(
+        msgs.last().unwrap().payload,
+        format!("m{}", MAX_MESSAGES + 4)
+    );
+}
+
+#[test]
+fn garbage_events_are_reported_and_skipped() {
+    let (mut m, conn) = online(Deployment::Public);
+    event(
+        &mut m,
+        conn,
+        "participant_create",
+        participant("a", "A", "chair"),
+    );
+    m.handle(
+        0,
+        MeetingInput::StreamEvent {
+            conn,
+            name: "participant_update".into(),
+            data: "{not json".into(),
+        },
+    );
+    event(&mut m, conn, "weird_event", json!({}));
+    let out = drain(&mut m);
+    assert_eq!(out.len(), 2);
+    assert!(out
+        .iter()
+        .all(|o| matches!(o, MeetingOutput::Note(MeetingNote::Undecodable { .. }))));
+    assert_eq!(m.link(), &MeetingLink::Online);
+    assert_eq!(m.conference().participants.len(), 1);
+}
+
+#[test]
+fn commands_carry_the_token_and_their_bodies() {
+    let (mut m, _) = online(Deployment::Public);
+    let dial = Dial::new(Role::Guest, "sip:bob@example.com", DialProtocol::Sip);
+    m.handle(0, MeetingInput::Command(Command::Dial(dial)));
+    let r = only_request(&drain(&mut m));
+    assert_eq!(r.url, format!("{NODE}/api/services/1061/dial"));
+    let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({"role":"guest","destination":"sip:bob@example.com","protocol":"sip"})
+    );
+    answer(
+        &mut m,
+        1,
+        r.id,
+        200,
+        json!({"status":"success","result":["u1"]}),
+    );
+    assert_eq!(m.notice(), None);
+
+    m.handle(
+        2,
+        MeetingInput::Command(Command::Participant {
+            uuid: "u 1".into(),
+            command: ParticipantCommand::Role(Role::Host),
+        }),
+    );
+    let r = only_request(&drain(&mut m));
+    assert_eq!(
+        r.url,
+        format!("{NODE}/api/services/1061/participants/u%201/role")
+    );
+    assert_eq!(r.body.as_deref(), Some(r#"{"role":"chair"}"#));
+}
+
+#[test]
+fn results_true_and_string_true_are_success_false_is_not() {
+    let (mut m, _) = online(Deployment::Public);
+    for result in [json!(true), json!("true"), json!("'true'")] {
+        m.handle(0, MeetingInput::Command(Command::Lock));
+        let r = only_request(&drain(&mut m));
+        answer(
+            &mut m,
+            1,
+            r.id,
+            200,
+            json!({"status":"success","result":result}),
+        );
+        assert_eq!(m.notice(), None, "{result}");
+    }
+    m.handle(0, MeetingInput::Command(Command::MuteGuests));
+    let r = only_request(&drain(&mut m));
+    answer(
+        &mut m,
+        1,
+        r.id,
+        200,
+        json!({"status":"success","result":false}),
+    );
+    assert!(matches!(
+        m.notice(),
+        Some(Notice::Failed {
+            command: "muteguests",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_refused_command_shows_the_servers_message() {
+    let (mut m, _) = online(Deployment::Public);
+    m.handle(0, MeetingInput::Command(Command::Lock));
+    let r = only_request(&drain(&mut m));
+    answer(
+        &mut m,
+        1,
+        r.id,
+        403,
+        json!({"status":"failed","result":"permission denied: host only"}),
+    );
+    assert_eq!(
+        m.notice(),
+        Some(&Notice::Failed {
+            command: "lock",
+            message: "permission denied: host only".into()
+        })
+    );
+    assert_eq!(
+        m.link(),
+        &MeetingLink::Online,
+        "a refused command drops nothing"
+    );
+    m.handle(2, MeetingInput::DismissNotice);
+    assert_eq!(m.notice(), None);
+}
+
+#[test]
+fn unsupported_commands_are_refused_locally_on_the_enterprise_cloud() {
+    let (mut m, _) = online(Deployment::Enterprise);
+    let spotlight = Command::Participant {
+        uuid: "a".into(),
+        command: ParticipantCommand::SpotlightOn,
+    };
+    assert!(!m.supports(&spotlight));
+    m.handle(0, MeetingInput::Command(spotlight));
+    assert!(requests(&drain(&mut m)).is_empty(), "nothing is sent");
+    assert_eq!(
+        m.notice(),
+        Some(&Notice::Unsupported {
+            command: "spotlighton"
+        })
+    );
+    // What the enterprise cloud has still goes out.
+    m.handle(
+        1,
+        MeetingInput::Command(Command::Participant {
+            uuid: "a".into(),
+            command: ParticipantCommand::Mute,
+        }),
+    );
+    assert_eq!(requests(&drain(&mut m)).len(), 1);
+    assert_eq!(m.notice(), None);
+}
+
+#[test]
+fn a_command_before_joining_says_so() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    m.handle(0, MeetingInput::Command(Command::Lock));
+    assert!(drain(&mut m).is_empty());
+    assert_eq!(m.notice(), Some(&Notice::NotJoined));
+}
+
+#[test]
+fn check_join_refusal_shows_the_servers_message_and_stops() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    m.handle(
+        0,
+        MeetingInput::Join {
+            account: "1061".into(),
+            pin: "bad".into(),
+            name: "n".into(),
+        },
+    );
+    let r = only_request(&drain(&mut m));
+    answer(
+        &mut m,
+        1,
+        r.id,
+        200,
+        json!({"code":"401","timeStamp":"t","message":"入会密码错误"}),
+    );
+    assert_eq!(
+        m.link(),
+        &MeetingLink::Refused {
+            message: "入会密码错误".into()
+        }
+    );
+    assert_eq!(m.poll_timeout(), None);
+}
+
+#[test]
+fn an_unreachable_api_server_is_retried() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    m.handle(
+        0,
+        MeetingInput::Join {
+            account: "1061".into(),
+            pin: "1".into(),
+            name: "n".into(),
+        },
+    );
+    let r = only_request(&drain(&mut m));
+    no_reply(&mut m, 5, r.id);
+    assert_eq!(
+        m.link(),
+        &MeetingLink::Unreachable {
+            attempt: 1,
+            retry_at: 1_005
+        }
+    );
+    m.handle_timeout(1_005);
+    let r = only_request(&drain(&mut m));
+    assert!(r.url.ends_with("checkJoin.shtml"));
+}
+
+#[test]
+fn a_wrong_pin_at_new_session_is_a_refusal() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    m.handle(
+        0,
+        MeetingInput::Join {
+            account: "1061".into(),
+            pin: "1".into(),
+            name: "n".into(),
+        },
+    );
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 0, id, 200, check_join_ok());
+    let id = only_request(&drain(&mut m)).id;
+    answer(
+        &mut m,
+        0,
+        id,
+        403,
+        json!({"status":"failed","result":"invalid pin"}),
+    );
+    assert_eq!(
+        m.link(),
+        &MeetingLink::Refused {
+            message: "invalid pin".into()
+        }
+    );
+}
+
+#[test]
+fn leave_closes_the_stream_ends_the_session_and_ignores_late_replies() {
+    let (mut m, conn) = online(Deployment::Public);
+    m.handle(0, MeetingInput::Command(Command::Lock));
+    let lock = only_request(&drain(&mut m));
+    m.handle(10, MeetingInput::Leave);
+    let out = drain(&mut m);
+    let close = out
+        .iter()
+        .position(|o| *o == MeetingOutput::CloseStream { conn })
+        .expect("closed");
+    let end = out
+        .iter()
+        .position(|o| matches!(o, MeetingOutput::Request(r) if r.url.ends_with("/end_session")))
+        .expect("end_session sent");
+    assert!(
+        close < end,
+        "the stream closes first, so its end is no error"
+    );
+    let end_req = only_request(&out);
+    assert_eq!(end_req.headers, [("token".to_owned(), TOKEN.to_owned())]);
+    assert_eq!(m.link(), &MeetingLink::Idle);
+    assert_eq!(m.poll_timeout(), None);
+    assert!(m.conference().participants.is_empty());
+
+    // Its reply and the lock's are ignored; a late stream failure too.
+    answer(&mut m, 20, end_req.id, 500, json!("whatever"));
+    answer(
+        &mut m,
+        21,
+        lock.id,
+        403,
+        json!({"status":"failed","result":"x"}),
+    );
+    m.handle(22, MeetingInput::StreamFailed { conn });
+    assert!(drain(&mut m).is_empty());
+    assert_eq!(m.notice(), None);
+    assert_eq!(m.link(), &MeetingLink::Idle);
+}
+
+#[test]
+fn being_put_out_of_the_meeting_ends_it_with_the_reason() {
+    let (mut m, conn) = online(Deployment::Public);
+    event(
+        &mut m,
+        conn,
+        "disconnect",
+        json!({"reason":"API initiated participant disconnect"}),
+    );
+    let out = drain(&mut m);
+    assert!(out.contains(&MeetingOutput::CloseStream { conn }));
+    assert!(requests(&out).is_empty());
+    assert_eq!(m.link(), &MeetingLink::Idle);
+    assert_eq!(
+        m.notice(),
+        Some(&Notice::Disconnected {
+            reason: "API initiated participant disconnect".into()
+        })
+    );
+}
+
+#[test]
+fn secrets_are_masked_in_logged_text() {
+    let text = session_ok("SECRET-TOKEN", "120", "me").to_string();
+    let logged = redact(&text);
+    assert!(!logged.contains("SECRET-TOKEN"), "{logged}");
+    assert!(logged.contains("participant_uuid"));
+    let logged = redact(&check_join_ok().to_string());
+    assert!(!logged.contains("123456"), "{logged}");
+    assert_eq!(redact("not json"), "not json");
+
+    // No URL the machine logs carries the token.
+    let (mut m, _) = online(Deployment::Public);
+    m.handle(1_000, MeetingInput::StreamFailed { conn: 1 });
+    m.handle_timeout(2_000);
+    let r = only_request(&drain(&mut m));
+    answer(&mut m, 2_100, r.id, 200, status_ok(false));
+    let (_, url, logged) = opened_conn(&drain(&mut m));
+    assert!(url.contains("tok%2F1"));
+    assert!(
+        !logged.contains("tok%2F1") && logged.ends_with("token=***"),
+        "{logged}"
+    );
+}
+
+#[test]
+fn the_event_names_cover_every_event() {
+    use crate::meeting::{Disconnect, ServiceStatus as S};
+    for e in [
+        MeetingEvent::PresentationStop,
+        MeetingEvent::ParticipantSyncEnd,
+        MeetingEvent::ServiceUpdate(S::new(true, false)),
+        MeetingEvent::Disconnect(Disconnect { reason: "x".into() }),
+    ] {
+        assert!(EVENT_NAMES.contains(&e.event_name()));
+    }
+    assert_eq!(EVENT_NAMES.len(), 14);
+}

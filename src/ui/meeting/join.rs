@@ -1,0 +1,91 @@
+//! Join and leave the configured conference (prefilled, editable), with the
+//! link's state in words.
+
+use super::text::MeetingText;
+use crate::i18n::{use_i18n, Key};
+use crate::io::meeting::Meeting;
+use crate::ui::console::use_active;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use proto::meeting::machine::MeetingLink;
+
+#[component]
+pub fn JoinForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let meeting = expect_context::<Meeting>();
+    let state = meeting.view();
+    let cfg = use_active().config.meeting;
+    let conference = RwSignal::new(cfg.join_account);
+    let missing = RwSignal::new(false);
+    // The pin stays in configuration and the machine's memory.
+    let (pin, name) = (cfg.join_pwd, cfg.participant_name);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let account = conference.get_untracked().trim().to_owned();
+        missing.set(account.is_empty());
+        if !account.is_empty() {
+            let name = if name.trim().is_empty() {
+                i18n.t(Key::AppTitle).to_owned()
+            } else {
+                name.clone()
+            };
+            meeting.join(account, pin.clone(), name);
+        }
+    };
+    let link = move || state.with(|v| v.link.clone());
+    let active = move || link().is_active();
+    let status = move || match link() {
+        MeetingLink::Joining => i18n.t(MeetingText::Joining).to_owned(),
+        MeetingLink::Online => format!(
+            "{}{}",
+            i18n.t(MeetingText::InMeeting),
+            state.with(|v| v.account.clone().unwrap_or_default())
+        ),
+        MeetingLink::Reconnecting { attempt, .. } => i18n
+            .t(MeetingText::Reconnecting)
+            .replace("{n}", &attempt.to_string()),
+        MeetingLink::Unreachable { attempt, .. } => i18n
+            .t(MeetingText::Unreachable)
+            .replace("{n}", &attempt.to_string()),
+        MeetingLink::Idle | MeetingLink::Refused { .. } => String::new(),
+    };
+    let refusal = move || match link() {
+        MeetingLink::Refused { message } => {
+            Some(format!("{}{message}", i18n.t(MeetingText::JoinRefused)))
+        }
+        _ => None,
+    };
+
+    view! {
+        <form id="meeting-join-form" class="login" on:submit=submit>
+            <label>
+                {i18n.tr(Key::Conference)}
+                <input id="meeting-conference" prop:value=conference
+                    on:input=move |ev| conference.set(event_target_value(&ev)) prop:disabled=active />
+            </label>
+            <Show
+                when=active
+                fallback=move || view! { <button id="meeting-join" type="submit">{i18n.tr(MeetingText::Join)}</button> }
+            >
+                <button id="meeting-leave" type="button" on:click=move |_| meeting.leave()>{i18n.tr(MeetingText::Leave)}</button>
+            </Show>
+        </form>
+        <p id="meeting-status" class="status" aria-live="polite" data-link=move || link_name(&link())>{status}</p>
+        <p id="meeting-join-error" class="error" role="alert">
+            {refusal}
+            {move || missing.get().then(|| i18n.t(MeetingText::ConferenceRequired))}
+        </p>
+    }
+}
+
+fn link_name(link: &MeetingLink) -> &'static str {
+    match link {
+        MeetingLink::Idle => "idle",
+        MeetingLink::Joining => "joining",
+        MeetingLink::Online => "online",
+        MeetingLink::Reconnecting { .. } => "reconnecting",
+        MeetingLink::Unreachable { .. } => "unreachable",
+        MeetingLink::Refused { .. } => "refused",
+    }
+}

@@ -1,0 +1,200 @@
+//! Browser suite for the meeting panel and its shell (wasm-bindgen-test).
+//! The full flows against the simulator are in crates/e2e/tests/meeting.rs.
+
+use dispatch_desk::config::Config;
+use dispatch_desk::i18n::{I18n, Lang, Phrase};
+use dispatch_desk::io::meeting::{light_of, Meeting};
+use dispatch_desk::journal::Journal;
+use dispatch_desk::ui::console::Active;
+use dispatch_desk::ui::meeting::text::MeetingText;
+use dispatch_desk::ui::meeting::MeetingPanel;
+use dispatch_desk::ui::status_light::{LightState, Lights};
+use leptos::prelude::*;
+use proto::meeting::machine::MeetingLink;
+use proto::meeting::Deployment;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DEMO_CONFIG: &str = include_str!("../config.json");
+/// Port 9 (discard) is closed here: requests fail at once.
+const NOWHERE: &str = "http://127.0.0.1:9";
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn container() -> web_sys::HtmlElement {
+    let el = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el.unchecked_into()
+}
+
+async fn tick(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+async fn wait_for(what: &str, deadline_ms: u64, mut cond: impl FnMut() -> bool) {
+    let start = dispatch_desk::time::now_ms();
+    while !cond() {
+        assert!(
+            dispatch_desk::time::now_ms() - start < deadline_ms,
+            "timed out waiting for {what}"
+        );
+        tick(20).await;
+    }
+}
+
+fn text_of(id: &str) -> String {
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn every_meeting_phrase_has_text_in_both_languages() {
+    for key in MeetingText::ALL {
+        for lang in [Lang::Zh, Lang::En] {
+            assert!(!key.text(lang).trim().is_empty(), "{key:?} {lang:?}");
+        }
+    }
+    assert_eq!(MeetingText::RoleHost.text(Lang::Zh), "主持人");
+    assert_eq!(MeetingText::RoleGuest.text(Lang::Zh), "访客");
+}
+
+#[wasm_bindgen_test]
+fn the_meeting_light_follows_the_link() {
+    let at = |l: MeetingLink| light_of(&l).state;
+    assert_eq!(at(MeetingLink::Idle), LightState::IDLE.state);
+    assert_eq!(at(MeetingLink::Joining), "connecting");
+    assert_eq!(at(MeetingLink::Online), "online");
+    assert_eq!(
+        at(MeetingLink::Reconnecting {
+            attempt: 1,
+            retry_at: 0
+        }),
+        "reconnecting"
+    );
+    assert_eq!(
+        at(MeetingLink::Unreachable {
+            attempt: 1,
+            retry_at: 0
+        }),
+        "unreachable"
+    );
+    assert_eq!(
+        at(MeetingLink::Refused {
+            message: "x".into()
+        }),
+        "refused"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_api_server_turns_the_light_red_and_leave_stops_it() {
+    let owner = Owner::new();
+    let (meeting, journal, light) = owner.with(|| {
+        let journal = Journal::new();
+        let light = RwSignal::new(LightState::IDLE);
+        let m = Meeting::new(NOWHERE.into(), Deployment::Public, journal, Some(light));
+        m.join("1061".into(), "123456".into(), "调度台".into());
+        (m, journal, light)
+    });
+    wait_for("the light to go red", 10_000, || {
+        light.get_untracked().state == "unreachable"
+    })
+    .await;
+    assert!(matches!(
+        meeting.view().get_untracked().link,
+        MeetingLink::Unreachable { attempt: 1, .. }
+    ));
+    let entries = journal.entries();
+    assert!(entries
+        .iter()
+        .any(|e| e.text.render(Lang::En).contains("checkJoin.shtml")));
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e.text.render(Lang::En).contains("123456")),
+        "no pin in the journal"
+    );
+    owner.with(|| meeting.leave());
+    assert_eq!(meeting.view().get_untracked().link, MeetingLink::Idle);
+    assert_eq!(light.get_untracked(), LightState::IDLE);
+}
+
+#[wasm_bindgen_test]
+async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
+    let mut config = Config::parse(DEMO_CONFIG).unwrap();
+    config.meeting.api_server = NOWHERE.into();
+    let lights = Lights::default();
+    let el = container();
+    let _handle = leptos::mount::mount_to(el.clone(), move || {
+        provide_context(I18n::new(Lang::Zh));
+        provide_context(Journal::new());
+        provide_context(lights);
+        provide_context(StoredValue::new(Active {
+            file: config.clone(),
+            config: config.clone(),
+        }));
+        view! { <MeetingPanel /> }
+    });
+    let input = || -> web_sys::HtmlInputElement {
+        document()
+            .get_element_by_id("meeting-conference")
+            .unwrap()
+            .unchecked_into()
+    };
+    leptos::task::tick().await;
+    assert_eq!(input().value(), "1061");
+    assert!(text_of("meeting-deployment").contains("公有云"));
+    assert!(document()
+        .get_element_by_id("meeting-participants")
+        .is_none());
+
+    // An empty conference is caught here.
+    input().set_value("  ");
+    input()
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    let join = || -> web_sys::HtmlElement {
+        document()
+            .get_element_by_id("meeting-join")
+            .unwrap()
+            .unchecked_into()
+    };
+    join().click();
+    leptos::task::tick().await;
+    assert!(text_of("meeting-join-error").contains("请输入会议室号"));
+    assert_eq!(lights.meeting.get_untracked(), LightState::IDLE);
+
+    // A real attempt: the server is unreachable, the panel says it retries.
+    input().set_value("1061");
+    input()
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    join().click();
+    wait_for("the retry notice", 10_000, || {
+        text_of("meeting-status").contains("正在重试")
+    })
+    .await;
+    assert_eq!(lights.meeting.get_untracked().state, "unreachable");
+    assert!(input().disabled(), "the conference is fixed while joined");
+    document()
+        .get_element_by_id("meeting-leave")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    leptos::task::tick().await;
+    assert_eq!(lights.meeting.get_untracked(), LightState::IDLE);
+    assert!(document().get_element_by_id("meeting-join").is_some());
+    el.remove();
+}
