@@ -10,46 +10,13 @@ use dispatch_desk::ui::config_error::ConfigError;
 use dispatch_desk::ui::status_light::{LightState, StatusLight};
 use leptos::prelude::*;
 use proto::voice::Link;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod common;
+
+use common::*;
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-const DEMO_CONFIG: &str = include_str!("../config.json");
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh element to mount into, so tests do not see each other's DOM.
-fn container() -> web_sys::HtmlElement {
-    let el = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&el).unwrap();
-    el.unchecked_into()
-}
-
-/// Resolves after `ms` of browser time; only for polling with a deadline.
-async fn tick(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
-
-/// Polls `cond` until it holds or `deadline_ms` passes.
-async fn wait_for(what: &str, deadline_ms: u64, mut cond: impl FnMut() -> bool) {
-    let start = dispatch_desk::time::now_ms();
-    while !cond() {
-        assert!(
-            dispatch_desk::time::now_ms() - start < deadline_ms,
-            "timed out waiting for {what}"
-        );
-        tick(20).await;
-    }
-}
 
 #[wasm_bindgen_test]
 fn every_key_has_text_in_both_languages() {
@@ -162,7 +129,7 @@ async fn a_status_light_follows_its_signal_and_the_language() {
         provide_context(i18n);
         view! { <StatusLight id="test-light" service=Key::ServiceVoice light=light /> }
     });
-    let lamp = || document().get_element_by_id("test-light").unwrap();
+    let lamp = || doc().get_element_by_id("test-light").unwrap();
     assert_eq!(lamp().get_attribute("data-state").as_deref(), Some("off"));
     light.set(LightState::of_link(&Link::Online));
     leptos::task::tick().await;
@@ -184,7 +151,7 @@ async fn the_config_error_screen_names_each_problem() {
         provide_context(I18n::new(Lang::Zh));
         view! { <ConfigError problems=vec!["voice.pluginUrl \"x\": expected ws://".into(), "language \"fr\"".into()] /> }
     });
-    let screen = document().get_element_by_id("config-error").unwrap();
+    let screen = doc().get_element_by_id("config-error").unwrap();
     assert_eq!(screen.query_selector_all("li").unwrap().length(), 2);
     assert!(screen.text_content().unwrap().contains("config.json"));
     el.remove();

@@ -15,49 +15,14 @@ use proto::meeting::Deployment;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod common;
+
+use common::*;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
-const DEMO_CONFIG: &str = include_str!("../config.json");
 /// Port 9 (discard) is closed here: requests fail at once.
 const NOWHERE: &str = "http://127.0.0.1:9";
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn container() -> web_sys::HtmlElement {
-    let el = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&el).unwrap();
-    el.unchecked_into()
-}
-
-async fn tick(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
-
-async fn wait_for(what: &str, deadline_ms: u64, mut cond: impl FnMut() -> bool) {
-    let start = dispatch_desk::time::now_ms();
-    while !cond() {
-        assert!(
-            dispatch_desk::time::now_ms() - start < deadline_ms,
-            "timed out waiting for {what}"
-        );
-        tick(20).await;
-    }
-}
-
-fn text_of(id: &str) -> String {
-    document()
-        .get_element_by_id(id)
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
-}
 
 #[wasm_bindgen_test]
 fn every_meeting_phrase_has_text_in_both_languages() {
@@ -148,7 +113,7 @@ async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
         view! { <MeetingPanel /> }
     });
     let input = || -> web_sys::HtmlInputElement {
-        document()
+        doc()
             .get_element_by_id("meeting-conference")
             .unwrap()
             .unchecked_into()
@@ -156,9 +121,7 @@ async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
     leptos::task::tick().await;
     assert_eq!(input().value(), "1061");
     assert!(text_of("meeting-deployment").contains("公有云"));
-    assert!(document()
-        .get_element_by_id("meeting-participants")
-        .is_none());
+    assert!(doc().get_element_by_id("meeting-participants").is_none());
 
     // An empty conference is caught here.
     input().set_value("  ");
@@ -166,7 +129,7 @@ async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
         .dispatch_event(&web_sys::Event::new("input").unwrap())
         .unwrap();
     let join = || -> web_sys::HtmlElement {
-        document()
+        doc()
             .get_element_by_id("meeting-join")
             .unwrap()
             .unchecked_into()
@@ -188,13 +151,13 @@ async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
     .await;
     assert_eq!(lights.meeting.get_untracked().state, "unreachable");
     assert!(input().disabled(), "the conference is fixed while joined");
-    document()
+    doc()
         .get_element_by_id("meeting-leave")
         .unwrap()
         .unchecked_into::<web_sys::HtmlElement>()
         .click();
     leptos::task::tick().await;
     assert_eq!(lights.meeting.get_untracked(), LightState::IDLE);
-    assert!(document().get_element_by_id("meeting-join").is_some());
+    assert!(doc().get_element_by_id("meeting-join").is_some());
     el.remove();
 }

@@ -37,6 +37,17 @@ pub struct HttpReply {
 /// Sends `req`; `Err` only when no reply came (network, timeout), in words
 /// for the journal and the panel.
 pub async fn send(req: HttpRequest, journal: Journal, source: Source) -> Result<HttpReply, String> {
+    send_redacted(req, journal, source, str::to_owned).await
+}
+
+/// [`send`], with the reply journaled as `shown` redacts it (a reply that
+/// carries a token).
+pub async fn send_redacted(
+    req: HttpRequest,
+    journal: Journal,
+    source: Source,
+    shown: impl Fn(&str) -> String,
+) -> Result<HttpReply, String> {
     let line = format!("{} {}", req.method, req.logged_url);
     journal.log(source, Kind::Sent, line.clone());
     let result = fetch(req).await;
@@ -44,7 +55,7 @@ pub async fn send(req: HttpRequest, journal: Journal, source: Source) -> Result<
         Ok(reply) => journal.log(
             source,
             Kind::Received,
-            format!("{} {}", reply.status, reply.text),
+            format!("{} {}", reply.status, shown(&reply.text)),
         ),
         Err(e) => journal.log(source, Kind::Error, format!("{line}: {e}")),
     }

@@ -161,26 +161,11 @@ impl Meeting {
 pub fn light_of(link: &MeetingLink) -> LightState {
     match link {
         MeetingLink::Idle => LightState::IDLE,
-        MeetingLink::Joining => LightState {
-            state: "connecting",
-            label: Key::LightConnecting,
-        },
-        MeetingLink::Online => LightState {
-            state: "online",
-            label: Key::LightOnline,
-        },
-        MeetingLink::Reconnecting { .. } => LightState {
-            state: "reconnecting",
-            label: Key::LightReconnecting,
-        },
-        MeetingLink::Unreachable { .. } => LightState {
-            state: "unreachable",
-            label: Key::LightUnreachable,
-        },
-        MeetingLink::Refused { .. } => LightState {
-            state: "refused",
-            label: Key::LightRefused,
-        },
+        MeetingLink::Joining => LightState::CONNECTING,
+        MeetingLink::Online => LightState::ONLINE,
+        MeetingLink::Reconnecting { .. } => LightState::RECONNECTING,
+        MeetingLink::Unreachable { .. } => LightState::UNREACHABLE,
+        MeetingLink::Refused { .. } => LightState::REFUSED,
     }
 }
 

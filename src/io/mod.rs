@@ -2,8 +2,11 @@
 //! timers. One shell per transport owns its handles, feeds its machine from
 //! `proto`, and publishes the machine's state to signals.
 
+pub mod calls;
 pub mod config_file;
 pub mod http;
+pub mod ivr;
+pub mod meeting;
 pub mod storage;
 pub mod timer;
 pub mod voice;

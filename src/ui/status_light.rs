@@ -12,33 +12,32 @@ pub struct LightState {
 }
 
 impl LightState {
-    pub const IDLE: Self = Self {
-        state: "idle",
-        label: Key::LightIdle,
-    };
+    /// Not used yet this session.
+    pub const IDLE: Self = Self::new("idle", Key::LightIdle);
+    /// Logged out by choice.
+    pub const OFF: Self = Self::new("off", Key::LightOff);
+    pub const CONNECTING: Self = Self::new("connecting", Key::LightConnecting);
+    /// Up; for a request/response back end: the last request got an answer
+    /// (even a refusal: the server is there).
+    pub const ONLINE: Self = Self::new("online", Key::LightOnline);
+    /// Trying again after a failure.
+    pub const RECONNECTING: Self = Self::new("reconnecting", Key::LightReconnecting);
+    /// The server said no and the console will not retry by itself.
+    pub const REFUSED: Self = Self::new("refused", Key::LightRefused);
+    /// No answer at all.
+    pub const UNREACHABLE: Self = Self::new("unreachable", Key::LightUnreachable);
+
+    const fn new(state: &'static str, label: Key) -> Self {
+        Self { state, label }
+    }
 
     pub fn of_link(link: &Link) -> Self {
         match link {
-            Link::Offline => Self {
-                state: "off",
-                label: Key::LightOff,
-            },
-            Link::Connecting => Self {
-                state: "connecting",
-                label: Key::LightConnecting,
-            },
-            Link::Online => Self {
-                state: "online",
-                label: Key::LightOnline,
-            },
-            Link::Reconnecting { .. } => Self {
-                state: "reconnecting",
-                label: Key::LightReconnecting,
-            },
-            Link::Refused { .. } => Self {
-                state: "refused",
-                label: Key::LightRefused,
-            },
+            Link::Offline => Self::OFF,
+            Link::Connecting => Self::CONNECTING,
+            Link::Online => Self::ONLINE,
+            Link::Reconnecting { .. } => Self::RECONNECTING,
+            Link::Refused { .. } => Self::REFUSED,
         }
     }
 }

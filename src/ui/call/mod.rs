@@ -1,25 +1,59 @@
-//! The phone call panel: the terminal directory calls are placed from.
+//! The phone-call panel (document 001): call a terminal from the directory,
+//! by id or customer service, watch each call's state, cancel it. The panel
+//! starts the calls shell and shares it with its components through context.
+
+mod dial;
+mod directory;
+mod item;
+mod list;
+mod service;
+pub mod text;
+
+pub use dial::parse_id;
+pub use item::{state_name, state_word, target_name};
 
 use super::console::use_active;
-use super::meeting::shown_address;
 use super::panel::Panel;
+use super::status_light::Lights;
+use crate::config::resolve;
 use crate::i18n::{use_i18n, Key};
+use crate::io::calls::CallDesk;
+use crate::io::page_origin;
+use crate::journal::Journal;
+use dial::DialById;
+use directory::TerminalDirectory;
 use leptos::prelude::*;
+use list::CallList;
+use service::ServiceButton;
+use text::CallText;
 
 #[component]
 pub fn CallPanel() -> impl IntoView {
     let i18n = use_i18n();
-    let config = use_active().config;
+    let config = use_active().config.calls;
+    let origin = page_origin();
+    // An empty address means this origin.
+    let base = match config.base_url.trim() {
+        "" => origin,
+        address => resolve(address, &origin, false),
+    };
+    let desk = CallDesk::new(
+        base.clone(),
+        config.access_token,
+        expect_context::<Journal>(),
+        expect_context::<Lights>().calls,
+    );
+    provide_context(desk);
     view! {
         <Panel id="calls-panel" title=Key::PanelCalls>
             <dl class="facts">
-                <dt>{i18n.tr(Key::CallsBaseUrl)}</dt>
-                <dd>{shown_address(&config.calls.base_url)}</dd>
+                <dt>{i18n.tr(CallText::ServiceAddress)}</dt>
+                <dd id="call-address">{base}</dd>
             </dl>
-            <h3>{i18n.tr(Key::Terminals)}</h3>
-            <ul id="terminal-directory" class="terminals">
-                {config.terminals.into_iter().map(|t| view! { <li data-id=t.id.to_string()>{t.name}" · "{t.id}</li> }).collect_view()}
-            </ul>
+            <TerminalDirectory />
+            <DialById />
+            <ServiceButton />
+            <CallList />
         </Panel>
     }
 }

@@ -1,21 +1,70 @@
-//! The IVR panel: where voice-menu calls will be sent.
+//! The IVR panel (document 003): a form that places a voice-menu call, the
+//! outcome in words, and the recent calls sent. The panel holds the state
+//! its components share.
+
+pub mod check;
+mod form;
+mod history;
+mod outcome;
+pub mod text;
 
 use super::console::use_active;
-use super::meeting::shown_address;
 use super::panel::Panel;
+use crate::config::resolve;
 use crate::i18n::{use_i18n, Key};
+use crate::io::ivr::IvrOutcome;
+use crate::io::page_origin;
+use check::IvrField;
+use form::IvrForm;
+use history::IvrHistory;
 use leptos::prelude::*;
+use outcome::IvrResult;
+use text::IvrText;
+
+/// How many sent calls the panel remembers.
+pub const HISTORY: usize = 10;
+
+/// One IVR call sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IvrSent {
+    pub seq: u32,
+    pub at_ms: u64,
+    pub destnumber: String,
+    pub outcome: IvrOutcome,
+}
+
+/// State shared by the panel's components.
+#[derive(Debug, Clone, Copy)]
+pub struct IvrState {
+    pub sending: RwSignal<bool>,
+    /// The field to fix, when the form was refused before sending.
+    pub field_error: RwSignal<Option<IvrField>>,
+    /// Newest first.
+    pub history: RwSignal<Vec<IvrSent>>,
+}
 
 #[component]
 pub fn IvrPanel() -> impl IntoView {
     let i18n = use_i18n();
-    let config = use_active().config;
+    let origin = page_origin();
+    let url = match use_active().config.ivr.url.trim() {
+        "" => format!("{origin}/"),
+        address => resolve(address, &origin, false),
+    };
+    provide_context(IvrState {
+        sending: RwSignal::new(false),
+        field_error: RwSignal::new(None),
+        history: RwSignal::new(Vec::new()),
+    });
     view! {
         <Panel id="ivr-panel" title=Key::PanelIvr>
             <dl class="facts">
-                <dt>{i18n.tr(Key::IvrUrl)}</dt>
-                <dd>{shown_address(&config.ivr.url)}</dd>
+                <dt>{i18n.tr(IvrText::ServiceAddress)}</dt>
+                <dd id="ivr-address">{url.clone()}</dd>
             </dl>
+            <IvrForm url=url />
+            <IvrResult />
+            <IvrHistory />
         </Panel>
     }
 }

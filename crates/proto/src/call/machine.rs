@@ -1,0 +1,861 @@
+//! The dispatcher's phone calls as a sans-IO machine: place a call (to a
+//! user id or to customer service), learn its `callSid`, poll `callState`
+//! every second until it ends (4), cancel it.
+//!
+//! The shell performs each [`CallOutput::Send`] as a GET (adding the
+//! `access_token` itself: the machine never sees a secret), feeds back
+//! [`CallInput::Reply`] with the body or [`CallInput::NoReply`] when nothing
+//! came, and sleeps until [`CallMachine::poll_timeout`].
+//!
+//! Failures: a refusal keeps the server's own words (`returnMsg`) for the
+//! dispatcher; an unreadable body is reported and skipped; a poll that got
+//! no reply is retried with [`Backoff`], and the service's [`Health`] goes
+//! amber, then red after [`UNREACHABLE_AFTER`] failures in a row. Placing
+//! and cancelling are never retried by themselves: a repeated call request
+//! could ring a phone twice.
+
+use super::wire::{decode_reply, CallRequest, CallStarted, CallState, CallStatus, CancelResult};
+use crate::backoff::Backoff;
+use std::collections::VecDeque;
+
+/// The polling cadence of `callState` while a call is live.
+pub const POLL_MS: u64 = 1_000;
+/// Network failures in a row before the light turns red.
+pub const UNREACHABLE_AFTER: u32 = 3;
+/// Refused or unreadable state replies in a row before polling gives up
+/// (e.g. the server no longer knows the callSid).
+pub const REFUSALS_BEFORE_GIVING_UP: u32 = 5;
+/// Finished calls kept for the dispatcher to look back at.
+pub const MAX_RECENT: usize = 20;
+
+/// Whom a call goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A user (terminal) id, a Java `Long` on the server.
+    User(u64),
+    /// The customer-service line (`callService`).
+    Service,
+}
+
+/// Where a call stands, as the dispatcher sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// Asked for; no callSid yet (shown as "requesting").
+    Placing,
+    /// The server's `stateType` 1, 2 or 3.
+    Live(CallState),
+    /// `stateType` 4, or cancelled by the dispatcher.
+    Ended { cancelled: bool },
+    /// Never placed: the server refused, or no reply came.
+    Failed,
+    /// The state stopped coming (the server kept refusing); polling gave up.
+    Unknown,
+}
+
+/// What went wrong last, for the dispatcher.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Problem {
+    /// The server's own message (`returnMsg`), shown as is.
+    Refused(String),
+    /// No reply came (network, timeout).
+    NoReply,
+    /// A reply came that could not be read.
+    BadReply,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Call {
+    /// Local number, from 1 in the order placed.
+    pub id: u32,
+    pub target: Target,
+    pub sid: Option<String>,
+    pub phase: Phase,
+    /// When the dispatcher placed it (ms).
+    pub placed_at: u64,
+    pub problem: Option<Problem>,
+    /// A cancel is under way.
+    pub cancelling: bool,
+    cancel_wanted: bool,
+    next_poll: Option<u64>,
+    polling: bool,
+    /// Polls in a row that brought no state (for the back-off).
+    misses: u32,
+    /// Refused or unreadable state replies in a row.
+    bad_replies: u32,
+    /// `problem` came from polling, so a good poll clears it.
+    poll_trouble: bool,
+}
+
+impl Call {
+    /// Whether the dispatcher may still cancel it.
+    pub fn can_cancel(&self) -> bool {
+        !self.cancelling && matches!(self.phase, Phase::Placing | Phase::Live(_))
+    }
+
+    pub fn is_finished(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::Ended { .. } | Phase::Failed | Phase::Unknown
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallInput {
+    Place(Target),
+    Cancel {
+        id: u32,
+    },
+    /// The body of the reply to request `req` (whatever its HTTP status).
+    Reply {
+        req: u32,
+        text: String,
+    },
+    /// Request `req` got no reply.
+    NoReply {
+        req: u32,
+    },
+}
+
+/// The click-to-call service as the status light shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// Nothing asked yet.
+    Idle,
+    /// The last request got a reply.
+    Online,
+    /// Polls failed `attempt` times in a row and are being retried.
+    Retrying { attempt: u32 },
+    /// No reply, repeatedly or with nothing to retry.
+    Unreachable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallOutput {
+    /// Perform this GET; answer with `Reply`/`NoReply` carrying `req`.
+    Send {
+        req: u32,
+        request: CallRequest,
+    },
+    HealthChanged(Health),
+    /// A reply that could not be used: logged and skipped.
+    Skipped {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Place,
+    Cancel,
+    Poll,
+}
+
+#[derive(Debug)]
+pub struct CallMachine {
+    backoff: Backoff,
+    calls: Vec<Call>,
+    next_id: u32,
+    next_req: u32,
+    /// Requests awaiting a reply: (req, call id, purpose).
+    pending: Vec<(u32, u32, Purpose)>,
+    health: Health,
+    net_failures: u32,
+    out: VecDeque<CallOutput>,
+}
+
+impl Default for CallMachine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CallMachine {
+    pub fn new() -> Self {
+        Self {
+            backoff: Backoff::default(),
+            calls: Vec::new(),
+            next_id: 1,
+            next_req: 1,
+            pending: Vec::new(),
+            health: Health::Idle,
+            net_failures: 0,
+            out: VecDeque::new(),
+        }
+    }
+
+    /// Every call kept, oldest first.
+    pub fn calls(&self) -> &[Call] {
+        &self.calls
+    }
+
+    pub fn health(&self) -> Health {
+        self.health
+    }
+
+    pub fn handle(&mut self, now: u64, input: CallInput) {
+        match input {
+            CallInput::Place(target) => self.place(now, target),
+            CallInput::Cancel { id } => self.cancel(id),
+            CallInput::Reply { req, text } => {
+                if let Some((id, purpose)) = self.take_pending(req) {
+                    self.net_failures = 0;
+                    self.set_health(Health::Online);
+                    self.reply(now, id, purpose, &text);
+                }
+            }
+            CallInput::NoReply { req } => {
+                if let Some((id, purpose)) = self.take_pending(req) {
+                    self.no_reply(now, id, purpose);
+                }
+            }
+        }
+        self.trim();
+    }
+
+    /// When the machine next needs [`handle_timeout`](Self::handle_timeout).
+    pub fn poll_timeout(&self) -> Option<u64> {
+        self.calls
+            .iter()
+            .filter(|c| !c.polling)
+            .filter_map(|c| c.next_poll)
+            .min()
+    }
+
+    /// Sends the state polls that are due.
+    pub fn handle_timeout(&mut self, now: u64) {
+        let due: Vec<(u32, String)> = self
+            .calls
+            .iter_mut()
+            .filter(|c| !c.polling && c.next_poll.is_some_and(|t| now >= t))
+            .filter_map(|c| {
+                c.next_poll = None;
+                let sid = c.sid.clone()?;
+                c.polling = true;
+                Some((c.id, sid))
+            })
+            .collect();
+        for (id, call_sid) in due {
+            self.send(id, Purpose::Poll, CallRequest::State { call_sid });
+        }
+    }
+
+    pub fn poll_output(&mut self) -> Option<CallOutput> {
+        self.out.pop_front()
+    }
+
+    fn place(&mut self, now: u64, target: Target) {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        self.calls.push(Call {
+            id,
+            target,
+            sid: None,
+            phase: Phase::Placing,
+            placed_at: now,
+            problem: None,
+            cancelling: false,
+            cancel_wanted: false,
+            next_poll: None,
+            polling: false,
+            misses: 0,
+            bad_replies: 0,
+            poll_trouble: false,
+        });
+        let request = match target {
+            Target::User(target_id) => CallRequest::CallUser { target_id },
+            Target::Service => CallRequest::CallService,
+        };
+        self.send(id, Purpose::Place, request);
+    }
+
+    fn cancel(&mut self, id: u32) {
+        let Some(call) = self.call(id).filter(|c| c.can_cancel()) else {
+            return;
+        };
+        call.cancelling = true;
+        match call.sid.clone() {
+            Some(call_sid) => self.send(id, Purpose::Cancel, CallRequest::Cancel { call_sid }),
+            // Sent as soon as the callSid is known.
+            None => call.cancel_wanted = true,
+        }
+    }
+
+    fn reply(&mut self, now: u64, id: u32, purpose: Purpose, text: &str) {
+        match purpose {
+            Purpose::Place => self.placed(now, id, text),
+            Purpose::Cancel => self.cancelled(id, text),
+            Purpose::Poll => self.polled(now, id, text),
+        }
+    }
+
+    fn placed(&mut self, now: u64, id: u32, text: &str) {
+        let outcome = decode_reply::<CallStarted>(text);
+        if let Err(e) = &outcome {
+            self.skipped(format!("call reply: {e}"));
+        }
+        let Some(call) = self.call(id) else { return };
+        match outcome.map(|r| r.into_result()) {
+            Ok(Ok(started)) => {
+                call.sid = Some(started.call_sid.clone());
+                call.phase = Phase::Live(CallState::Requesting);
+                call.next_poll = Some(now + POLL_MS);
+                if call.cancel_wanted {
+                    call.cancel_wanted = false;
+                    let call_sid = started.call_sid;
+                    self.send(id, Purpose::Cancel, CallRequest::Cancel { call_sid });
+                }
+            }
+            Ok(Err(refusal)) => call.fail(Problem::Refused(refusal.message)),
+            Err(_) => call.fail(Problem::BadReply),
+        }
+    }
+
+    fn cancelled(&mut self, id: u32, text: &str) {
+        let outcome = decode_reply::<CancelResult>(text);
+        if let Err(e) = &outcome {
+            self.skipped(format!("callCancel reply: {e}"));
+        }
+        let Some(call) = self.call(id) else { return };
+        call.cancelling = false;
+        call.poll_trouble = false;
+        match outcome.map(|r| r.into_result()) {
+            Ok(Ok(result)) if result.succeeded() => {
+                call.phase = Phase::Ended { cancelled: true };
+                call.next_poll = None;
+                call.problem = None;
+            }
+            Ok(Ok(result)) => call.problem = Some(Problem::Refused(result.is_success)),
+            Ok(Err(refusal)) => call.problem = Some(Problem::Refused(refusal.message)),
+            Err(_) => call.problem = Some(Problem::BadReply),
+        }
+    }
+
+    fn polled(&mut self, now: u64, id: u32, text: &str) {
+        let outcome = decode_reply::<CallStatus>(text);
+        if let Err(e) = &outcome {
+            self.skipped(format!("callState reply: {e}"));
+        }
+        let backoff = self.backoff;
+        let Some(call) = self.call(id) else { return };
+        call.polling = false;
+        if call.is_finished() {
+            // Cancelled while this poll was on its way.
+            return;
+        }
+        let trouble = match outcome.map(|r| r.into_result()) {
+            Ok(Ok(status)) => {
+                call.misses = 0;
+                call.bad_replies = 0;
+                if call.poll_trouble {
+                    call.poll_trouble = false;
+                    call.problem = None;
+                }
+                if status.state_type.is_final() {
+                    call.phase = Phase::Ended { cancelled: false };
+                    call.next_poll = None;
+                } else {
+                    call.phase = Phase::Live(status.state_type);
+                    call.next_poll = Some(now + POLL_MS);
+                }
+                return;
+            }
+            Ok(Err(refusal)) => Some(Problem::Refused(refusal.message)),
+            // Skipped: the state shown stays as it was.
+            Err(_) => None,
+        };
+        call.misses += 1;
+        call.bad_replies += 1;
+        if let Some(problem) = trouble {
+            call.problem = Some(problem);
+            call.poll_trouble = true;
+        }
+        if call.bad_replies >= REFUSALS_BEFORE_GIVING_UP {
+            call.phase = Phase::Unknown;
+            call.next_poll = None;
+        } else {
+            call.next_poll = Some(now + backoff.delay_ms(call.misses));
+        }
+    }
+
+    fn no_reply(&mut self, now: u64, id: u32, purpose: Purpose) {
+        self.net_failures = self.net_failures.saturating_add(1);
+        let backoff = self.backoff;
+        let mut retrying = false;
+        if let Some(call) = self.call(id) {
+            match purpose {
+                Purpose::Place => call.fail(Problem::NoReply),
+                Purpose::Cancel => {
+                    call.cancelling = false;
+                    call.problem = Some(Problem::NoReply);
+                    call.poll_trouble = false;
+                }
+                Purpose::Poll => {
+                    call.polling = false;
+                    if !call.is_finished() {
+                        call.misses += 1;
+                        call.problem = Some(Problem::NoReply);
+                        call.poll_trouble = true;
+                        call.next_poll = Some(now + backoff.delay_ms(call.misses));
+                        retrying = true;
+                    }
+                }
+            }
+        }
+        let health = if retrying && self.net_failures < UNREACHABLE_AFTER {
+            Health::Retrying {
+                attempt: self.net_failures,
+            }
+        } else {
+            Health::Unreachable
+        };
+        self.set_health(health);
+    }
+
+    /// Drops the oldest finished calls beyond [`MAX_RECENT`].
+    fn trim(&mut self) {
+        let mut excess = self.calls.len().saturating_sub(MAX_RECENT);
+        self.calls.retain(|c| {
+            let drop = excess > 0 && c.is_finished();
+            if drop {
+                excess -= 1;
+            }
+            !drop
+        });
+    }
+
+    fn call(&mut self, id: u32) -> Option<&mut Call> {
+        self.calls.iter_mut().find(|c| c.id == id)
+    }
+
+    fn take_pending(&mut self, req: u32) -> Option<(u32, Purpose)> {
+        let i = self.pending.iter().position(|(r, _, _)| *r == req)?;
+        let (_, id, purpose) = self.pending.remove(i);
+        Some((id, purpose))
+    }
+
+    fn send(&mut self, id: u32, purpose: Purpose, request: CallRequest) {
+        let req = self.next_req;
+        self.next_req = self.next_req.wrapping_add(1);
+        self.pending.push((req, id, purpose));
+        self.out.push_back(CallOutput::Send { req, request });
+    }
+
+    fn set_health(&mut self, health: Health) {
+        if self.health != health {
+            self.health = health;
+            self.out.push_back(CallOutput::HealthChanged(health));
+        }
+    }
+
+    fn skipped(&mut self, reason: String) {
+        self.out.push_back(CallOutput::Skipped { reason });
+    }
+}
+
+impl Call {
+    fn fail(&mut self, problem: Problem) {
+        self.phase = Phase::Failed;
+        self.problem = Some(problem);
+        self.cancelling = false;
+        self.cancel_wanted = false;
+        self.next_poll = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::{CallReply, CallStarted, CallStatus, CancelResult};
+
+    const SID: &str = "16090510160925480001030600243044";
+    const NO_PHONE: &str = "用户未绑定手机号,请手动拨打010-56469588!";
+
+    fn drain(m: &mut CallMachine) -> Vec<CallOutput> {
+        std::iter::from_fn(|| m.poll_output()).collect()
+    }
+
+    fn sent(out: &[CallOutput]) -> Vec<(u32, CallRequest)> {
+        out.iter()
+            .filter_map(|o| match o {
+                CallOutput::Send { req, request } => Some((*req, request.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn json<T: serde::Serialize>(reply: &CallReply<T>) -> String {
+        serde_json::to_string(reply).unwrap()
+    }
+
+    fn state(code: u64) -> String {
+        json(&CallReply::ok(CallStatus {
+            state_type: CallState::from_code(code).unwrap(),
+        }))
+    }
+
+    fn reply(m: &mut CallMachine, now: u64, req: u32, text: String) {
+        m.handle(now, CallInput::Reply { req, text });
+    }
+
+    fn phase(m: &CallMachine) -> Phase {
+        m.calls()[0].phase.clone()
+    }
+
+    /// Places a call to 169918 at t=0 and answers with the callSid at t=100.
+    fn live() -> CallMachine {
+        let mut m = CallMachine::new();
+        m.handle(0, CallInput::Place(Target::User(169918)));
+        let (req, _) = sent(&drain(&mut m))[0].clone();
+        let started = CallStarted {
+            call_sid: SID.into(),
+        };
+        reply(&mut m, 100, req, json(&CallReply::ok(started)));
+        drain(&mut m);
+        m
+    }
+
+    /// Fires the timer at its deadline and returns the poll request sent.
+    fn poll_now(m: &mut CallMachine) -> (u64, u32) {
+        let at = m.poll_timeout().expect("a poll is due");
+        m.handle_timeout(at);
+        let polls = sent(&drain(m));
+        assert_eq!(
+            polls,
+            [(
+                polls[0].0,
+                CallRequest::State {
+                    call_sid: SID.into()
+                }
+            )]
+        );
+        (at, polls[0].0)
+    }
+
+    #[test]
+    fn placing_a_call_asks_for_it_and_polls_every_second_until_it_ends() {
+        let mut m = CallMachine::new();
+        m.handle(0, CallInput::Place(Target::User(169918)));
+        let out = drain(&mut m);
+        assert_eq!(
+            sent(&out),
+            [(1, CallRequest::CallUser { target_id: 169918 })]
+        );
+        assert_eq!(phase(&m), Phase::Placing);
+        assert_eq!(m.poll_timeout(), None, "nothing to poll before the callSid");
+
+        let started = CallStarted {
+            call_sid: SID.into(),
+        };
+        reply(&mut m, 100, 1, json(&CallReply::ok(started)));
+        assert_eq!(drain(&mut m), [CallOutput::HealthChanged(Health::Online)]);
+        assert_eq!(m.calls()[0].sid.as_deref(), Some(SID));
+        assert_eq!(phase(&m), Phase::Live(CallState::Requesting));
+        assert_eq!(m.poll_timeout(), Some(1_100));
+
+        m.handle_timeout(1_099);
+        assert!(drain(&mut m).is_empty(), "not before the second is up");
+
+        let mut at = 1_100;
+        for code in [1, 2, 3] {
+            let (due, req) = poll_now(&mut m);
+            assert_eq!(due, at);
+            assert_eq!(m.poll_timeout(), None, "one poll at a time");
+            reply(&mut m, due + 50, req, state(code));
+            assert_eq!(phase(&m), Phase::Live(CallState::from_code(code).unwrap()));
+            at = due + 50 + POLL_MS;
+            assert_eq!(m.poll_timeout(), Some(at));
+        }
+        let (_, req) = poll_now(&mut m);
+        reply(&mut m, at + 10, req, state(4));
+        assert_eq!(phase(&m), Phase::Ended { cancelled: false });
+        assert_eq!(m.poll_timeout(), None, "polling stops at state 4");
+        assert!(!m.calls()[0].can_cancel());
+    }
+
+    #[test]
+    fn customer_service_uses_call_service() {
+        let mut m = CallMachine::new();
+        m.handle(5, CallInput::Place(Target::Service));
+        assert_eq!(sent(&drain(&mut m)), [(1, CallRequest::CallService)]);
+        assert_eq!(m.calls()[0].placed_at, 5);
+        assert_eq!(m.calls()[0].target, Target::Service);
+    }
+
+    #[test]
+    fn a_refusal_keeps_the_servers_own_message() {
+        let mut m = CallMachine::new();
+        m.handle(0, CallInput::Place(Target::User(169999)));
+        drain(&mut m);
+        reply(
+            &mut m,
+            10,
+            1,
+            json(&CallReply::<CallStarted>::error(400, NO_PHONE)),
+        );
+        let call = &m.calls()[0];
+        assert_eq!(call.phase, Phase::Failed);
+        assert_eq!(call.problem, Some(Problem::Refused(NO_PHONE.into())));
+        assert_eq!(m.poll_timeout(), None);
+        assert_eq!(m.health(), Health::Online, "the server answered");
+        // The document's own example body reads the same.
+        let mut m = CallMachine::new();
+        m.handle(0, CallInput::Place(Target::User(169999)));
+        reply(
+            &mut m,
+            10,
+            1,
+            r#"{"returnCode":400,"returnMsg":"用户未绑定手机号,请手动拨打010-56469588!"}"#.into(),
+        );
+        assert_eq!(
+            m.calls()[0].problem,
+            Some(Problem::Refused(NO_PHONE.into()))
+        );
+    }
+
+    #[test]
+    fn cancel_sends_call_cancel_and_ends_the_call() {
+        let mut m = live();
+        m.handle(200, CallInput::Cancel { id: 1 });
+        let out = sent(&drain(&mut m));
+        assert_eq!(
+            out[0].1,
+            CallRequest::Cancel {
+                call_sid: SID.into()
+            }
+        );
+        assert!(m.calls()[0].cancelling);
+        assert!(!m.calls()[0].can_cancel(), "no second cancel meanwhile");
+        m.handle(210, CallInput::Cancel { id: 1 });
+        assert!(drain(&mut m).is_empty());
+
+        reply(
+            &mut m,
+            300,
+            out[0].0,
+            json(&CallReply::ok(CancelResult::success())),
+        );
+        assert_eq!(phase(&m), Phase::Ended { cancelled: true });
+        assert_eq!(m.poll_timeout(), None, "no polling after a cancel");
+        assert!(!m.calls()[0].cancelling);
+    }
+
+    #[test]
+    fn a_poll_answered_after_the_cancel_does_not_bring_the_call_back() {
+        let mut m = live();
+        let (at, poll) = poll_now(&mut m);
+        m.handle(at + 1, CallInput::Cancel { id: 1 });
+        let cancel = sent(&drain(&mut m))[0].0;
+        reply(
+            &mut m,
+            at + 2,
+            cancel,
+            json(&CallReply::ok(CancelResult::success())),
+        );
+        reply(&mut m, at + 3, poll, state(2));
+        assert_eq!(phase(&m), Phase::Ended { cancelled: true });
+        assert_eq!(m.poll_timeout(), None);
+    }
+
+    #[test]
+    fn a_refused_cancel_shows_the_message_and_keeps_polling() {
+        let mut m = live();
+        m.handle(200, CallInput::Cancel { id: 1 });
+        let req = sent(&drain(&mut m))[0].0;
+        reply(
+            &mut m,
+            300,
+            req,
+            json(&CallReply::<CancelResult>::error(400, "取消呼叫失败!")),
+        );
+        let call = &m.calls()[0];
+        assert_eq!(call.problem, Some(Problem::Refused("取消呼叫失败!".into())));
+        assert!(call.can_cancel(), "the dispatcher may try again");
+        assert_eq!(phase(&m), Phase::Live(CallState::Requesting));
+        // A good poll does not wipe the cancel's message.
+        let (at, poll) = poll_now(&mut m);
+        reply(&mut m, at + 1, poll, state(2));
+        assert_eq!(
+            m.calls()[0].problem,
+            Some(Problem::Refused("取消呼叫失败!".into()))
+        );
+    }
+
+    #[test]
+    fn cancel_before_the_call_sid_is_sent_once_it_comes() {
+        let mut m = CallMachine::new();
+        m.handle(0, CallInput::Place(Target::Service));
+        drain(&mut m);
+        m.handle(10, CallInput::Cancel { id: 1 });
+        assert!(sent(&drain(&mut m)).is_empty());
+        assert!(m.calls()[0].cancelling);
+        let started = CallStarted {
+            call_sid: SID.into(),
+        };
+        reply(&mut m, 20, 1, json(&CallReply::ok(started)));
+        assert_eq!(
+            sent(&drain(&mut m))[0].1,
+            CallRequest::Cancel {
+                call_sid: SID.into()
+            }
+        );
+    }
+
+    #[test]
+    fn failed_polls_back_off_turn_the_light_amber_then_red_and_recover() {
+        let mut m = live();
+        let (at, req) = poll_now(&mut m);
+        m.handle(at, CallInput::NoReply { req });
+        assert_eq!(
+            drain(&mut m),
+            [CallOutput::HealthChanged(Health::Retrying { attempt: 1 })]
+        );
+        assert_eq!(m.calls()[0].problem, Some(Problem::NoReply));
+        assert_eq!(phase(&m), Phase::Live(CallState::Requesting));
+        assert_eq!(m.poll_timeout(), Some(at + 1_000));
+
+        let (at, req) = poll_now(&mut m);
+        m.handle(at, CallInput::NoReply { req });
+        assert_eq!(m.health(), Health::Retrying { attempt: 2 });
+        assert_eq!(m.poll_timeout(), Some(at + 2_000), "the delay doubles");
+
+        let (at, req) = poll_now(&mut m);
+        m.handle(at, CallInput::NoReply { req });
+        assert_eq!(m.health(), Health::Unreachable);
+        assert_eq!(m.poll_timeout(), Some(at + 4_000), "still retrying");
+
+        let (at, req) = poll_now(&mut m);
+        reply(&mut m, at, req, state(3));
+        assert_eq!(m.health(), Health::Online);
+        assert_eq!(phase(&m), Phase::Live(CallState::Connected));
+        assert_eq!(m.calls()[0].problem, None, "the trouble is over");
+        assert_eq!(m.poll_timeout(), Some(at + POLL_MS), "back to the cadence");
+    }
+
+    #[test]
+    fn a_call_with_no_reply_fails_and_is_never_placed_twice() {
+        let mut m = CallMachine::new();
+        m.handle(0, CallInput::Place(Target::User(169918)));
+        drain(&mut m);
+        m.handle(15_000, CallInput::NoReply { req: 1 });
+        assert_eq!(
+            drain(&mut m),
+            [CallOutput::HealthChanged(Health::Unreachable)]
+        );
+        assert_eq!(phase(&m), Phase::Failed);
+        assert_eq!(m.calls()[0].problem, Some(Problem::NoReply));
+        assert_eq!(m.poll_timeout(), None);
+    }
+
+    #[test]
+    fn garbage_is_skipped_and_polling_goes_on() {
+        let mut m = live();
+        let (at, req) = poll_now(&mut m);
+        m.handle(
+            at + 20,
+            CallInput::Reply {
+                req,
+                text: "<html>502 Bad Gateway</html>".into(),
+            },
+        );
+        let out = drain(&mut m);
+        assert!(matches!(out[..], [CallOutput::Skipped { .. }]), "{out:?}");
+        assert_eq!(phase(&m), Phase::Live(CallState::Requesting));
+        assert_eq!(m.calls()[0].problem, None);
+        assert_eq!(m.poll_timeout(), Some(at + 20 + 1_000));
+        let (at, req) = poll_now(&mut m);
+        reply(
+            &mut m,
+            at,
+            req,
+            r#"{"data":{"stateType":"9"},"returnCode":200}"#.into(),
+        );
+        assert!(matches!(drain(&mut m)[..], [CallOutput::Skipped { .. }]));
+        let (at, req) = poll_now(&mut m);
+        reply(&mut m, at, req, state(2));
+        assert_eq!(phase(&m), Phase::Live(CallState::Ringing));
+
+        // An unreadable reply to the call itself fails that call only.
+        let mut m = CallMachine::new();
+        m.handle(0, CallInput::Place(Target::Service));
+        reply(&mut m, 1, 1, "{".into());
+        assert_eq!(phase(&m), Phase::Failed);
+        assert_eq!(m.calls()[0].problem, Some(Problem::BadReply));
+    }
+
+    #[test]
+    fn a_server_that_keeps_refusing_the_state_is_given_up_on() {
+        let mut m = live();
+        let refusal = json(&CallReply::<CallStatus>::error(500, "系统内部异常!"));
+        for i in 1..=REFUSALS_BEFORE_GIVING_UP {
+            let (at, req) = poll_now(&mut m);
+            reply(&mut m, at, req, refusal.clone());
+            assert_eq!(
+                m.calls()[0].problem,
+                Some(Problem::Refused("系统内部异常!".into()))
+            );
+            if i < REFUSALS_BEFORE_GIVING_UP {
+                assert_eq!(m.poll_timeout(), Some(at + Backoff::default().delay_ms(i)));
+            }
+        }
+        assert_eq!(phase(&m), Phase::Unknown);
+        assert_eq!(m.poll_timeout(), None);
+    }
+
+    #[test]
+    fn replies_to_unknown_requests_are_ignored() {
+        let mut m = live();
+        reply(&mut m, 500, 99, state(4));
+        m.handle(500, CallInput::NoReply { req: 98 });
+        assert!(drain(&mut m).is_empty());
+        assert_eq!(phase(&m), Phase::Live(CallState::Requesting));
+    }
+
+    #[test]
+    fn several_calls_are_polled_each_on_its_own() {
+        let mut m = CallMachine::new();
+        for (i, target) in [Target::User(169918), Target::User(169919)]
+            .into_iter()
+            .enumerate()
+        {
+            m.handle(i as u64 * 300, CallInput::Place(target));
+            let req = sent(&drain(&mut m))[0].0;
+            let started = CallStarted {
+                call_sid: format!("sid{i}"),
+            };
+            reply(
+                &mut m,
+                i as u64 * 300 + 10,
+                req,
+                json(&CallReply::ok(started)),
+            );
+        }
+        drain(&mut m);
+        assert_eq!(m.poll_timeout(), Some(1_010));
+        m.handle_timeout(1_010);
+        assert_eq!(
+            sent(&drain(&mut m))[0].1,
+            CallRequest::State {
+                call_sid: "sid0".into()
+            }
+        );
+        assert_eq!(m.poll_timeout(), Some(1_310));
+    }
+
+    #[test]
+    fn only_the_recent_finished_calls_are_kept() {
+        let mut m = CallMachine::new();
+        for i in 0..MAX_RECENT as u64 + 5 {
+            m.handle(i, CallInput::Place(Target::User(169999)));
+            let req = sent(&drain(&mut m))[0].0;
+            reply(
+                &mut m,
+                i,
+                req,
+                json(&CallReply::<CallStarted>::error(400, NO_PHONE)),
+            );
+        }
+        assert_eq!(m.calls().len(), MAX_RECENT);
+        assert_eq!(m.calls()[0].id, 6, "the oldest went first");
+    }
+}

@@ -1,0 +1,12 @@
+//! Click-to-call (document 001): `wire` has the requests and replies,
+//! `machine` the dispatcher's calls over time (place, poll the state every
+//! second until it ends, cancel).
+
+mod machine;
+mod wire;
+
+pub use machine::{
+    Call, CallInput, CallMachine, CallOutput, Health, Phase, Problem, Target, MAX_RECENT, POLL_MS,
+    REFUSALS_BEFORE_GIVING_UP, UNREACHABLE_AFTER,
+};
+pub use wire::*;

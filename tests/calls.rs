@@ -1,0 +1,123 @@
+//! Browser suite for the phone-call panel: its words, and the panel with
+//! its shell against a calls service that does not answer.
+
+use dispatch_desk::config::Config;
+use dispatch_desk::i18n::{I18n, Lang, Phrase};
+use dispatch_desk::io::calls::light_of;
+use dispatch_desk::journal::Journal;
+use dispatch_desk::ui::call::text::CallText;
+use dispatch_desk::ui::call::{parse_id, state_name, state_word, CallPanel};
+use dispatch_desk::ui::console::Active;
+use dispatch_desk::ui::status_light::Lights;
+use leptos::prelude::*;
+use proto::call::{CallState, Health, Phase};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+mod common;
+
+use common::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn every_call_phrase_has_both_languages() {
+    for key in CallText::ALL {
+        for lang in [Lang::Zh, Lang::En] {
+            assert!(!key.text(lang).trim().is_empty(), "{key:?} {lang:?}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn states_read_as_the_dispatcher_expects() {
+    let zh = |p: Phase| state_word(&p).text(Lang::Zh);
+    assert_eq!(zh(Phase::Placing), "请求中");
+    assert_eq!(zh(Phase::Live(CallState::Requesting)), "请求中");
+    assert_eq!(zh(Phase::Live(CallState::Ringing)), "响铃中");
+    assert_eq!(zh(Phase::Live(CallState::Connected)), "通话中");
+    assert_eq!(zh(Phase::Ended { cancelled: true }), "已结束");
+    assert_eq!(zh(Phase::Ended { cancelled: false }), "已结束");
+    assert_eq!(state_name(&Phase::Live(CallState::Ringing)), "ringing");
+    assert_eq!(state_name(&Phase::Failed), "failed");
+    assert_eq!(light_of(Health::Online).state, "online");
+    assert_eq!(
+        light_of(Health::Retrying { attempt: 1 }).state,
+        "reconnecting"
+    );
+    assert_eq!(light_of(Health::Unreachable).state, "unreachable");
+}
+
+#[wasm_bindgen_test]
+fn ids_typed_in_must_be_digits() {
+    assert_eq!(parse_id(" 169918 "), Some(169918));
+    assert_eq!(parse_id(""), None);
+    assert_eq!(parse_id("16991a"), None);
+    assert_eq!(parse_id("-1"), None);
+    assert_eq!(parse_id("99999999999999999999"), None);
+}
+
+#[wasm_bindgen_test]
+async fn an_unanswered_call_fails_turns_the_light_red_and_hides_the_token() {
+    let mut config = Config::parse(DEMO_CONFIG).unwrap();
+    // Port 9 (discard) is closed here: the request fails at once.
+    config.calls.base_url = "http://127.0.0.1:9".into();
+    config.calls.access_token = "secret-token".into();
+    let el = doc().create_element("div").unwrap();
+    doc().body().unwrap().append_child(&el).unwrap();
+    // Kept alive for the whole test: the journal and lights live in it.
+    let owner = Owner::new();
+    let (journal, lights) = owner.with(|| (Journal::new(), Lights::default()));
+    let _handle = leptos::mount::mount_to(el.clone().unchecked_into(), move || {
+        provide_context(I18n::new(Lang::Zh));
+        provide_context(journal);
+        provide_context(lights);
+        provide_context(StoredValue::new(Active {
+            file: config.clone(),
+            config: config.clone(),
+        }));
+        view! { <CallPanel /> }
+    });
+
+    // A bad id is refused before anything is sent.
+    type_into("call-dial-id", "abc");
+    click("call-dial-button");
+    leptos::task::tick().await;
+    assert!(by_id("call-dial-error")
+        .text_content()
+        .unwrap()
+        .contains("数字"));
+    assert!(journal.entries().is_empty());
+    assert!(doc().get_element_by_id("call-1").is_none());
+
+    click("call-terminal-169918");
+    leptos::task::tick().await;
+    assert!(by_id("call-1").text_content().unwrap().contains("ptcs11"));
+    wait_for("the call to fail", 20_000, || {
+        by_id("call-1").get_attribute("data-state").as_deref() == Some("failed")
+    })
+    .await;
+    let row = by_id("call-1").text_content().unwrap();
+    assert!(row.contains("呼叫失败") && row.contains("无响应"), "{row}");
+    assert_eq!(lights.calls.get_untracked().state, "unreachable");
+    assert!(
+        doc().get_element_by_id("call-cancel-1").is_none(),
+        "nothing to cancel"
+    );
+    let lines: Vec<String> = journal
+        .entries()
+        .iter()
+        .map(|e| e.text.render(Lang::En))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("/v1/app/call/169918?access_token=***")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().all(|l| !l.contains("secret-token")),
+        "{lines:?}"
+    );
+    el.remove();
+}

@@ -1,0 +1,189 @@
+//! Browser suite for the IVR panel: the form check, the reply's reading,
+//! the journal's copy of the fields, and the panel against a service that
+//! does not answer.
+
+use dispatch_desk::config::Config;
+use dispatch_desk::i18n::{I18n, Lang, Phrase};
+use dispatch_desk::io::ivr::{outcome_of, redacted_fields, IvrOutcome};
+use dispatch_desk::journal::{Journal, Kind};
+use dispatch_desk::ui::console::Active;
+use dispatch_desk::ui::ivr::check::{build, IvrField, IvrFields};
+use dispatch_desk::ui::ivr::text::IvrText;
+use dispatch_desk::ui::ivr::IvrPanel;
+use dispatch_desk::ui::status_light::Lights;
+use leptos::prelude::*;
+use proto::ivr::{KeyRoute, VoiceType};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+mod common;
+
+use common::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const REPLY: &str = include_str!("../crates/proto/tests/fixtures/ivr/reply.json");
+
+fn fields() -> IvrFields {
+    IvrFields {
+        destnumber: "13333333333".into(),
+        voicetype: VoiceType::Url,
+        voicefile: "wwww.baidu.com/test.mp3".into(),
+        userid: "1@extGroup-1".into(),
+        disnumber: String::new(),
+        customuuid: " 13333333333 ".into(),
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_ivr_phrase_has_both_languages() {
+    for key in IvrText::ALL {
+        for lang in [Lang::Zh, Lang::En] {
+            assert!(!key.text(lang).trim().is_empty(), "{key:?} {lang:?}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_good_form_becomes_the_documents_request() {
+    let play = build(&fields(), "ABCDEFG").unwrap();
+    let form = play.form_fields();
+    let get = |k: &str| form.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+    assert_eq!(get("service"), Some("App.Sip_Call.PlayVoice"));
+    assert_eq!(get("token"), Some("ABCDEFG"));
+    assert_eq!(get("voicetype"), Some("2"));
+    assert_eq!(get("chengshudu"), Some("1"));
+    assert_eq!(get("userid"), Some("1@extGroup-1"));
+    assert_eq!(get("customuuid"), Some("13333333333"));
+    assert_eq!(get("disnumber"), None, "blank: the service picks one");
+    assert_eq!(
+        play.userid,
+        Some(KeyRoute {
+            key: '1',
+            group: "extGroup-1".into()
+        })
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_wrong_field_is_named() {
+    let with = |f: fn(&mut IvrFields)| {
+        let mut fields = fields();
+        f(&mut fields);
+        build(&fields, "ABCDEFG").unwrap_err()
+    };
+    assert_eq!(with(|f| f.destnumber.clear()), IvrField::Destnumber);
+    assert_eq!(
+        with(|f| f.destnumber = "133-333".into()),
+        IvrField::Destnumber
+    );
+    assert_eq!(with(|f| f.voicefile = "  ".into()), IvrField::Voicefile);
+    assert_eq!(with(|f| f.userid = "1extGroup-1".into()), IvrField::Userid);
+    assert_eq!(with(|f| f.userid = "12@g".into()), IvrField::Userid);
+    assert_eq!(with(|f| f.disnumber = "abc".into()), IvrField::Disnumber);
+    assert_eq!(build(&fields(), " ").unwrap_err(), IvrField::Token);
+}
+
+#[wasm_bindgen_test]
+fn replies_are_read_and_the_token_never_journaled() {
+    assert_eq!(
+        outcome_of(REPLY),
+        Ok(IvrOutcome::Sent {
+            desc: "播放命令发送成功".into()
+        })
+    );
+    assert_eq!(
+        outcome_of(r#"{"ret":500,"data":{"status":1,"desc":"余额不足"},"msg":""}"#),
+        Ok(IvrOutcome::Refused {
+            message: "余额不足".into()
+        })
+    );
+    assert_eq!(
+        outcome_of(r#"{"ret":400,"msg":"非法请求:token无效或已过期"}"#),
+        Ok(IvrOutcome::Refused {
+            message: "非法请求:token无效或已过期".into()
+        })
+    );
+    assert!(outcome_of("<html>").is_err());
+    let shown = redacted_fields(&build(&fields(), "ABCDEFG").unwrap().form_fields());
+    assert!(shown.contains("token=***") && shown.contains("destnumber=13333333333"));
+    assert!(!shown.contains("ABCDEFG"));
+}
+
+#[wasm_bindgen_test]
+async fn the_panel_checks_the_form_then_reports_a_silent_service() {
+    let mut config = Config::parse(DEMO_CONFIG).unwrap();
+    config.ivr.url = "http://127.0.0.1:9/ivr".into();
+    config.ivr.token = "secret-ivr".into();
+    config.ivr.disnumber = "2120280001".into();
+    let el = doc().create_element("div").unwrap();
+    doc().body().unwrap().append_child(&el).unwrap();
+    // Kept alive for the whole test: the journal and lights live in it.
+    let owner = Owner::new();
+    let (journal, lights) = owner.with(|| (Journal::new(), Lights::default()));
+    let _handle = leptos::mount::mount_to(el.clone().unchecked_into(), move || {
+        provide_context(I18n::new(Lang::Zh));
+        provide_context(journal);
+        provide_context(lights);
+        provide_context(StoredValue::new(Active {
+            file: config.clone(),
+            config: config.clone(),
+        }));
+        view! { <IvrPanel /> }
+    });
+    leptos::task::tick().await;
+    let disnumber: web_sys::HtmlInputElement = by_id("ivr-disnumber").unchecked_into();
+    assert_eq!(disnumber.value(), "2120280001", "prefilled from config");
+
+    let send = || {
+        by_id("ivr-send")
+            .unchecked_into::<web_sys::HtmlElement>()
+            .click()
+    };
+    type_into("ivr-voicefile", "welcome.wav");
+    send();
+    leptos::task::tick().await;
+    let error = by_id("ivr-field-error");
+    assert_eq!(
+        error.get_attribute("data-field").as_deref(),
+        Some("destnumber")
+    );
+    assert!(error.text_content().unwrap().contains("目标号码"));
+    assert_eq!(
+        by_id("ivr-destnumber")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(journal.entries().is_empty(), "nothing sent");
+
+    type_into("ivr-destnumber", "13333333333");
+    send();
+    leptos::task::tick().await;
+    assert_eq!(error.get_attribute("data-field").as_deref(), Some(""));
+    wait_for("the request to fail", 20_000, || {
+        !by_id("ivr-error").text_content().unwrap().is_empty()
+    })
+    .await;
+    assert!(by_id("ivr-error")
+        .text_content()
+        .unwrap()
+        .contains("无响应"));
+    assert_eq!(lights.ivr.get_untracked().state, "unreachable");
+    let history = by_id("ivr-history");
+    assert_eq!(history.children().length(), 1);
+    assert!(history.text_content().unwrap().contains("13333333333"));
+    let sent: Vec<String> = journal
+        .entries()
+        .iter()
+        .filter(|e| e.kind == Kind::Sent)
+        .map(|e| e.text.render(Lang::En))
+        .collect();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].contains("token=***") && sent[0].contains("voicefile=welcome.wav"));
+    assert!(journal
+        .entries()
+        .iter()
+        .all(|e| !e.text.render(Lang::En).contains("secret-ivr")));
+    el.remove();
+}
