@@ -10,6 +10,7 @@ pub mod id;
 pub mod ivr;
 pub mod lenient;
 pub mod meeting;
+pub mod url;
 pub mod voice;
 
 /// A message a server sent that the client could not use. The shells log it

@@ -11,26 +11,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 use std::fmt;
 
-/// Percent-encodes everything but the unreserved characters of RFC 3986
-/// (like JavaScript's `encodeURIComponent`), for a query value or a path
-/// segment. Tokens contain `/`, `+`, `%` and even spaces; conference aliases
-/// contain `@`. Shared with the meeting module.
-pub fn percent_encode(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.extend([
-                '%',
-                char::from(HEX[usize::from(b >> 4)]),
-                char::from(HEX[usize::from(b & 15)]),
-            ]);
-        }
-    }
-    out
-}
+pub use crate::url::percent_encode;
 
 /// A request of the click-to-call API. All are GETs.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! command carries the session token in the `token` header.
 
 use super::{service_path, spell, Deployment, Role};
-use crate::call::percent_encode;
 use crate::lenient;
+use crate::url::percent_encode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

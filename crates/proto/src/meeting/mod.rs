@@ -25,7 +25,7 @@ pub use event::{
 pub use participant::{Participant, ServiceType};
 pub use session::{NewSession, NewSessionResult, RefreshResult, Version};
 
-use crate::call::percent_encode;
+use crate::url::percent_encode;
 use crate::{lenient, DecodeError};
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
