@@ -2,16 +2,12 @@
 //! its shell against a calls service that does not answer.
 
 use dispatch_desk::config::Config;
-use dispatch_desk::i18n::{I18n, Lang, Phrase};
+use dispatch_desk::i18n::{Lang, Phrase};
 use dispatch_desk::io::calls::light_of;
-use dispatch_desk::journal::Journal;
 use dispatch_desk::ui::call::text::CallText;
 use dispatch_desk::ui::call::{parse_id, state_name, state_word, CallPanel};
-use dispatch_desk::ui::console::Active;
-use dispatch_desk::ui::status_light::Lights;
 use leptos::prelude::*;
 use proto::call::{CallState, Health, Phase};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 mod common;
@@ -63,21 +59,8 @@ async fn an_unanswered_call_fails_turns_the_light_red_and_hides_the_token() {
     // Port 9 (discard) is closed here: the request fails at once.
     config.calls.base_url = "http://127.0.0.1:9".into();
     config.calls.access_token = "secret-token".into();
-    let el = doc().create_element("div").unwrap();
-    doc().body().unwrap().append_child(&el).unwrap();
-    // Kept alive for the whole test: the journal and lights live in it.
-    let owner = Owner::new();
-    let (journal, lights) = owner.with(|| (Journal::new(), Lights::default()));
-    let _handle = leptos::mount::mount_to(el.clone().unchecked_into(), move || {
-        provide_context(I18n::new(Lang::Zh));
-        provide_context(journal);
-        provide_context(lights);
-        provide_context(StoredValue::new(Active {
-            file: config.clone(),
-            config: config.clone(),
-        }));
-        view! { <CallPanel /> }
-    });
+    let mounted = mount_panel(config, || view! { <CallPanel /> });
+    let (journal, lights) = (mounted.journal, mounted.lights);
 
     // A bad id is refused before anything is sent.
     type_into("call-dial-id", "abc");
@@ -119,5 +102,5 @@ async fn an_unanswered_call_fails_turns_the_light_red_and_hides_the_token() {
         lines.iter().all(|l| !l.contains("secret-token")),
         "{lines:?}"
     );
-    el.remove();
+    mounted.root.remove();
 }

@@ -3,14 +3,12 @@
 //! does not answer.
 
 use dispatch_desk::config::Config;
-use dispatch_desk::i18n::{I18n, Lang, Phrase};
+use dispatch_desk::i18n::{Lang, Phrase};
 use dispatch_desk::io::ivr::{outcome_of, redacted_fields, IvrOutcome};
-use dispatch_desk::journal::{Journal, Kind};
-use dispatch_desk::ui::console::Active;
+use dispatch_desk::journal::Kind;
 use dispatch_desk::ui::ivr::check::{build, IvrField, IvrFields};
 use dispatch_desk::ui::ivr::text::IvrText;
 use dispatch_desk::ui::ivr::IvrPanel;
-use dispatch_desk::ui::status_light::Lights;
 use leptos::prelude::*;
 use proto::ivr::{KeyRoute, VoiceType};
 use wasm_bindgen::JsCast;
@@ -116,21 +114,8 @@ async fn the_panel_checks_the_form_then_reports_a_silent_service() {
     config.ivr.url = "http://127.0.0.1:9/ivr".into();
     config.ivr.token = "secret-ivr".into();
     config.ivr.disnumber = "2120280001".into();
-    let el = doc().create_element("div").unwrap();
-    doc().body().unwrap().append_child(&el).unwrap();
-    // Kept alive for the whole test: the journal and lights live in it.
-    let owner = Owner::new();
-    let (journal, lights) = owner.with(|| (Journal::new(), Lights::default()));
-    let _handle = leptos::mount::mount_to(el.clone().unchecked_into(), move || {
-        provide_context(I18n::new(Lang::Zh));
-        provide_context(journal);
-        provide_context(lights);
-        provide_context(StoredValue::new(Active {
-            file: config.clone(),
-            config: config.clone(),
-        }));
-        view! { <IvrPanel /> }
-    });
+    let mounted = mount_panel(config, || view! { <IvrPanel /> });
+    let (journal, lights) = (mounted.journal, mounted.lights);
     leptos::task::tick().await;
     let disnumber: web_sys::HtmlInputElement = by_id("ivr-disnumber").unchecked_into();
     assert_eq!(disnumber.value(), "2120280001", "prefilled from config");
@@ -185,5 +170,5 @@ async fn the_panel_checks_the_form_then_reports_a_silent_service() {
         .entries()
         .iter()
         .all(|e| !e.text.render(Lang::En).contains("secret-ivr")));
-    el.remove();
+    mounted.root.remove();
 }

@@ -2,13 +2,12 @@
 //! The full flows against the simulator are in crates/e2e/tests/meeting.rs.
 
 use dispatch_desk::config::Config;
-use dispatch_desk::i18n::{I18n, Lang, Phrase};
+use dispatch_desk::i18n::{Lang, Phrase};
 use dispatch_desk::io::meeting::{light_of, Meeting};
 use dispatch_desk::journal::Journal;
-use dispatch_desk::ui::console::Active;
 use dispatch_desk::ui::meeting::text::MeetingText;
 use dispatch_desk::ui::meeting::MeetingPanel;
-use dispatch_desk::ui::status_light::{LightState, Lights};
+use dispatch_desk::ui::status_light::LightState;
 use leptos::prelude::*;
 use proto::meeting::machine::MeetingLink;
 use proto::meeting::Deployment;
@@ -100,18 +99,8 @@ async fn an_unreachable_api_server_turns_the_light_red_and_leave_stops_it() {
 async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
     let mut config = Config::parse(DEMO_CONFIG).unwrap();
     config.meeting.api_server = NOWHERE.into();
-    let lights = Lights::default();
-    let el = container();
-    let _handle = leptos::mount::mount_to(el.clone(), move || {
-        provide_context(I18n::new(Lang::Zh));
-        provide_context(Journal::new());
-        provide_context(lights);
-        provide_context(StoredValue::new(Active {
-            file: config.clone(),
-            config: config.clone(),
-        }));
-        view! { <MeetingPanel /> }
-    });
+    let mounted = mount_panel(config, || view! { <MeetingPanel /> });
+    let lights = mounted.lights;
     let input = || -> web_sys::HtmlInputElement {
         doc()
             .get_element_by_id("meeting-conference")
@@ -159,5 +148,5 @@ async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
     leptos::task::tick().await;
     assert_eq!(lights.meeting.get_untracked(), LightState::IDLE);
     assert!(doc().get_element_by_id("meeting-join").is_some());
-    el.remove();
+    mounted.root.remove();
 }

@@ -65,3 +65,42 @@ pub async fn wait_for(what: &str, deadline_ms: u64, mut cond: impl FnMut() -> bo
         tick(20).await;
     }
 }
+
+/// A feature panel mounted with what the console would give it by context.
+/// Dropping it unmounts the panel and disposes its shells.
+pub struct Mounted {
+    pub journal: dispatch_desk::journal::Journal,
+    pub lights: dispatch_desk::ui::status_light::Lights,
+    pub root: web_sys::HtmlElement,
+    _handle: Box<dyn std::any::Any>,
+    _owner: leptos::prelude::Owner,
+}
+
+pub fn mount_panel<V: leptos::prelude::IntoView + 'static>(
+    config: dispatch_desk::config::Config,
+    panel: fn() -> V,
+) -> Mounted {
+    use dispatch_desk::{i18n, journal, ui};
+    use leptos::prelude::*;
+    let owner = Owner::new();
+    let (journal, lights) =
+        owner.with(|| (journal::Journal::new(), ui::status_light::Lights::default()));
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(i18n::I18n::new(i18n::Lang::Zh));
+        provide_context(journal);
+        provide_context(lights);
+        provide_context(StoredValue::new(ui::console::Active {
+            file: config.clone(),
+            config: config.clone(),
+        }));
+        panel()
+    });
+    Mounted {
+        journal,
+        lights,
+        root,
+        _handle: Box::new(handle),
+        _owner: owner,
+    }
+}
