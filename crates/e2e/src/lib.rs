@@ -99,10 +99,15 @@ impl Harness {
         el.send_keys(text).await.unwrap();
     }
 
+    /// Clicks `css` after scrolling it to the middle of the window, where
+    /// the sticky header cannot cover it.
     pub async fn click(&self, css: &str) {
-        self.wait_for(css)
-            .await
-            .click()
+        let el = self.wait_for(css).await;
+        self.eval(&format!(
+            "document.querySelector({css:?}).scrollIntoView({{block: 'center'}}); return true"
+        ))
+        .await;
+        el.click()
             .await
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
@@ -132,6 +137,25 @@ impl Harness {
             assert!(
                 Instant::now() < deadline,
                 "timed out: {css}[{attr}] is {value:?}, want {want:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Polls until the input `css` holds `want` (its live value, not the attribute).
+    pub async fn wait_value(&self, css: &str, want: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let value = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.prop("value").await.ok().flatten(),
+                Err(_) => None,
+            };
+            if value.as_deref() == Some(want) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out: {css} holds {value:?}, want {want:?}"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

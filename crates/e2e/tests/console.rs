@@ -118,3 +118,31 @@ async fn a_broken_config_gets_a_screen_saying_what_is_wrong() {
     h.wait_text("#config-error h1", "配置文件有误").await;
     h.finish().await;
 }
+
+#[tokio::test]
+async fn settings_are_kept_in_this_browser_without_secrets() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    h.fill("#voice-password", "123456").await;
+    h.fill("#settings-voice-account", "ddy2").await;
+    h.click("#settings-save").await;
+    // Saving reloads the console with the override in force.
+    h.wait_value("#voice-account", "ddy2").await;
+    let stored = h
+        .eval("return localStorage.getItem('dispatch-desk.settings')")
+        .await;
+    let stored = stored.as_str().unwrap_or_default().to_owned();
+    assert!(stored.contains("ddy2"), "{stored}");
+    for secret in ["123456", "demo-token", "ABCDEFG", "password", "token"] {
+        assert!(!stored.contains(secret), "{secret} stored: {stored}");
+    }
+    // The override logs in as that dispatcher.
+    h.fill("#voice-password", "654321").await;
+    h.click("#voice-login-button").await;
+    h.wait_attr(LIGHT, "data-state", "online").await;
+    h.wait_text("#identity", "ddy2").await;
+
+    h.click("#settings-reset").await;
+    h.wait_value("#voice-account", "zydd").await;
+    h.finish().await;
+}

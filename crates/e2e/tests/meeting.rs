@@ -33,17 +33,6 @@ fn session_uuid(s: &SimState) -> Option<String> {
         .map(|s| s.participant_uuid.clone())
 }
 
-/// Clicks `css` after scrolling it to the middle of the window, clear of the
-/// sticky header.
-async fn click_centred(h: &Harness, css: &str) {
-    h.wait_for(css).await;
-    h.eval(&format!(
-        "document.querySelector({css:?}).scrollIntoView({{block: 'center'}}); return true"
-    ))
-    .await;
-    h.click(css).await;
-}
-
 /// Polls until no element matches `css`.
 async fn wait_gone(h: &Harness, css: &str) {
     let deadline = Instant::now() + WAIT;
@@ -137,7 +126,7 @@ async fn a_host_joins_locks_mutes_chats_and_leaves() {
     h.screenshot("meeting").await;
 
     // Leave: end_session reaches the simulator, the light goes back to idle.
-    click_centred(&h, "#meeting-leave").await;
+    h.click("#meeting-leave").await;
     h.wait_sim("the session ended", |s| s.meeting.sessions.is_empty())
         .await;
     h.wait_attr(LIGHT, "data-state", "idle").await;
