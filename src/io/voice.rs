@@ -8,7 +8,9 @@ use crate::i18n::Key;
 use crate::journal::{Journal, Kind, Source};
 use crate::time::now_ms;
 use leptos::prelude::*;
-use proto::voice::{Link, VoiceEvent, VoiceInput, VoiceMachine, VoiceOutput};
+use proto::voice::{
+    Link, PttCommand, PttState, TerminalId, VoiceEvent, VoiceInput, VoiceMachine, VoiceOutput,
+};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
@@ -22,9 +24,14 @@ pub struct VoiceView {
     pub account: Option<String>,
 }
 
+/// What the push-to-talk panel shows of the group call: the session (exact
+/// id and members), who holds the floor, and the last refusal.
+pub type PttView = PttState;
+
 #[derive(Clone, Copy)]
 pub struct VoiceLink {
     view: RwSignal<VoiceView>,
+    ptt: RwSignal<PttView>,
     shell: StoredValue<Rc<RefCell<Shell>>, LocalStorage>,
 }
 
@@ -36,6 +43,7 @@ struct Shell {
     handlers: Option<Handlers>,
     journal: Journal,
     view: RwSignal<VoiceView>,
+    ptt: RwSignal<PttView>,
 }
 
 /// One set of socket callbacks for every socket of the shell; each event
@@ -54,6 +62,7 @@ impl VoiceLink {
             link: Link::Offline,
             account: None,
         });
+        let ptt = RwSignal::new(PttView::default());
         let shell = Rc::new(RefCell::new(Shell {
             machine: VoiceMachine::new(server_base_url),
             url: plugin_url,
@@ -62,6 +71,7 @@ impl VoiceLink {
             handlers: None,
             journal,
             view,
+            ptt,
         }));
         let weak = Rc::downgrade(&shell);
         {
@@ -79,6 +89,7 @@ impl VoiceLink {
         }
         Self {
             view,
+            ptt,
             shell: StoredValue::new_local(shell),
         }
     }
@@ -93,6 +104,38 @@ impl VoiceLink {
 
     pub fn logout(&self) {
         self.input(VoiceInput::Logout);
+    }
+
+    /// The group call, floor and last refusal.
+    pub fn ptt(&self) -> RwSignal<PttView> {
+        self.ptt
+    }
+
+    /// Creates a temporary group call with `to_ids`; the dispatcher gets the floor.
+    pub fn start_call(&self, to_ids: Vec<TerminalId>) {
+        self.input(VoiceInput::Ptt(PttCommand::StartCall { to_ids }));
+    }
+
+    /// Asks for the floor in the current call (the talk key went down).
+    pub fn talk(&self) {
+        self.input(VoiceInput::Ptt(PttCommand::Talk));
+    }
+
+    /// Gives the floor back (the talk key came up).
+    pub fn release(&self) {
+        self.input(VoiceInput::Ptt(PttCommand::ReleaseFloor));
+    }
+
+    pub fn add_members(&self, ids: Vec<TerminalId>) {
+        self.input(VoiceInput::Ptt(PttCommand::AddMembers { ids }));
+    }
+
+    pub fn kick(&self, ids: Vec<TerminalId>) {
+        self.input(VoiceInput::Ptt(PttCommand::KickMembers { ids }));
+    }
+
+    pub fn hang_up(&self) {
+        self.input(VoiceInput::Ptt(PttCommand::HangUp));
     }
 
     fn input(&self, input: VoiceInput) {
@@ -220,7 +263,8 @@ impl Shell {
                     format!("skipped a message: {reason}"),
                 );
             }
-            // Floor control and membership come with the push-to-talk features.
+            VoiceEvent::PttChanged(state) => self.ptt.set(state),
+            // The machine folds what the group call needs into PttChanged.
             VoiceEvent::Message(_) => {}
         }
     }

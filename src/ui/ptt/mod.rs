@@ -1,9 +1,15 @@
-//! Push-to-talk: the voice plugin login for now; floor control builds on it.
+//! Push-to-talk: the voice plugin login, then the temporary group call with
+//! floor control (no audio yet).
 
+mod group_call;
+pub mod text;
 mod voice_login;
+
+pub use group_call::{call_state_word, error_text, talker_text};
 
 use super::panel::Panel;
 use crate::i18n::Key;
+use group_call::GroupCall;
 use leptos::prelude::*;
 use voice_login::VoiceLogin;
 
@@ -12,6 +18,7 @@ pub fn PttPanel() -> impl IntoView {
     view! {
         <Panel id="ptt-panel" title=Key::PanelPtt>
             <VoiceLogin />
+            <GroupCall />
         </Panel>
     }
 }

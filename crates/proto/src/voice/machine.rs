@@ -7,6 +7,7 @@
 //! for carries a number, and inputs from an older socket are ignored, so a
 //! late close event can never tear down its successor.
 
+use super::session::{PttCommand, PttState};
 use super::wire::{VoiceMessage, VoiceRequest};
 use crate::backoff::Backoff;
 use std::collections::VecDeque;
@@ -36,17 +37,31 @@ pub enum Link {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VoiceInput {
-    Login { account: String, password: String },
+    Login {
+        account: String,
+        password: String,
+    },
     Logout,
-    SocketOpened { conn: u32 },
-    SocketClosed { conn: u32 },
-    Text { conn: u32, text: String },
+    SocketOpened {
+        conn: u32,
+    },
+    SocketClosed {
+        conn: u32,
+    },
+    Text {
+        conn: u32,
+        text: String,
+    },
+    /// A group-call command; refused locally unless the link is online.
+    Ptt(PttCommand),
 }
 
 /// What the machine reports besides its link state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VoiceEvent {
     LinkChanged(Link),
+    /// The group call changed (session, members, floor or last refusal).
+    PttChanged(PttState),
     /// A decoded message, for the features above the link (floor, members).
     Message(VoiceMessage),
     /// A message that could not be used; logged and skipped.
@@ -95,6 +110,7 @@ pub struct VoiceMachine {
     credentials: Option<(String, String)>,
     attempt: u32,
     deadline: Option<u64>,
+    ptt: PttState,
     out: VecDeque<VoiceOutput>,
 }
 
@@ -110,12 +126,18 @@ impl VoiceMachine {
             credentials: None,
             attempt: 0,
             deadline: None,
+            ptt: PttState::default(),
             out: VecDeque::new(),
         }
     }
 
     pub fn link(&self) -> &Link {
         &self.link
+    }
+
+    /// The group call: session, members, floor, last refusal.
+    pub fn ptt(&self) -> &PttState {
+        &self.ptt
     }
 
     pub fn account(&self) -> Option<&str> {
@@ -131,6 +153,7 @@ impl VoiceMachine {
                 self.open(now);
             }
             VoiceInput::Logout => self.logout(now),
+            VoiceInput::Ptt(cmd) => self.ptt_command(now, cmd),
             VoiceInput::SocketOpened { conn }
                 if conn == self.conn && self.step == Step::Opening =>
             {
@@ -215,9 +238,32 @@ impl VoiceMachine {
                 }
             }
             (VoiceMessage::LogoutResp(_), Step::AwaitLogout) => self.finish_logout(),
+            (_, Step::Online) => {
+                let before = self.ptt.clone();
+                self.ptt.receive(&msg);
+                self.ptt_changed(before);
+            }
             _ => {}
         }
         self.emit(VoiceEvent::Message(msg));
+    }
+
+    fn ptt_command(&mut self, now: u64, cmd: PttCommand) {
+        let before = self.ptt.clone();
+        if self.step == Step::Online {
+            if let Some(req) = self.ptt.command(now, cmd) {
+                self.send(req);
+            }
+        } else {
+            self.ptt.refuse_offline();
+        }
+        self.ptt_changed(before);
+    }
+
+    fn ptt_changed(&mut self, before: PttState) {
+        if self.ptt != before {
+            self.emit(VoiceEvent::PttChanged(self.ptt.clone()));
+        }
     }
 
     fn logout(&mut self, now: u64) {
@@ -287,6 +333,13 @@ impl VoiceMachine {
         if self.link != link {
             self.link = link.clone();
             self.emit(VoiceEvent::LinkChanged(link));
+            let before = self.ptt.clone();
+            match &self.link {
+                Link::Online | Link::Connecting => {}
+                Link::Reconnecting { .. } => self.ptt.link_lost(),
+                Link::Offline | Link::Refused { .. } => self.ptt.reset(),
+            }
+            self.ptt_changed(before);
         }
     }
 
@@ -605,5 +658,489 @@ mod tests {
             drain(&mut m),
             [VoiceOutput::Event(VoiceEvent::Message(note))]
         );
+    }
+
+    // ---- the temporary group call ----
+
+    use crate::id::BigId;
+    use crate::voice::{
+        CallMember, MemberCallState, MemberResult, PttCommand, PttError, ResultCode, Talker,
+    };
+
+    const SID: &str = "50351257998589953";
+    const ME: u64 = 169905;
+
+    fn sid() -> BigId {
+        BigId::parse(SID).unwrap()
+    }
+
+    fn cmd(m: &mut VoiceMachine, now: u64, c: PttCommand) -> Vec<VoiceRequest> {
+        m.handle(now, VoiceInput::Ptt(c));
+        sent(&drain(m))
+    }
+
+    fn member(id: u64, name: &str, state: MemberCallState) -> CallMember {
+        CallMember {
+            member_id: id,
+            member_name: name.into(),
+            call_state: state,
+        }
+    }
+
+    /// Online, with a session to 169918 created and answered as the simulator does.
+    fn in_call() -> VoiceMachine {
+        let mut m = online();
+        cmd(
+            &mut m,
+            1_000,
+            PttCommand::StartCall {
+                to_ids: vec![169918],
+            },
+        );
+        reply(
+            &mut m,
+            1_010,
+            VoiceMessage::CreateGroup {
+                transaction: 1_000,
+                session_id: Some(sid()),
+                ack: ok(1),
+            },
+        );
+        for msg in [
+            VoiceMessage::TempCallRing {
+                call_id: sid(),
+                from_id: 169918,
+                message: "用户正在响铃".into(),
+            },
+            VoiceMessage::TempCallAnswer {
+                call_id: sid(),
+                from_id: 169918,
+                message: "用户已接受".into(),
+            },
+            VoiceMessage::TempCallMemberUpdate {
+                call_id: sid(),
+                from_id: ME,
+                members: vec![
+                    member(ME, "zydd", MemberCallState::Answered),
+                    member(169918, "ptcs11", MemberCallState::Answered),
+                ],
+            },
+            VoiceMessage::MemberGetMic {
+                group_id: sid(),
+                member_id: ME,
+                member_name: "zydd".into(),
+            },
+        ] {
+            reply(&mut m, 1_020, msg);
+        }
+        drain(&mut m);
+        m
+    }
+
+    #[test]
+    fn start_call_sends_request_mic_with_to_ids_and_the_time_as_transaction() {
+        let mut m = online();
+        let reqs = cmd(
+            &mut m,
+            1_671_006_883_842,
+            PttCommand::StartCall {
+                to_ids: vec![169918, 169919],
+            },
+        );
+        assert_eq!(
+            reqs,
+            [VoiceRequest::RequestMic {
+                to_ids: vec![169918, 169919],
+                transaction: 1_671_006_883_842,
+                session_id: None,
+            }]
+        );
+    }
+
+    #[test]
+    fn create_group_keeps_the_exact_64_bit_session_id_and_gives_me_the_floor() {
+        let mut m = online();
+        cmd(
+            &mut m,
+            1_000,
+            PttCommand::StartCall {
+                to_ids: vec![169918],
+            },
+        );
+        // The numeric copy a JavaScript server sends is rounded; only the string counts.
+        let text = format!(
+            r#"{{"transaction":1000,"sessionId":"{SID}","type":"createGroup","code":1,"message":"建立会话组成功"}}"#
+        );
+        m.handle(1_010, VoiceInput::Text { conn: 1, text });
+        let out = drain(&mut m);
+        assert!(out
+            .iter()
+            .any(|o| matches!(o, VoiceOutput::Event(VoiceEvent::PttChanged(_)))));
+        assert_eq!(m.ptt().session_id().unwrap().as_str(), SID);
+        assert_eq!(m.ptt().talker, Some(Talker::Me));
+        assert_eq!(m.ptt().error, None);
+    }
+
+    #[test]
+    fn ring_answer_and_member_update_fill_the_member_list() {
+        let mut m = online();
+        cmd(
+            &mut m,
+            1,
+            PttCommand::StartCall {
+                to_ids: vec![169918],
+            },
+        );
+        reply(
+            &mut m,
+            2,
+            VoiceMessage::CreateGroup {
+                transaction: 1,
+                session_id: Some(sid()),
+                ack: ok(1),
+            },
+        );
+        reply(
+            &mut m,
+            3,
+            VoiceMessage::TempCallRing {
+                call_id: sid(),
+                from_id: 169918,
+                message: String::new(),
+            },
+        );
+        let members = &m.ptt().session.as_ref().unwrap().members;
+        assert_eq!(members[0].call_state, MemberCallState::Ringing);
+        reply(
+            &mut m,
+            4,
+            VoiceMessage::TempCallMemberUpdate {
+                call_id: sid(),
+                from_id: ME,
+                members: vec![
+                    member(ME, "zydd", MemberCallState::Answered),
+                    member(169918, "ptcs11", MemberCallState::Calling),
+                ],
+            },
+        );
+        reply(
+            &mut m,
+            5,
+            VoiceMessage::TempCallAnswer {
+                call_id: sid(),
+                from_id: 169918,
+                message: String::new(),
+            },
+        );
+        let members = &m.ptt().session.as_ref().unwrap().members;
+        assert_eq!(members.len(), 2);
+        assert_eq!(members[1].member_name, "ptcs11");
+        assert_eq!(members[1].call_state, MemberCallState::Answered);
+        // Another session's news changes nothing.
+        reply(
+            &mut m,
+            6,
+            VoiceMessage::TempCallMemberUpdate {
+                call_id: BigId::parse("7").unwrap(),
+                from_id: 1,
+                members: vec![],
+            },
+        );
+        assert_eq!(m.ptt().session.as_ref().unwrap().members.len(), 2);
+    }
+
+    #[test]
+    fn my_own_get_mic_still_reads_me_and_release_frees_the_floor() {
+        let mut m = in_call();
+        assert_eq!(m.ptt().talker, Some(Talker::Me));
+        assert_eq!(
+            cmd(&mut m, 2_000, PttCommand::ReleaseFloor),
+            [VoiceRequest::ReleaseMic]
+        );
+        reply(&mut m, 2_010, VoiceMessage::ReleaseMic(ok(1)));
+        reply(
+            &mut m,
+            2_011,
+            VoiceMessage::MemberLostMic {
+                group_id: sid(),
+                member_id: ME,
+            },
+        );
+        assert_eq!(m.ptt().talker, None);
+
+        // Talking again names the session.
+        let reqs = cmd(&mut m, 3_000, PttCommand::Talk);
+        assert_eq!(
+            reqs,
+            [VoiceRequest::RequestMic {
+                to_ids: vec![169918],
+                transaction: 3_000,
+                session_id: Some(sid()),
+            }]
+        );
+        reply(
+            &mut m,
+            3_010,
+            VoiceMessage::RequestMic {
+                transaction: Some(3_000),
+                session_id: None,
+                ack: ok(2),
+            },
+        );
+        reply(
+            &mut m,
+            3_011,
+            VoiceMessage::MemberGetMic {
+                group_id: sid(),
+                member_id: ME,
+                member_name: "zydd".into(),
+            },
+        );
+        assert_eq!(m.ptt().talker, Some(Talker::Me));
+    }
+
+    #[test]
+    fn a_terminal_taking_the_floor_is_shown_and_my_refused_talk_shows_the_servers_words() {
+        let mut m = in_call();
+        cmd(&mut m, 2_000, PttCommand::ReleaseFloor);
+        reply(&mut m, 2_010, VoiceMessage::ReleaseMic(ok(1)));
+        reply(
+            &mut m,
+            2_020,
+            VoiceMessage::MemberGetMic {
+                group_id: sid(),
+                member_id: 169918,
+                member_name: "ptcs11".into(),
+            },
+        );
+        assert_eq!(
+            m.ptt().talker,
+            Some(Talker::Member {
+                id: 169918,
+                name: "ptcs11".into()
+            })
+        );
+
+        cmd(&mut m, 2_100, PttCommand::Talk);
+        reply(
+            &mut m,
+            2_110,
+            VoiceMessage::RequestMic {
+                transaction: Some(2_100),
+                session_id: Some(sid()),
+                ack: Ack {
+                    code: 0,
+                    message: "麦克风打开失败,ptcs11正在讲话".into(),
+                },
+            },
+        );
+        assert_eq!(
+            m.ptt().error,
+            Some(PttError::Server("麦克风打开失败,ptcs11正在讲话".into()))
+        );
+        assert!(matches!(
+            m.ptt().talker,
+            Some(Talker::Member { id: 169918, .. })
+        ));
+        // Releasing the key afterwards keeps the refusal visible.
+        cmd(&mut m, 2_200, PttCommand::ReleaseFloor);
+        reply(&mut m, 2_210, VoiceMessage::ReleaseMic(ok(1)));
+        assert!(m.ptt().error.is_some());
+
+        reply(
+            &mut m,
+            2_300,
+            VoiceMessage::MemberLostMic {
+                group_id: sid(),
+                member_id: 169918,
+            },
+        );
+        assert_eq!(m.ptt().talker, None);
+    }
+
+    #[test]
+    fn add_and_kick_name_the_session_and_show_failures() {
+        let mut m = in_call();
+        assert_eq!(
+            cmd(
+                &mut m,
+                2_000,
+                PttCommand::AddMembers {
+                    ids: vec![169920, 5]
+                }
+            ),
+            [VoiceRequest::AddGroupMember {
+                session_id: sid(),
+                members: vec![169920, 5],
+            }]
+        );
+        reply(
+            &mut m,
+            2_010,
+            VoiceMessage::AddGroupMemberResp {
+                transaction: None,
+                group_id: sid(),
+                results: vec![
+                    MemberResult {
+                        id: 169920,
+                        name: "ptcs13".into(),
+                        code: 0,
+                        message: String::new(),
+                    },
+                    MemberResult {
+                        id: 5,
+                        name: String::new(),
+                        code: 1,
+                        message: "终端不存在".into(),
+                    },
+                ],
+            },
+        );
+        assert_eq!(
+            m.ptt().error,
+            Some(PttError::Server("5: 终端不存在".into()))
+        );
+        assert_eq!(
+            cmd(&mut m, 3_000, PttCommand::KickMembers { ids: vec![169918] }),
+            [VoiceRequest::KickGroupMember {
+                session_id: sid(),
+                ids: vec![169918],
+            }]
+        );
+        assert_eq!(m.ptt().error, None, "a new command clears the last refusal");
+        reply(
+            &mut m,
+            3_010,
+            VoiceMessage::KickGroupMemberResp {
+                group_id: Some(sid()),
+                result: Some(ResultCode {
+                    code: -1,
+                    message: "会话不存在".into(),
+                }),
+            },
+        );
+        assert_eq!(m.ptt().error, Some(PttError::Server("会话不存在".into())));
+    }
+
+    #[test]
+    fn hang_up_clears_the_session_on_the_reply_or_the_notification() {
+        let mut m = in_call();
+        assert_eq!(
+            cmd(&mut m, 2_000, PttCommand::HangUp),
+            [VoiceRequest::TempCallHangup { session_id: sid() }]
+        );
+        reply(
+            &mut m,
+            2_010,
+            VoiceMessage::HangupResp {
+                call_id: sid(),
+                result: ResultCode {
+                    code: 0,
+                    message: String::new(),
+                },
+            },
+        );
+        assert_eq!(m.ptt().session, None);
+        assert_eq!(m.ptt().talker, None);
+
+        // Hung up from the other side.
+        let mut m = in_call();
+        reply(
+            &mut m,
+            2_000,
+            VoiceMessage::TempCallHangup {
+                call_id: sid(),
+                from_id: 169918,
+                reason: ResultCode {
+                    code: 0,
+                    message: String::new(),
+                },
+            },
+        );
+        assert_eq!(m.ptt().session, None);
+        // And without a session the commands that need one are refused locally.
+        assert!(cmd(&mut m, 3_000, PttCommand::HangUp).is_empty());
+        assert_eq!(m.ptt().error, Some(PttError::NoSession));
+        assert!(cmd(&mut m, 3_000, PttCommand::Talk).is_empty());
+        assert_eq!(m.ptt().error, Some(PttError::NoSession));
+    }
+
+    #[test]
+    fn local_refusals_send_nothing() {
+        let mut m = VoiceMachine::new(BASE);
+        assert!(cmd(
+            &mut m,
+            1,
+            PttCommand::StartCall {
+                to_ids: vec![169918]
+            }
+        )
+        .is_empty());
+        assert_eq!(m.ptt().error, Some(PttError::NotOnline));
+
+        let mut m = online();
+        assert!(cmd(&mut m, 1, PttCommand::StartCall { to_ids: vec![] }).is_empty());
+        assert_eq!(m.ptt().error, Some(PttError::NoTerminals));
+
+        let mut m = in_call();
+        assert!(cmd(
+            &mut m,
+            1,
+            PttCommand::StartCall {
+                to_ids: vec![169919]
+            }
+        )
+        .is_empty());
+        assert_eq!(m.ptt().error, Some(PttError::InCall));
+    }
+
+    #[test]
+    fn a_refused_create_group_shows_the_servers_words() {
+        let mut m = online();
+        cmd(&mut m, 1, PttCommand::StartCall { to_ids: vec![9] });
+        reply(
+            &mut m,
+            2,
+            VoiceMessage::CreateGroup {
+                transaction: 1,
+                session_id: None,
+                ack: Ack {
+                    code: 0,
+                    message: "建立会话组失败,没有可呼叫的终端".into(),
+                },
+            },
+        );
+        assert_eq!(m.ptt().session, None);
+        assert_eq!(
+            m.ptt().error,
+            Some(PttError::Server("建立会话组失败,没有可呼叫的终端".into()))
+        );
+    }
+
+    #[test]
+    fn a_reconnect_keeps_the_session_but_not_the_floor_and_logout_forgets_it() {
+        let mut m = in_call();
+        m.handle(5_000, VoiceInput::SocketClosed { conn: 1 });
+        assert!(matches!(m.link(), Link::Reconnecting { .. }));
+        assert_eq!(m.ptt().talker, None);
+        assert_eq!(m.ptt().session_id(), Some(&sid()));
+        // While reconnecting, commands are refused locally.
+        assert!(cmd(&mut m, 5_100, PttCommand::Talk).is_empty());
+        assert_eq!(m.ptt().error, Some(PttError::NotOnline));
+
+        m.handle_timeout(6_000);
+        m.handle(6_010, VoiceInput::SocketOpened { conn: 2 });
+        reply(&mut m, 6_020, VoiceMessage::InitServer(ok(1)));
+        reply(&mut m, 6_030, VoiceMessage::Login(ok(1)));
+        assert_eq!(m.link(), &Link::Online);
+        drain(&mut m);
+        let reqs = cmd(&mut m, 7_000, PttCommand::Talk);
+        assert!(
+            matches!(&reqs[..], [VoiceRequest::RequestMic { session_id: Some(s), .. }] if s == &sid())
+        );
+
+        m.handle(8_000, VoiceInput::Logout);
+        reply(&mut m, 8_010, VoiceMessage::LogoutResp(ok(1)));
+        assert_eq!(m.ptt().session, None);
     }
 }

@@ -1,8 +1,11 @@
 //! The voice plugin (MUICALL v0.20.7, document 000): JSON text messages on a
-//! WebSocket. `wire` has the messages, `machine` the login/link state machine.
+//! WebSocket. `wire` has the messages, `machine` the login/link state machine,
+//! `session` the temporary group call it carries.
 
 mod machine;
+mod session;
 mod wire;
 
 pub use machine::{Link, VoiceEvent, VoiceInput, VoiceMachine, VoiceOutput};
+pub use session::{CallSession, PttCommand, PttError, PttState, Talker};
 pub use wire::*;
