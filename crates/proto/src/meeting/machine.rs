@@ -501,19 +501,25 @@ impl MeetingMachine {
 
     /// Back to nothing: no session, no timers, no stale replies.
     fn reset(&mut self) {
-        self.close_stream();
-        self.epoch = self.epoch.wrapping_add(1);
-        self.pending.clear();
+        self.drop_session();
         self.join = None;
         self.node = None;
         self.room.clear();
-        self.session = None;
         self.attempt = 0;
+        self.refresh_attempt = 0;
+        self.conference = ConferenceState::default();
+    }
+
+    /// Forgets the token and everything tied to it: the stream, the timers,
+    /// and (by moving the epoch on) any reply still on its way.
+    fn drop_session(&mut self) {
+        self.close_stream();
+        self.epoch = self.epoch.wrapping_add(1);
+        self.pending.clear();
+        self.session = None;
         self.retry = None;
         self.refresh_at = None;
-        self.refresh_attempt = 0;
         self.refreshing = false;
-        self.conference = ConferenceState::default();
     }
 
     /// The cloud put us out: no end_session, nothing to retry.
@@ -524,13 +530,7 @@ impl MeetingMachine {
     }
 
     fn refuse(&mut self, message: String) {
-        self.close_stream();
-        self.epoch = self.epoch.wrapping_add(1);
-        self.pending.clear();
-        self.session = None;
-        self.retry = None;
-        self.refresh_at = None;
-        self.refreshing = false;
+        self.drop_session();
         // Keep the details so the form stays filled, but stop.
         self.set_link(MeetingLink::Refused { message });
     }
@@ -538,14 +538,8 @@ impl MeetingMachine {
     /// The token was refused or has run out: a new session, keeping the node
     /// and the conference state until the stream re-syncs it.
     fn rejoin(&mut self, now: u64) {
-        self.close_stream();
-        self.epoch = self.epoch.wrapping_add(1);
-        self.pending.clear();
-        self.session = None;
-        self.retry = None;
-        self.refresh_at = None;
+        self.drop_session();
         self.refresh_attempt = 0;
-        self.refreshing = false;
         self.attempt = self.attempt.saturating_add(1);
         self.set_link(MeetingLink::Reconnecting {
             attempt: self.attempt,
