@@ -787,6 +787,18 @@ mod tests {
         assert_eq!(json(&out)[0]["code"], 1);
     }
 
+    /// Starts a group call with ptcs11 from `conn`; returns its session id.
+    fn start_session(w: &mut VoiceWorld, conn: ConnId) -> String {
+        let out = w.on_text(
+            conn,
+            r#"{"type":"requestMic","toIds":[169918],"transaction":5}"#,
+        );
+        json(&out)[0]["sessionId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     #[test]
     fn init_server_wants_an_http_url() {
         let mut w = world();
@@ -811,14 +823,7 @@ mod tests {
     fn the_floor_is_exclusive() {
         let mut w = world();
         login(&mut w, 1);
-        let out = w.on_text(
-            1,
-            r#"{"type":"requestMic","toIds":[169918],"transaction":5}"#,
-        );
-        let sid = json(&out)[0]["sessionId"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let sid = start_session(&mut w, 1);
         // The dispatcher holds the floor, so the terminal cannot take it.
         assert!(w.terminal_talk(169918, true).is_empty());
         w.on_text(1, r#"{"type":"releaseMic"}"#);
@@ -842,14 +847,7 @@ mod tests {
     fn add_echoes_the_transaction_as_a_string_and_refuses_unknown_terminals() {
         let mut w = world();
         login(&mut w, 1);
-        let out = w.on_text(
-            1,
-            r#"{"type":"requestMic","toIds":[169918],"transaction":5}"#,
-        );
-        let sid = json(&out)[0]["sessionId"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let sid = start_session(&mut w, 1);
         let req = format!(
             r#"{{"type":"addGroupMember","sessionId":"{sid}","transaction":1671008849496,"data":{{"groupId":"{sid}","members":[{{"id":169919}},{{"id":1}}]}}}}"#
         );

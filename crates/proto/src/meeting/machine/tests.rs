@@ -50,6 +50,18 @@ fn no_reply(m: &mut MeetingMachine, now: u64, id: u32) {
     );
 }
 
+/// The dispatcher asks to join conference 1061.
+fn join(m: &mut MeetingMachine, now: u64) {
+    m.handle(
+        now,
+        MeetingInput::Join {
+            account: "1061".into(),
+            pin: "1".into(),
+            name: "n".into(),
+        },
+    );
+}
+
 fn check_join_ok() -> Value {
     json!({"code":"200","timeStamp":"t","results":{"sipkey":"1061","alias":"zjvmr@myvmr.cn",
         "mcuHost":"mcu.example:8080","roleType":"host","password":"123456"}})
@@ -225,14 +237,7 @@ fn the_token_is_refreshed_at_two_thirds_of_its_life() {
 #[test]
 fn a_short_token_life_is_honoured() {
     let mut m = MeetingMachine::new(API, "http", Deployment::Public);
-    m.handle(
-        0,
-        MeetingInput::Join {
-            account: "1061".into(),
-            pin: "1".into(),
-            name: "n".into(),
-        },
-    );
+    join(&mut m, 0);
     let id = only_request(&drain(&mut m)).id;
     answer(&mut m, 0, id, 200, check_join_ok());
     let id = only_request(&drain(&mut m)).id;
@@ -424,14 +429,7 @@ fn without_a_sync_event_the_participants_get_resyncs_the_list() {
 #[test]
 fn a_stream_that_never_opens_counts_as_dropped() {
     let mut m = MeetingMachine::new(API, "http", Deployment::Public);
-    m.handle(
-        0,
-        MeetingInput::Join {
-            account: "1061".into(),
-            pin: "1".into(),
-            name: "n".into(),
-        },
-    );
+    join(&mut m, 0);
     let id = only_request(&drain(&mut m)).id;
     answer(&mut m, 0, id, 200, check_join_ok());
     let id = only_request(&drain(&mut m)).id;
@@ -752,14 +750,7 @@ fn check_join_refusal_shows_the_servers_message_and_stops() {
 #[test]
 fn an_unreachable_api_server_is_retried() {
     let mut m = MeetingMachine::new(API, "http", Deployment::Public);
-    m.handle(
-        0,
-        MeetingInput::Join {
-            account: "1061".into(),
-            pin: "1".into(),
-            name: "n".into(),
-        },
-    );
+    join(&mut m, 0);
     let r = only_request(&drain(&mut m));
     no_reply(&mut m, 5, r.id);
     assert_eq!(
@@ -777,14 +768,7 @@ fn an_unreachable_api_server_is_retried() {
 #[test]
 fn a_wrong_pin_at_new_session_is_a_refusal() {
     let mut m = MeetingMachine::new(API, "http", Deployment::Public);
-    m.handle(
-        0,
-        MeetingInput::Join {
-            account: "1061".into(),
-            pin: "1".into(),
-            name: "n".into(),
-        },
-    );
+    join(&mut m, 0);
     let id = only_request(&drain(&mut m)).id;
     answer(&mut m, 0, id, 200, check_join_ok());
     let id = only_request(&drain(&mut m)).id;
