@@ -216,10 +216,13 @@ fn is_address(v: &str, schemes: &[&str]) -> bool {
 }
 
 /// Resolves an address against the page's origin (`http://host:port`):
-/// a path stays on this origin; `ws` selects the WebSocket scheme.
+/// empty means this origin, a path stays on this origin; `ws` selects the
+/// WebSocket scheme.
 pub fn resolve(address: &str, page_origin: &str, ws: bool) -> String {
     let address = address.trim();
-    let absolute = if address.starts_with('/') {
+    let absolute = if address.is_empty() {
+        page_origin.trim_end_matches('/').to_owned()
+    } else if address.starts_with('/') {
         format!("{}{address}", page_origin.trim_end_matches('/'))
     } else {
         address.to_owned()

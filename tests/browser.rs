@@ -83,6 +83,11 @@ fn settings_override_addresses_but_never_invalid_ones() {
 #[wasm_bindgen_test]
 fn relative_addresses_resolve_against_the_page() {
     assert_eq!(
+        resolve(" ", "http://127.0.0.1:8080", false),
+        "http://127.0.0.1:8080",
+        "empty is this origin"
+    );
+    assert_eq!(
         resolve("/voice", "http://127.0.0.1:8080", true),
         "ws://127.0.0.1:8080/voice"
     );

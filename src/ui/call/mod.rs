@@ -32,11 +32,7 @@ pub fn CallPanel() -> impl IntoView {
     let i18n = use_i18n();
     let config = use_active().config.calls;
     let origin = page_origin();
-    // An empty address means this origin.
-    let base = match config.base_url.trim() {
-        "" => origin,
-        address => resolve(address, &origin, false),
-    };
+    let base = resolve(&config.base_url, &origin, false);
     let desk = CallDesk::new(
         base.clone(),
         config.access_token,

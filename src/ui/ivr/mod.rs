@@ -47,10 +47,7 @@ pub struct IvrState {
 pub fn IvrPanel() -> impl IntoView {
     let i18n = use_i18n();
     let origin = page_origin();
-    let url = match use_active().config.ivr.url.trim() {
-        "" => format!("{origin}/"),
-        address => resolve(address, &origin, false),
-    };
+    let url = resolve(&use_active().config.ivr.url, &origin, false);
     provide_context(IvrState {
         sending: RwSignal::new(false),
         field_error: RwSignal::new(None),

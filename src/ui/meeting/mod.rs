@@ -35,11 +35,7 @@ pub fn MeetingPanel() -> impl IntoView {
     };
     let meeting = use_context::<Meeting>().unwrap_or_else(|| {
         let origin = page_origin();
-        let api = if config.meeting.api_server.trim().is_empty() {
-            origin
-        } else {
-            resolve(&config.meeting.api_server, &origin, false)
-        };
+        let api = resolve(&config.meeting.api_server, &origin, false);
         let journal = use_context::<Journal>().unwrap_or_default();
         let light = use_context::<Lights>().map(|l| l.meeting);
         Meeting::new(api, deployment, journal, light)
@@ -52,7 +48,7 @@ pub fn MeetingPanel() -> impl IntoView {
                 <dt>{i18n.tr(Key::Deployment)}</dt>
                 <dd id="meeting-deployment">{i18n.tr(deployment_key)}</dd>
                 <dt>{i18n.tr(Key::MeetingApiServer)}</dt>
-                <dd>{shown_address(&config.meeting.api_server)}</dd>
+                <dd>{resolve(&config.meeting.api_server, &page_origin(), false)}</dd>
             </dl>
             <join::JoinForm />
             <notice::MeetingNotice />
@@ -63,14 +59,5 @@ pub fn MeetingPanel() -> impl IntoView {
                 <chat::Chat />
             </Show>
         </Panel>
-    }
-}
-
-/// An empty address means "this origin"; say so rather than show nothing.
-pub fn shown_address(address: &str) -> String {
-    if address.is_empty() {
-        crate::io::page_origin()
-    } else {
-        address.to_owned()
     }
 }
