@@ -3,9 +3,9 @@
 
 use dispatch_desk::config::Config;
 use dispatch_desk::i18n::{Lang, Phrase};
-use dispatch_desk::io::calls::light_of;
 use dispatch_desk::ui::call::text::CallText;
 use dispatch_desk::ui::call::{parse_id, state_name, state_word, CallPanel};
+use dispatch_desk::ui::status_light::LightState;
 use leptos::prelude::*;
 use proto::call::{CallState, Health, Phase};
 use wasm_bindgen_test::*;
@@ -36,12 +36,15 @@ fn states_read_as_the_dispatcher_expects() {
     assert_eq!(zh(Phase::Ended { cancelled: false }), "已结束");
     assert_eq!(state_name(&Phase::Live(CallState::Ringing)), "ringing");
     assert_eq!(state_name(&Phase::Failed), "failed");
-    assert_eq!(light_of(Health::Online).state, "online");
+    assert_eq!(LightState::of_health(Health::Online).state, "online");
     assert_eq!(
-        light_of(Health::Retrying { attempt: 1 }).state,
+        LightState::of_health(Health::Retrying { attempt: 1 }).state,
         "reconnecting"
     );
-    assert_eq!(light_of(Health::Unreachable).state, "unreachable");
+    assert_eq!(
+        LightState::of_health(Health::Unreachable).state,
+        "unreachable"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -60,7 +63,7 @@ async fn an_unanswered_call_fails_turns_the_light_red_and_hides_the_token() {
     config.calls.base_url = "http://127.0.0.1:9".into();
     config.calls.access_token = "secret-token".into();
     let mounted = mount_panel(config, || view! { <CallPanel /> });
-    let (journal, lights) = (mounted.journal, mounted.lights);
+    let journal = mounted.journal;
 
     // A bad id is refused before anything is sent.
     type_into("call-dial-id", "abc");
@@ -82,7 +85,7 @@ async fn an_unanswered_call_fails_turns_the_light_red_and_hides_the_token() {
     .await;
     let row = by_id("call-1").text_content().unwrap();
     assert!(row.contains("呼叫失败") && row.contains("无响应"), "{row}");
-    assert_eq!(lights.calls.get_untracked().state, "unreachable");
+    assert_eq!(mounted.calls_light().state, "unreachable");
     assert!(
         doc().get_element_by_id("call-cancel-1").is_none(),
         "nothing to cancel"

@@ -115,7 +115,7 @@ async fn the_panel_checks_the_form_then_reports_a_silent_service() {
     config.ivr.token = "secret-ivr".into();
     config.ivr.disnumber = "2120280001".into();
     let mounted = mount_panel(config, || view! { <IvrPanel /> });
-    let (journal, lights) = (mounted.journal, mounted.lights);
+    let journal = mounted.journal;
     leptos::task::tick().await;
     let disnumber: web_sys::HtmlInputElement = by_id("ivr-disnumber").unchecked_into();
     assert_eq!(disnumber.value(), "2120280001", "prefilled from config");
@@ -154,7 +154,7 @@ async fn the_panel_checks_the_form_then_reports_a_silent_service() {
         .text_content()
         .unwrap()
         .contains("无响应"));
-    assert_eq!(lights.ivr.get_untracked().state, "unreachable");
+    assert_eq!(mounted.ivr_light().state, "unreachable");
     let history = by_id("ivr-history");
     assert_eq!(history.children().length(), 1);
     assert!(history.text_content().unwrap().contains("13333333333"));

@@ -3,7 +3,7 @@
 
 use dispatch_desk::config::Config;
 use dispatch_desk::i18n::{Lang, Phrase};
-use dispatch_desk::io::meeting::{light_of, Meeting};
+use dispatch_desk::io::meeting::Meeting;
 use dispatch_desk::journal::Journal;
 use dispatch_desk::ui::meeting::text::MeetingText;
 use dispatch_desk::ui::meeting::MeetingPanel;
@@ -36,7 +36,7 @@ fn every_meeting_phrase_has_text_in_both_languages() {
 
 #[wasm_bindgen_test]
 fn the_meeting_light_follows_the_link() {
-    let at = |l: MeetingLink| light_of(&l).state;
+    let at = |l: MeetingLink| LightState::of_meeting(&l).state;
     assert_eq!(at(MeetingLink::Idle), LightState::IDLE.state);
     assert_eq!(at(MeetingLink::Joining), "connecting");
     assert_eq!(at(MeetingLink::Online), "online");
@@ -65,15 +65,15 @@ fn the_meeting_light_follows_the_link() {
 #[wasm_bindgen_test]
 async fn an_unreachable_api_server_turns_the_light_red_and_leave_stops_it() {
     let owner = Owner::new();
-    let (meeting, journal, light) = owner.with(|| {
+    let (meeting, journal) = owner.with(|| {
         let journal = Journal::new();
-        let light = RwSignal::new(LightState::IDLE);
-        let m = Meeting::new(NOWHERE.into(), Deployment::Public, journal, Some(light));
+        let m = Meeting::new(NOWHERE.into(), Deployment::Public, journal);
         m.join("1061".into(), "123456".into(), "调度台".into());
-        (m, journal, light)
+        (m, journal)
     });
+    let light = move || LightState::of_meeting(&meeting.view().get_untracked().link);
     wait_for("the light to go red", 10_000, || {
-        light.get_untracked().state == "unreachable"
+        light().state == "unreachable"
     })
     .await;
     assert!(matches!(
@@ -92,7 +92,7 @@ async fn an_unreachable_api_server_turns_the_light_red_and_leave_stops_it() {
     );
     owner.with(|| meeting.leave());
     assert_eq!(meeting.view().get_untracked().link, MeetingLink::Idle);
-    assert_eq!(light.get_untracked(), LightState::IDLE);
+    assert_eq!(light(), LightState::IDLE);
 }
 
 #[wasm_bindgen_test]
@@ -100,7 +100,6 @@ async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
     let mut config = Config::parse(DEMO_CONFIG).unwrap();
     config.meeting.api_server = NOWHERE.into();
     let mounted = mount_panel(config, || view! { <MeetingPanel /> });
-    let lights = mounted.lights;
     let input = || -> web_sys::HtmlInputElement {
         doc()
             .get_element_by_id("meeting-conference")
@@ -126,7 +125,7 @@ async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
     join().click();
     leptos::task::tick().await;
     assert!(text_of("meeting-join-error").contains("请输入会议室号"));
-    assert_eq!(lights.meeting.get_untracked(), LightState::IDLE);
+    assert_eq!(mounted.meeting_light(), LightState::IDLE);
 
     // A real attempt: the server is unreachable, the panel says it retries.
     input().set_value("1061");
@@ -138,7 +137,7 @@ async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
         text_of("meeting-status").contains("正在重试")
     })
     .await;
-    assert_eq!(lights.meeting.get_untracked().state, "unreachable");
+    assert_eq!(mounted.meeting_light().state, "unreachable");
     assert!(input().disabled(), "the conference is fixed while joined");
     doc()
         .get_element_by_id("meeting-leave")
@@ -146,7 +145,7 @@ async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
         .unchecked_into::<web_sys::HtmlElement>()
         .click();
     leptos::task::tick().await;
-    assert_eq!(lights.meeting.get_untracked(), LightState::IDLE);
+    assert_eq!(mounted.meeting_light(), LightState::IDLE);
     assert!(doc().get_element_by_id("meeting-join").is_some());
     mounted.root.remove();
 }

@@ -1,71 +1,75 @@
-//! One way to call a REST back end: journals the request (with the URL as
-//! the caller redacted it) and the reply, and gives up after a deadline so a
-//! hung server never freezes a panel. Shells for calls, IVR and meetings use
-//! it; what the reply means is their machine's business.
+//! How every REST request leaves the browser: a [`proto::rest::Request`]
+//! from a machine, the secret its `credential` names added here (never in
+//! the machine, the journal or a URL it logs), a fetch aborted at the
+//! request's own timeout, and the outcome back as a [`Reply`] (a 5xx is a
+//! failure whatever its body). The machine keeps the deadline that counts.
 
 use super::timer::Timer;
 use crate::journal::{Journal, Kind, Source};
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use proto::rest::{self, Body, Credential, Failure, Reply};
 
-/// Long enough for a slow vendor, short enough for a dispatcher to act.
-pub const TIMEOUT_MS: u64 = 15_000;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
-    None,
-    Json(String),
-    /// multipart/form-data fields.
-    Form(Vec<(String, String)>),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpRequest {
-    pub method: Method,
-    pub url: String,
-    /// The URL as the journal may show it (tokens masked).
-    pub logged_url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Body,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpReply {
-    pub status: u16,
-    pub text: String,
-}
-
-/// Sends `req`; `Err` only when no reply came (network, timeout), in words
-/// for the journal and the panel.
-pub async fn send(req: HttpRequest, journal: Journal, source: Source) -> Result<HttpReply, String> {
-    send_redacted(req, journal, source, str::to_owned).await
-}
-
-/// [`send`], with the reply journaled as `shown` redacts it (a reply that
-/// carries a token).
-pub async fn send_redacted(
-    req: HttpRequest,
+/// Starts `req`. `secret` is the value for its credential; `shown` redacts
+/// a reply body for the journal; `done` gets the reply later. A request that
+/// cannot be built gets its reply at once, as the return value (the caller
+/// is busy and feeds it back itself).
+pub fn start(
+    req: rest::Request,
+    secret: &str,
     journal: Journal,
     source: Source,
-    shown: impl Fn(&str) -> String,
-) -> Result<HttpReply, String> {
-    let line = format!("{} {}", req.method, req.logged_url);
+    shown: fn(&str) -> String,
+    done: impl FnOnce(Reply) + 'static,
+) -> Option<Reply> {
+    let id = req.id;
+    let line = format!("{} {}", req.method.as_str(), req.logged_url);
     journal.log(source, Kind::Sent, line.clone());
-    let result = fetch(req).await;
-    match &result {
-        Ok(reply) => journal.log(
-            source,
-            Kind::Received,
-            format!("{} {}", reply.status, shown(&reply.text)),
-        ),
-        Err(e) => journal.log(source, Kind::Error, format!("{line}: {e}")),
-    }
-    result
+    let request = match build(req, secret) {
+        Ok(r) => r,
+        Err(failure) => {
+            journal.log(source, Kind::Error, format!("{line}: {failure}"));
+            return Some(Reply::failed(id, failure));
+        }
+    };
+    leptos::task::spawn_local(async move {
+        let reply = match fetch(request).await {
+            Ok((status, text)) => {
+                journal.log(source, Kind::Received, format!("{status} {}", shown(&text)));
+                Reply::answered(id, status, text)
+            }
+            Err(failure) => {
+                journal.log(source, Kind::Error, format!("{line}: {failure}"));
+                Reply::failed(id, failure)
+            }
+        };
+        done(reply);
+    });
+    None
 }
 
-async fn fetch(req: HttpRequest) -> Result<HttpReply, String> {
-    let abort = web_sys::AbortController::new().map_err(|e| format!("{e:?}"))?;
-    let mut builder = RequestBuilder::new(&req.url)
-        .method(req.method)
+struct Ready {
+    request: gloo_net::http::Request,
+    abort: web_sys::AbortController,
+    timeout_ms: u64,
+}
+
+/// Checks every value before anything is sent: a header the browser would
+/// refuse throws in `fetch`'s setup, before any deadline could be armed.
+fn build(req: rest::Request, secret: &str) -> Result<Ready, Failure> {
+    let invalid = |e: String| Failure::Invalid(e);
+    for (name, value) in &req.headers {
+        proto::rest::check_header_value(value).map_err(|e| invalid(format!("{name}: {e}")))?;
+    }
+    let url = match req.credential {
+        Credential::AccessTokenQuery => rest::with_query(&req.url, "access_token", secret),
+        Credential::None | Credential::TokenField => req.url,
+    };
+    let abort = web_sys::AbortController::new().map_err(|e| invalid(format!("{e:?}")))?;
+    let mut builder = RequestBuilder::new(&url)
+        .method(match req.method {
+            rest::Method::Get => HttpMethod::GET,
+            rest::Method::Post => HttpMethod::POST,
+        })
         .abort_signal(Some(&abort.signal()));
     for (k, v) in &req.headers {
         builder = builder.header(k, v);
@@ -75,28 +79,54 @@ async fn fetch(req: HttpRequest) -> Result<HttpReply, String> {
         Body::Json(text) => builder
             .header("Content-Type", "application/json")
             .body(text),
-        Body::Form(fields) => {
-            let form = web_sys::FormData::new().map_err(|e| format!("{e:?}"))?;
+        Body::Form(mut fields) => {
+            if req.credential == Credential::TokenField {
+                fields.insert(0, ("token".to_owned(), secret.to_owned()));
+            }
+            let form = web_sys::FormData::new().map_err(|e| invalid(format!("{e:?}")))?;
             for (k, v) in &fields {
-                form.append_with_str(k, v).map_err(|e| format!("{e:?}"))?;
+                form.append_with_str(k, v)
+                    .map_err(|e| invalid(format!("{e:?}")))?;
             }
             builder.body(form)
         }
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| invalid(e.to_string()))?;
+    Ok(Ready {
+        request,
+        abort,
+        timeout_ms: req.timeout_ms,
+    })
+}
 
+async fn fetch(ready: Ready) -> Result<(u16, String), Failure> {
+    let Ready {
+        request,
+        abort,
+        timeout_ms,
+    } = ready;
     // The timer aborts the fetch; dropping it after the reply cancels it.
-    let mut timer = Timer::new(move || abort.abort());
-    timer.set(TIMEOUT_MS);
+    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    let mut timer = Timer::new({
+        let timed_out = timed_out.clone();
+        move || {
+            timed_out.set(true);
+            abort.abort();
+        }
+    });
+    timer.set(timeout_ms);
     let outcome = async {
         let resp = request.send().await.map_err(|e| e.to_string())?;
         let text = resp.text().await.map_err(|e| e.to_string())?;
-        Ok(HttpReply {
-            status: resp.status(),
-            text,
-        })
+        Ok::<_, String>((resp.status(), text))
     }
     .await;
     drop(timer);
-    outcome
+    outcome.map_err(|e| {
+        if timed_out.get() {
+            Failure::Timeout
+        } else {
+            Failure::Network(e)
+        }
+    })
 }

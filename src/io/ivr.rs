@@ -1,16 +1,15 @@
-//! The IVR voice-menu call (document 003): one multipart POST per call, so a
-//! plain async function rather than a machine. It is never retried: a
-//! repeated request would call the number twice. The token travels in the
+//! The IVR voice-menu call (document 003): one multipart POST per call, so
+//! a desk with a health signal rather than a machine. It is never retried:
+//! a repeated request would call the number twice. The token travels in the
 //! form; the journal gets the fields with the token masked.
 
-use super::calls::light_of;
-use super::http::{self, Body, HttpRequest};
-use crate::journal::{Journal, Kind, Source};
-use crate::ui::status_light::LightState;
-use gloo_net::http::Method;
+use super::http;
+use crate::journal::{Journal, Source};
+use futures::channel::oneshot;
 use leptos::prelude::*;
 use proto::call::Health;
 use proto::ivr::{decode_reply, PlayVoice};
+use proto::rest::{self, Body, Credential, Method};
 
 /// What became of one PlayVoice request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +20,7 @@ pub enum IvrOutcome {
     Refused { message: String },
     /// A reply came that could not be read.
     BadReply,
-    /// No reply came (network, timeout).
+    /// No reply came (network, timeout, 5xx).
     NoReply,
 }
 
@@ -49,38 +48,77 @@ pub fn outcome_of(text: &str) -> Result<IvrOutcome, String> {
     })
 }
 
-/// POSTs `play` (validated by the caller) to `url` as multipart/form-data,
-/// sets the IVR light from whether any reply came, and says what happened.
-pub async fn play_voice(
-    url: String,
-    play: PlayVoice,
+/// The IVR service: where to post, and whether it answered last time.
+#[derive(Clone, Copy)]
+pub struct IvrDesk {
+    url: StoredValue<String>,
     journal: Journal,
-    light: RwSignal<LightState>,
-) -> IvrOutcome {
-    let fields = play.form_fields();
-    let logged_url = format!("{url} [{}]", redacted_fields(&fields));
-    let req = HttpRequest {
-        method: Method::POST,
-        url,
-        logged_url,
-        headers: Vec::new(),
-        body: Body::Form(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
-    };
-    match http::send(req, journal, Source::Ivr).await {
-        Err(_) => {
-            light.try_set(light_of(Health::Unreachable));
-            IvrOutcome::NoReply
+    health: RwSignal<Health>,
+    next_id: StoredValue<u32>,
+}
+
+impl IvrDesk {
+    pub fn new(url: String, journal: Journal) -> Self {
+        Self {
+            url: StoredValue::new(url),
+            journal,
+            health: RwSignal::new(Health::Idle),
+            next_id: StoredValue::new(0),
         }
-        Ok(reply) => {
-            light.try_set(light_of(Health::Online));
-            outcome_of(&reply.text).unwrap_or_else(|reason| {
-                journal.log(
-                    Source::Ivr,
-                    Kind::Error,
-                    format!("skipped a reply: {reason}"),
-                );
-                IvrOutcome::BadReply
-            })
+    }
+
+    pub fn url(&self) -> String {
+        self.url.get_value()
+    }
+
+    /// Green when the last request got a reply, red when none came.
+    pub fn health(&self) -> ReadSignal<Health> {
+        self.health.read_only()
+    }
+
+    /// POSTs `play` (validated by the caller) as multipart/form-data and
+    /// says what happened.
+    pub async fn play(&self, play: PlayVoice) -> IvrOutcome {
+        let fields = play.form_fields();
+        let url = self.url.get_value();
+        let id = self.next_id.get_value().wrapping_add(1);
+        self.next_id.set_value(id);
+        let req = rest::Request {
+            id,
+            method: Method::Post,
+            logged_url: format!("{url} [{}]", redacted_fields(&fields)),
+            url,
+            headers: Vec::new(),
+            body: Body::Form(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()),
+            credential: Credential::None,
+            timeout_ms: rest::REPLY_TIMEOUT_MS,
+        };
+        let (tx, rx) = oneshot::channel();
+        let reply = match http::start(req, "", self.journal, Source::Ivr, str::to_owned, |r| {
+            let _ = tx.send(r);
+        }) {
+            Some(now) => now,
+            None => match rx.await {
+                Ok(r) => r,
+                Err(_) => return IvrOutcome::NoReply,
+            },
+        };
+        match reply.outcome {
+            Err(_) => {
+                self.health.try_set(Health::Unreachable);
+                IvrOutcome::NoReply
+            }
+            Ok(answer) => {
+                self.health.try_set(Health::Online);
+                outcome_of(&answer.text).unwrap_or_else(|reason| {
+                    self.journal.log(
+                        Source::Ivr,
+                        crate::journal::Kind::Error,
+                        format!("skipped a reply: {reason}"),
+                    );
+                    IvrOutcome::BadReply
+                })
+            }
         }
     }
 }

@@ -1,12 +1,14 @@
 //! The only code that touches the browser's I/O: sockets, fetch, storage and
-//! timers. One shell per transport owns its handles, feeds its machine from
-//! `proto`, and publishes the machine's state to signals.
+//! timers. One [`driver`] runs each machine from `proto`; one shell per
+//! transport adapts it and publishes the machine's view as a read-only signal.
 
 pub mod calls;
 pub mod config_file;
+pub mod driver;
 pub mod http;
 pub mod ivr;
 pub mod meeting;
+mod notes;
 pub mod storage;
 pub mod timer;
 pub mod voice;

@@ -1,6 +1,7 @@
 //! The console once configured: starts the shells, shares them through
 //! context, and lays out the panels.
 
+use super::active::Active;
 use super::call::CallPanel;
 use super::header::Header;
 use super::ivr::IvrPanel;
@@ -8,33 +9,20 @@ use super::journal::JournalPanel;
 use super::meeting::MeetingPanel;
 use super::ptt::PttPanel;
 use super::settings::SettingsPanel;
-use super::status_light::Lights;
-use crate::config::{resolve, Config};
+use crate::config::{resolve, Config, Deployment};
+use crate::io::calls::CallDesk;
+use crate::io::ivr::IvrDesk;
+use crate::io::meeting::Meeting;
 use crate::io::page_origin;
 use crate::io::voice::VoiceLink;
 use crate::journal::Journal;
 use leptos::prelude::*;
 
-/// The effective configuration (config.json with the dispatcher's settings),
-/// shared read-only.
-#[derive(Debug, Clone)]
-pub struct Active {
-    pub file: Config,
-    pub config: Config,
-}
-
 #[component]
 pub fn Console(file: Config, config: Config) -> impl IntoView {
     let journal = Journal::new();
-    let origin = page_origin();
-    let voice = VoiceLink::new(
-        resolve(&config.voice.plugin_url, &origin, true),
-        resolve(&config.voice.server_base_url, &origin, false),
-        journal,
-    );
     provide_context(journal);
-    provide_context(voice);
-    provide_context(Lights::default());
+    provide_shells(&config, journal);
     provide_context(StoredValue::new(Active { file, config }));
     view! {
         <Header />
@@ -49,7 +37,44 @@ pub fn Console(file: Config, config: Config) -> impl IntoView {
     }
 }
 
-/// The configuration in force, for components.
-pub fn use_active() -> Active {
-    expect_context::<StoredValue<Active>>().get_value()
+/// The shells, one per back end.
+#[derive(Clone, Copy)]
+pub struct Shells {
+    pub voice: VoiceLink,
+    pub meeting: Meeting,
+    pub calls: CallDesk,
+    pub ivr: IvrDesk,
+}
+
+/// Starts one shell per back end and shares each through context, for the
+/// header and the panels alike.
+pub fn provide_shells(config: &Config, journal: Journal) -> Shells {
+    let origin = page_origin();
+    let at = |address: &str| resolve(address, &origin, false);
+    let shells = Shells {
+        voice: VoiceLink::new(
+            resolve(&config.voice.plugin_url, &origin, true),
+            at(&config.voice.server_base_url),
+            journal,
+        ),
+        meeting: Meeting::new(
+            at(&config.meeting.api_server),
+            match config.deployment {
+                Deployment::Public => proto::meeting::Deployment::Public,
+                Deployment::Enterprise => proto::meeting::Deployment::Enterprise,
+            },
+            journal,
+        ),
+        calls: CallDesk::new(
+            at(&config.calls.base_url),
+            config.calls.access_token.clone(),
+            journal,
+        ),
+        ivr: IvrDesk::new(at(&config.ivr.url), journal),
+    };
+    provide_context(shells.voice);
+    provide_context(shells.meeting);
+    provide_context(shells.calls);
+    provide_context(shells.ivr);
+    shells
 }

@@ -1,6 +1,7 @@
 //! Components: small, one per file, grouped by feature. They read state from
 //! signals and send typed commands to the shells in `io`; none touches a socket.
 
+pub mod active;
 pub mod app;
 pub mod call;
 pub mod config_error;

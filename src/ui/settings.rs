@@ -2,7 +2,7 @@
 //! this browser. Saving reloads the console so every shell starts afresh with
 //! the new addresses; nothing secret is offered here.
 
-use super::console::use_active;
+use super::active::use_active;
 use super::panel::Panel;
 use crate::config::{Deployment, Settings};
 use crate::i18n::{use_i18n, Key};

@@ -2,6 +2,8 @@
 
 use crate::i18n::{use_i18n, Key};
 use leptos::prelude::*;
+use proto::call::Health;
+use proto::meeting::machine::MeetingLink;
 use proto::voice::Link;
 
 /// What a light shows; `state` is also the CSS class and `data-state`.
@@ -40,24 +42,26 @@ impl LightState {
             Link::Refused { .. } => Self::REFUSED,
         }
     }
-}
 
-/// The lights of the request/response back ends, shared through context:
-/// each feature's shell sets its own from the outcome of its requests.
-#[derive(Debug, Clone, Copy)]
-pub struct Lights {
-    pub meeting: RwSignal<LightState>,
-    pub calls: RwSignal<LightState>,
-    pub ivr: RwSignal<LightState>,
-}
+    pub fn of_meeting(link: &MeetingLink) -> Self {
+        match link {
+            MeetingLink::Idle => Self::IDLE,
+            MeetingLink::Joining => Self::CONNECTING,
+            MeetingLink::Online => Self::ONLINE,
+            MeetingLink::Reconnecting { .. } => Self::RECONNECTING,
+            MeetingLink::Unreachable { .. } => Self::UNREACHABLE,
+            MeetingLink::Refused { .. } => Self::REFUSED,
+        }
+    }
 
-impl Default for Lights {
-    fn default() -> Self {
-        let idle = || RwSignal::new(LightState::IDLE);
-        Self {
-            meeting: idle(),
-            calls: idle(),
-            ivr: idle(),
+    /// A request/response back end: green when the last request got a
+    /// reply, amber while retried, red when none came.
+    pub fn of_health(health: Health) -> Self {
+        match health {
+            Health::Idle => Self::IDLE,
+            Health::Online => Self::ONLINE,
+            Health::Retrying { .. } => Self::RECONNECTING,
+            Health::Unreachable => Self::UNREACHABLE,
         }
     }
 }

@@ -70,7 +70,7 @@ pub async fn wait_for(what: &str, deadline_ms: u64, mut cond: impl FnMut() -> bo
 /// Dropping it unmounts the panel and disposes its shells.
 pub struct Mounted {
     pub journal: dispatch_desk::journal::Journal,
-    pub lights: dispatch_desk::ui::status_light::Lights,
+    pub shells: dispatch_desk::ui::console::Shells,
     pub root: web_sys::HtmlElement,
     _handle: Box<dyn std::any::Any>,
     _owner: leptos::prelude::Owner,
@@ -83,14 +83,14 @@ pub fn mount_panel<V: leptos::prelude::IntoView + 'static>(
     use dispatch_desk::{i18n, journal, ui};
     use leptos::prelude::*;
     let owner = Owner::new();
-    let (journal, lights) =
-        owner.with(|| (journal::Journal::new(), ui::status_light::Lights::default()));
+    let journal = owner.with(journal::Journal::new);
+    let shells = StoredValue::new_local(None);
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(i18n::I18n::new(i18n::Lang::Zh));
         provide_context(journal);
-        provide_context(lights);
-        provide_context(StoredValue::new(ui::console::Active {
+        shells.set_value(Some(ui::console::provide_shells(&config, journal)));
+        provide_context(StoredValue::new(ui::active::Active {
             file: config.clone(),
             config: config.clone(),
         }));
@@ -98,9 +98,35 @@ pub fn mount_panel<V: leptos::prelude::IntoView + 'static>(
     });
     Mounted {
         journal,
-        lights,
+        shells: shells.get_value().expect("mounted"),
         root,
         _handle: Box::new(handle),
         _owner: owner,
+    }
+}
+
+/// The header's lights, as it maps each shell's state.
+impl Mounted {
+    pub fn meeting_light(&self) -> dispatch_desk::ui::status_light::LightState {
+        use leptos::prelude::*;
+        let link = self
+            .shells
+            .meeting
+            .view()
+            .with_untracked(|v| v.link.clone());
+        dispatch_desk::ui::status_light::LightState::of_meeting(&link)
+    }
+
+    pub fn calls_light(&self) -> dispatch_desk::ui::status_light::LightState {
+        use leptos::prelude::*;
+        let health = self.shells.calls.view().with_untracked(|v| v.health);
+        dispatch_desk::ui::status_light::LightState::of_health(health)
+    }
+
+    pub fn ivr_light(&self) -> dispatch_desk::ui::status_light::LightState {
+        use leptos::prelude::*;
+        dispatch_desk::ui::status_light::LightState::of_health(
+            self.shells.ivr.health().get_untracked(),
+        )
     }
 }

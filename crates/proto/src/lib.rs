@@ -9,7 +9,9 @@ pub mod call;
 pub mod id;
 pub mod ivr;
 pub mod lenient;
+pub mod machine;
 pub mod meeting;
+pub mod rest;
 pub mod url;
 pub mod voice;
 

@@ -3,7 +3,7 @@
 use super::text::CallText;
 use crate::i18n::use_i18n;
 use crate::io::calls::CallDesk;
-use crate::ui::console::use_active;
+use crate::ui::active::use_active;
 use leptos::prelude::*;
 use proto::call::Target;
 

@@ -6,7 +6,7 @@ use crate::config::Terminal;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::calls::CallDesk;
 use crate::time::clock_text;
-use crate::ui::console::use_active;
+use crate::ui::active::use_active;
 use leptos::prelude::*;
 use proto::call::{Call, CallState, Phase, Problem, Target};
 

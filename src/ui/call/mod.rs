@@ -12,14 +12,11 @@ pub mod text;
 pub use dial::parse_id;
 pub use item::{state_name, state_word, target_name};
 
-use super::console::use_active;
 use super::panel::Panel;
-use super::status_light::Lights;
 use crate::config::resolve;
 use crate::i18n::{use_i18n, Key};
-use crate::io::calls::CallDesk;
 use crate::io::page_origin;
-use crate::journal::Journal;
+use crate::ui::active::use_active;
 use dial::DialById;
 use directory::TerminalDirectory;
 use leptos::prelude::*;
@@ -33,13 +30,6 @@ pub fn CallPanel() -> impl IntoView {
     let config = use_active().config.calls;
     let origin = page_origin();
     let base = resolve(&config.base_url, &origin, false);
-    let desk = CallDesk::new(
-        base.clone(),
-        config.access_token,
-        expect_context::<Journal>(),
-        expect_context::<Lights>().calls,
-    );
-    provide_context(desk);
     view! {
         <Panel id="calls-panel" title=Key::PanelCalls>
             <dl class="facts">

@@ -4,21 +4,18 @@ use super::check::{build, IvrField, IvrFields};
 use super::text::IvrText;
 use super::{IvrSent, IvrState, HISTORY};
 use crate::i18n::use_i18n;
-use crate::io::ivr::play_voice;
-use crate::journal::Journal;
+use crate::io::ivr::IvrDesk;
 use crate::time::now_ms;
-use crate::ui::console::use_active;
-use crate::ui::status_light::Lights;
+use crate::ui::active::use_active;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::ivr::VoiceType;
 
 #[component]
-pub fn IvrForm(url: String) -> impl IntoView {
+pub fn IvrForm() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<IvrState>();
-    let journal = expect_context::<Journal>();
-    let light = expect_context::<Lights>().ivr;
+    let desk = expect_context::<IvrDesk>();
     let config = use_active().config.ivr;
     let token = config.token;
     let destnumber = RwSignal::new(String::new());
@@ -53,10 +50,10 @@ pub fn IvrForm(url: String) -> impl IntoView {
         state.sending.set(true);
         let n = seq.get_value() + 1;
         seq.set_value(n);
-        let (url, destnumber) = (url.clone(), play.destnumber.clone());
+        let destnumber = play.destnumber.clone();
         let at_ms = now_ms();
         leptos::task::spawn_local(async move {
-            let outcome = play_voice(url, play, journal, light).await;
+            let outcome = desk.play(play).await;
             state.sending.try_set(false);
             state.history.try_update(|h| {
                 h.insert(

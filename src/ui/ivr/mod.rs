@@ -8,12 +8,10 @@ mod history;
 mod outcome;
 pub mod text;
 
-use super::console::use_active;
 use super::panel::Panel;
-use crate::config::resolve;
 use crate::i18n::{use_i18n, Key};
+use crate::io::ivr::IvrDesk;
 use crate::io::ivr::IvrOutcome;
-use crate::io::page_origin;
 use check::IvrField;
 use form::IvrForm;
 use history::IvrHistory;
@@ -46,8 +44,7 @@ pub struct IvrState {
 #[component]
 pub fn IvrPanel() -> impl IntoView {
     let i18n = use_i18n();
-    let origin = page_origin();
-    let url = resolve(&use_active().config.ivr.url, &origin, false);
+    let url = expect_context::<IvrDesk>().url();
     provide_context(IvrState {
         sending: RwSignal::new(false),
         field_error: RwSignal::new(None),
@@ -57,9 +54,9 @@ pub fn IvrPanel() -> impl IntoView {
         <Panel id="ivr-panel" title=Key::PanelIvr>
             <dl class="facts">
                 <dt>{i18n.tr(IvrText::ServiceAddress)}</dt>
-                <dd id="ivr-address">{url.clone()}</dd>
+                <dd id="ivr-address">{url}</dd>
             </dl>
-            <IvrForm url=url />
+            <IvrForm />
             <IvrResult />
             <IvrHistory />
         </Panel>

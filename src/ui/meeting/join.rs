@@ -4,7 +4,7 @@
 use super::text::MeetingText;
 use crate::i18n::{use_i18n, Key};
 use crate::io::meeting::Meeting;
-use crate::ui::console::use_active;
+use crate::ui::active::use_active;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::machine::MeetingLink;

@@ -11,36 +11,23 @@ mod notice;
 mod participants;
 pub mod text;
 
-use super::console::use_active;
 use super::panel::Panel;
-use super::status_light::Lights;
 use crate::config::{resolve, Deployment};
 use crate::i18n::{use_i18n, Key};
 use crate::io::meeting::Meeting;
 use crate::io::page_origin;
-use crate::journal::Journal;
+use crate::ui::active::use_active;
 use leptos::prelude::*;
 
 #[component]
 pub fn MeetingPanel() -> impl IntoView {
     let i18n = use_i18n();
     let config = use_active().config;
-    let deployment = match config.deployment {
-        Deployment::Public => proto::meeting::Deployment::Public,
-        Deployment::Enterprise => proto::meeting::Deployment::Enterprise,
-    };
     let deployment_key = match config.deployment {
         Deployment::Public => Key::DeploymentPublic,
         Deployment::Enterprise => Key::DeploymentEnterprise,
     };
-    let meeting = use_context::<Meeting>().unwrap_or_else(|| {
-        let origin = page_origin();
-        let api = resolve(&config.meeting.api_server, &origin, false);
-        let journal = use_context::<Journal>().unwrap_or_default();
-        let light = use_context::<Lights>().map(|l| l.meeting);
-        Meeting::new(api, deployment, journal, light)
-    });
-    provide_context(meeting);
+    let meeting = expect_context::<Meeting>();
     let active = move || meeting.view().with(|v| v.link.is_active());
     view! {
         <Panel id="meeting-panel" title=Key::PanelMeeting>

@@ -4,10 +4,11 @@
 use super::text::PttText;
 use crate::config::Terminal;
 use crate::i18n::{use_i18n, I18n};
-use crate::io::voice::{PttView, VoiceLink};
-use crate::ui::console::use_active;
+use crate::io::voice::VoiceLink;
+use crate::ui::active::use_active;
 use leptos::ev::{KeyboardEvent, PointerEvent};
 use leptos::prelude::*;
+use proto::voice::PttState;
 use proto::voice::{MemberCallState, PttError, Talker, TerminalId};
 
 /// A member's call state in the dispatcher's words.
@@ -22,7 +23,7 @@ pub fn call_state_word(state: MemberCallState) -> PttText {
 }
 
 /// Who holds the floor, in words.
-pub fn talker_text(view: &PttView, i18n: I18n) -> String {
+pub fn talker_text(view: &PttState, i18n: I18n) -> String {
     match &view.talker {
         Some(Talker::Me) => i18n.t(PttText::Me).to_owned(),
         Some(Talker::Member { name, .. }) => format!("{name}{}", i18n.t(PttText::Talking)),

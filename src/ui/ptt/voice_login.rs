@@ -3,7 +3,7 @@
 
 use crate::i18n::{use_i18n, Key};
 use crate::io::voice::VoiceLink;
-use crate::ui::console::use_active;
+use crate::ui::active::use_active;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::voice::Link;

@@ -2,10 +2,10 @@
 //! user id or to customer service), learn its `callSid`, poll `callState`
 //! every second until it ends (4), cancel it.
 //!
-//! The shell performs each [`CallOutput::Send`] as a GET (adding the
-//! `access_token` itself: the machine never sees a secret), feeds back
-//! [`CallInput::Reply`] with the body or [`CallInput::NoReply`] when nothing
-//! came, and sleeps until [`CallMachine::poll_timeout`].
+//! It keeps the [`Machine`] contract. The driver performs each
+//! [`rest::Request`] as a GET (adding the `access_token` itself, as the
+//! request's [`Credential`] asks: the machine never sees a secret) and feeds
+//! back the [`Reply`]; a request unanswered at its deadline fails here.
 //!
 //! Failures: a refusal keeps the server's own words (`returnMsg`) for the
 //! dispatcher; an unreadable body is reported and skipped; a poll that got
@@ -16,7 +16,8 @@
 
 use super::wire::{decode_reply, CallRequest, CallStarted, CallState, CallStatus, CancelResult};
 use crate::backoff::Backoff;
-use std::collections::VecDeque;
+use crate::machine::{Machine, Outbox, Output};
+use crate::rest::{self, Body, Credential, Method, Pending, Reply};
 
 /// The polling cadence of `callState` while a call is live.
 pub const POLL_MS: u64 = 1_000;
@@ -106,15 +107,8 @@ pub enum CallInput {
     Cancel {
         id: u32,
     },
-    /// The body of the reply to request `req` (whatever its HTTP status).
-    Reply {
-        req: u32,
-        text: String,
-    },
-    /// Request `req` got no reply.
-    NoReply {
-        req: u32,
-    },
+    /// What became of a request.
+    Reply(Reply),
 }
 
 /// The click-to-call service as the status light shows it.
@@ -131,17 +125,21 @@ pub enum Health {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallOutput {
-    /// Perform this GET; answer with `Reply`/`NoReply` carrying `req`.
-    Send {
-        req: u32,
-        request: CallRequest,
-    },
+pub enum CallEvent {
     HealthChanged(Health),
     /// A reply that could not be used: logged and skipped.
     Skipped {
         reason: String,
     },
+}
+
+pub type CallOutput = Output<rest::Request, CallEvent>;
+
+/// What the screen shows: every call kept, oldest first, and the service's health.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallView {
+    pub calls: Vec<Call>,
+    pub health: Health,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,31 +154,27 @@ pub struct CallMachine {
     backoff: Backoff,
     calls: Vec<Call>,
     next_id: u32,
-    next_req: u32,
-    /// Requests awaiting a reply: (req, call id, purpose).
-    pending: Vec<(u32, u32, Purpose)>,
+    /// `http(s)://host[:port][/prefix]`, without a trailing slash.
+    base: String,
+    /// Requests awaiting a reply: (call id, purpose).
+    pending: Pending<(u32, Purpose)>,
     health: Health,
     net_failures: u32,
-    out: VecDeque<CallOutput>,
-}
-
-impl Default for CallMachine {
-    fn default() -> Self {
-        Self::new()
-    }
+    out: Outbox<rest::Request, CallEvent>,
 }
 
 impl CallMachine {
-    pub fn new() -> Self {
+    /// `base`: the service address (`calls.baseUrl`, resolved).
+    pub fn new(base: impl Into<String>) -> Self {
         Self {
             backoff: Backoff::default(),
             calls: Vec::new(),
             next_id: 1,
-            next_req: 1,
-            pending: Vec::new(),
+            base: base.into().trim().trim_end_matches('/').to_owned(),
+            pending: Pending::default(),
             health: Health::Idle,
             net_failures: 0,
-            out: VecDeque::new(),
+            out: Outbox::default(),
         }
     }
 
@@ -193,37 +187,43 @@ impl CallMachine {
         self.health
     }
 
-    pub fn handle(&mut self, now: u64, input: CallInput) {
+    fn handle_input(&mut self, now: u64, input: CallInput) {
         match input {
             CallInput::Place(target) => self.place(now, target),
-            CallInput::Cancel { id } => self.cancel(id),
-            CallInput::Reply { req, text } => {
-                if let Some((id, purpose)) = self.take_pending(req) {
-                    self.net_failures = 0;
-                    self.set_health(Health::Online);
-                    self.reply(now, id, purpose, &text);
-                }
-            }
-            CallInput::NoReply { req } => {
-                if let Some((id, purpose)) = self.take_pending(req) {
-                    self.no_reply(now, id, purpose);
+            CallInput::Cancel { id } => self.cancel(now, id),
+            CallInput::Reply(Reply { id: req, outcome }) => {
+                let Some((id, purpose)) = self.pending.take(req) else {
+                    return;
+                };
+                match outcome {
+                    Ok(answer) => {
+                        self.net_failures = 0;
+                        self.set_health(Health::Online);
+                        self.reply(now, id, purpose, &answer.text);
+                    }
+                    Err(_) => self.no_reply(now, id, purpose),
                 }
             }
         }
         self.trim();
+        self.out.changed();
     }
 
-    /// When the machine next needs [`handle_timeout`](Self::handle_timeout).
-    pub fn poll_timeout(&self) -> Option<u64> {
-        self.calls
+    fn next_timeout(&self) -> Option<u64> {
+        let polls = self
+            .calls
             .iter()
             .filter(|c| !c.polling)
-            .filter_map(|c| c.next_poll)
-            .min()
+            .filter_map(|c| c.next_poll);
+        polls.chain(self.pending.next_deadline()).min()
     }
 
-    /// Sends the state polls that are due.
-    pub fn handle_timeout(&mut self, now: u64) {
+    /// Fails the requests past their deadline, then sends the polls that are due.
+    fn timeout(&mut self, now: u64) {
+        for (_, (id, purpose)) in self.pending.expired(now) {
+            self.no_reply(now, id, purpose);
+            self.out.changed();
+        }
         let due: Vec<(u32, String)> = self
             .calls
             .iter_mut()
@@ -236,12 +236,8 @@ impl CallMachine {
             })
             .collect();
         for (id, call_sid) in due {
-            self.send(id, Purpose::Poll, CallRequest::State { call_sid });
+            self.send(now, id, Purpose::Poll, CallRequest::State { call_sid });
         }
-    }
-
-    pub fn poll_output(&mut self) -> Option<CallOutput> {
-        self.out.pop_front()
     }
 
     fn place(&mut self, now: u64, target: Target) {
@@ -266,16 +262,16 @@ impl CallMachine {
             Target::User(target_id) => CallRequest::CallUser { target_id },
             Target::Service => CallRequest::CallService,
         };
-        self.send(id, Purpose::Place, request);
+        self.send(now, id, Purpose::Place, request);
     }
 
-    fn cancel(&mut self, id: u32) {
+    fn cancel(&mut self, now: u64, id: u32) {
         let Some(call) = self.call(id).filter(|c| c.can_cancel()) else {
             return;
         };
         call.cancelling = true;
         match call.sid.clone() {
-            Some(call_sid) => self.send(id, Purpose::Cancel, CallRequest::Cancel { call_sid }),
+            Some(call_sid) => self.send(now, id, Purpose::Cancel, CallRequest::Cancel { call_sid }),
             // Sent as soon as the callSid is known.
             None => call.cancel_wanted = true,
         }
@@ -303,7 +299,7 @@ impl CallMachine {
                 if call.cancel_wanted {
                     call.cancel_wanted = false;
                     let call_sid = started.call_sid;
-                    self.send(id, Purpose::Cancel, CallRequest::Cancel { call_sid });
+                    self.send(now, id, Purpose::Cancel, CallRequest::Cancel { call_sid });
                 }
             }
             Ok(Err(refusal)) => call.fail(Problem::Refused(refusal.message)),
@@ -378,6 +374,7 @@ impl CallMachine {
         }
     }
 
+    /// No usable reply came (network, deadline, 5xx: the driver journals which).
     fn no_reply(&mut self, now: u64, id: u32, purpose: Purpose) {
         self.net_failures = self.net_failures.saturating_add(1);
         let backoff = self.backoff;
@@ -428,28 +425,30 @@ impl CallMachine {
         self.calls.iter_mut().find(|c| c.id == id)
     }
 
-    fn take_pending(&mut self, req: u32) -> Option<(u32, Purpose)> {
-        let i = self.pending.iter().position(|(r, _, _)| *r == req)?;
-        let (_, id, purpose) = self.pending.remove(i);
-        Some((id, purpose))
-    }
-
-    fn send(&mut self, id: u32, purpose: Purpose, request: CallRequest) {
-        let req = self.next_req;
-        self.next_req = self.next_req.wrapping_add(1);
-        self.pending.push((req, id, purpose));
-        self.out.push_back(CallOutput::Send { req, request });
+    fn send(&mut self, now: u64, id: u32, purpose: Purpose, request: CallRequest) {
+        let req = self.pending.start(now, (id, purpose));
+        let url = format!("{}{}", self.base, request.path());
+        self.out.send(rest::Request {
+            id: req,
+            method: Method::Get,
+            logged_url: url.clone(),
+            url,
+            headers: Vec::new(),
+            body: Body::None,
+            credential: Credential::AccessTokenQuery,
+            timeout_ms: rest::REPLY_TIMEOUT_MS,
+        });
     }
 
     fn set_health(&mut self, health: Health) {
         if self.health != health {
             self.health = health;
-            self.out.push_back(CallOutput::HealthChanged(health));
+            self.out.event(CallEvent::HealthChanged(health));
         }
     }
 
     fn skipped(&mut self, reason: String) {
-        self.out.push_back(CallOutput::Skipped { reason });
+        self.out.event(CallEvent::Skipped { reason });
     }
 }
 
@@ -463,26 +462,87 @@ impl Call {
     }
 }
 
+impl Machine for CallMachine {
+    type Input = CallInput;
+    type Send = rest::Request;
+    type Event = CallEvent;
+    type View = CallView;
+
+    fn handle(&mut self, now: u64, input: CallInput) {
+        self.handle_input(now, input);
+    }
+
+    fn poll_timeout(&self) -> Option<u64> {
+        self.next_timeout()
+    }
+
+    fn handle_timeout(&mut self, now: u64) {
+        self.timeout(now);
+    }
+
+    fn poll_output(&mut self) -> Option<CallOutput> {
+        self.out.pop()
+    }
+
+    fn view(&self) -> CallView {
+        CallView {
+            calls: self.calls.clone(),
+            health: self.health,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::call::{CallReply, CallStarted, CallStatus, CancelResult};
+    use crate::rest::Failure;
 
     const SID: &str = "16090510160925480001030600243044";
     const NO_PHONE: &str = "用户未绑定手机号,请手动拨打010-56469588!";
 
+    /// Every output but `State` (the view is checked through `calls()`).
     fn drain(m: &mut CallMachine) -> Vec<CallOutput> {
-        std::iter::from_fn(|| m.poll_output()).collect()
+        crate::machine::drain(m)
+            .into_iter()
+            .filter(|o| *o != Output::State)
+            .collect()
     }
 
+    /// The requests sent, read back as the document's requests.
     fn sent(out: &[CallOutput]) -> Vec<(u32, CallRequest)> {
         out.iter()
             .filter_map(|o| match o {
-                CallOutput::Send { req, request } => Some((*req, request.clone())),
+                Output::Send(r) => Some((r.id, request_of(r))),
                 _ => None,
             })
             .collect()
     }
+
+    fn request_of(r: &rest::Request) -> CallRequest {
+        assert_eq!(r.credential, Credential::AccessTokenQuery);
+        assert_eq!(r.method, Method::Get);
+        assert!(
+            !r.url.contains("access_token"),
+            "the machine holds no token"
+        );
+        let path = r.url.strip_prefix(BASE).expect("under the base");
+        let tail = |p: &str| path.strip_prefix(p).map(str::to_owned);
+        if let Some(sid) = tail("/v1/app/callState/") {
+            CallRequest::State { call_sid: sid }
+        } else if let Some(sid) = tail("/v1/app/callCancel/") {
+            CallRequest::Cancel { call_sid: sid }
+        } else if path == "/v1/app/callService" {
+            CallRequest::CallService
+        } else {
+            let id = tail("/v1/app/call/").expect("a call path");
+            CallRequest::CallUser {
+                target_id: id.parse().unwrap(),
+            }
+        }
+    }
+
+    const BASE: &str = "http://calls.example";
 
     fn json<T: serde::Serialize>(reply: &CallReply<T>) -> String {
         serde_json::to_string(reply).unwrap()
@@ -495,7 +555,7 @@ mod tests {
     }
 
     fn reply(m: &mut CallMachine, now: u64, req: u32, text: String) {
-        m.handle(now, CallInput::Reply { req, text });
+        m.handle(now, CallInput::Reply(Reply::answered(req, 200, text)));
     }
 
     fn phase(m: &CallMachine) -> Phase {
@@ -504,7 +564,7 @@ mod tests {
 
     /// Places a call to 169918 at t=0 and answers with the callSid at t=100.
     fn live() -> CallMachine {
-        let mut m = CallMachine::new();
+        let mut m = CallMachine::new(BASE);
         m.handle(0, CallInput::Place(Target::User(169918)));
         let (req, _) = sent(&drain(&mut m))[0].clone();
         let started = CallStarted {
@@ -534,7 +594,7 @@ mod tests {
 
     #[test]
     fn placing_a_call_asks_for_it_and_polls_every_second_until_it_ends() {
-        let mut m = CallMachine::new();
+        let mut m = CallMachine::new(BASE);
         m.handle(0, CallInput::Place(Target::User(169918)));
         let out = drain(&mut m);
         assert_eq!(
@@ -542,13 +602,20 @@ mod tests {
             [(1, CallRequest::CallUser { target_id: 169918 })]
         );
         assert_eq!(phase(&m), Phase::Placing);
-        assert_eq!(m.poll_timeout(), None, "nothing to poll before the callSid");
+        assert_eq!(
+            m.poll_timeout(),
+            Some(rest::REPLY_TIMEOUT_MS),
+            "nothing to poll before the callSid: only the reply deadline"
+        );
 
         let started = CallStarted {
             call_sid: SID.into(),
         };
         reply(&mut m, 100, 1, json(&CallReply::ok(started)));
-        assert_eq!(drain(&mut m), [CallOutput::HealthChanged(Health::Online)]);
+        assert_eq!(
+            drain(&mut m),
+            [Output::Event(CallEvent::HealthChanged(Health::Online))]
+        );
         assert_eq!(m.calls()[0].sid.as_deref(), Some(SID));
         assert_eq!(phase(&m), Phase::Live(CallState::Requesting));
         assert_eq!(m.poll_timeout(), Some(1_100));
@@ -560,7 +627,11 @@ mod tests {
         for code in [1, 2, 3] {
             let (due, req) = poll_now(&mut m);
             assert_eq!(due, at);
-            assert_eq!(m.poll_timeout(), None, "one poll at a time");
+            assert_eq!(
+                m.poll_timeout(),
+                Some(due + rest::REPLY_TIMEOUT_MS),
+                "one poll at a time: only its reply deadline"
+            );
             reply(&mut m, due + 50, req, state(code));
             assert_eq!(phase(&m), Phase::Live(CallState::from_code(code).unwrap()));
             at = due + 50 + POLL_MS;
@@ -575,7 +646,7 @@ mod tests {
 
     #[test]
     fn customer_service_uses_call_service() {
-        let mut m = CallMachine::new();
+        let mut m = CallMachine::new(BASE);
         m.handle(5, CallInput::Place(Target::Service));
         assert_eq!(sent(&drain(&mut m)), [(1, CallRequest::CallService)]);
         assert_eq!(m.calls()[0].placed_at, 5);
@@ -584,7 +655,7 @@ mod tests {
 
     #[test]
     fn a_refusal_keeps_the_servers_own_message() {
-        let mut m = CallMachine::new();
+        let mut m = CallMachine::new(BASE);
         m.handle(0, CallInput::Place(Target::User(169999)));
         drain(&mut m);
         reply(
@@ -599,7 +670,7 @@ mod tests {
         assert_eq!(m.poll_timeout(), None);
         assert_eq!(m.health(), Health::Online, "the server answered");
         // The document's own example body reads the same.
-        let mut m = CallMachine::new();
+        let mut m = CallMachine::new(BASE);
         m.handle(0, CallInput::Place(Target::User(169999)));
         reply(
             &mut m,
@@ -683,7 +754,7 @@ mod tests {
 
     #[test]
     fn cancel_before_the_call_sid_is_sent_once_it_comes() {
-        let mut m = CallMachine::new();
+        let mut m = CallMachine::new(BASE);
         m.handle(0, CallInput::Place(Target::Service));
         drain(&mut m);
         m.handle(10, CallInput::Cancel { id: 1 });
@@ -705,22 +776,33 @@ mod tests {
     fn failed_polls_back_off_turn_the_light_amber_then_red_and_recover() {
         let mut m = live();
         let (at, req) = poll_now(&mut m);
-        m.handle(at, CallInput::NoReply { req });
+        m.handle(
+            at,
+            CallInput::Reply(Reply::failed(req, Failure::Network("down".into()))),
+        );
         assert_eq!(
             drain(&mut m),
-            [CallOutput::HealthChanged(Health::Retrying { attempt: 1 })]
+            [Output::Event(CallEvent::HealthChanged(Health::Retrying {
+                attempt: 1
+            }))]
         );
         assert_eq!(m.calls()[0].problem, Some(Problem::NoReply));
         assert_eq!(phase(&m), Phase::Live(CallState::Requesting));
         assert_eq!(m.poll_timeout(), Some(at + 1_000));
 
         let (at, req) = poll_now(&mut m);
-        m.handle(at, CallInput::NoReply { req });
+        m.handle(
+            at,
+            CallInput::Reply(Reply::failed(req, Failure::Network("down".into()))),
+        );
         assert_eq!(m.health(), Health::Retrying { attempt: 2 });
         assert_eq!(m.poll_timeout(), Some(at + 2_000), "the delay doubles");
 
         let (at, req) = poll_now(&mut m);
-        m.handle(at, CallInput::NoReply { req });
+        m.handle(
+            at,
+            CallInput::Reply(Reply::failed(req, Failure::Network("down".into()))),
+        );
         assert_eq!(m.health(), Health::Unreachable);
         assert_eq!(m.poll_timeout(), Some(at + 4_000), "still retrying");
 
@@ -734,13 +816,15 @@ mod tests {
 
     #[test]
     fn a_call_with_no_reply_fails_and_is_never_placed_twice() {
-        let mut m = CallMachine::new();
+        let mut m = CallMachine::new(BASE);
         m.handle(0, CallInput::Place(Target::User(169918)));
         drain(&mut m);
-        m.handle(15_000, CallInput::NoReply { req: 1 });
+        m.handle_timeout(rest::REPLY_TIMEOUT_MS - 1);
+        assert_eq!(phase(&m), Phase::Placing, "not before the deadline");
+        m.handle_timeout(rest::REPLY_TIMEOUT_MS);
         assert_eq!(
             drain(&mut m),
-            [CallOutput::HealthChanged(Health::Unreachable)]
+            [Output::Event(CallEvent::HealthChanged(Health::Unreachable))]
         );
         assert_eq!(phase(&m), Phase::Failed);
         assert_eq!(m.calls()[0].problem, Some(Problem::NoReply));
@@ -753,13 +837,13 @@ mod tests {
         let (at, req) = poll_now(&mut m);
         m.handle(
             at + 20,
-            CallInput::Reply {
-                req,
-                text: "<html>502 Bad Gateway</html>".into(),
-            },
+            CallInput::Reply(Reply::answered(req, 200, "<html>not json</html>".into())),
         );
         let out = drain(&mut m);
-        assert!(matches!(out[..], [CallOutput::Skipped { .. }]), "{out:?}");
+        assert!(
+            matches!(out[..], [Output::Event(CallEvent::Skipped { .. })]),
+            "{out:?}"
+        );
         assert_eq!(phase(&m), Phase::Live(CallState::Requesting));
         assert_eq!(m.calls()[0].problem, None);
         assert_eq!(m.poll_timeout(), Some(at + 20 + 1_000));
@@ -770,13 +854,16 @@ mod tests {
             req,
             r#"{"data":{"stateType":"9"},"returnCode":200}"#.into(),
         );
-        assert!(matches!(drain(&mut m)[..], [CallOutput::Skipped { .. }]));
+        assert!(matches!(
+            drain(&mut m)[..],
+            [Output::Event(CallEvent::Skipped { .. })]
+        ));
         let (at, req) = poll_now(&mut m);
         reply(&mut m, at, req, state(2));
         assert_eq!(phase(&m), Phase::Live(CallState::Ringing));
 
         // An unreadable reply to the call itself fails that call only.
-        let mut m = CallMachine::new();
+        let mut m = CallMachine::new(BASE);
         m.handle(0, CallInput::Place(Target::Service));
         reply(&mut m, 1, 1, "{".into());
         assert_eq!(phase(&m), Phase::Failed);
@@ -806,14 +893,17 @@ mod tests {
     fn replies_to_unknown_requests_are_ignored() {
         let mut m = live();
         reply(&mut m, 500, 99, state(4));
-        m.handle(500, CallInput::NoReply { req: 98 });
+        m.handle(
+            500,
+            CallInput::Reply(Reply::failed(98, Failure::Network("down".into()))),
+        );
         assert!(drain(&mut m).is_empty());
         assert_eq!(phase(&m), Phase::Live(CallState::Requesting));
     }
 
     #[test]
     fn several_calls_are_polled_each_on_its_own() {
-        let mut m = CallMachine::new();
+        let mut m = CallMachine::new(BASE);
         for (i, target) in [Target::User(169918), Target::User(169919)]
             .into_iter()
             .enumerate()
@@ -844,7 +934,7 @@ mod tests {
 
     #[test]
     fn only_the_recent_finished_calls_are_kept() {
-        let mut m = CallMachine::new();
+        let mut m = CallMachine::new(BASE);
         for i in 0..MAX_RECENT as u64 + 5 {
             m.handle(i, CallInput::Place(Target::User(169999)));
             let req = sent(&drain(&mut m))[0].0;

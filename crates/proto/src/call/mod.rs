@@ -6,7 +6,7 @@ mod machine;
 mod wire;
 
 pub use machine::{
-    Call, CallInput, CallMachine, CallOutput, Health, Phase, Problem, Target, MAX_RECENT, POLL_MS,
-    REFUSALS_BEFORE_GIVING_UP, UNREACHABLE_AFTER,
+    Call, CallEvent, CallInput, CallMachine, CallOutput, CallView, Health, Phase, Problem, Target,
+    MAX_RECENT, POLL_MS, REFUSALS_BEFORE_GIVING_UP, UNREACHABLE_AFTER,
 };
 pub use wire::*;

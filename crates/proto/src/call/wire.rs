@@ -42,7 +42,8 @@ impl CallRequest {
         format!("{}?access_token=***", self.path())
     }
 
-    fn path(&self) -> String {
+    /// The request's path (no query: the shell adds the `access_token`).
+    pub fn path(&self) -> String {
         match self {
             Self::CallUser { target_id } => format!("/v1/app/call/{target_id}"),
             Self::CallService => "/v1/app/callService".to_owned(),

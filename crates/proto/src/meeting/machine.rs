@@ -6,26 +6,29 @@
 //! re-synced), hold the conference state the events describe, send the host's
 //! commands, and leave (end_session, its reply ignored).
 //!
-//! The shell does the I/O: it carries out [`MeetingOutput::Request`]s and
-//! answers each with [`MeetingInput::Reply`] under the same id, opens and
-//! closes EventSources numbered like the voice machine's sockets (inputs from
-//! an older stream are ignored), and sleeps until [`MeetingMachine::poll_timeout`].
+//! It keeps the [`Machine`] contract: the driver carries out each
+//! [`MeetingSend`] (a [`rest::Request`], answered by a [`MeetingInput::Reply`]
+//! under the same id, or an EventSource to open or close, numbered like the
+//! voice machine's sockets so inputs from an older stream are ignored) and
+//! sleeps until `poll_timeout`. Reply deadlines are kept here. The
+//! conference itself is the pure reducer in `conference.rs`.
 //! Each session gets an epoch; a reply from an older epoch is ignored, so a
 //! late answer never undoes a leave or a re-join.
 
+use super::conference::{Conference, Effect};
 use super::{
-    decode_check_join, decode_event, decode_reply, events_path, ChatMessage, CheckJoin, Command,
-    Deployment, Layout, MeetingEvent, Method, NewSession, NewSessionResult, Participant,
-    PresentationStart, RefreshResult, Reply, Role, ServiceStatus,
+    decode_check_join, decode_event, decode_reply, events_path, CheckJoin, Command, Deployment,
+    Method, NewSession, NewSessionResult, Participant, RefreshResult, Reply, Role, ServiceStatus,
 };
 use crate::backoff::Backoff;
+use crate::machine::{Machine, Outbox, Output};
+use crate::rest::{self, Body, Credential, Failure, Pending};
 use serde_json::Value;
-use std::collections::{HashSet, VecDeque};
+
+pub use super::conference::{ConferenceState, MAX_MESSAGES};
 
 /// How long an event stream may take to open before it counts as failed.
 pub const STREAM_OPEN_TIMEOUT_MS: u64 = 10_000;
-/// Chat messages kept for the panel.
-pub const MAX_MESSAGES: usize = 200;
 /// Every event name of the stream, lower case as on the wire: the shell
 /// listens for each, since named events never reach `onmessage`.
 pub const EVENT_NAMES: &[&str] = &[
@@ -88,82 +91,6 @@ pub enum Notice {
     Disconnected { reason: String },
 }
 
-/// The conference as the events describe it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ConferenceState {
-    /// In order of arrival.
-    pub participants: Vec<Participant>,
-    /// Uuids speaking now (stage `vad` above 0).
-    pub speaking: Vec<String>,
-    pub locked: bool,
-    pub guests_muted: bool,
-    pub layout: Option<Layout>,
-    pub presentation: Option<PresentationStart>,
-    /// presentation_frame events seen since the presentation started.
-    pub frames: u64,
-    /// Oldest first, at most [`MAX_MESSAGES`].
-    pub messages: Vec<ChatMessage>,
-}
-
-impl ConferenceState {
-    pub fn participant(&self, uuid: &str) -> Option<&Participant> {
-        self.participants.iter().find(|p| p.uuid == uuid)
-    }
-
-    pub fn is_speaking(&self, uuid: &str) -> bool {
-        self.speaking.iter().any(|u| u == uuid)
-    }
-
-    /// Adds the participant, or updates the one with its uuid: fields the
-    /// update leaves out (or sends as `null`) keep their value.
-    fn upsert(&mut self, p: Participant) {
-        match self.participants.iter_mut().find(|o| o.uuid == p.uuid) {
-            Some(old) => *old = merge(old, p),
-            None => self.participants.push(p),
-        }
-    }
-
-    fn remove(&mut self, uuid: &str) {
-        self.participants.retain(|p| p.uuid != uuid);
-        self.speaking.retain(|u| u != uuid);
-    }
-}
-
-fn merge(old: &Participant, new: Participant) -> Participant {
-    let (Ok(Value::Object(mut base)), Ok(Value::Object(update))) =
-        (serde_json::to_value(old), serde_json::to_value(&new))
-    else {
-        return new;
-    };
-    for (k, v) in update {
-        if !v.is_null() {
-            base.insert(k, v);
-        }
-    }
-    serde_json::from_value(Value::Object(base)).unwrap_or(new)
-}
-
-/// What the shell hands back for a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpAnswer {
-    pub status: u16,
-    pub text: String,
-}
-
-/// A request for the shell to make.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpCall {
-    pub id: u32,
-    pub method: Method,
-    pub url: String,
-    /// The URL as the journal may show it.
-    pub logged_url: String,
-    /// `token` or `pin` when needed; never logged.
-    pub headers: Vec<(String, String)>,
-    /// JSON text.
-    pub body: Option<String>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MeetingInput {
     Join {
@@ -176,11 +103,8 @@ pub enum MeetingInput {
     },
     Leave,
     Command(Command),
-    /// The answer to request `id`; `Err` when no reply came (network, timeout).
-    Reply {
-        id: u32,
-        outcome: Result<HttpAnswer, String>,
-    },
+    /// What became of a request.
+    Reply(rest::Reply),
     StreamOpened {
         conn: u32,
     },
@@ -208,9 +132,10 @@ pub enum MeetingNote {
     Info(String),
 }
 
+/// What the shell carries out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MeetingOutput {
-    Request(HttpCall),
+pub enum MeetingSend {
+    Request(rest::Request),
     /// Open an EventSource on `url` numbered `conn`; `logged_url` has the token masked.
     OpenStream {
         conn: u32,
@@ -220,7 +145,21 @@ pub enum MeetingOutput {
     CloseStream {
         conn: u32,
     },
-    Note(MeetingNote),
+}
+
+pub type MeetingOutput = Output<MeetingSend, MeetingNote>;
+
+/// What the screen shows of the meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingView {
+    pub link: MeetingLink,
+    pub conference: ConferenceState,
+    pub notice: Option<Notice>,
+    /// This console's own participant uuid.
+    pub me: Option<String>,
+    pub role: Option<Role>,
+    /// The conference joined or being joined.
+    pub account: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,9 +210,9 @@ struct Session {
 
 /// How a reply came back.
 enum Outcome {
-    /// No reply, or HTTP 5xx without a meeting reply in it.
-    Unreachable(String),
-    Answer(HttpAnswer),
+    /// No reply, or HTTP 5xx whatever its body.
+    Unreachable(Failure),
+    Answer(rest::Answer),
 }
 
 #[derive(Debug)]
@@ -288,22 +227,18 @@ pub struct MeetingMachine {
     room: String,
     session: Option<Session>,
     epoch: u32,
-    next_id: u32,
-    pending: Vec<(u32, Purpose, u32)>,
+    /// Requests in flight: what for, and the session epoch they belong to.
+    pending: Pending<(Purpose, u32)>,
     conn: u32,
     stream: Stream,
-    /// Uuids seen since participant_sync_begin on the current stream.
-    sync: Option<HashSet<String>>,
-    /// A sync came on the current stream: a participants reply is older news.
-    synced: bool,
     attempt: u32,
     retry: Option<(u64, Retry)>,
     refresh_at: Option<u64>,
     refresh_attempt: u32,
     refreshing: bool,
-    conference: ConferenceState,
+    conference: Conference,
     notice: Option<Notice>,
-    out: VecDeque<MeetingOutput>,
+    out: Outbox<MeetingSend, MeetingNote>,
 }
 
 impl MeetingMachine {
@@ -325,20 +260,17 @@ impl MeetingMachine {
             room: String::new(),
             session: None,
             epoch: 0,
-            next_id: 0,
-            pending: Vec::new(),
+            pending: Pending::default(),
             conn: 0,
             stream: Stream::Closed,
-            sync: None,
-            synced: false,
             attempt: 0,
             retry: None,
             refresh_at: None,
             refresh_attempt: 0,
             refreshing: false,
-            conference: ConferenceState::default(),
+            conference: Conference::default(),
             notice: None,
-            out: VecDeque::new(),
+            out: Outbox::default(),
         }
     }
 
@@ -347,7 +279,7 @@ impl MeetingMachine {
     }
 
     pub fn conference(&self) -> &ConferenceState {
-        &self.conference
+        self.conference.state()
     }
 
     pub fn notice(&self) -> Option<&Notice> {
@@ -382,38 +314,38 @@ impl MeetingMachine {
         self.session.as_ref().map(|s| s.expires_at)
     }
 
-    pub fn poll_output(&mut self) -> Option<MeetingOutput> {
-        self.out.pop_front()
-    }
-
-    /// When the machine next needs [`handle_timeout`](Self::handle_timeout).
-    pub fn poll_timeout(&self) -> Option<u64> {
+    fn next_timeout(&self) -> Option<u64> {
         let stream = match self.stream {
             Stream::Opening { deadline } => Some(deadline),
             _ => None,
         };
         let refresh = self.refresh_at.filter(|_| !self.refreshing);
-        [self.retry.map(|(at, _)| at), refresh, stream]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.retry.map(|(at, _)| at),
+            refresh,
+            stream,
+            self.pending.next_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
-    pub fn handle(&mut self, now: u64, input: MeetingInput) {
+    fn handle_input(&mut self, now: u64, input: MeetingInput) {
         match input {
             MeetingInput::Join { account, pin, name } => self.join(now, account, pin, name),
-            MeetingInput::Leave => self.leave(),
-            MeetingInput::Command(cmd) => self.command(cmd),
-            MeetingInput::Reply { id, outcome } => self.reply(now, id, outcome),
+            MeetingInput::Leave => self.leave(now),
+            MeetingInput::Command(cmd) => self.command(now, cmd),
+            MeetingInput::Reply(r) => self.reply(now, r.id, r.outcome),
             MeetingInput::StreamOpened { conn } => {
                 if conn == self.conn && matches!(self.stream, Stream::Opening { .. }) {
                     self.stream = Stream::Open;
                     self.attempt = 0;
-                    self.sync = None;
-                    self.synced = false;
+                    self.conference.stream_opened();
                     self.set_link(MeetingLink::Online);
                     // In case the stream does not resend the list by itself.
                     self.send_node(
+                        now,
                         Method::Get,
                         Command::Participants,
                         Purpose::Participants { conn },
@@ -432,20 +364,24 @@ impl MeetingMachine {
             }
             MeetingInput::DismissNotice => self.notice = None,
         }
+        self.out.changed();
     }
 
-    pub fn handle_timeout(&mut self, now: u64) {
+    fn timeout(&mut self, now: u64) {
+        for (_, (purpose, epoch)) in self.pending.expired(now) {
+            self.answered(now, purpose, epoch, Err(Failure::Timeout));
+        }
         if let Some((at, what)) = self.retry {
             if now >= at {
                 self.retry = None;
                 match what {
-                    Retry::CheckJoin => self.send_check_join(),
-                    Retry::NewSession => self.send_new_session(),
+                    Retry::CheckJoin => self.send_check_join(now),
+                    Retry::NewSession => self.send_new_session(now),
                     Retry::Probe => {
                         if self.token_expired(now) {
                             self.rejoin(now);
                         } else {
-                            self.send_probe();
+                            self.send_probe(now);
                         }
                     }
                 }
@@ -458,7 +394,7 @@ impl MeetingMachine {
                     self.rejoin(now);
                 } else {
                     self.refreshing = true;
-                    self.send_node(Method::Post, Command::RefreshSession, Purpose::Refresh);
+                    self.send_node(now, Method::Post, Command::RefreshSession, Purpose::Refresh);
                 }
             }
         }
@@ -471,9 +407,9 @@ impl MeetingMachine {
 
     // ---- joining and leaving ----
 
-    fn join(&mut self, _now: u64, account: String, pin: String, name: String) {
+    fn join(&mut self, now: u64, account: String, pin: String, name: String) {
         if self.join.is_some() {
-            self.leave();
+            self.leave(now);
         }
         self.reset();
         self.join = Some(JoinDetails {
@@ -483,17 +419,17 @@ impl MeetingMachine {
         });
         self.notice = None;
         self.set_link(MeetingLink::Joining);
-        self.send_check_join();
+        self.send_check_join(now);
     }
 
-    fn leave(&mut self) {
+    fn leave(&mut self, now: u64) {
         if self.join.is_none() && self.link == MeetingLink::Idle {
             return;
         }
         self.close_stream();
         if self.session.is_some() {
             // Its reply is to be ignored, and it is: the epoch moves on below.
-            self.send_node(Method::Post, Command::EndSession, Purpose::EndSession);
+            self.send_node(now, Method::Post, Command::EndSession, Purpose::EndSession);
         }
         self.reset();
         self.set_link(MeetingLink::Idle);
@@ -507,7 +443,7 @@ impl MeetingMachine {
         self.room.clear();
         self.attempt = 0;
         self.refresh_attempt = 0;
-        self.conference = ConferenceState::default();
+        self.conference.clear();
     }
 
     /// Forgets the token and everything tied to it: the stream, the timers,
@@ -515,7 +451,8 @@ impl MeetingMachine {
     fn drop_session(&mut self) {
         self.close_stream();
         self.epoch = self.epoch.wrapping_add(1);
-        self.pending.clear();
+        // Answers still on their way are ignored from now on.
+        self.pending.retain(|_| false);
         self.session = None;
         self.retry = None;
         self.refresh_at = None;
@@ -545,13 +482,13 @@ impl MeetingMachine {
             attempt: self.attempt,
             retry_at: now,
         });
-        self.send_new_session();
+        self.send_new_session(now);
     }
 
     /// Something failed: try `what` again after the back-off.
     fn trouble(&mut self, now: u64, what: Retry, unreachable: bool) {
         self.attempt = self.attempt.saturating_add(1);
-        let retry_at = now + self.backoff.delay_ms(self.attempt);
+        let retry_at = now.saturating_add(self.backoff.jittered_ms(self.attempt, now));
         self.retry = Some((retry_at, what));
         let attempt = self.attempt;
         self.set_link(if unreachable {
@@ -579,9 +516,9 @@ impl MeetingMachine {
         let url = format!("{node}{}", events_path(&self.room, &token));
         let logged_url = format!("{node}{}{MASK}", events_path(&self.room, ""));
         self.stream = Stream::Opening {
-            deadline: now + STREAM_OPEN_TIMEOUT_MS,
+            deadline: now.saturating_add(STREAM_OPEN_TIMEOUT_MS),
         };
-        self.out.push_back(MeetingOutput::OpenStream {
+        self.out.send(MeetingSend::OpenStream {
             conn: self.conn,
             url,
             logged_url,
@@ -590,11 +527,10 @@ impl MeetingMachine {
 
     fn close_stream(&mut self) {
         if self.stream != Stream::Closed {
-            self.out
-                .push_back(MeetingOutput::CloseStream { conn: self.conn });
+            self.out.send(MeetingSend::CloseStream { conn: self.conn });
         }
         self.stream = Stream::Closed;
-        self.sync = None;
+        self.conference.stream_closed();
     }
 
     fn stream_lost(&mut self, now: u64) {
@@ -613,63 +549,16 @@ impl MeetingMachine {
                 return;
             }
         };
-        let c = &mut self.conference;
-        match event {
-            MeetingEvent::ParticipantCreate(p) | MeetingEvent::ParticipantUpdate(p) => {
-                // On the enterprise cloud an update may be the first news of someone.
-                if let Some(seen) = self.sync.as_mut() {
-                    seen.insert(p.uuid.clone());
-                }
-                c.upsert(p);
-            }
-            MeetingEvent::ParticipantDelete(d) => c.remove(&d.uuid),
-            MeetingEvent::ParticipantSyncBegin => {
-                self.sync = Some(HashSet::new());
-                self.synced = true;
-            }
-            MeetingEvent::ParticipantSyncEnd => {
-                if let Some(seen) = self.sync.take() {
-                    c.participants.retain(|p| seen.contains(&p.uuid));
-                    c.speaking.retain(|u| seen.contains(u));
-                }
-            }
-            MeetingEvent::ServiceUpdate(s) => {
-                c.locked = s.locked;
-                c.guests_muted = s.guests_muted;
-            }
-            MeetingEvent::Layout(l) => c.layout = Some(l),
-            MeetingEvent::Stage(entries) => {
-                c.speaking = entries
-                    .into_iter()
-                    .filter(|e| e.vad > 0)
-                    .map(|e| e.participant_uuid)
-                    .collect();
-            }
-            MeetingEvent::PresentationStart(p) => {
-                c.presentation = Some(p);
-                c.frames = 0;
-            }
-            MeetingEvent::PresentationStop => {
-                c.presentation = None;
-                c.frames = 0;
-            }
-            MeetingEvent::PresentationFrame => c.frames = c.frames.saturating_add(1),
-            MeetingEvent::Message(m) => {
-                c.messages.push(m);
-                let extra = c.messages.len().saturating_sub(MAX_MESSAGES);
-                c.messages.drain(..extra);
-            }
-            MeetingEvent::CallDisconnected(d) => {
-                let line = format!("call_disconnected {} {}", d.call_uuid, d.reason);
-                self.note(MeetingNote::Info(line));
-            }
-            MeetingEvent::Disconnect(d) => self.disconnected(d.reason),
+        match self.conference.apply(event) {
+            Some(Effect::Disconnected { reason }) => self.disconnected(reason),
+            Some(Effect::Note(line)) => self.note(MeetingNote::Info(line)),
+            None => {}
         }
     }
 
     // ---- commands ----
 
-    fn command(&mut self, cmd: Command) {
+    fn command(&mut self, now: u64, cmd: Command) {
         if matches!(cmd, Command::RefreshSession | Command::EndSession) {
             return; // The machine's own business.
         }
@@ -685,33 +574,37 @@ impl MeetingMachine {
         }
         self.notice = None;
         let name = cmd.name();
-        self.send_node(cmd.method(), cmd, Purpose::Command { name });
+        self.send_node(now, cmd.method(), cmd, Purpose::Command { name });
     }
 
     // ---- requests ----
 
     fn request(
         &mut self,
+        now: u64,
         method: Method,
         url: String,
         headers: Vec<(String, String)>,
         body: Option<Value>,
         purpose: Purpose,
     ) {
-        self.next_id = self.next_id.wrapping_add(1);
-        let id = self.next_id;
-        self.pending.push((id, purpose, self.epoch));
-        self.out.push_back(MeetingOutput::Request(HttpCall {
+        let id = self.pending.start(now, (purpose, self.epoch));
+        self.out.send(MeetingSend::Request(rest::Request {
             id,
-            method,
+            method: match method {
+                Method::Get => rest::Method::Get,
+                Method::Post => rest::Method::Post,
+            },
             logged_url: url.clone(),
             url,
             headers,
-            body: body.map(|b| b.to_string()),
+            body: body.map_or(Body::None, |b| Body::Json(b.to_string())),
+            credential: Credential::None,
+            timeout_ms: rest::REPLY_TIMEOUT_MS,
         }));
     }
 
-    fn send_check_join(&mut self) {
+    fn send_check_join(&mut self, now: u64) {
         let Some(j) = self.join.clone() else { return };
         let body = CheckJoin {
             join_account: j.account,
@@ -721,6 +614,7 @@ impl MeetingMachine {
         .body();
         let url = format!("{}{}", self.api_server, CheckJoin::PATH);
         self.request(
+            now,
             Method::Post,
             url,
             Vec::new(),
@@ -729,7 +623,7 @@ impl MeetingMachine {
         );
     }
 
-    fn send_new_session(&mut self) {
+    fn send_new_session(&mut self, now: u64) {
         let (Some(j), Some(node)) = (self.join.clone(), self.node.clone()) else {
             return;
         };
@@ -745,6 +639,7 @@ impl MeetingMachine {
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
         self.request(
+            now,
             Method::Post,
             url,
             headers,
@@ -753,35 +648,37 @@ impl MeetingMachine {
         );
     }
 
-    fn send_probe(&mut self) {
-        self.send_node(Method::Get, Command::ServiceStatus, Purpose::Probe);
+    fn send_probe(&mut self, now: u64) {
+        self.send_node(now, Method::Get, Command::ServiceStatus, Purpose::Probe);
     }
 
     /// A request to the node with the token header.
-    fn send_node(&mut self, method: Method, cmd: Command, purpose: Purpose) {
+    fn send_node(&mut self, now: u64, method: Method, cmd: Command, purpose: Purpose) {
         let (Some(node), Some(session)) = (&self.node, &self.session) else {
             return;
         };
         let url = format!("{node}{}", cmd.path(&self.room));
         let headers = vec![("token".to_owned(), session.token.clone())];
-        self.request(method, url, headers, cmd.body(), purpose);
+        self.request(now, method, url, headers, cmd.body(), purpose);
     }
 
     // ---- replies ----
 
-    fn reply(&mut self, now: u64, id: u32, outcome: Result<HttpAnswer, String>) {
-        let Some(pos) = self.pending.iter().position(|(i, ..)| *i == id) else {
-            return; // Stale: from before a leave, a re-join or a refusal.
-        };
-        let (_, purpose, epoch) = self.pending.remove(pos);
+    fn reply(&mut self, now: u64, id: u32, outcome: rest::Outcome) {
+        // None: stale, from before a leave, a re-join or a refusal.
+        if let Some((purpose, epoch)) = self.pending.take(id) {
+            self.answered(now, purpose, epoch, outcome);
+        }
+    }
+
+    /// What request `purpose` came to (an answer, or a failure including
+    /// its deadline passing).
+    fn answered(&mut self, now: u64, purpose: Purpose, epoch: u32, outcome: rest::Outcome) {
         if epoch != self.epoch {
             return;
         }
         let outcome = match outcome {
             Err(e) => Outcome::Unreachable(e),
-            Ok(a) if a.status >= 500 && decode_reply::<Value>(&a.text).is_err() => {
-                Outcome::Unreachable(format!("HTTP {}", a.status))
-            }
             Ok(a) => Outcome::Answer(a),
         };
         match purpose {
@@ -790,19 +687,12 @@ impl MeetingMachine {
             Purpose::Refresh => self.refresh_reply(now, outcome),
             Purpose::Probe => self.probe_reply(now, outcome),
             Purpose::Participants { conn } => {
-                if conn != self.conn || self.synced {
+                if conn != self.conn {
                     return;
                 }
                 if let Outcome::Answer(a) = outcome {
                     if let Ok(Reply::Success(list)) = decode_reply::<Vec<Participant>>(&a.text) {
-                        let c = &mut self.conference;
-                        c.participants.clear();
-                        for p in list {
-                            c.upsert(p);
-                        }
-                        let present: HashSet<&str> =
-                            c.participants.iter().map(|p| p.uuid.as_str()).collect();
-                        c.speaking.retain(|u| present.contains(u.as_str()));
+                        self.conference.participants(list);
                     }
                 }
             }
@@ -835,7 +725,7 @@ impl MeetingMachine {
                         .find(|s| !s.trim().is_empty())
                         .unwrap_or_default();
                     self.node = Some(node);
-                    self.send_new_session();
+                    self.send_new_session(now);
                 }
                 None => self.refuse(format!("mcuHost {:?}", r.mcu_host)),
             },
@@ -859,7 +749,7 @@ impl MeetingMachine {
                 });
                 self.refresh_at = Some(now + life * 2 / 3);
                 self.refresh_attempt = 0;
-                self.send_probe();
+                self.send_probe(now);
             }
             Ok(failed @ Reply::Failed { .. }) => {
                 let e = failed.into_result().err().map(|e| e.message);
@@ -875,7 +765,7 @@ impl MeetingMachine {
     fn refresh_reply(&mut self, now: u64, outcome: Outcome) {
         self.refreshing = false;
         let decoded = match outcome {
-            Outcome::Unreachable(e) => Err(e),
+            Outcome::Unreachable(e) => Err(e.to_string()),
             Outcome::Answer(a) => match decode_reply::<RefreshResult>(&a.text) {
                 Ok(Reply::Success(r)) => Ok(r),
                 // The token is refused: start a new session.
@@ -915,8 +805,7 @@ impl MeetingMachine {
         };
         match decode_reply::<ServiceStatus>(&a.text) {
             Ok(Reply::Success(s)) => {
-                self.conference.locked = s.locked;
-                self.conference.guests_muted = s.guests_muted;
+                self.conference.status(&s);
                 self.open_stream(now);
             }
             Ok(Reply::Failed { .. }) => self.rejoin(now),
@@ -931,7 +820,7 @@ impl MeetingMachine {
         };
         let a = match outcome {
             Outcome::Unreachable(e) => {
-                self.notice = Some(failed(e));
+                self.notice = Some(failed(e.to_string()));
                 return;
             }
             Outcome::Answer(a) => a,
@@ -942,8 +831,7 @@ impl MeetingMachine {
                     self.notice = Some(failed(v.to_string()));
                 } else if name == "service_status" {
                     if let Ok(s) = serde_json::from_value::<ServiceStatus>(v) {
-                        self.conference.locked = s.locked;
-                        self.conference.guests_muted = s.guests_muted;
+                        self.conference.status(&s);
                     }
                 }
             }
@@ -967,7 +855,42 @@ impl MeetingMachine {
     }
 
     fn note(&mut self, n: MeetingNote) {
-        self.out.push_back(MeetingOutput::Note(n));
+        self.out.event(n);
+    }
+}
+
+impl Machine for MeetingMachine {
+    type Input = MeetingInput;
+    type Send = MeetingSend;
+    type Event = MeetingNote;
+    type View = MeetingView;
+
+    fn handle(&mut self, now: u64, input: MeetingInput) {
+        self.handle_input(now, input);
+    }
+
+    fn poll_timeout(&self) -> Option<u64> {
+        self.next_timeout()
+    }
+
+    fn handle_timeout(&mut self, now: u64) {
+        self.timeout(now);
+        self.out.changed();
+    }
+
+    fn poll_output(&mut self) -> Option<MeetingOutput> {
+        self.out.pop()
+    }
+
+    fn view(&self) -> MeetingView {
+        MeetingView {
+            link: self.link.clone(),
+            conference: self.conference().clone(),
+            notice: self.notice.clone(),
+            me: self.me().map(str::to_owned),
+            role: self.role(),
+            account: self.account().map(str::to_owned),
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! The public and the enterprise cloud differ: see [`Deployment`].
 
 mod command;
+mod conference;
 mod event;
 pub mod machine;
 mod participant;

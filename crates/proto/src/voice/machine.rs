@@ -1,16 +1,17 @@
 //! The voice link as a sans-IO machine: login (initServer, then connect),
 //! logout, and reconnection with back-off after a dropped socket.
 //!
-//! The shell owns the WebSocket and a timer. It feeds [`VoiceInput`]s with the
-//! current time, drains [`VoiceOutput`]s (open, close, send, events) and
-//! sleeps until [`VoiceMachine::poll_timeout`]. Each socket the machine asks
+//! It keeps the [`Machine`] contract: the driver feeds [`VoiceInput`]s with
+//! the current time, carries out [`VoiceSend`]s (open, close, send text),
+//! journals [`VoiceEvent`]s, publishes the [`VoiceView`] and sleeps until
+//! `poll_timeout`. Each socket the machine asks
 //! for carries a number, and inputs from an older socket are ignored, so a
 //! late close event can never tear down its successor.
 
 use super::session::{PttCommand, PttState};
 use super::wire::{VoiceMessage, VoiceRequest};
 use crate::backoff::Backoff;
-use std::collections::VecDeque;
+use crate::machine::{Machine, Outbox, Output};
 
 /// How long a login step may wait for its reply before the attempt counts as failed.
 pub const REPLY_TIMEOUT_MS: u64 = 10_000;
@@ -60,8 +61,6 @@ pub enum VoiceInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VoiceEvent {
     LinkChanged(Link),
-    /// The group call changed (session, members, floor or last refusal).
-    PttChanged(PttState),
     /// A decoded message, for the features above the link (floor, members).
     Message(VoiceMessage),
     /// A message that could not be used; logged and skipped.
@@ -71,8 +70,9 @@ pub enum VoiceEvent {
     },
 }
 
+/// What the socket shell carries out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VoiceOutput {
+pub enum VoiceSend {
     /// Open a new socket numbered `conn` (closing any older one).
     Open {
         conn: u32,
@@ -81,12 +81,23 @@ pub enum VoiceOutput {
         conn: u32,
     },
     /// Send `text`; `logged` is the same with secrets masked, for the journal.
-    Send {
+    Text {
         conn: u32,
         text: String,
         logged: String,
     },
-    Event(VoiceEvent),
+}
+
+pub type VoiceOutput = Output<VoiceSend, VoiceEvent>;
+
+/// What the screen shows of the voice plugin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceView {
+    pub link: Link,
+    /// The account in use or last refused (never the password).
+    pub account: Option<String>,
+    /// The group call: session, members, floor, last refusal.
+    pub ptt: PttState,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +122,7 @@ pub struct VoiceMachine {
     attempt: u32,
     deadline: Option<u64>,
     ptt: PttState,
-    out: VecDeque<VoiceOutput>,
+    out: Outbox<VoiceSend, VoiceEvent>,
 }
 
 impl VoiceMachine {
@@ -127,7 +138,7 @@ impl VoiceMachine {
             attempt: 0,
             deadline: None,
             ptt: PttState::default(),
-            out: VecDeque::new(),
+            out: Outbox::default(),
         }
     }
 
@@ -144,7 +155,7 @@ impl VoiceMachine {
         self.credentials.as_ref().map(|(a, _)| a.as_str())
     }
 
-    pub fn handle(&mut self, now: u64, input: VoiceInput) {
+    fn handle_input(&mut self, now: u64, input: VoiceInput) {
         match input {
             VoiceInput::Login { account, password } => {
                 self.credentials = Some((account, password));
@@ -158,7 +169,7 @@ impl VoiceMachine {
                 if conn == self.conn && self.step == Step::Opening =>
             {
                 self.step = Step::AwaitInit;
-                self.deadline = Some(now + REPLY_TIMEOUT_MS);
+                self.deadline = Some(now.saturating_add(REPLY_TIMEOUT_MS));
                 self.send(VoiceRequest::InitServer {
                     base_url: self.server_base_url.clone(),
                 });
@@ -176,15 +187,14 @@ impl VoiceMachine {
         }
     }
 
-    /// When the machine next needs [`handle_timeout`](Self::handle_timeout).
-    pub fn poll_timeout(&self) -> Option<u64> {
+    fn next_timeout(&self) -> Option<u64> {
         match self.link {
             Link::Reconnecting { retry_at, .. } if self.step == Step::Idle => Some(retry_at),
             _ => self.deadline,
         }
     }
 
-    pub fn handle_timeout(&mut self, now: u64) {
+    fn timeout(&mut self, now: u64) {
         if let Link::Reconnecting { retry_at, .. } = self.link {
             if self.step == Step::Idle && now >= retry_at {
                 self.open(now);
@@ -199,10 +209,6 @@ impl VoiceMachine {
                 self.lost(now);
             }
         }
-    }
-
-    pub fn poll_output(&mut self) -> Option<VoiceOutput> {
-        self.out.pop_front()
     }
 
     fn receive(&mut self, now: u64, text: String) {
@@ -220,7 +226,7 @@ impl VoiceMachine {
             (VoiceMessage::InitServer(ack), Step::AwaitInit) => {
                 if ack.ok() {
                     self.step = Step::AwaitLogin;
-                    self.deadline = Some(now + REPLY_TIMEOUT_MS);
+                    self.deadline = Some(now.saturating_add(REPLY_TIMEOUT_MS));
                     let (account, password) = self.credentials.clone().unwrap_or_default();
                     self.send(VoiceRequest::Connect { account, password });
                 } else {
@@ -262,14 +268,14 @@ impl VoiceMachine {
 
     fn ptt_changed(&mut self, before: PttState) {
         if self.ptt != before {
-            self.emit(VoiceEvent::PttChanged(self.ptt.clone()));
+            self.out.changed();
         }
     }
 
     fn logout(&mut self, now: u64) {
         if self.step == Step::Online {
             self.step = Step::AwaitLogout;
-            self.deadline = Some(now + REPLY_TIMEOUT_MS);
+            self.deadline = Some(now.saturating_add(REPLY_TIMEOUT_MS));
             self.send(VoiceRequest::LoginOut);
         } else {
             self.finish_logout();
@@ -296,7 +302,7 @@ impl VoiceMachine {
     fn lost(&mut self, now: u64) {
         self.close();
         self.attempt = self.attempt.saturating_add(1);
-        let retry_at = now + self.backoff.delay_ms(self.attempt);
+        let retry_at = now.saturating_add(self.backoff.jittered_ms(self.attempt, now));
         self.set_link(Link::Reconnecting {
             attempt: self.attempt,
             retry_at,
@@ -305,24 +311,24 @@ impl VoiceMachine {
 
     fn open(&mut self, now: u64) {
         if self.step != Step::Idle {
-            self.out.push_back(VoiceOutput::Close { conn: self.conn });
+            self.out.send(VoiceSend::Close { conn: self.conn });
         }
         self.conn = self.conn.wrapping_add(1);
         self.step = Step::Opening;
-        self.deadline = Some(now + REPLY_TIMEOUT_MS);
-        self.out.push_back(VoiceOutput::Open { conn: self.conn });
+        self.deadline = Some(now.saturating_add(REPLY_TIMEOUT_MS));
+        self.out.send(VoiceSend::Open { conn: self.conn });
     }
 
     fn close(&mut self) {
         if self.step != Step::Idle {
-            self.out.push_back(VoiceOutput::Close { conn: self.conn });
+            self.out.send(VoiceSend::Close { conn: self.conn });
         }
         self.step = Step::Idle;
         self.deadline = None;
     }
 
     fn send(&mut self, req: VoiceRequest) {
-        self.out.push_back(VoiceOutput::Send {
+        self.out.send(VoiceSend::Text {
             conn: self.conn,
             text: req.to_json(),
             logged: req.redacted(),
@@ -332,6 +338,7 @@ impl VoiceMachine {
     fn set_link(&mut self, link: Link) {
         if self.link != link {
             self.link = link.clone();
+            self.out.changed();
             self.emit(VoiceEvent::LinkChanged(link));
             let before = self.ptt.clone();
             match &self.link {
@@ -344,25 +351,64 @@ impl VoiceMachine {
     }
 
     fn emit(&mut self, e: VoiceEvent) {
-        self.out.push_back(VoiceOutput::Event(e));
+        self.out.event(e);
+    }
+}
+
+impl Machine for VoiceMachine {
+    type Input = VoiceInput;
+    type Send = VoiceSend;
+    type Event = VoiceEvent;
+    type View = VoiceView;
+
+    fn handle(&mut self, now: u64, input: VoiceInput) {
+        self.handle_input(now, input);
+    }
+
+    fn poll_timeout(&self) -> Option<u64> {
+        self.next_timeout()
+    }
+
+    fn handle_timeout(&mut self, now: u64) {
+        self.timeout(now);
+    }
+
+    fn poll_output(&mut self) -> Option<VoiceOutput> {
+        self.out.pop()
+    }
+
+    fn view(&self) -> VoiceView {
+        VoiceView {
+            link: self.link.clone(),
+            account: self.account().map(str::to_owned),
+            ptt: self.ptt.clone(),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::machine::drain as drain_all;
     use crate::voice::Ack;
 
     const BASE: &str = "http://voice.example:8080";
 
     fn drain(m: &mut VoiceMachine) -> Vec<VoiceOutput> {
-        std::iter::from_fn(|| m.poll_output()).collect()
+        drain_all(m)
+    }
+
+    /// When a reconnect of attempt `attempt` decided at `now` is due.
+    fn retry_at(attempt: u32, now: u64) -> u64 {
+        now + Backoff::default().jittered_ms(attempt, now)
     }
 
     fn sent(out: &[VoiceOutput]) -> Vec<VoiceRequest> {
         out.iter()
             .filter_map(|o| match o {
-                VoiceOutput::Send { text, .. } => Some(VoiceRequest::decode(text).unwrap()),
+                Output::Send(VoiceSend::Text { text, .. }) => {
+                    Some(VoiceRequest::decode(text).unwrap())
+                }
                 _ => None,
             })
             .collect()
@@ -413,7 +459,10 @@ mod tests {
                 password: "pw".into(),
             },
         );
-        assert_eq!(drain(&mut m)[1..], [VoiceOutput::Open { conn: 1 }]);
+        assert_eq!(
+            drain(&mut m)[1..],
+            [Output::Send(VoiceSend::Open { conn: 1 }), Output::State]
+        );
         assert_eq!(m.link(), &Link::Connecting);
 
         m.handle(5, VoiceInput::SocketOpened { conn: 1 });
@@ -434,7 +483,7 @@ mod tests {
             }]
         );
         let logged = out.iter().find_map(|o| match o {
-            VoiceOutput::Send { logged, .. } => Some(logged.clone()),
+            Output::Send(VoiceSend::Text { logged, .. }) => Some(logged.clone()),
             _ => None,
         });
         assert!(
@@ -443,7 +492,7 @@ mod tests {
         );
 
         reply(&mut m, 7, VoiceMessage::Login(ok(1)));
-        assert!(drain(&mut m).contains(&VoiceOutput::Event(VoiceEvent::LinkChanged(Link::Online))));
+        assert!(drain(&mut m).contains(&Output::Event(VoiceEvent::LinkChanged(Link::Online))));
         assert_eq!(m.poll_timeout(), None, "nothing to wake for while online");
     }
 
@@ -468,7 +517,7 @@ mod tests {
             }),
         );
         let out = drain(&mut m);
-        assert!(out.contains(&VoiceOutput::Close { conn: 1 }));
+        assert!(out.contains(&Output::Send(VoiceSend::Close { conn: 1 })));
         assert_eq!(
             m.link(),
             &Link::Refused {
@@ -510,20 +559,22 @@ mod tests {
     fn a_dropped_socket_is_retried_with_growing_back_off_and_logs_in_again() {
         let mut m = online();
         m.handle(1_000, VoiceInput::SocketClosed { conn: 1 });
+        let due = retry_at(1, 1_000);
+        assert!((1_750..=2_000).contains(&due), "1 s less the jitter");
         assert_eq!(
             m.link(),
             &Link::Reconnecting {
                 attempt: 1,
-                retry_at: 2_000
+                retry_at: due
             }
         );
-        assert_eq!(m.poll_timeout(), Some(2_000));
+        assert_eq!(m.poll_timeout(), Some(due));
         drain(&mut m);
 
-        m.handle_timeout(1_999);
+        m.handle_timeout(due - 1);
         assert!(drain(&mut m).is_empty(), "not before the back-off");
-        m.handle_timeout(2_000);
-        assert_eq!(drain(&mut m), [VoiceOutput::Open { conn: 2 }]);
+        m.handle_timeout(due);
+        assert_eq!(drain(&mut m), [Output::Send(VoiceSend::Open { conn: 2 })]);
 
         // The plugin is still down: the next delay doubles.
         m.handle(2_100, VoiceInput::SocketClosed { conn: 2 });
@@ -531,10 +582,10 @@ mod tests {
             m.link(),
             &Link::Reconnecting {
                 attempt: 2,
-                retry_at: 4_100
+                retry_at: retry_at(2, 2_100)
             }
         );
-        m.handle_timeout(4_100);
+        m.handle_timeout(retry_at(2, 2_100));
         m.handle(4_200, VoiceInput::SocketOpened { conn: 3 });
         drain(&mut m);
         reply(&mut m, 4_300, VoiceMessage::InitServer(ok(1)));
@@ -555,7 +606,7 @@ mod tests {
             m.link(),
             &Link::Reconnecting {
                 attempt: 1,
-                retry_at: 10_000
+                retry_at: retry_at(1, 9_000)
             }
         );
     }
@@ -585,7 +636,7 @@ mod tests {
         assert_eq!(m.poll_timeout(), Some(1 + REPLY_TIMEOUT_MS));
         m.handle_timeout(1 + REPLY_TIMEOUT_MS);
         assert!(matches!(m.link(), Link::Reconnecting { attempt: 1, .. }));
-        assert!(drain(&mut m).contains(&VoiceOutput::Close { conn: 1 }));
+        assert!(drain(&mut m).contains(&Output::Send(VoiceSend::Close { conn: 1 })));
     }
 
     #[test]
@@ -595,7 +646,7 @@ mod tests {
         assert_eq!(sent(&drain(&mut m)), [VoiceRequest::LoginOut]);
         reply(&mut m, 110, VoiceMessage::LogoutResp(ok(1)));
         let out = drain(&mut m);
-        assert!(out.contains(&VoiceOutput::Close { conn: 1 }));
+        assert!(out.contains(&Output::Send(VoiceSend::Close { conn: 1 })));
         assert_eq!(m.link(), &Link::Offline);
         assert_eq!(m.account(), None);
         // A close after logout does not bring the link back.
@@ -642,7 +693,7 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert!(out
             .iter()
-            .all(|o| matches!(o, VoiceOutput::Event(VoiceEvent::Undecodable { .. }))));
+            .all(|o| matches!(o, Output::Event(VoiceEvent::Undecodable { .. }))));
         assert_eq!(m.link(), &Link::Online);
     }
 
@@ -654,10 +705,7 @@ mod tests {
             member_id: 7,
         };
         reply(&mut m, 100, note.clone());
-        assert_eq!(
-            drain(&mut m),
-            [VoiceOutput::Event(VoiceEvent::Message(note))]
-        );
+        assert_eq!(drain(&mut m), [Output::Event(VoiceEvent::Message(note))]);
     }
 
     // ---- the temporary group call ----
@@ -773,9 +821,7 @@ mod tests {
         );
         m.handle(1_010, VoiceInput::Text { conn: 1, text });
         let out = drain(&mut m);
-        assert!(out
-            .iter()
-            .any(|o| matches!(o, VoiceOutput::Event(VoiceEvent::PttChanged(_)))));
+        assert!(out.iter().any(|o| matches!(o, Output::State)));
         assert_eq!(m.ptt().session_id().unwrap().as_str(), SID);
         assert_eq!(m.ptt().talker, Some(Talker::Me));
         assert_eq!(m.ptt().error, None);

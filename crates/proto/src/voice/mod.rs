@@ -6,6 +6,6 @@ mod machine;
 mod session;
 mod wire;
 
-pub use machine::{Link, VoiceEvent, VoiceInput, VoiceMachine, VoiceOutput};
+pub use machine::{Link, VoiceEvent, VoiceInput, VoiceMachine, VoiceOutput, VoiceSend, VoiceView};
 pub use session::{CallSession, PttCommand, PttError, PttState, Talker};
 pub use wire::*;

@@ -1,27 +1,38 @@
 //! The meeting machine on a fake clock.
 
 use super::*;
-use crate::meeting::{Dial, DialProtocol, ParticipantCommand};
+use crate::machine::Output;
+use crate::meeting::{Dial, DialProtocol, MeetingEvent, ParticipantCommand};
+use crate::rest::{Body, Failure, Reply};
 use serde_json::json;
 
 const API: &str = "http://api.example:9000";
 const NODE: &str = "http://mcu.example:8080";
 const TOKEN: &str = "tok/1+a= b";
 
+/// Every output but `State` (the view is checked through the accessors).
 fn drain(m: &mut MeetingMachine) -> Vec<MeetingOutput> {
-    std::iter::from_fn(|| m.poll_output()).collect()
+    crate::machine::drain(m)
+        .into_iter()
+        .filter(|o| *o != Output::State)
+        .collect()
 }
 
-fn requests(out: &[MeetingOutput]) -> Vec<HttpCall> {
+/// When a retry of attempt `attempt` decided at `now` is due.
+fn retry_at(attempt: u32, now: u64) -> u64 {
+    now + crate::backoff::Backoff::default().jittered_ms(attempt, now)
+}
+
+fn requests(out: &[MeetingOutput]) -> Vec<rest::Request> {
     out.iter()
         .filter_map(|o| match o {
-            MeetingOutput::Request(r) => Some(r.clone()),
+            Output::Send(MeetingSend::Request(r)) => Some(r.clone()),
             _ => None,
         })
         .collect()
 }
 
-fn only_request(out: &[MeetingOutput]) -> HttpCall {
+fn only_request(out: &[MeetingOutput]) -> rest::Request {
     let r = requests(out);
     assert_eq!(r.len(), 1, "{out:#?}");
     r[0].clone()
@@ -30,23 +41,14 @@ fn only_request(out: &[MeetingOutput]) -> HttpCall {
 fn answer(m: &mut MeetingMachine, now: u64, id: u32, status: u16, body: Value) {
     m.handle(
         now,
-        MeetingInput::Reply {
-            id,
-            outcome: Ok(HttpAnswer {
-                status,
-                text: body.to_string(),
-            }),
-        },
+        MeetingInput::Reply(Reply::answered(id, status, body.to_string())),
     );
 }
 
 fn no_reply(m: &mut MeetingMachine, now: u64, id: u32) {
     m.handle(
         now,
-        MeetingInput::Reply {
-            id,
-            outcome: Err("NetworkError".into()),
-        },
+        MeetingInput::Reply(Reply::failed(id, Failure::Network("NetworkError".into()))),
     );
 }
 
@@ -79,11 +81,11 @@ fn status_ok(locked: bool) -> Value {
 fn opened_conn(out: &[MeetingOutput]) -> (u32, String, String) {
     out.iter()
         .find_map(|o| match o {
-            MeetingOutput::OpenStream {
+            Output::Send(MeetingSend::OpenStream {
                 conn,
                 url,
                 logged_url,
-            } => Some((*conn, url.clone(), logged_url.clone())),
+            }) => Some((*conn, url.clone(), logged_url.clone())),
             _ => None,
         })
         .expect("a stream is opened")
@@ -124,6 +126,9 @@ fn online(deployment: Deployment) -> (MeetingMachine, u32) {
     answer(&mut m, 30, id, 200, status_ok(false));
     let (conn, ..) = opened_conn(&drain(&mut m));
     m.handle(40, MeetingInput::StreamOpened { conn });
+    // The participants list asked for as the stream opened: none yet.
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 40, id, 200, json!({"status":"success","result":[]}));
     drain(&mut m);
     (m, conn)
 }
@@ -141,9 +146,9 @@ fn join_runs_check_join_new_session_probe_then_the_stream() {
     );
     assert_eq!(m.link(), &MeetingLink::Joining);
     let r = only_request(&drain(&mut m));
-    assert_eq!(r.method, Method::Post);
+    assert_eq!(r.method, rest::Method::Post);
     assert_eq!(r.url, format!("{API}/api/v3/meet/checkJoin.shtml"));
-    let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    let body: Value = serde_json::from_str(json_body(&r).unwrap()).unwrap();
     assert_eq!(
         body,
         json!({"joinAccount":"1061","joinPwd":"123456","participantName":"调度台"})
@@ -154,7 +159,7 @@ fn join_runs_check_join_new_session_probe_then_the_stream() {
     // mcuHost came without a scheme: the page's is used.
     assert_eq!(r.url, format!("{NODE}/api/services/1061/new_session"));
     assert_eq!(r.headers, [("pin".to_owned(), "123456".to_owned())]);
-    let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    let body: Value = serde_json::from_str(json_body(&r).unwrap()).unwrap();
     assert_eq!(body, json!({"display_name":"调度台","hideme":"no"}));
 
     answer(&mut m, 20, r.id, 200, session_ok(TOKEN, "120", "me"));
@@ -164,7 +169,7 @@ fn join_runs_check_join_new_session_probe_then_the_stream() {
     assert_eq!(
         (r.method, r.url.as_str()),
         (
-            Method::Get,
+            rest::Method::Get,
             "http://mcu.example:8080/api/services/1061/service_status"
         )
     );
@@ -189,7 +194,7 @@ fn join_runs_check_join_new_session_probe_then_the_stream() {
 
     m.handle(40, MeetingInput::StreamOpened { conn });
     let out = drain(&mut m);
-    assert!(out.contains(&MeetingOutput::Note(MeetingNote::LinkChanged(
+    assert!(out.contains(&Output::Event(MeetingNote::LinkChanged(
         MeetingLink::Online
     ))));
     let r = only_request(&out);
@@ -210,8 +215,8 @@ fn the_token_is_refreshed_at_two_thirds_of_its_life() {
     assert_eq!(r.headers, [("token".to_owned(), TOKEN.to_owned())]);
     assert_eq!(
         m.poll_timeout(),
-        None,
-        "nothing to wake for while refreshing"
+        Some(80_020 + rest::REPLY_TIMEOUT_MS),
+        "only the refresh's reply deadline while refreshing"
     );
 
     answer(
@@ -269,7 +274,7 @@ fn a_failed_refresh_is_retried_with_back_off_and_a_refused_one_rejoins() {
         json!({"status":"failed","result":"invalid token"}),
     );
     let out = drain(&mut m);
-    assert!(out.contains(&MeetingOutput::CloseStream { conn }));
+    assert!(out.contains(&Output::Send(MeetingSend::CloseStream { conn })));
     let r = only_request(&out);
     assert!(r.url.ends_with("/new_session"), "{}", r.url);
     assert!(matches!(m.link(), MeetingLink::Reconnecting { .. }));
@@ -319,17 +324,17 @@ fn a_dropped_stream_is_probed_after_back_off_reopened_and_resynced() {
 
     m.handle(1_000, MeetingInput::StreamFailed { conn });
     let out = drain(&mut m);
-    assert!(out.contains(&MeetingOutput::CloseStream { conn }));
+    assert!(out.contains(&Output::Send(MeetingSend::CloseStream { conn })));
     assert_eq!(
         m.link(),
         &MeetingLink::Reconnecting {
             attempt: 1,
-            retry_at: 2_000
+            retry_at: retry_at(1, 1_000)
         }
     );
-    m.handle_timeout(1_999);
+    m.handle_timeout(retry_at(1, 1_000) - 1);
     assert!(drain(&mut m).is_empty());
-    m.handle_timeout(2_000);
+    m.handle_timeout(retry_at(1, 1_000));
     let r = only_request(&drain(&mut m));
     assert!(r.url.ends_with("/service_status"));
     // The node is down: unreachable, and the delay doubles.
@@ -338,10 +343,10 @@ fn a_dropped_stream_is_probed_after_back_off_reopened_and_resynced() {
         m.link(),
         &MeetingLink::Unreachable {
             attempt: 2,
-            retry_at: 4_100
+            retry_at: retry_at(2, 2_100)
         }
     );
-    m.handle_timeout(4_100);
+    m.handle_timeout(retry_at(2, 2_100));
     let r = only_request(&drain(&mut m));
     answer(&mut m, 4_200, r.id, 200, status_ok(true));
     let (conn2, ..) = opened_conn(&drain(&mut m));
@@ -439,7 +444,7 @@ fn a_stream_that_never_opens_counts_as_dropped() {
     let (conn, ..) = opened_conn(&drain(&mut m));
     assert_eq!(m.poll_timeout(), Some(STREAM_OPEN_TIMEOUT_MS));
     m.handle_timeout(STREAM_OPEN_TIMEOUT_MS);
-    assert!(drain(&mut m).contains(&MeetingOutput::CloseStream { conn }));
+    assert!(drain(&mut m).contains(&Output::Send(MeetingSend::CloseStream { conn })));
     assert!(matches!(
         m.link(),
         MeetingLink::Reconnecting { attempt: 1, .. }
@@ -581,7 +586,7 @@ fn garbage_events_are_reported_and_skipped() {
     assert_eq!(out.len(), 2);
     assert!(out
         .iter()
-        .all(|o| matches!(o, MeetingOutput::Note(MeetingNote::Undecodable { .. }))));
+        .all(|o| matches!(o, Output::Event(MeetingNote::Undecodable { .. }))));
     assert_eq!(m.link(), &MeetingLink::Online);
     assert_eq!(m.conference().participants.len(), 1);
 }
@@ -593,7 +598,7 @@ fn commands_carry_the_token_and_their_bodies() {
     m.handle(0, MeetingInput::Command(Command::Dial(dial)));
     let r = only_request(&drain(&mut m));
     assert_eq!(r.url, format!("{NODE}/api/services/1061/dial"));
-    let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+    let body: Value = serde_json::from_str(json_body(&r).unwrap()).unwrap();
     assert_eq!(
         body,
         json!({"role":"guest","destination":"sip:bob@example.com","protocol":"sip"})
@@ -619,7 +624,7 @@ fn commands_carry_the_token_and_their_bodies() {
         r.url,
         format!("{NODE}/api/services/1061/participants/u%201/role")
     );
-    assert_eq!(r.body.as_deref(), Some(r#"{"role":"chair"}"#));
+    assert_eq!(json_body(&r), Some(r#"{"role":"chair"}"#));
 }
 
 #[test]
@@ -757,10 +762,10 @@ fn an_unreachable_api_server_is_retried() {
         m.link(),
         &MeetingLink::Unreachable {
             attempt: 1,
-            retry_at: 1_005
+            retry_at: retry_at(1, 5)
         }
     );
-    m.handle_timeout(1_005);
+    m.handle_timeout(retry_at(1, 5));
     let r = only_request(&drain(&mut m));
     assert!(r.url.ends_with("checkJoin.shtml"));
 }
@@ -796,11 +801,11 @@ fn leave_closes_the_stream_ends_the_session_and_ignores_late_replies() {
     let out = drain(&mut m);
     let close = out
         .iter()
-        .position(|o| *o == MeetingOutput::CloseStream { conn })
+        .position(|o| *o == Output::Send(MeetingSend::CloseStream { conn }))
         .expect("closed");
     let end = out
         .iter()
-        .position(|o| matches!(o, MeetingOutput::Request(r) if r.url.ends_with("/end_session")))
+        .position(|o| matches!(o, Output::Send(MeetingSend::Request(r)) if r.url.ends_with("/end_session")))
         .expect("end_session sent");
     assert!(
         close < end,
@@ -837,7 +842,7 @@ fn being_put_out_of_the_meeting_ends_it_with_the_reason() {
         json!({"reason":"API initiated participant disconnect"}),
     );
     let out = drain(&mut m);
-    assert!(out.contains(&MeetingOutput::CloseStream { conn }));
+    assert!(out.contains(&Output::Send(MeetingSend::CloseStream { conn })));
     assert!(requests(&out).is_empty());
     assert_eq!(m.link(), &MeetingLink::Idle);
     assert_eq!(
@@ -884,4 +889,12 @@ fn the_event_names_cover_every_event() {
         assert!(EVENT_NAMES.contains(&e.event_name()));
     }
     assert_eq!(EVENT_NAMES.len(), 14);
+}
+
+/// The JSON text of a request's body.
+fn json_body(r: &rest::Request) -> Option<&str> {
+    match &r.body {
+        Body::Json(text) => Some(text),
+        _ => None,
+    }
 }

@@ -1,0 +1,192 @@
+//! The conference as the event stream describes it: a pure reducer beside
+//! the session machine (`machine.rs`), the way `voice/session.rs` sits
+//! beside the voice link. It knows nothing of tokens, requests or time.
+
+use super::{ChatMessage, Layout, MeetingEvent, Participant, PresentationStart, ServiceStatus};
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// Chat messages kept for the panel.
+pub const MAX_MESSAGES: usize = 200;
+
+/// The conference as the events describe it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConferenceState {
+    /// In order of arrival.
+    pub participants: Vec<Participant>,
+    /// Uuids speaking now (stage `vad` above 0).
+    pub speaking: Vec<String>,
+    pub locked: bool,
+    pub guests_muted: bool,
+    pub layout: Option<Layout>,
+    pub presentation: Option<PresentationStart>,
+    /// presentation_frame events seen since the presentation started.
+    pub frames: u64,
+    /// Oldest first, at most [`MAX_MESSAGES`].
+    pub messages: Vec<ChatMessage>,
+}
+
+impl ConferenceState {
+    pub fn participant(&self, uuid: &str) -> Option<&Participant> {
+        self.participants.iter().find(|p| p.uuid == uuid)
+    }
+
+    pub fn is_speaking(&self, uuid: &str) -> bool {
+        self.speaking.iter().any(|u| u == uuid)
+    }
+
+    /// Adds the participant, or updates the one with its uuid: fields the
+    /// update leaves out (or sends as `null`) keep their value.
+    fn upsert(&mut self, p: Participant) {
+        match self.participants.iter_mut().find(|o| o.uuid == p.uuid) {
+            Some(old) => *old = merge(old, p),
+            None => self.participants.push(p),
+        }
+    }
+
+    fn remove(&mut self, uuid: &str) {
+        self.participants.retain(|p| p.uuid != uuid);
+        self.speaking.retain(|u| u != uuid);
+    }
+
+    fn status(&mut self, s: &ServiceStatus) {
+        self.locked = s.locked;
+        self.guests_muted = s.guests_muted;
+    }
+}
+
+fn merge(old: &Participant, new: Participant) -> Participant {
+    let (Ok(Value::Object(mut base)), Ok(Value::Object(update))) =
+        (serde_json::to_value(old), serde_json::to_value(&new))
+    else {
+        return new;
+    };
+    for (k, v) in update {
+        if !v.is_null() {
+            base.insert(k, v);
+        }
+    }
+    serde_json::from_value(Value::Object(base)).unwrap_or(new)
+}
+
+/// What an event means beyond the conference state, for the session machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// The cloud put this console out (`disconnect`).
+    Disconnected { reason: String },
+    /// Worth a journal line (`call_disconnected`).
+    Note(String),
+}
+
+/// The reducer: the state, and where a `participant_sync` snapshot stands on
+/// the current stream.
+#[derive(Debug, Default)]
+pub struct Conference {
+    state: ConferenceState,
+    /// Uuids seen since participant_sync_begin on the current stream.
+    sync: Option<HashSet<String>>,
+    /// A sync came on the current stream: a participants reply is older news.
+    synced: bool,
+}
+
+impl Conference {
+    pub fn state(&self) -> &ConferenceState {
+        &self.state
+    }
+
+    /// Forgets everything (a leave, a new join).
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    /// A new stream: its snapshot, if it sends one, is the truth.
+    pub fn stream_opened(&mut self) {
+        self.sync = None;
+        self.synced = false;
+    }
+
+    /// The stream closed: a half-done snapshot means nothing.
+    pub fn stream_closed(&mut self) {
+        self.sync = None;
+    }
+
+    /// service_status, from a probe or a command.
+    pub fn status(&mut self, s: &ServiceStatus) {
+        self.state.status(s);
+    }
+
+    /// The participants list asked for when the stream opened; ignored when
+    /// the stream already sent its own snapshot (which is newer).
+    pub fn participants(&mut self, list: Vec<Participant>) {
+        if self.synced {
+            return;
+        }
+        let c = &mut self.state;
+        c.participants.clear();
+        for p in list {
+            c.upsert(p);
+        }
+        let present: HashSet<&str> = c.participants.iter().map(|p| p.uuid.as_str()).collect();
+        c.speaking.retain(|u| present.contains(u.as_str()));
+    }
+
+    pub fn apply(&mut self, event: MeetingEvent) -> Option<Effect> {
+        let c = &mut self.state;
+        match event {
+            MeetingEvent::ParticipantCreate(p) | MeetingEvent::ParticipantUpdate(p) => {
+                // On the enterprise cloud an update may be the first news of someone.
+                if let Some(seen) = self.sync.as_mut() {
+                    seen.insert(p.uuid.clone());
+                }
+                c.upsert(p);
+            }
+            MeetingEvent::ParticipantDelete(d) => c.remove(&d.uuid),
+            MeetingEvent::ParticipantSyncBegin => {
+                self.sync = Some(HashSet::new());
+                self.synced = true;
+            }
+            MeetingEvent::ParticipantSyncEnd => {
+                if let Some(seen) = self.sync.take() {
+                    c.participants.retain(|p| seen.contains(&p.uuid));
+                    c.speaking.retain(|u| seen.contains(u));
+                }
+            }
+            MeetingEvent::ServiceUpdate(s) => {
+                c.locked = s.locked;
+                c.guests_muted = s.guests_muted;
+            }
+            MeetingEvent::Layout(l) => c.layout = Some(l),
+            MeetingEvent::Stage(entries) => {
+                c.speaking = entries
+                    .into_iter()
+                    .filter(|e| e.vad > 0)
+                    .map(|e| e.participant_uuid)
+                    .collect();
+            }
+            MeetingEvent::PresentationStart(p) => {
+                c.presentation = Some(p);
+                c.frames = 0;
+            }
+            MeetingEvent::PresentationStop => {
+                c.presentation = None;
+                c.frames = 0;
+            }
+            MeetingEvent::PresentationFrame => c.frames = c.frames.saturating_add(1),
+            MeetingEvent::Message(m) => {
+                c.messages.push(m);
+                let extra = c.messages.len().saturating_sub(MAX_MESSAGES);
+                c.messages.drain(..extra);
+            }
+            MeetingEvent::CallDisconnected(d) => {
+                return Some(Effect::Note(format!(
+                    "call_disconnected {} {}",
+                    d.call_uuid, d.reason
+                )));
+            }
+            MeetingEvent::Disconnect(d) => {
+                return Some(Effect::Disconnected { reason: d.reason });
+            }
+        }
+        None
+    }
+}
