@@ -271,3 +271,34 @@ fn replies_round_trip() {
     let text = serde_json::to_string(&reply).unwrap();
     assert_eq!(decode_reply::<CallStatus>(&text).unwrap(), reply);
 }
+
+#[test]
+fn hostile_call_sids_stay_in_their_path_segment() {
+    for sid in ["..", ".", "a/b", "%2F", "%2E%2E", "a\\..\\b"] {
+        for (req, prefix) in [
+            (
+                CallRequest::State {
+                    call_sid: sid.into(),
+                },
+                "/v1/app/callState/",
+            ),
+            (
+                CallRequest::Cancel {
+                    call_sid: sid.into(),
+                },
+                "/v1/app/callCancel/",
+            ),
+        ] {
+            let url = url::Url::parse("https://calls.example")
+                .unwrap()
+                .join(&req.path_and_query("t"))
+                .unwrap();
+            let segment = url
+                .path()
+                .strip_prefix(prefix)
+                .unwrap_or_else(|| panic!("{sid:?} left {prefix}: {url}"));
+            assert!(!segment.is_empty() && !segment.contains('/'), "{url}");
+            assert_eq!(url.query(), Some("access_token=t"));
+        }
+    }
+}

@@ -847,3 +847,50 @@ fn events_and_presentation_urls() {
         "/api/services/a%20b/participants/a%2Fb/mute"
     );
 }
+
+/// The path a browser actually requests for `path` on a meeting node.
+fn resolved(path: &str) -> String {
+    url::Url::parse("https://node.example")
+        .unwrap()
+        .join(path)
+        .unwrap()
+        .path()
+        .to_owned()
+}
+
+#[test]
+fn hostile_ids_stay_in_their_path_segment() {
+    for id in [
+        "..", ".", "a/b", "%2F", "%2E%2E", ".%2E", "a\\..\\b", "?x#y",
+    ] {
+        let cmd = Command::Participant {
+            uuid: id.into(),
+            command: ParticipantCommand::Disconnect,
+        };
+        let path = resolved(&cmd.path(CONF));
+        let tail = path
+            .strip_prefix("/api/services/zjvmr%40myvmr.cn/participants/")
+            .unwrap_or_else(|| panic!("{id:?} left the prefix: {path}"));
+        let (segment, rest) = tail.split_once('/').unwrap();
+        assert_eq!(rest, "disconnect", "{id:?}: {path}");
+        assert!(!segment.is_empty(), "{id:?}: {path}");
+
+        let prefix = format!("/api/services/{}/", proto::url::path_segment(id));
+        for p in [
+            resolved(&events_path(id, "t")),
+            resolved(&presentation_path(id)),
+            resolved(&Command::Lock.path(id)),
+            resolved(
+                &NewSession {
+                    display_name: "d".into(),
+                    hideme: false,
+                    pin: None,
+                }
+                .path(id),
+            ),
+        ] {
+            assert!(p.starts_with(&prefix), "conference {id:?}: {p}");
+            assert_eq!(p.matches('/').count(), 4, "conference {id:?}: {p}");
+        }
+    }
+}

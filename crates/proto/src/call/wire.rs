@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 use std::fmt;
 
+use crate::url::path_segment;
 pub use crate::url::percent_encode;
 
 /// A request of the click-to-call API. All are GETs.
@@ -44,10 +45,11 @@ impl CallRequest {
 
     fn path(&self) -> String {
         match self {
+            // A number: nothing in it to escape.
             Self::CallUser { target_id } => format!("/v1/app/call/{target_id}"),
             Self::CallService => "/v1/app/callService".to_owned(),
-            Self::Cancel { call_sid } => format!("/v1/app/callCancel/{}", percent_encode(call_sid)),
-            Self::State { call_sid } => format!("/v1/app/callState/{}", percent_encode(call_sid)),
+            Self::Cancel { call_sid } => format!("/v1/app/callCancel/{}", path_segment(call_sid)),
+            Self::State { call_sid } => format!("/v1/app/callState/{}", path_segment(call_sid)),
         }
     }
 }
