@@ -32,6 +32,28 @@ pub fn opt_u64_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Er
     }
 }
 
+/// A count of seconds (a lifetime, a UNIX time) sent as an integer, a
+/// fraction (`1700484383.846972`) or a numeric string of either, read
+/// saturating: the fraction is cut, negative and NaN give 0, and anything
+/// beyond `u64` gives `u64::MAX`. Callers that schedule by it clamp it (see
+/// [`crate::clamp`]). Only text that is no number at all is an error.
+pub fn seconds_any<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let v = Value::deserialize(d)?;
+    value_to_seconds(&v)
+        .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a number of seconds"))
+}
+
+/// Like [`seconds_any`] for an optional field (use with `#[serde(default)]`).
+pub fn opt_seconds_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let v = Option::<Value>::deserialize(d)?;
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => value_to_seconds(&v)
+            .map(Some)
+            .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a number of seconds")),
+    }
+}
+
 /// A boolean sent as `true`, `"true"`, `'true'` (after quote repair), `"yes"`/`"no"`, or 0/1.
 pub fn bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     let v = Value::deserialize(d)?;
@@ -81,6 +103,21 @@ pub fn value_to_u64(v: &Value) -> Option<u64> {
     match v {
         Value::Number(n) => n.as_u64(),
         Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub fn value_to_seconds(v: &Value) -> Option<u64> {
+    // `as` from f64 is the saturating conversion wanted here: it truncates,
+    // maps NaN and negatives to 0 and caps at u64::MAX.
+    match v {
+        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f as u64)),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse()
+                .ok()
+                .or_else(|| s.parse::<f64>().ok().map(|f| f as u64))
+        }
         _ => None,
     }
 }
@@ -159,6 +196,40 @@ mod tests {
     struct N {
         #[serde(deserialize_with = "u64_any")]
         n: u64,
+    }
+
+    #[derive(Deserialize)]
+    struct S {
+        #[serde(deserialize_with = "seconds_any")]
+        s: u64,
+    }
+
+    #[test]
+    fn seconds_in_any_spelling_saturate() {
+        for (text, want) in [
+            (r#"120"#, 120),
+            (r#""120""#, 120),
+            (r#"" 120 ""#, 120),
+            (r#"1700484383.846972"#, 1_700_484_383),
+            (r#""1700484383.846972""#, 1_700_484_383),
+            (r#""0""#, 0),
+            (r#"-5"#, 0),
+            (r#""-5.5""#, 0),
+            (r#""NaN""#, 0),
+            (r#""99999999999999999999""#, u64::MAX),
+            (r#"99999999999999999999"#, u64::MAX),
+            (r#"1e300"#, u64::MAX),
+            (r#""inf""#, u64::MAX),
+        ] {
+            let got = serde_json::from_str::<S>(&format!(r#"{{"s":{text}}}"#));
+            assert_eq!(got.map(|s| s.s).ok(), Some(want), "{text}");
+        }
+        for bad in [r#""soon""#, r#""""#, "true", "null", "[]"] {
+            assert!(
+                serde_json::from_str::<S>(&format!(r#"{{"s":{bad}}}"#)).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

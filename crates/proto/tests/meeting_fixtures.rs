@@ -894,3 +894,25 @@ fn hostile_ids_stay_in_their_path_segment() {
         }
     }
 }
+
+#[test]
+fn any_expires_decodes_and_clamps_to_a_sane_lifetime() {
+    use proto::clamp::{server_seconds_to_ms, MAX_SERVER_DURATION_MS, MIN_SERVER_DURATION_MS};
+    for (expires, ms) in [
+        (json!("120"), 120_000),
+        (json!("120.9"), 120_000),
+        (json!("0"), MIN_SERVER_DURATION_MS),
+        (json!(-5), MIN_SERVER_DURATION_MS),
+        (json!("NaN"), MIN_SERVER_DURATION_MS),
+        (json!("99999999999999999999"), MAX_SERVER_DURATION_MS),
+    ] {
+        let text = json!({"status":"success","result":{"token":"t","expires":expires,
+            "participant_uuid":UUID,"role":"HOST"}})
+        .to_string();
+        let r: NewSessionResult = success(&text);
+        assert_eq!(server_seconds_to_ms(r.expires), ms, "{expires}");
+        let text = json!({"status":"success","result":{"token":"t","expires":expires}}).to_string();
+        let r: RefreshResult = success(&text);
+        assert_eq!(server_seconds_to_ms(r.expires), ms, "{expires}");
+    }
+}
