@@ -77,14 +77,6 @@ impl<T> IntoIterator for ListOf<T> {
     }
 }
 
-impl<'a, T> IntoIterator for &'a ListOf<T> {
-    type Item = &'a T;
-    type IntoIter = std::slice::Iter<'a, T>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.items.iter()
-    }
-}
-
 impl<T: Serialize> Serialize for ListOf<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.items.serialize(s)
