@@ -1,11 +1,97 @@
 //! Serde helpers for fields whose type the vendor documents do not keep
 //! straight: a number in one place is a numeric string in another, `true`
 //! arrives as `"true"` or `'true'`. Each helper accepts every spelling seen in
-//! the documents and rejects anything else with a clear error.
+//! the documents and rejects anything else with a clear error. [`ListOf`]
+//! keeps one bad element of a list from costing the whole message.
 
-use serde::de::{self, Deserializer, Unexpected};
-use serde::Deserialize;
+use crate::DecodeError;
+use serde::de::{self, DeserializeOwned, Deserializer, Unexpected};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
+
+/// A list from a server, decoded element by element: an element that does
+/// not decode is left out and described in `skipped`, so a message with
+/// one odd participant still delivers the others. The machine journals each
+/// `skipped` line. Reads like a slice of the decoded items; serializes as
+/// the plain list of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListOf<T> {
+    pub items: Vec<T>,
+    /// One line per element left out: its index in the list and why.
+    pub skipped: Vec<String>,
+}
+
+impl<T> ListOf<T> {
+    /// Decodes each of `values` with `decode`, keeping what decodes.
+    pub fn decode_each(
+        values: &[Value],
+        mut decode: impl FnMut(&Value) -> Result<T, DecodeError>,
+    ) -> Self {
+        let mut list = Self::default();
+        for (i, v) in values.iter().enumerate() {
+            match decode(v) {
+                Ok(item) => list.items.push(item),
+                Err(e) => list.skipped.push(format!("element {i} skipped: {e}")),
+            }
+        }
+        list
+    }
+}
+
+impl<T> Default for ListOf<T> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+}
+
+impl<T> From<Vec<T>> for ListOf<T> {
+    fn from(items: Vec<T>) -> Self {
+        Self {
+            items,
+            skipped: Vec::new(),
+        }
+    }
+}
+
+impl<T> FromIterator<T> for ListOf<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Vec::from_iter(iter).into()
+    }
+}
+
+impl<T> std::ops::Deref for ListOf<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.items
+    }
+}
+
+impl<T> IntoIterator for ListOf<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<T: Serialize> Serialize for ListOf<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.items.serialize(s)
+    }
+}
+
+/// Anything but a list is still an error: only elements are forgiven.
+impl<'de, T: DeserializeOwned> Deserialize<'de> for ListOf<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let values = Vec::<Value>::deserialize(d)?;
+        Ok(Self::decode_each(&values, |v| {
+            T::deserialize(v).map_err(|e| DecodeError::new(e.to_string()))
+        }))
+    }
+}
 
 /// An integer sent as a JSON number or as a numeric string.
 pub fn u64_any<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
@@ -32,6 +118,25 @@ pub fn opt_u64_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Er
     }
 }
 
+/// A count of seconds (a lifetime, a UNIX time) sent as an integer, a
+/// fraction (`1700484383.846972`) or a numeric string of either, read
+/// saturating: the fraction is cut, negative and NaN give 0, and anything
+/// beyond `u64` gives `u64::MAX`. Callers that schedule by it clamp it (see
+/// [`crate::clamp`]). Only text that is no number at all is an error.
+pub fn seconds_any<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let v = Value::deserialize(d)?;
+    value_to_seconds(&v)
+        .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a number of seconds"))
+}
+
+/// Like [`seconds_any`] for a time of a record that is useful without it
+/// (a participant's `start_time`): `None` when missing or no number.
+pub fn opt_seconds_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?
+        .as_ref()
+        .and_then(value_to_seconds))
+}
+
 /// A boolean sent as `true`, `"true"`, `'true'` (after quote repair), `"yes"`/`"no"`, or 0/1.
 pub fn bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     let v = Value::deserialize(d)?;
@@ -48,6 +153,23 @@ pub fn opt_bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::
             de::Error::invalid_type(unexpected(&v), &"a boolean or \"true\"/\"false\"")
         }),
     }
+}
+
+/// A flag of a record that is useful without it (a participant's `is_muted`,
+/// ...): the spellings of [`bool_any`], and `None` for anything else (`""`,
+/// `"UNKNOWN"`), so an odd flag costs that flag, not the record.
+pub fn opt_bool_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?
+        .as_ref()
+        .and_then(value_to_bool))
+}
+
+/// A text field of a record that is useful without it: a string, a number
+/// or a boolean as text, `None` for anything else (`null`, an object).
+pub fn opt_string_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?
+        .as_ref()
+        .and_then(value_to_string))
 }
 
 /// A text field that some servers send as a number (`"starttime": 1581124302`).
@@ -81,6 +203,21 @@ pub fn value_to_u64(v: &Value) -> Option<u64> {
     match v {
         Value::Number(n) => n.as_u64(),
         Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub fn value_to_seconds(v: &Value) -> Option<u64> {
+    // `as` from f64 is the saturating conversion wanted here: it truncates,
+    // maps NaN and negatives to 0 and caps at u64::MAX.
+    match v {
+        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f as u64)),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse()
+                .ok()
+                .or_else(|| s.parse::<f64>().ok().map(|f| f as u64))
+        }
         _ => None,
     }
 }
@@ -159,6 +296,57 @@ mod tests {
     struct N {
         #[serde(deserialize_with = "u64_any")]
         n: u64,
+    }
+
+    #[derive(Deserialize)]
+    struct S {
+        #[serde(deserialize_with = "seconds_any")]
+        s: u64,
+    }
+
+    #[test]
+    fn seconds_in_any_spelling_saturate() {
+        for (text, want) in [
+            (r#"120"#, 120),
+            (r#""120""#, 120),
+            (r#"" 120 ""#, 120),
+            (r#"1700484383.846972"#, 1_700_484_383),
+            (r#""1700484383.846972""#, 1_700_484_383),
+            (r#""0""#, 0),
+            (r#"-5"#, 0),
+            (r#""-5.5""#, 0),
+            (r#""NaN""#, 0),
+            (r#""99999999999999999999""#, u64::MAX),
+            (r#"99999999999999999999"#, u64::MAX),
+            (r#"1e300"#, u64::MAX),
+            (r#""inf""#, u64::MAX),
+        ] {
+            let got = serde_json::from_str::<S>(&format!(r#"{{"s":{text}}}"#));
+            assert_eq!(got.map(|s| s.s).ok(), Some(want), "{text}");
+        }
+        for bad in [r#""soon""#, r#""""#, "true", "null", "[]"] {
+            assert!(
+                serde_json::from_str::<S>(&format!(r#"{{"s":{bad}}}"#)).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_element_is_skipped_and_reported() {
+        let list: ListOf<N> =
+            serde_json::from_str(r#"[{"n":1},{"n":"x"},{"m":2},{"n":"4"}]"#).unwrap();
+        assert_eq!(list.iter().map(|n| n.n).collect::<Vec<_>>(), [1, 4]);
+        assert_eq!(list.skipped.len(), 2);
+        assert!(
+            list.skipped[0].starts_with("element 1 skipped: "),
+            "{:?}",
+            list.skipped
+        );
+        assert!(list.skipped[1].contains("element 2") && list.skipped[1].contains("`n`"));
+        assert!(serde_json::from_str::<ListOf<N>>(r#"{"n":1}"#).is_err());
+        let empty: ListOf<N> = serde_json::from_str("[]").unwrap();
+        assert!(empty.is_empty() && empty.skipped.is_empty());
     }
 
     #[test]

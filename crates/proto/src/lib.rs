@@ -6,6 +6,7 @@
 
 pub mod backoff;
 pub mod call;
+pub mod clamp;
 pub mod id;
 pub mod ivr;
 pub mod lenient;

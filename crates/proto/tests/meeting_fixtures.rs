@@ -12,9 +12,18 @@
 //!   across two lines by the page, is joined with a space;
 //! - call_disconnected got its missing `{`.
 //!
+//! Not from the document (the product it clones, Pexip Infinity's client
+//! REST API, sends more than it prints):
+//! - participant_pexip_node: a participant as a Pexip node sends it, with
+//!   fractional `start_time` and `spotlight` and fields the document does
+//!   not list (`buzz_time`, `call_tag`, `transfer_supported`, ...);
+//! - participants_reply_one_bad and event_stage_one_bad: lists with one
+//!   element that cannot be used (no uuid).
+//!
 //! Not fixtures: override_layout's template `{'layouts':[layout1, layout2]}`
 //! (the example under it is one).
 
+use proto::lenient::ListOf;
 use proto::meeting::*;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -846,4 +855,193 @@ fn events_and_presentation_urls() {
         cmd.path("a b"),
         "/api/services/a%20b/participants/a%2Fb/mute"
     );
+}
+
+/// The path a browser actually requests for `path` on a meeting node.
+fn resolved(path: &str) -> String {
+    url::Url::parse("https://node.example")
+        .unwrap()
+        .join(path)
+        .unwrap()
+        .path()
+        .to_owned()
+}
+
+#[test]
+fn hostile_ids_stay_in_their_path_segment() {
+    for id in [
+        "..", ".", "a/b", "%2F", "%2E%2E", ".%2E", "a\\..\\b", "?x#y",
+    ] {
+        let cmd = Command::Participant {
+            uuid: id.into(),
+            command: ParticipantCommand::Disconnect,
+        };
+        let path = resolved(&cmd.path(CONF));
+        let tail = path
+            .strip_prefix("/api/services/zjvmr%40myvmr.cn/participants/")
+            .unwrap_or_else(|| panic!("{id:?} left the prefix: {path}"));
+        let (segment, rest) = tail.split_once('/').unwrap();
+        assert_eq!(rest, "disconnect", "{id:?}: {path}");
+        assert!(!segment.is_empty(), "{id:?}: {path}");
+
+        let prefix = format!("/api/services/{}/", proto::url::path_segment(id));
+        for p in [
+            resolved(&events_path(id, "t")),
+            resolved(&presentation_path(id)),
+            resolved(&Command::Lock.path(id)),
+            resolved(
+                &NewSession {
+                    display_name: "d".into(),
+                    hideme: false,
+                    pin: None,
+                }
+                .path(id),
+            ),
+        ] {
+            assert!(p.starts_with(&prefix), "conference {id:?}: {p}");
+            assert_eq!(p.matches('/').count(), 4, "conference {id:?}: {p}");
+        }
+    }
+}
+
+#[test]
+fn any_expires_decodes_and_clamps_to_a_sane_lifetime() {
+    use proto::clamp::{server_seconds_to_ms, MAX_SERVER_DURATION_MS, MIN_SERVER_DURATION_MS};
+    for (expires, ms) in [
+        (json!("120"), 120_000),
+        (json!("120.9"), 120_000),
+        (json!("0"), MIN_SERVER_DURATION_MS),
+        (json!(-5), MIN_SERVER_DURATION_MS),
+        (json!("NaN"), MIN_SERVER_DURATION_MS),
+        (json!("99999999999999999999"), MAX_SERVER_DURATION_MS),
+    ] {
+        let text = json!({"status":"success","result":{"token":"t","expires":expires,
+            "participant_uuid":UUID,"role":"HOST"}})
+        .to_string();
+        let r: NewSessionResult = success(&text);
+        assert_eq!(server_seconds_to_ms(r.expires), ms, "{expires}");
+        let text = json!({"status":"success","result":{"token":"t","expires":expires}}).to_string();
+        let r: RefreshResult = success(&text);
+        assert_eq!(server_seconds_to_ms(r.expires), ms, "{expires}");
+    }
+}
+
+// ---- what a real node sends beyond the document ----
+
+#[test]
+fn a_pexip_participant_with_fractions_and_unlisted_fields() {
+    let text = fixture!("participant_pexip_node");
+    let MeetingEvent::ParticipantUpdate(p) = decode_event("participant_update", text).unwrap()
+    else {
+        panic!("not an update")
+    };
+    assert_eq!(p.uuid, "3e3f0b67-1a12-4b0c-9d58-1f3b2b6d2a11");
+    assert_eq!(p.start_time, Some(1_700_484_383));
+    assert_eq!(p.spotlight, Some(1_700_484_402));
+    assert_eq!(p.role, Some(Role::Host));
+    assert_eq!(p.service_type, Some(ServiceType::Conference));
+    assert_eq!(p.protocol.as_deref(), Some("webrtc"));
+    assert_eq!((p.is_muted, p.is_video_call), (Some(false), Some(true)));
+    assert_eq!(p.display_name.as_deref(), Some("调度台 1"));
+    // Unlisted fields are ignored, not kept: the participant sends back
+    // only what it knows.
+    let back = serde_json::to_value(&p).unwrap();
+    assert!(back.get("buzz_time").is_none() && back.get("call_tag").is_none());
+}
+
+#[test]
+fn a_participants_list_skips_the_element_it_cannot_use() {
+    let list: ListOf<Participant> = success(fixture!("participants_reply_one_bad"));
+    let uuids: Vec<&str> = list.iter().map(|p| p.uuid.as_str()).collect();
+    assert_eq!(
+        uuids,
+        [
+            "a0196175-b462-48a1-b95c-f322c3af57c1",
+            "65b4af2f-657a-4081-98a8-b17667628ce3"
+        ]
+    );
+    assert_eq!(list.skipped.len(), 1, "{:?}", list.skipped);
+    assert!(
+        list.skipped[0].starts_with("element 1 skipped: ") && list.skipped[0].contains("null"),
+        "{:?}",
+        list.skipped
+    );
+    let (first, viewer) = (&list[0], &list[1]);
+    assert_eq!(first.start_time, Some(1_700_484_383));
+    assert_eq!(first.is_muted, Some(true));
+    // Empty and unknown values cost the field, not the participant.
+    assert_eq!(viewer.role, None);
+    assert_eq!(
+        viewer.service_type,
+        Some(ServiceType::Other("lecture".into()))
+    );
+    assert_eq!(viewer.is_presenting, None);
+    assert_eq!(viewer.start_time, Some(1_700_484_390));
+    // The strict decoding the document's own list needs still works.
+    assert!(decode_reply::<Vec<Participant>>(fixture!("participants_reply_one_bad")).is_err());
+}
+
+#[test]
+fn a_participant_survives_odd_values_in_any_field_but_its_uuid() {
+    let text = json!({"uuid": "u", "role": "observer", "service_type": 7, "protocol": 5,
+        "is_muted": "MAYBE", "has_media": "", "spotlight": "soon", "start_time": -3,
+        "display_name": {"first": "x"}, "vendor": null})
+    .to_string();
+    let MeetingEvent::ParticipantCreate(p) = decode_event("participant_create", &text).unwrap()
+    else {
+        panic!("not a create")
+    };
+    let mut want = Participant::new("u");
+    want.service_type = Some(ServiceType::Other("7".into()));
+    want.protocol = Some("5".into());
+    want.start_time = Some(0);
+    assert_eq!(p, want);
+    for text in [
+        r#"{"role":"chair"}"#,
+        r#"{"uuid":null}"#,
+        r#"{"uuid":["u"]}"#,
+    ] {
+        assert!(decode_event("participant_update", text).is_err(), "{text}");
+    }
+}
+
+#[test]
+fn a_stage_skips_the_entry_it_cannot_use() {
+    let MeetingEvent::Stage(stage) =
+        decode_event("stage", fixture!("event_stage_one_bad")).unwrap()
+    else {
+        panic!("not a stage")
+    };
+    let who: Vec<&str> = stage.iter().map(|e| e.participant_uuid.as_str()).collect();
+    assert_eq!(
+        who,
+        [
+            "a0196175-b462-48a1-b95c-f322c3af57c1",
+            "65b4af2f-657a-4081-98a8-b17667628ce3"
+        ]
+    );
+    assert_eq!(stage.skipped.len(), 1);
+    assert!(
+        stage.skipped[0].contains("element 1") && stage.skipped[0].contains("participant_uuid")
+    );
+    // Sent back, only what was kept goes out.
+    let MeetingEvent::Stage(again) =
+        decode_event("stage", &MeetingEvent::Stage(stage.clone()).data_json()).unwrap()
+    else {
+        panic!("not a stage")
+    };
+    assert_eq!((again.items, again.skipped.len()), (stage.items, 0));
+}
+
+#[test]
+fn a_layout_skips_a_participant_that_is_no_uuid() {
+    let MeetingEvent::Layout(l) = decode_event(
+        "layout",
+        r#"{"view":"1:7","participants":["a",null,{"x":1},"b"]}"#,
+    )
+    .unwrap() else {
+        panic!("not a layout")
+    };
+    assert_eq!(l.participants.items, ["a", "b"]);
+    assert_eq!(l.participants.skipped.len(), 2);
 }

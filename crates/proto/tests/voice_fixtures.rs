@@ -1,7 +1,9 @@
 //! Document 000 (voice plugin): every example message, kept verbatim under
 //! tests/fixtures/voice/. Repairs: the tempCallHangup reply and the
 //! memberLostMic notification are printed across two code blocks; the
-//! fixtures join the two halves, nothing else.
+//! fixtures join the two halves, nothing else. Not from the document:
+//! notify_temp_call_member_update_one_bad, a member update with a
+//! `callState` the document does not list on one member.
 
 use proto::id::BigId;
 use proto::voice::{Ack, MemberCallState, ResultCode, VoiceMessage};
@@ -196,5 +198,29 @@ fn the_hangup_notification_is_cmd_temp_call_hangup_as_in_the_example() {
                 message: String::new()
             }
         }
+    );
+}
+
+#[test]
+fn a_member_with_an_unknown_state_is_skipped_and_reported() {
+    let text = include_str!("fixtures/voice/notify_temp_call_member_update_one_bad.json");
+    let decoded = VoiceMessage::decode_reporting(text).unwrap();
+    let VoiceMessage::TempCallMemberUpdate { members, .. } = &decoded.message else {
+        panic!("{decoded:?}")
+    };
+    let ids: Vec<_> = members
+        .iter()
+        .map(|m| (m.member_id, m.call_state))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (169905, MemberCallState::Answered),
+            (169919, MemberCallState::Ringing)
+        ]
+    );
+    assert_eq!(
+        decoded.skipped,
+        ["members: element 1 skipped: unknown callState 7"]
     );
 }

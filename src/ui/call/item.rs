@@ -18,7 +18,7 @@ pub fn state_word(phase: &Phase) -> CallText {
         Phase::Live(CallState::Connected) => CallText::Connected,
         Phase::Live(CallState::Ended) | Phase::Ended { .. } => CallText::Ended,
         Phase::Failed => CallText::Failed,
-        Phase::Unknown => CallText::Unknown,
+        Phase::Live(CallState::Unknown(_)) | Phase::Unknown => CallText::Unknown,
     }
 }
 

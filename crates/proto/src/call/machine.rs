@@ -852,7 +852,7 @@ mod tests {
             &mut m,
             at,
             req,
-            r#"{"data":{"stateType":"9"},"returnCode":200}"#.into(),
+            r#"{"data":{"stateType":{}},"returnCode":200}"#.into(),
         );
         assert!(matches!(
             drain(&mut m)[..],

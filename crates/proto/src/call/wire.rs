@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 use std::fmt;
 
+use crate::url::path_segment;
 pub use crate::url::percent_encode;
 
 /// A request of the click-to-call API. All are GETs.
@@ -45,10 +46,11 @@ impl CallRequest {
     /// The request's path (no query: the shell adds the `access_token`).
     pub fn path(&self) -> String {
         match self {
+            // A number: nothing in it to escape.
             Self::CallUser { target_id } => format!("/v1/app/call/{target_id}"),
             Self::CallService => "/v1/app/callService".to_owned(),
-            Self::Cancel { call_sid } => format!("/v1/app/callCancel/{}", percent_encode(call_sid)),
-            Self::State { call_sid } => format!("/v1/app/callState/{}", percent_encode(call_sid)),
+            Self::Cancel { call_sid } => format!("/v1/app/callCancel/{}", path_segment(call_sid)),
+            Self::State { call_sid } => format!("/v1/app/callState/{}", path_segment(call_sid)),
         }
     }
 }
@@ -177,12 +179,15 @@ pub struct CallStatus {
 }
 
 /// `stateType`, sent as a string `"1"`..`"4"` (numbers are accepted too).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A value the document does not list (`"7"`, `""`) is kept as sent in
+/// [`CallState::Unknown`] instead of failing the reply.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CallState {
-    Requesting = 1,
-    Ringing = 2,
-    Connected = 3,
-    Ended = 4,
+    Requesting,
+    Ringing,
+    Connected,
+    Ended,
+    Unknown(String),
 }
 
 impl CallState {
@@ -196,27 +201,48 @@ impl CallState {
         })
     }
 
-    pub fn code(self) -> u8 {
-        self as u8
+    /// The document's code; `None` for [`CallState::Unknown`].
+    pub fn code(&self) -> Option<u8> {
+        Some(match self {
+            Self::Requesting => 1,
+            Self::Ringing => 2,
+            Self::Connected => 3,
+            Self::Ended => 4,
+            Self::Unknown(_) => return None,
+        })
     }
 
-    /// Polling stops here.
-    pub fn is_final(self) -> bool {
-        self == Self::Ended
+    /// Polling stops here. An unknown state is not final: the next poll
+    /// may bring one the client knows.
+    pub fn is_final(&self) -> bool {
+        *self == Self::Ended
+    }
+}
+
+/// As on the wire: the code, or an unknown value as it came.
+impl fmt::Display for CallState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(raw) => f.write_str(raw),
+            known => write!(f, "{}", known.code().unwrap_or_default()),
+        }
     }
 }
 
 impl Serialize for CallState {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.code())
+        s.collect_str(self)
     }
 }
 
 impl<'de> Deserialize<'de> for CallState {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = Value::deserialize(d)?;
-        lenient::value_to_u64(&v)
-            .and_then(Self::from_code)
-            .ok_or_else(|| de::Error::custom(format!("unknown stateType {v}")))
+        if let Some(state) = lenient::value_to_u64(&v).and_then(Self::from_code) {
+            return Ok(state);
+        }
+        lenient::value_to_string(&v)
+            .map(Self::Unknown)
+            .ok_or_else(|| de::Error::custom(format!("stateType {v} is no state")))
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{service_path, spell, Deployment, Role};
 use crate::lenient;
-use crate::url::percent_encode;
+use crate::url::path_segment;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -90,12 +90,12 @@ impl Command {
     }
 
     /// Path relative to the meeting node's base URL, conference alias and
-    /// participant uuid percent-encoded.
+    /// participant uuid escaped as path segments.
     pub fn path(&self, conference: &str) -> String {
         match self {
             Self::Participant { uuid, command } => service_path(
                 conference,
-                &format!("participants/{}/{}", percent_encode(uuid), command.name()),
+                &format!("participants/{}/{}", path_segment(uuid), command.name()),
             ),
             _ => service_path(conference, self.name()),
         }

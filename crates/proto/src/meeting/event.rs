@@ -4,7 +4,8 @@
 use super::command::{to_json, ServiceStatus};
 use super::participant::Participant;
 use super::Deployment;
-use crate::{lenient, DecodeError};
+use crate::lenient::{self, ListOf};
+use crate::DecodeError;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -23,8 +24,9 @@ pub enum MeetingEvent {
     ServiceUpdate(ServiceStatus),
     Layout(Layout),
     Message(ChatMessage),
-    /// Who is on stage, latest speaker first.
-    Stage(Vec<StageEntry>),
+    /// Who is on stage, latest speaker first; entries that do not decode
+    /// are skipped and listed in its `skipped`.
+    Stage(ListOf<StageEntry>),
     /// A participant's sub-call ended, e.g. a screen share taken over.
     CallDisconnected(CallDisconnected),
     /// This participant was put out of the meeting.
@@ -128,9 +130,10 @@ pub struct ParticipantDelete {
 pub struct Layout {
     /// `1:0`, `1:7`, `1:21`, ...
     pub view: String,
-    /// Uuids on screen, current speaker first.
+    /// Uuids on screen, current speaker first; an element that is no
+    /// uuid is skipped and listed in its `skipped`.
     #[serde(default)]
-    pub participants: Vec<String>,
+    pub participants: ListOf<String>,
 }
 
 /// A chat message sent to everyone.

@@ -26,7 +26,7 @@ pub use event::{
 pub use participant::{Participant, ServiceType};
 pub use session::{NewSession, NewSessionResult, RefreshResult, Version};
 
-use crate::url::percent_encode;
+use crate::url::{path_segment, percent_encode};
 use crate::{lenient, DecodeError};
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
@@ -157,9 +157,9 @@ pub fn base_url(mcu_host: &str, default_scheme: &str) -> Option<String> {
 }
 
 /// `/api/services/<conference>/<tail>`, the alias (e.g. `zjvmr@myvmr.cn`)
-/// percent-encoded.
+/// escaped as a path segment.
 fn service_path(conference: &str, tail: &str) -> String {
-    format!("/api/services/{}/{tail}", percent_encode(conference))
+    format!("/api/services/{}/{tail}", path_segment(conference))
 }
 
 /// The event stream: `/api/services/<conference>/events?token=<token>`.

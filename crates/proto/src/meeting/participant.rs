@@ -2,34 +2,54 @@
 //! participants command describe it.
 
 use super::{spell, Role};
-use crate::lenient;
-use serde::{Deserialize, Serialize};
+use crate::lenient::{self, value_to_string};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// A participant. Only `uuid` is required: every other field may be
-/// missing or `null`. Several flags are the strings `"YES"`/`"NO"`, others
-/// JSON booleans; each is sent back the way the example shows it.
+/// missing, `null` or unreadable (then `None`), and fields not listed here
+/// (Pexip Infinity, which this API follows, sends `buzz_time`, `call_tag`,
+/// `transfer_supported`, ... too) are ignored. Several flags are the strings
+/// `"YES"`/`"NO"`, others JSON booleans; each is sent back the way the
+/// example shows it. Times may carry a fraction of a second.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participant {
     pub uuid: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub api_url: Option<String>,
     /// `in` or `out`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub call_direction: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// `On` / `Off`: whether its media is encrypted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub encryption: Option<String>,
     #[serde(
         default,
-        deserialize_with = "lenient::opt_bool_any",
+        deserialize_with = "lenient::opt_bool_or_none",
         skip_serializing_if = "Option::is_none"
     )]
     pub has_media: Option<bool>,
     #[serde(
         default,
-        deserialize_with = "lenient::opt_bool_any",
+        deserialize_with = "lenient::opt_bool_or_none",
         serialize_with = "spell::opt_upper_yes_no",
         skip_serializing_if = "Option::is_none"
     )]
@@ -37,20 +57,20 @@ pub struct Participant {
     /// From another system, e.g. Lync.
     #[serde(
         default,
-        deserialize_with = "lenient::opt_bool_any",
+        deserialize_with = "lenient::opt_bool_or_none",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_external: Option<bool>,
     #[serde(
         default,
-        deserialize_with = "lenient::opt_bool_any",
+        deserialize_with = "lenient::opt_bool_or_none",
         serialize_with = "spell::opt_upper_yes_no",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_muted: Option<bool>,
     #[serde(
         default,
-        deserialize_with = "lenient::opt_bool_any",
+        deserialize_with = "lenient::opt_bool_or_none",
         serialize_with = "spell::opt_upper_yes_no",
         skip_serializing_if = "Option::is_none"
     )]
@@ -58,56 +78,88 @@ pub struct Participant {
     /// A streaming (recording) participant.
     #[serde(
         default,
-        deserialize_with = "lenient::opt_bool_any",
+        deserialize_with = "lenient::opt_bool_or_none",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_streaming_conference: Option<bool>,
     #[serde(
         default,
-        deserialize_with = "lenient::opt_bool_any",
+        deserialize_with = "lenient::opt_bool_or_none",
         serialize_with = "spell::opt_upper_yes_no",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_video_call: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_alias: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub overlay_text: Option<String>,
     #[serde(
         default,
-        deserialize_with = "lenient::opt_bool_any",
+        deserialize_with = "lenient::opt_bool_or_none",
         serialize_with = "spell::opt_upper_yes_no",
         skip_serializing_if = "Option::is_none"
     )]
     pub presentation_supported: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub protocol: Option<String>,
-    /// `chair` / `guest`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `chair` / `guest`; `None` for an empty or unknown role.
+    #[serde(
+        default,
+        deserialize_with = "lenient_role",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<Role>,
     /// `ALLOW` / `DENY`: whether it receives the presentation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rx_presentation_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_service_type",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_type: Option<ServiceType>,
     /// When it was put in the spotlight (UNIX seconds), 0 if not.
     #[serde(
         default,
-        deserialize_with = "lenient::opt_u64_any",
+        deserialize_with = "lenient::opt_seconds_or_none",
         skip_serializing_if = "Option::is_none"
     )]
     pub spotlight: Option<u64>,
     /// When it joined (UNIX seconds).
     #[serde(
         default,
-        deserialize_with = "lenient::opt_u64_any",
+        deserialize_with = "lenient::opt_seconds_or_none",
         skip_serializing_if = "Option::is_none"
     )]
     pub start_time: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uri: Option<String>,
     /// The device's or browser's vendor string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_string_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vendor: Option<String>,
 }
 
@@ -183,4 +235,23 @@ impl From<ServiceType> for String {
             ServiceType::Other(s) => s,
         }
     }
+}
+
+/// The participant's role; an empty or unknown one is not known (`None`)
+/// rather than a reason to drop the participant.
+fn lenient_role<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Role>, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?
+        .as_ref()
+        .and_then(value_to_string)
+        .and_then(|s| Role::parse(&s)))
+}
+
+/// The participant's service: unknown values are kept ([`ServiceType::Other`]),
+/// an empty or non-text one is not known.
+fn lenient_service_type<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ServiceType>, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?
+        .as_ref()
+        .and_then(value_to_string)
+        .filter(|s| !s.trim().is_empty())
+        .map(ServiceType::from))
 }

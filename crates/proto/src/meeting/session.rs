@@ -47,9 +47,10 @@ impl NewSession {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewSessionResult {
     pub token: String,
-    /// Seconds, sent as a string (`"120"`).
+    /// Seconds, sent as a string (`"120"`); read saturating (see
+    /// [`lenient::seconds_any`]): schedule by [`crate::clamp::server_seconds_to_ms`].
     #[serde(
-        deserialize_with = "lenient::u64_any",
+        deserialize_with = "lenient::seconds_any",
         serialize_with = "lenient::as_string"
     )]
     pub expires: u64,
@@ -179,8 +180,9 @@ pub struct Version {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefreshResult {
     pub token: String,
+    /// As [`NewSessionResult::expires`].
     #[serde(
-        deserialize_with = "lenient::u64_any",
+        deserialize_with = "lenient::seconds_any",
         serialize_with = "lenient::as_string"
     )]
     pub expires: u64,

@@ -6,7 +6,7 @@
 //! side with the same types.
 
 use crate::id::{BigId, JS_SAFE_MAX};
-use crate::lenient::{value_to_i64, value_to_string, value_to_u64};
+use crate::lenient::{value_to_i64, value_to_string, value_to_u64, ListOf};
 use crate::DecodeError;
 use serde_json::{json, Map, Value};
 
@@ -327,8 +327,29 @@ pub enum VoiceMessage {
 const CALL_ID_NAMES: &[&str] = &["tempCallId", "groupId"];
 const GROUP_ID_NAMES: &[&str] = &["groupId", "tempCallId"];
 
+/// A decoded message and the list elements left out of it (a member whose
+/// id or `callState` does not decode, ...), one line each for the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedMessage {
+    pub message: VoiceMessage,
+    pub skipped: Vec<String>,
+}
+
 impl VoiceMessage {
+    /// [`VoiceMessage::decode_reporting`] without the report.
     pub fn decode(text: &str) -> Result<Self, DecodeError> {
+        Self::decode_reporting(text).map(|d| d.message)
+    }
+
+    /// Decodes a message; one bad element of a list in it (members,
+    /// addGroupMember results) is skipped and reported, not the whole message.
+    pub fn decode_reporting(text: &str) -> Result<DecodedMessage, DecodeError> {
+        let mut skipped = Vec::new();
+        let message = Self::decode_into(text, &mut skipped)?;
+        Ok(DecodedMessage { message, skipped })
+    }
+
+    fn decode_into(text: &str, skipped: &mut Vec<String>) -> Result<Self, DecodeError> {
         let v: Value = serde_json::from_str(text)?;
         let o = v
             .as_object()
@@ -353,8 +374,8 @@ impl VoiceMessage {
             },
             "releaseMic" => Self::ReleaseMic(ack()),
             "logoutResp" => Self::LogoutResp(ack()),
-            "audioResp" => decode_audio_resp(o)?,
-            "notify" => decode_notify(o)?,
+            "audioResp" => decode_audio_resp(o, skipped)?,
+            "notify" => decode_notify(o, skipped)?,
             other => return Err(DecodeError::new(format!("unknown message type {other:?}"))),
         };
         Ok(msg)
@@ -579,7 +600,23 @@ fn result_code(v: Option<&Value>) -> Option<ResultCode> {
     })
 }
 
-fn decode_audio_resp(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError> {
+/// Decodes each element of the list `name` with `decode`, noting the ones
+/// left out in `skipped`.
+fn list_of<T>(
+    list: &[Value],
+    name: &str,
+    skipped: &mut Vec<String>,
+    decode: impl FnMut(&Value) -> Result<T, DecodeError>,
+) -> Vec<T> {
+    let list = ListOf::decode_each(list, decode);
+    skipped.extend(list.skipped.iter().map(|s| format!("{name}: {s}")));
+    list.items
+}
+
+fn decode_audio_resp(
+    o: &Map<String, Value>,
+    skipped: &mut Vec<String>,
+) -> Result<VoiceMessage, DecodeError> {
     let cmd = o
         .get("cmd")
         .and_then(Value::as_str)
@@ -590,20 +627,18 @@ fn decode_audio_resp(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError
             let results = d
                 .get("results")
                 .and_then(Value::as_array)
-                .ok_or_else(|| DecodeError::new("addGroupMember reply without results"))?
-                .iter()
-                .map(|r| {
-                    let r = r
-                        .as_object()
-                        .ok_or_else(|| DecodeError::new("a result is not an object"))?;
-                    Ok(MemberResult {
-                        id: terminal(r, "id")?,
-                        name: string(r, "name"),
-                        code: int(r, "code").unwrap_or(0),
-                        message: string(r, "message"),
-                    })
+                .ok_or_else(|| DecodeError::new("addGroupMember reply without results"))?;
+            let results = list_of(results, "results", skipped, |r| {
+                let r = r
+                    .as_object()
+                    .ok_or_else(|| DecodeError::new("a result is not an object"))?;
+                Ok(MemberResult {
+                    id: terminal(r, "id")?,
+                    name: string(r, "name"),
+                    code: int(r, "code").unwrap_or(0),
+                    message: string(r, "message"),
                 })
-                .collect::<Result<_, DecodeError>>()?;
+            });
             Ok(VoiceMessage::AddGroupMemberResp {
                 transaction: o.get("transaction").and_then(value_to_u64),
                 group_id: id_in(d, GROUP_ID_NAMES)?,
@@ -623,7 +658,10 @@ fn decode_audio_resp(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError
     }
 }
 
-fn decode_notify(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError> {
+fn decode_notify(
+    o: &Map<String, Value>,
+    skipped: &mut Vec<String>,
+) -> Result<VoiceMessage, DecodeError> {
     let cmd = o
         .get("cmd")
         .and_then(Value::as_str)
@@ -654,22 +692,24 @@ fn decode_notify(o: &Map<String, Value>) -> Result<VoiceMessage, DecodeError> {
             let members = d
                 .get("members")
                 .and_then(Value::as_array)
-                .ok_or_else(|| DecodeError::new("tempCallMemberUpdate without members"))?
-                .iter()
-                .map(|m| {
-                    let m = m
-                        .as_object()
-                        .ok_or_else(|| DecodeError::new("a member is not an object"))?;
-                    let state = int(m, "callState").unwrap_or(-1);
-                    Ok(CallMember {
-                        member_id: terminal(m, "memberId")?,
-                        member_name: string(m, "memberName"),
-                        call_state: MemberCallState::from_code(state).ok_or_else(|| {
+                .ok_or_else(|| DecodeError::new("tempCallMemberUpdate without members"))?;
+            let members = list_of(members, "members", skipped, |m| {
+                let m = m
+                    .as_object()
+                    .ok_or_else(|| DecodeError::new("a member is not an object"))?;
+                let state = m.get("callState");
+                Ok(CallMember {
+                    member_id: terminal(m, "memberId")?,
+                    member_name: string(m, "memberName"),
+                    call_state: state
+                        .and_then(value_to_i64)
+                        .and_then(MemberCallState::from_code)
+                        .ok_or_else(|| {
+                            let state = state.map_or("none".to_owned(), Value::to_string);
                             DecodeError::new(format!("unknown callState {state}"))
                         })?,
-                    })
                 })
-                .collect::<Result<_, DecodeError>>()?;
+            });
             VoiceMessage::TempCallMemberUpdate {
                 call_id: id_in(d, CALL_ID_NAMES)?,
                 from_id: terminal(d, "fromId")?,
@@ -842,11 +882,51 @@ mod tests {
             r#"{"type":42}"#,
             r#"{"type":"notify"}"#,
             r#"{"type":"notify","cmd":"memberGetMic","data":{"groupId":50354528800735230}}"#,
-            r#"{"type":"notify","cmd":"tempCallMemberUpdate","data":{"tempCallIdStr":"1","fromId":1,"members":[{"memberId":1,"callState":9}]}}"#,
+            r#"{"type":"notify","cmd":"tempCallMemberUpdate","data":{"tempCallIdStr":"1","fromId":1}}"#,
+            r#"{"type":"notify","cmd":"tempCallMemberUpdate","data":{"tempCallIdStr":"1","fromId":1,"members":{}}}"#,
             r#"{"type":"audioResp","cmd":"dance","data":{}}"#,
             r#"{"type":"surprise"}"#,
         ] {
             assert!(VoiceMessage::decode(text).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_bad_member_is_skipped_and_reported() {
+        let text = r#"{"type":"notify","cmd":"tempCallMemberUpdate","data":{"tempCallIdStr":"1","fromId":1,
+            "members":[{"memberId":1,"memberName":"a","callState":9},{"memberId":2,"memberName":"b","callState":"3"},
+                       "x",{"memberName":"c","callState":4},{"memberId":5,"callState":""}]}}"#;
+        let d = VoiceMessage::decode_reporting(text).unwrap();
+        let VoiceMessage::TempCallMemberUpdate { members, .. } = &d.message else {
+            panic!("{d:?}")
+        };
+        assert_eq!(
+            members,
+            &[CallMember {
+                member_id: 2,
+                member_name: "b".into(),
+                call_state: MemberCallState::Ringing,
+            }]
+        );
+        assert_eq!(d.skipped.len(), 4, "{:?}", d.skipped);
+        assert!(d.skipped[0].starts_with("members: element 0 skipped: unknown callState 9"));
+        assert!(d.skipped[1].contains("element 2") && d.skipped[1].contains("not an object"));
+        assert!(d.skipped[2].contains("element 3") && d.skipped[2].contains("memberId"));
+        assert!(
+            d.skipped[3].contains(r#"unknown callState """#),
+            "{:?}",
+            d.skipped
+        );
+        assert_eq!(VoiceMessage::decode(text).unwrap(), d.message);
+
+        let text = r#"{"type":"audioResp","cmd":"addGroupMember","data":{"groupIdStr":"9",
+            "results":[{"id":"x","name":"bad"},{"id":7,"name":"ok","code":0}]}}"#;
+        let d = VoiceMessage::decode_reporting(text).unwrap();
+        let VoiceMessage::AddGroupMemberResp { results, .. } = &d.message else {
+            panic!("{d:?}")
+        };
+        assert_eq!(results.iter().map(|r| r.id).collect::<Vec<_>>(), [7]);
+        assert_eq!(d.skipped.len(), 1);
+        assert!(d.skipped[0].starts_with("results: element 0 skipped: missing or non-numeric id"));
     }
 }

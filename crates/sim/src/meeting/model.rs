@@ -514,7 +514,7 @@ impl Meeting {
                         To::Role(role),
                         MeetingEvent::Layout(Layout {
                             view: l.layout,
-                            participants,
+                            participants: participants.into(),
                         }),
                     );
                 }
