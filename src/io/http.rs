@@ -58,7 +58,7 @@ struct Ready {
 fn build(req: rest::Request, secret: &str) -> Result<Ready, Failure> {
     let invalid = |e: String| Failure::Invalid(e);
     for (name, value) in &req.headers {
-        proto::rest::check_header_value(value).map_err(|e| invalid(format!("{name}: {e}")))?;
+        proto::url::header_value(value).map_err(|e| invalid(format!("{name}: {e}")))?;
     }
     let url = match req.credential {
         Credential::AccessTokenQuery => rest::with_query(&req.url, "access_token", secret),

@@ -54,6 +54,16 @@ impl MeetingEvent {
         }
     }
 
+    /// Elements of the event's lists that could not be read and were left
+    /// out (the rest of the event is used), one line each.
+    pub fn skipped_elements(&self) -> &[String] {
+        match self {
+            Self::Stage(entries) => &entries.skipped,
+            Self::Layout(l) => &l.participants.skipped,
+            _ => &[],
+        }
+    }
+
     /// The SSE data. Events without a body give `{}`: an EventSource drops
     /// an event whose data is empty.
     pub fn data_json(&self) -> String {

@@ -21,6 +21,7 @@ use super::{
     Method, NewSession, NewSessionResult, Participant, RefreshResult, Reply, Role, ServiceStatus,
 };
 use crate::backoff::Backoff;
+use crate::lenient::ListOf;
 use crate::machine::{Machine, Outbox, Output};
 use crate::rest::{self, Body, Credential, Failure, Pending};
 use serde_json::Value;
@@ -418,6 +419,15 @@ impl MeetingMachine {
             name,
         });
         self.notice = None;
+        // The PIN travels in new_session's `pin` header: refuse it here, in
+        // words, rather than fail later in the browser with nothing sent.
+        let pin_error = self
+            .join
+            .as_ref()
+            .and_then(|j| crate::url::header_value(&j.pin).err());
+        if let Some(e) = pin_error {
+            return self.refuse(format!("PIN: {e}"));
+        }
         self.set_link(MeetingLink::Joining);
         self.send_check_join(now);
     }
@@ -549,6 +559,12 @@ impl MeetingMachine {
                 return;
             }
         };
+        for reason in event.skipped_elements() {
+            self.out.event(MeetingNote::Undecodable {
+                name: name.clone(),
+                reason: reason.clone(),
+            });
+        }
         match self.conference.apply(event) {
             Some(Effect::Disconnected { reason }) => self.disconnected(reason),
             Some(Effect::Note(line)) => self.note(MeetingNote::Info(line)),
@@ -691,8 +707,14 @@ impl MeetingMachine {
                     return;
                 }
                 if let Outcome::Answer(a) = outcome {
-                    if let Ok(Reply::Success(list)) = decode_reply::<Vec<Participant>>(&a.text) {
-                        self.conference.participants(list);
+                    if let Ok(Reply::Success(list)) = decode_reply::<ListOf<Participant>>(&a.text) {
+                        for reason in &list.skipped {
+                            self.note(MeetingNote::Undecodable {
+                                name: "participants".into(),
+                                reason: reason.clone(),
+                            });
+                        }
+                        self.conference.participants(list.items);
                     }
                 }
             }
@@ -740,14 +762,17 @@ impl MeetingMachine {
         };
         match decode_reply::<NewSessionResult>(&a.text) {
             Ok(Reply::Success(r)) => {
-                let life = r.expires.saturating_mul(1_000);
+                if let Err(e) = crate::url::header_value(&r.token) {
+                    return self.refuse(format!("new_session token: {e}"));
+                }
+                let life = crate::clamp::server_seconds_to_ms(r.expires);
                 self.session = Some(Session {
                     token: r.token,
-                    expires_at: now + life,
+                    expires_at: now.saturating_add(life),
                     uuid: r.participant_uuid,
                     role: r.role,
                 });
-                self.refresh_at = Some(now + life * 2 / 3);
+                self.refresh_at = Some(now.saturating_add(life * 2 / 3));
                 self.refresh_attempt = 0;
                 self.send_probe(now);
             }
@@ -774,15 +799,16 @@ impl MeetingMachine {
             },
         };
         match decoded {
+            Ok(r) if crate::url::header_value(&r.token).is_err() => self.rejoin(now),
             Ok(r) => {
                 if let Some(s) = self.session.as_mut() {
-                    let life = r.expires.saturating_mul(1_000);
+                    let life = crate::clamp::server_seconds_to_ms(r.expires);
                     s.token = r.token;
-                    s.expires_at = now + life;
+                    s.expires_at = now.saturating_add(life);
                     if let Some(role) = r.role {
                         s.role = role;
                     }
-                    self.refresh_at = Some(now + life * 2 / 3);
+                    self.refresh_at = Some(now.saturating_add(life * 2 / 3));
                     self.refresh_attempt = 0;
                 }
             }

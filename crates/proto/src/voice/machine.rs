@@ -212,8 +212,16 @@ impl VoiceMachine {
     }
 
     fn receive(&mut self, now: u64, text: String) {
-        let msg = match VoiceMessage::decode(&text) {
-            Ok(m) => m,
+        let msg = match VoiceMessage::decode_reporting(&text) {
+            Ok(decoded) => {
+                for reason in decoded.skipped {
+                    self.emit(VoiceEvent::Undecodable {
+                        text: text.clone(),
+                        reason,
+                    });
+                }
+                decoded.message
+            }
             Err(e) => {
                 self.emit(VoiceEvent::Undecodable {
                     text,

@@ -898,3 +898,100 @@ fn json_body(r: &rest::Request) -> Option<&str> {
         _ => None,
     }
 }
+
+#[test]
+fn server_lifetimes_are_clamped_so_neither_zero_nor_huge_can_hurt() {
+    for (expires, life) in [
+        ("0", crate::clamp::MIN_SERVER_DURATION_MS),
+        ("99999999999999999999", crate::clamp::MAX_SERVER_DURATION_MS),
+        ("-5", crate::clamp::MIN_SERVER_DURATION_MS),
+        ("120.9", 120_000),
+    ] {
+        let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+        join(&mut m, 0);
+        let id = only_request(&drain(&mut m)).id;
+        answer(&mut m, 0, id, 200, check_join_ok());
+        let id = only_request(&drain(&mut m)).id;
+        answer(&mut m, 1_000, id, 200, session_ok("t", expires, "me"));
+        assert_eq!(m.token_expires_at(), Some(1_000 + life), "{expires}");
+        // The next wake is the probe's reply deadline or the refresh, never now.
+        assert!(m.poll_timeout().unwrap() > 1_000, "{expires}");
+    }
+}
+
+#[test]
+fn a_pin_that_cannot_travel_in_a_header_is_refused_before_anything_is_sent() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    m.handle(
+        0,
+        MeetingInput::Join {
+            account: "1061".into(),
+            pin: "一二三".into(),
+            name: "n".into(),
+        },
+    );
+    assert!(requests(&drain(&mut m)).is_empty(), "nothing sent");
+    let MeetingLink::Refused { message } = m.link() else {
+        panic!("{:?}", m.link())
+    };
+    assert!(message.contains("Latin-1"), "{message}");
+}
+
+#[test]
+fn one_bad_participant_in_the_list_is_reported_and_the_rest_kept() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    join(&mut m, 0);
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 10, id, 200, check_join_ok());
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 20, id, 200, session_ok(TOKEN, "120", "me"));
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 30, id, 200, status_ok(false));
+    let (conn, ..) = opened_conn(&drain(&mut m));
+    m.handle(40, MeetingInput::StreamOpened { conn });
+    let id = only_request(&drain(&mut m)).id;
+    let list = json!([participant("a", "A", "chair"), {"display_name": 7}, participant("b", "B", "guest")]);
+    answer(
+        &mut m,
+        50,
+        id,
+        200,
+        json!({"status":"success","result":list}),
+    );
+    let out = drain(&mut m);
+    assert!(
+        out.iter().any(|o| matches!(o,
+            Output::Event(MeetingNote::Undecodable { name, .. }) if name == "participants")),
+        "{out:?}"
+    );
+    let uuids: Vec<&str> = m
+        .conference()
+        .participants
+        .iter()
+        .map(|p| p.uuid.as_str())
+        .collect();
+    assert_eq!(uuids, ["a", "b"]);
+}
+
+#[test]
+fn a_5xx_with_a_json_body_is_a_failure_not_an_answer() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    join(&mut m, 0);
+    let id = only_request(&drain(&mut m)).id;
+    answer(&mut m, 5, id, 503, check_join_ok());
+    assert!(
+        matches!(m.link(), MeetingLink::Unreachable { attempt: 1, .. }),
+        "{:?}",
+        m.link()
+    );
+}
+
+#[test]
+fn a_request_without_a_reply_fails_at_its_deadline_in_the_machine() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    join(&mut m, 0);
+    drain(&mut m);
+    assert_eq!(m.poll_timeout(), Some(rest::REPLY_TIMEOUT_MS));
+    m.handle_timeout(rest::REPLY_TIMEOUT_MS);
+    assert!(matches!(m.link(), MeetingLink::Unreachable { .. }));
+}
