@@ -6,6 +6,8 @@
 
 pub mod backoff;
 pub mod call;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod id;
 pub mod ivr;
 pub mod lenient;
