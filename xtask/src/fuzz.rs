@@ -13,9 +13,12 @@ use std::time::Instant;
 use crate::ws::{probe, run as run_command, spawn_error, Workspace};
 use crate::Result;
 
-/// Every target runs at least a million inputs in this time on a slow
-/// machine (the slowest, the meeting machine, does about 30 000 a second).
-const DEFAULT_SECS: u64 = 60;
+/// Measured with `--secs 20` on 2 cores shared with other builds (load 11):
+/// decoders ran 2 500 to 11 000 inputs a second, the machines 840 (meeting)
+/// to 5 000 (calls). On an idle machine that is several times more, so 120 s
+/// should give each decoder a million inputs; the meeting and voice
+/// machines need `--secs 300` or more for a million.
+const DEFAULT_SECS: u64 = 120;
 /// Per-input limits: a slow input or a runaway allocation is a finding too.
 const LIBFUZZER_LIMITS: &[&str] = &["-rss_limit_mb=2048", "-malloc_limit_mb=512", "-timeout=5"];
 

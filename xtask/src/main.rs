@@ -29,7 +29,7 @@ usage: cargo xtask <command>
   bench                  release wasm size, and the time proto takes to decode a voice message
   fuzz [--secs N] [--target T]
                          run each libFuzzer target of fuzz/ (cargo fuzz, nightly) for N seconds
-                         (default 60) and print its executions; a crash fails and names the input";
+                         (default 120) and print its executions; a crash fails and names the input";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
