@@ -6,6 +6,7 @@
 mod bench;
 mod demo;
 mod dist;
+mod fuzz;
 mod setup;
 mod suites;
 mod ws;
@@ -25,7 +26,10 @@ usage: cargo xtask <command>
                          build, then serve the app and the simulated back ends
                          (default http://127.0.0.1:8080/), until Ctrl-C
   test                   run every suite (native, browser, end-to-end) and print the counts
-  bench                  release wasm size, and the time proto takes to decode a voice message";
+  bench                  release wasm size, and the time proto takes to decode a voice message
+  fuzz [--secs N] [--target T]
+                         run each libFuzzer target of fuzz/ (cargo fuzz, nightly) for N seconds
+                         (default 120) and print its executions; a crash fails and names the input";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,6 +60,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         "dist" => no_arguments(command, rest).and_then(|()| dist::setup_and_build(&ws).map(drop)),
         "demo" => demo::Options::parse(rest).and_then(|options| demo::run(&ws, &options)),
         "bench" => no_arguments(command, rest).and_then(|()| bench::run(&ws)),
+        "fuzz" => fuzz::Options::parse(rest).and_then(|options| fuzz::run(&ws, &options)),
         // Internal: `bench` runs this in an optimised build of xtask.
         bench::DECODE_COMMAND => bench::decode(),
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),

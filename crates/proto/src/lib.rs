@@ -7,6 +7,8 @@
 pub mod backoff;
 pub mod call;
 pub mod clamp;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod id;
 pub mod ivr;
 pub mod lenient;
