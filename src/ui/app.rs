@@ -39,7 +39,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(js_namespace = performance, js_name = mark)]
+#[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = mark)]
     fn performance_mark(name: &str);
 }
