@@ -32,7 +32,15 @@ pub fn App() -> impl IntoView {
                 i18n.lang.set(file.lang());
             }
             let config = file.clone().with_settings(&settings);
+            // Effects run after mounting: the console is usable here (`cargo xtask bench` times to it).
+            Effect::new(|_| performance_mark("dd-ready"));
             view! { <Console file config /> }.into_any()
         }
     }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = mark)]
+    fn performance_mark(name: &str);
 }

@@ -12,7 +12,7 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// npm's binaryen; Debian's wasm-opt 108 builds a wasm that dies at start-up.
 const BINARYEN_NPM: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "version 132";
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// Everything: the app-building pieces plus the browser the tests drive.
