@@ -58,6 +58,27 @@ macro_rules! catalogue {
     };
 }
 
+/// A phrase with arguments, typed: `phrase!(pub fn name(n: u32) => "…{n}…",
+/// "…{n}…");` makes `name(lang, n) -> String`. Each text is a `format!`
+/// string, so a placeholder without its argument does not compile.
+#[macro_export]
+macro_rules! phrase {
+    ($(#[$doc:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),*) => $zh:literal, $en:literal;) => {
+        $(#[$doc])*
+        $vis fn $name(lang: $crate::i18n::Lang, $($arg: $ty),*) -> String {
+            match lang {
+                $crate::i18n::Lang::Zh => format!($zh),
+                $crate::i18n::Lang::En => format!($en),
+            }
+        }
+    };
+}
+
+phrase! {
+    /// The voice link is down and retried.
+    pub fn reconnecting(n: u32) => "连接中断，正在重连（第 {n} 次）…", "Connection lost, reconnecting (attempt {n})…";
+}
+
 catalogue! { pub enum Key {
     AppTitle => "调度台", "Dispatch Desk";
     Language => "语言", "Language";
@@ -89,7 +110,6 @@ catalogue! { pub enum Key {
     Login => "登录", "Log in";
     Logout => "注销", "Log out";
     LoginRefused => "登录被拒绝：", "Login refused: ";
-    Reconnecting => "连接中断，正在重连（第 {n} 次）…", "Connection lost, reconnecting (attempt {n})…";
     OnlineAs => "已登录：", "Logged in as ";
     AccountRequired => "请输入账号和密码", "Enter the account and the password";
     ServiceAddress => "服务地址", "Service address";

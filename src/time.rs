@@ -1,7 +1,24 @@
 //! The one place the app reads the clock; machines get the time as an argument.
 
+fn performance() -> Option<web_sys::Performance> {
+    web_sys::window()?.performance()
+}
+
+/// Milliseconds since the epoch, on a clock that never goes back: the page's
+/// start plus the monotonic `performance.now()`, so deadlines and refreshes
+/// survive the system clock being set back or forward mid-shift.
 pub fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
+    match performance() {
+        Some(p) => (p.time_origin() + p.now()) as u64,
+        None => js_sys::Date::now() as u64,
+    }
+}
+
+/// A named point in the page's timeline (`cargo xtask bench` reads them).
+pub fn mark(name: &str) {
+    if let Some(p) = performance() {
+        let _ = p.mark(name);
+    }
 }
 
 /// `HH:MM:SS.mmm` in local time, for the journal.

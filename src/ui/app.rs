@@ -33,14 +33,9 @@ pub fn App() -> impl IntoView {
             }
             let config = file.clone().with_settings(&settings);
             // Effects run after mounting: the console is usable here (`cargo xtask bench` times to it).
-            Effect::new(|_| performance_mark("dd-ready"));
+            Effect::new(|_| crate::time::mark("dd-ready"));
             view! { <Console file config /> }.into_any()
         }
     }
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = performance, js_name = mark)]
-    fn performance_mark(name: &str);
-}

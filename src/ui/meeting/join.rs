@@ -42,12 +42,12 @@ pub fn JoinForm() -> impl IntoView {
             i18n.t(MeetingText::InMeeting),
             state.with(|v| v.account.clone().unwrap_or_default())
         ),
-        MeetingLink::Reconnecting { attempt, .. } => i18n
-            .t(MeetingText::Reconnecting)
-            .replace("{n}", &attempt.to_string()),
-        MeetingLink::Unreachable { attempt, .. } => i18n
-            .t(MeetingText::Unreachable)
-            .replace("{n}", &attempt.to_string()),
+        MeetingLink::Reconnecting { attempt, .. } => {
+            crate::i18n::reconnecting(i18n.lang.get(), attempt)
+        }
+        MeetingLink::Unreachable { attempt, .. } => {
+            super::text::unreachable(i18n.lang.get(), attempt)
+        }
         MeetingLink::Idle | MeetingLink::Refused { .. } => String::new(),
     };
     let refusal = move || match link() {

@@ -20,7 +20,7 @@ pub fn MeetingNotice() -> impl IntoView {
             }
             Notice::Failed { command, message } => format!(
                 "{}{message}",
-                i18n.t(MeetingText::CommandFailed).replace("{cmd}", command)
+                super::text::command_failed(i18n.lang.get(), command)
             ),
             Notice::Disconnected { reason } => {
                 format!("{}{reason}", i18n.t(MeetingText::Disconnected))

@@ -7,8 +7,6 @@ catalogue! { pub enum MeetingText {
     Leave => "退出会议", "Leave";
     Joining => "正在入会…", "Joining…";
     InMeeting => "已入会：", "In meeting: ";
-    Reconnecting => "连接中断，正在重连（第 {n} 次）…", "Connection lost, reconnecting (attempt {n})…";
-    Unreachable => "无法连接会议服务器，正在重试（第 {n} 次）…", "Meeting server unreachable, retrying (attempt {n})…";
     JoinRefused => "入会被拒绝：", "Join refused: ";
     ConferenceRequired => "请输入会议室号", "Enter the conference";
     Locked => "已锁会", "Locked";
@@ -52,9 +50,16 @@ catalogue! { pub enum MeetingText {
     Layout => "布局：", "Layout: ";
     Unsupported => "企业专属云不支持此操作：", "The enterprise cloud does not support this: ";
     UnsupportedHint => "企业专属云不支持", "Not supported on the enterprise cloud";
-    CommandFailed => "操作被拒绝（{cmd}）：", "Refused ({cmd}): ";
     NotJoined => "请先入会", "Join the meeting first";
     Disconnected => "已被移出会议：", "Put out of the meeting: ";
     Dismiss => "知道了", "Dismiss";
     ConferenceState => "会议状态", "Meeting state";
 }}
+
+crate::phrase! {
+    pub fn unreachable(n: u32) => "无法连接会议服务器，正在重试（第 {n} 次）…", "Meeting server unreachable, retrying (attempt {n})…";
+}
+
+crate::phrase! {
+    pub fn command_failed(cmd: &str) => "操作被拒绝（{cmd}）：", "Refused ({cmd}): ";
+}
