@@ -26,6 +26,14 @@ pub struct Active {
 #[component]
 pub fn Console(file: Config, config: Config) -> impl IntoView {
     let journal = Journal::new();
+    for secret in [
+        &config.voice.password,
+        &config.meeting.join_pwd,
+        &config.calls.access_token,
+        &config.ivr.token,
+    ] {
+        journal.remember_secret(secret);
+    }
     let origin = page_origin();
     let voice = VoiceLink::new(
         resolve(&config.voice.plugin_url, &origin, true),
