@@ -124,6 +124,9 @@ catalogue! { pub enum Key {
     JournalError => "错误", "Error";
     JournalInfo => "信息", "Info";
     JournalClear => "清空", "Clear";
+    JournalExport => "导出", "Export";
+    JournalExportTitle => "下载全部日志（JSON Lines，已隐去密码和令牌）", "Download the whole journal (JSON lines, passwords and tokens masked)";
+    JournalCut => "… [已截去 {n} 字节]", "… [{n} bytes cut]";
     VoicePluginUrl => "语音插件 WebSocket 地址", "Voice plugin WebSocket";
     VoiceServerUrl => "语音服务器地址（initServer）", "Voice server (initServer)";
     MeetingApiServer => "会议 API 服务器", "Meeting API server";

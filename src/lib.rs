@@ -2,13 +2,15 @@
 //! `io` the browser I/O shells, `ui` the components.
 
 pub mod config;
+pub mod crash;
 pub mod i18n;
 pub mod io;
 pub mod journal;
 pub mod time;
 pub mod ui;
 
-/// Mounts the console on the page's body.
+/// Mounts the console on the page's body, the crash screen ready first.
 pub fn start() {
+    crash::install();
     leptos::mount::mount_to_body(ui::app::App);
 }

@@ -49,6 +49,14 @@ pub struct Shells {
 /// Starts one shell per back end and shares each through context, for the
 /// header and the panels alike.
 pub fn provide_shells(config: &Config, journal: Journal) -> Shells {
+    for secret in [
+        &config.voice.password,
+        &config.meeting.join_pwd,
+        &config.calls.access_token,
+        &config.ivr.token,
+    ] {
+        journal.remember_secret(secret);
+    }
     let origin = page_origin();
     let at = |address: &str| resolve(address, &origin, false);
     let shells = Shells {

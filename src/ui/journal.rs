@@ -1,10 +1,12 @@
-//! The journal panel: newest first, with time, source and direction.
+//! The journal panel: newest first, with time, source and direction; the
+//! whole journal downloads as JSON lines.
 
 use super::panel::Panel;
 use crate::i18n::{use_i18n, Key};
 use crate::journal::{Journal, Kind, Source};
-use crate::time::clock_text;
+use crate::time::{clock_text, now_ms};
 use leptos::prelude::*;
+use wasm_bindgen::JsValue;
 
 #[component]
 pub fn JournalPanel() -> impl IntoView {
@@ -23,9 +25,38 @@ pub fn JournalPanel() -> impl IntoView {
         Source::Calls => Key::ServiceCalls,
         Source::Ivr => Key::ServiceIvr,
     };
+    let download = NodeRef::<leptos::html::A>::new();
+    // One object URL alive at a time: the previous download's goes when the
+    // next one starts (a download may still be reading it right after the click).
+    let blob_url = StoredValue::new_local(None::<String>);
+    let forget_url = move || {
+        if let Some(url) = blob_url.try_update_value(Option::take).flatten() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    };
+    on_cleanup(forget_url);
+    let export = move |_| {
+        forget_url();
+        let Some(anchor) = download.get_untracked() else {
+            return;
+        };
+        match object_url(&journal.export(i18n.lang.get_untracked())) {
+            Ok(url) => {
+                let _ = anchor.set_attribute("href", &url);
+                let _ = anchor.set_attribute("download", &file_name(now_ms()));
+                blob_url.set_value(Some(url));
+                anchor.click();
+            }
+            Err(e) => journal.log(Source::App, Kind::Error, format!("journal export: {e:?}")),
+        }
+    };
     view! {
         <Panel id="journal-panel" title=Key::PanelJournal>
-            <button id="journal-clear" class="small" on:click=move |_| journal.clear()>{i18n.tr(Key::JournalClear)}</button>
+            <div class="journal-actions">
+                <button id="journal-export" class="small" title=i18n.tr(Key::JournalExportTitle) on:click=export>{i18n.tr(Key::JournalExport)}</button>
+                <button id="journal-clear" class="small" on:click=move |_| journal.clear()>{i18n.tr(Key::JournalClear)}</button>
+                <a id="journal-download" node_ref=download hidden></a>
+            </div>
             <ol id="journal" class="journal">
                 <For each=move || journal.entries() key=|e| e.seq let(entry)>
                     <li class=format!("journal-entry kind-{:?}", entry.kind).to_lowercase() data-kind=format!("{:?}", entry.kind).to_lowercase()>
@@ -33,8 +64,8 @@ pub fn JournalPanel() -> impl IntoView {
                         <span class="source">{i18n.tr(source_key(entry.source))}</span>
                         <span class="kind">{i18n.tr(kind_key(entry.kind))}</span>
                         <code class="text">{
-                            let text = entry.text.clone();
-                            move || text.render(i18n.lang.get())
+                            let entry = entry.clone();
+                            move || entry.render(i18n.lang.get())
                         }</code>
                     </li>
                 </For>
@@ -44,4 +75,25 @@ pub fn JournalPanel() -> impl IntoView {
             </Show>
         </Panel>
     }
+}
+
+/// A blob: URL holding `text` as JSON lines.
+fn object_url(text: &str) -> Result<String, JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/x-ndjson");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    web_sys::Url::create_object_url_with_blob(&blob)
+}
+
+/// `dispatch-desk-journal-2026-11-27T08-15-00Z.jsonl` (UTC, no colons for
+/// file systems that refuse them).
+fn file_name(ms: u64) -> String {
+    let iso = String::from(js_sys::Date::new(&JsValue::from_f64(ms as f64)).to_iso_string());
+    let stamp: String = iso
+        .chars()
+        .take(19)
+        .map(|c| if c == ':' { '-' } else { c })
+        .collect();
+    format!("dispatch-desk-journal-{stamp}Z.jsonl")
 }
