@@ -23,10 +23,15 @@ pub fn setup_and_build(ws: &Workspace) -> Result<Vec<Artifact>> {
     build(ws)
 }
 
-/// `trunk build --release` into dist/, then the sizes of the wasm and its JS glue
-/// (wasm first). Assumes the tools are installed.
+/// The file the loader trunk writes inline is moved to, beside index.html.
+const LOADER: &str = "boot.js";
+
+/// `trunk build --release` into dist/, the inline loader moved out of
+/// index.html (see [`move_inline_loader`]), then the sizes of the wasm and
+/// its JS glue (wasm first). Assumes the tools are installed.
 pub fn build(ws: &Workspace) -> Result<Vec<Artifact>> {
     run(ws.command("trunk").args(["build", "--release"]))?;
+    externalize_loader(&ws.dist_dir())?;
     let artifacts = app_files(&ws.dist_dir())?
         .into_iter()
         .map(|path| measure(&path).map(|(raw, gzipped)| Artifact { path, raw, gzipped }))
@@ -40,6 +45,68 @@ pub fn build(ws: &Workspace) -> Result<Vec<Artifact>> {
         );
     }
     Ok(artifacts)
+}
+
+/// Rewrites `dist/index.html` so it has no inline script, writing the loader
+/// to `dist/boot.js`.
+fn externalize_loader(dist: &Path) -> Result<()> {
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index)
+        .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let (html, loader) = move_inline_loader(&html)?;
+    let write = |path: PathBuf, text: &str| {
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    write(dist.join(LOADER), &loader)?;
+    write(index, &html)
+}
+
+/// Trunk 0.21 loads the app with an inline `<script type="module">` (it has
+/// no option to write it to a file), which a Content-Security-Policy without
+/// 'unsafe-inline' blocks. This takes that script's text out and puts a
+/// `<script type="module" src="{base}boot.js">` in its place, `{base}` being
+/// the prefix trunk gave the JS glue it imports. The modulepreload and
+/// preload links (with their `integrity`) name the glue and the wasm, which
+/// stay as they are, so they stay valid. Returns the new page and the loader.
+pub fn move_inline_loader(html: &str) -> Result<(String, String)> {
+    let mut from = 0;
+    while let Some(found) = html[from..].find("<script") {
+        let start = from + found;
+        let tag_end = html[start..]
+            .find('>')
+            .map(|i| start + i + 1)
+            .ok_or("index.html: a <script> tag does not end")?;
+        let tag = &html[start..tag_end];
+        let body_end = html[tag_end..]
+            .find("</script>")
+            .map(|i| tag_end + i)
+            .ok_or("index.html: a <script> is not closed")?;
+        from = body_end;
+        if !tag.contains("type=\"module\"") || tag.contains(" src=") {
+            continue;
+        }
+        let loader = html[tag_end..body_end].trim();
+        let base = import_base(loader)
+            .ok_or("index.html: the inline module imports no .js file from trunk")?;
+        let replacement = format!("<script type=\"module\" src=\"{base}{LOADER}\"></script>");
+        let page = format!(
+            "{}{replacement}{}",
+            &html[..start],
+            &html[body_end + "</script>".len()..]
+        );
+        return Ok((page, format!("{loader}\n")));
+    }
+    Err("index.html: no inline <script type=\"module\"> loader from trunk".into())
+}
+
+/// `/` from `import init, * as bindings from '/dispatch-desk-1a2b.js';`.
+fn import_base(loader: &str) -> Option<&str> {
+    let path = loader
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("import init"))?
+        .split(['\'', '"'])
+        .nth(1)?;
+    Some(&path[..path.rfind('/').map_or(0, |i| i + 1)])
 }
 
 /// The release wasm (`*_bg.wasm`) and the JS glue trunk names after it.
@@ -118,6 +185,51 @@ mod tests {
             names,
             ["dispatch-desk-1a2b_bg.wasm", "dispatch-desk-1a2b.js"]
         );
+    }
+
+    /// What trunk 0.21.14 writes (hashes shortened).
+    const TRUNK_INDEX: &str = r#"<!DOCTYPE html><html lang="zh-CN"><head>
+<meta charset="utf-8">
+<title>调度台 · Dispatch Desk</title>
+<script type="module">
+import init, * as bindings from '/dispatch-desk-1a2b.js';
+const wasm = await init({ module_or_path: '/dispatch-desk-1a2b_bg.wasm' });
+
+
+window.wasmBindings = bindings;
+
+
+dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
+
+</script>
+<link rel="stylesheet" href="/main-9f8e.css" integrity="sha384-AAA" crossorigin="anonymous">
+<link rel="modulepreload" href="/dispatch-desk-1a2b.js" crossorigin="anonymous" integrity="sha384-BBB"><link rel="preload" href="/dispatch-desk-1a2b_bg.wasm" crossorigin="anonymous" integrity="sha384-CCC" as="fetch" type="application/wasm"></head>
+<body></body></html>"#;
+
+    #[test]
+    fn the_inline_loader_moves_to_boot_js() {
+        let (page, loader) = move_inline_loader(TRUNK_INDEX).unwrap();
+        assert!(page.contains(r#"<script type="module" src="/boot.js"></script>"#));
+        assert!(!page.contains("import init"));
+        // The preloads and their integrity are untouched.
+        assert!(page.contains(r#"<link rel="modulepreload" href="/dispatch-desk-1a2b.js" crossorigin="anonymous" integrity="sha384-BBB">"#));
+        assert!(page.contains(r#"integrity="sha384-CCC""#));
+        assert!(loader.starts_with("import init, * as bindings from '/dispatch-desk-1a2b.js';"));
+        assert!(loader.contains("TrunkApplicationStarted"));
+        assert!(!loader.contains("<script"));
+    }
+
+    #[test]
+    fn the_loader_keeps_trunks_public_url() {
+        let html = TRUNK_INDEX.replace("'/dispatch-desk", "'/desk/dispatch-desk");
+        let (page, _) = move_inline_loader(&html).unwrap();
+        assert!(page.contains(r#"src="/desk/boot.js""#));
+    }
+
+    #[test]
+    fn a_page_without_an_inline_loader_is_an_error() {
+        let (page, _) = move_inline_loader(TRUNK_INDEX).unwrap();
+        assert!(move_inline_loader(&page).is_err());
     }
 
     #[test]

@@ -13,18 +13,32 @@
 //! | `POST /_sim/meeting/deployment` | `{"deployment":"enterprise"}` | [`crate::Sim::set_deployment`] |
 //! | `POST /_sim/meeting/present` | `{"presenter":"Bob"}` or `{"presenter":null}` | [`crate::Sim::meeting_present`] |
 //! | `POST /_sim/meeting/speak` | `{"uuid":"…"}` | [`crate::Sim::meeting_speak`] |
+//! | `POST /_sim/outage` | [`SetOutage`] | [`crate::Sim::set_outage`] / [`crate::Sim::clear_outage`] |
+//!
+//! Outages (`backend` is `voice`, `calls`, `meeting` or `ivr`; `for_ms`
+//! left out means until cleared or reset):
+//!
+//! | body | effect |
+//! |---|---|
+//! | `{"backend":"calls","outage":{"kind":"html_error","status":502},"for_ms":3000}` | HTML 5xx page (`<html>502 Bad Gateway</html>`) for every request |
+//! | `{"backend":"meeting","outage":{"kind":"slow","delay_ms":800}}` | every reply 800 ms late |
+//! | `{"backend":"ivr","outage":{"kind":"hang"}}` | requests held unanswered until the outage ends |
+//! | `{"backend":"voice","outage":{"kind":"silent_after_login"}}` | logged-in voice sockets get no answer |
+//! | `{"backend":"calls","outage":null}` | ends the back end's outage |
 //!
 //! Answers are JSON: `{"ok":true,…}`, or HTTP 404 `{"ok":false}` when the
-//! thing named does not exist.
+//! thing named does not exist, or HTTP 400 `{"ok":false,"error":…}` for an
+//! outage the back end cannot have.
 
-use crate::{Deployment, Faults, Sim, SimState};
+use crate::{Backend, Deployment, Faults, Outage, Sim, SimState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::time::Duration;
 
 pub(crate) fn routes() -> Router<Sim> {
     Router::new()
@@ -38,6 +52,7 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/_sim/meeting/deployment", post(deployment))
         .route("/_sim/meeting/present", post(present))
         .route("/_sim/meeting/speak", post(speak))
+        .route("/_sim/outage", post(outage))
         .route(
             "/_sim/{*rest}",
             any(|| async { found(false, json!({"error": "no such control"})) }),
@@ -138,4 +153,30 @@ struct Speak {
 
 async fn speak(State(sim): State<Sim>, Json(s): Json<Speak>) -> Response {
     found(sim.meeting_speak(&s.uuid), json!({}))
+}
+
+/// The body of `POST /_sim/outage`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetOutage {
+    pub backend: Backend,
+    /// `None` ends the back end's outage.
+    pub outage: Option<Outage>,
+    /// How long it lasts; `None` until cleared or reset.
+    #[serde(default)]
+    pub for_ms: Option<u64>,
+}
+
+async fn outage(State(sim): State<Sim>, Json(o): Json<SetOutage>) -> Response {
+    let Some(outage) = o.outage else {
+        sim.clear_outage(o.backend);
+        return ok();
+    };
+    match sim.set_outage(o.backend, outage, o.for_ms.map(Duration::from_millis)) {
+        Ok(()) => ok(),
+        Err(why) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"ok": false, "error": why})),
+        )
+            .into_response(),
+    }
 }

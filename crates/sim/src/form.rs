@@ -8,16 +8,24 @@ use axum::{Form, Json};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The fields by name (the last of repeated names wins). An unreadable body
-/// is an error.
-pub async fn read_fields(req: Request) -> Result<BTreeMap<String, String>, String> {
-    let content_type = req
-        .headers()
+/// Whether the body is multipart/form-data (the one encoding the IVR takes).
+pub fn is_multipart(req: &Request) -> bool {
+    content_type(req).starts_with("multipart/form-data")
+}
+
+fn content_type(req: &Request) -> String {
+    req.headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
-        .to_ascii_lowercase();
-    if content_type.starts_with("multipart/form-data") {
+        .to_ascii_lowercase()
+}
+
+/// The fields by name (the last of repeated names wins). An unreadable body
+/// is an error.
+pub async fn read_fields(req: Request) -> Result<BTreeMap<String, String>, String> {
+    let content_type = content_type(&req);
+    if is_multipart(&req) {
         let mut form = Multipart::from_request(req, &())
             .await
             .map_err(|e| e.body_text())?;

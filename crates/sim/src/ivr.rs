@@ -1,6 +1,7 @@
-//! IVR voice menu (document 003): `POST /ivr` with form fields, as
-//! multipart/form-data (what the document's PHP example sends) or
-//! application/x-www-form-urlencoded. A JSON object body is accepted too.
+//! IVR voice menu (document 003): `POST /ivr` with form fields as
+//! multipart/form-data, the only encoding the document names ("POST,form-data格式";
+//! its PHP example posts an array, which curl sends as multipart). Any other
+//! body is refused like a malformed one.
 //!
 //! The real service calls the number and later POSTs extension-status and
 //! call-record callbacks to a server the deployment configures, never to the
@@ -48,9 +49,13 @@ pub struct Callback {
 }
 
 async fn play_voice(State(sim): State<Sim>, req: Request) -> Response {
-    let fields = form::read_fields(req)
-        .await
-        .map_err(|_| "非法请求:无法解析表单数据".to_owned());
+    let fields = if form::is_multipart(&req) {
+        form::read_fields(req)
+            .await
+            .map_err(|_| "非法请求:无法解析表单数据".to_owned())
+    } else {
+        Err("非法请求:请求体应为multipart/form-data格式".to_owned())
+    };
     let now = clock::unix_secs();
     let token = sim.config().ivr_token.clone();
     let reply = sim.with(|s| {

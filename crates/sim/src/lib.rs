@@ -25,19 +25,23 @@
 //! | `/api/services/{conf}/…` | meeting node: sessions, commands, `events`, `presentation.jpeg` |
 //! | `GET /v1/app/call/{targetId}`, `callService`, `callCancel/{sid}`, `callState/{sid}` | click-to-call |
 //! | `POST /ivr` | IVR voice menu call |
-//! | `/_sim/…` | control API (see [`control`]) |
+//! | `/_sim/…` | control API (see [`control`]): state, reset, faults, and timed outages per back end (HTML 5xx pages, slow replies, unanswered requests, a voice plugin silent after login) |
 //! | `/config.json` | [`SimConfig::config_json`] when set, else the dist file |
 //! | anything else | files of [`SimConfig::dist_dir`], `index.html` for unknown paths |
 //!
 //! No CORS headers are sent: the app and the back ends share one origin here.
+//! Every response carries the security headers of [`headers`] (the
+//! Content-Security-Policy the console boots under, and its companions).
 
 mod call;
 mod clock;
 pub mod control;
 mod form;
+pub mod headers;
 mod ids;
 mod ivr;
 mod meeting;
+mod outage;
 mod state;
 mod statics;
 mod voice;
@@ -45,14 +49,17 @@ mod voice;
 pub use call::CallInfo;
 pub use ivr::IvrRecord;
 pub use meeting::{MeetingState, ParticipantInfo, SessionInfo};
+pub use outage::{Backend, Outage};
 pub use proto::meeting::Deployment;
 pub use voice::{ConnId, Outgoing, VoiceMemberState, VoiceSessionState, VoiceWorld};
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use tokio::sync::broadcast;
+use std::time::Duration;
+use tokio::sync::{broadcast, Notify};
 
 /// A dispatcher who can log in to the voice plugin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,6 +189,9 @@ pub struct SimState {
     pub calls: Vec<CallInfo>,
     pub meeting: MeetingState,
     pub ivr_requests: Vec<IvrRecord>,
+    /// The outages in force ([`Sim::set_outage`]).
+    #[serde(default)]
+    pub outages: BTreeMap<Backend, Outage>,
 }
 
 /// The simulator: cheap to clone, all clones share one state.
@@ -197,6 +207,9 @@ struct Shared {
     /// They are sent while the state lock is held, so a stream that
     /// subscribes under the lock sees exactly the changes after its snapshot.
     meeting_events: broadcast::Sender<meeting::Pushed>,
+    /// Woken whenever an outage is set, cleared or reset, so requests held
+    /// by a hang look again.
+    outage_changed: Notify,
 }
 
 impl Sim {
@@ -208,6 +221,7 @@ impl Sim {
                 cfg,
                 state: Mutex::new(inner),
                 meeting_events,
+                outage_changed: Notify::new(),
             }),
         }
     }
@@ -224,6 +238,7 @@ impl Sim {
         inner.sockets.drop_all();
         inner.meeting.end_all_streams();
         *inner = state::Inner::new(&self.shared.cfg, self.shared.meeting_events.clone());
+        self.shared.outage_changed.notify_waiters();
     }
 
     /// Closes every open voice WebSocket abruptly (no close frame), as a
@@ -257,7 +272,36 @@ impl Sim {
             calls: inner.calls.list(frozen),
             meeting: inner.meeting.snapshot(),
             ivr_requests: inner.ivr.clone(),
+            outages: inner.outages.active(),
         }
+    }
+
+    /// Makes `backend` misbehave as `outage` for `lasting` (`None`: until
+    /// [`clear_outage`](Self::clear_outage) or [`reset`](Self::reset)),
+    /// replacing its previous outage. Refuses an outage the back end cannot
+    /// have (see [`Outage::unfit_for`]).
+    pub fn set_outage(
+        &self,
+        backend: Backend,
+        outage: Outage,
+        lasting: Option<Duration>,
+    ) -> Result<(), String> {
+        if let Some(why) = outage.unfit_for(backend) {
+            return Err(why);
+        }
+        self.lock().outages.set(backend, outage, lasting);
+        self.shared.outage_changed.notify_waiters();
+        Ok(())
+    }
+
+    /// Ends `backend`'s outage now; held requests are answered.
+    pub fn clear_outage(&self, backend: Backend) {
+        self.lock().outages.clear(backend);
+        self.shared.outage_changed.notify_waiters();
+    }
+
+    pub(crate) fn outage_changed(&self) -> tokio::sync::futures::Notified<'_> {
+        self.shared.outage_changed.notified()
     }
 
     /// Makes a simulated terminal take (`on`) or leave the floor in every
@@ -311,14 +355,17 @@ impl Sim {
 
 /// The whole simulator as one router.
 pub fn app(sim: Sim) -> axum::Router {
-    axum::Router::new()
+    let outage =
+        |backend| axum::middleware::from_fn_with_state((sim.clone(), backend), outage::rest);
+    let router = axum::Router::new()
         .merge(voice::routes())
-        .merge(meeting::routes())
-        .merge(call::routes())
-        .merge(ivr::routes())
+        .merge(meeting::routes().route_layer(outage(Backend::Meeting)))
+        .merge(call::routes().route_layer(outage(Backend::Calls)))
+        .merge(ivr::routes().route_layer(outage(Backend::Ivr)))
         .merge(control::routes())
         .merge(statics::routes(&sim.shared.cfg))
-        .with_state(sim)
+        .with_state(sim);
+    headers::apply(router, headers::SELF_ONLY)
 }
 
 /// Serves [`app`] on `listener` until `shutdown` resolves. Long-lived
@@ -335,7 +382,10 @@ pub async fn serve(
         closer.with(|inner| {
             inner.sockets.drop_all();
             inner.meeting.end_all_streams();
+            // Requests held by a hang would keep the graceful stop waiting.
+            inner.outages = Default::default();
         });
+        closer.shared.outage_changed.notify_waiters();
     };
     axum::serve(listener, app(sim))
         .with_graceful_shutdown(signal)

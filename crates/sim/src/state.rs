@@ -3,6 +3,7 @@
 use crate::call::CallBook;
 use crate::ivr::IvrRecord;
 use crate::meeting::{Meeting, Pushed};
+use crate::outage::Outages;
 use crate::voice::{Outgoing, Sockets, VoiceWorld};
 use crate::{Faults, SimConfig};
 use tokio::sync::broadcast;
@@ -15,6 +16,7 @@ pub(crate) struct Inner {
     pub calls: CallBook,
     pub meeting: Meeting,
     pub ivr: Vec<IvrRecord>,
+    pub outages: Outages,
 }
 
 impl Inner {
@@ -26,6 +28,7 @@ impl Inner {
             calls: CallBook::default(),
             meeting: Meeting::new(cfg, meeting_events),
             ivr: Vec::new(),
+            outages: Outages::default(),
         }
     }
 

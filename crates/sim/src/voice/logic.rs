@@ -47,6 +47,7 @@ mod text {
     pub const NOT_LOGGED_IN: &str = "未登录";
     pub const GROUP_OK: &str = "建立会话组成功";
     pub const GROUP_NO_MEMBERS: &str = "建立会话组失败,没有可呼叫的终端";
+    pub const GROUP_EXISTS: &str = "建立会话组失败,当前已存在会话,请求话语权请传sessionId";
     pub const BAD_REQUEST: &str = "请求参数错误";
     pub const MIC_OK: &str = "麦克风打开成功";
     pub const MIC_NO_SESSION: &str = "麦克风打开失败,会话不存在";
@@ -176,7 +177,16 @@ impl VoiceWorld {
             .and_then(|v| v.get("transaction"))
             .and_then(value_to_u64);
         match VoiceRequest::decode(text) {
-            Ok(req) => self.on_request(conn, req, transaction),
+            Ok(req) => match raw.as_ref().and_then(|v| wrongly_typed(&req, v)) {
+                Some(message) => {
+                    self.rejected += 1;
+                    vec![Outgoing {
+                        conn,
+                        msg: refusal(req, transaction, &message),
+                    }]
+                }
+                None => self.on_request(conn, req, transaction),
+            },
             Err(_) => {
                 self.rejected += 1;
                 let fail = |message: &str| Ack {
@@ -250,7 +260,7 @@ impl VoiceWorld {
                     .and_then(|a| self.users.iter().find(|u| &u.account == a))
                     .cloned();
                 let Some(user) = user else {
-                    return reply(not_logged_in(other, transaction));
+                    return reply(refusal(other, transaction, text::NOT_LOGGED_IN));
                 };
                 match other {
                     VoiceRequest::RequestMic {
@@ -324,6 +334,11 @@ impl VoiceWorld {
             .collect()
     }
 
+    /// Whether `conn` is logged in.
+    pub fn is_logged_in(&self, conn: ConnId) -> bool {
+        self.conns.get(&conn).is_some_and(|c| c.account.is_some())
+    }
+
     /// Accounts logged in on at least one socket, sorted, each once.
     pub fn logged_in_accounts(&self) -> Vec<String> {
         let mut v: Vec<String> = self
@@ -363,6 +378,21 @@ impl VoiceWorld {
         to_ids: &[TerminalId],
         transaction: u64,
     ) -> Vec<Outgoing> {
+        // "如果当前存在会话，则只请求话语权" (document 000, 2.3): with a session,
+        // requestMic must name it; a second createGroup is refused.
+        if self.sessions.iter().any(|s| s.owner == user.account) {
+            return vec![Outgoing {
+                conn,
+                msg: VoiceMessage::CreateGroup {
+                    transaction,
+                    session_id: None,
+                    ack: Ack {
+                        code: 0,
+                        message: text::GROUP_EXISTS.to_owned(),
+                    },
+                },
+            }];
+        }
         let mut members: Vec<Terminal> = Vec::new();
         for id in to_ids {
             if let Some(t) = self.terminal(*id) {
@@ -684,15 +714,51 @@ impl VoiceWorld {
     }
 }
 
-/// The reply a request gets before login: its own reply type, failed, "未登录".
-fn not_logged_in(req: VoiceRequest, transaction: Option<u64>) -> VoiceMessage {
+/// What the document types as a string but `raw` sends otherwise, or
+/// requires but `raw` lacks, as the refusal's message. `proto`'s decoder is
+/// lenient (the console's side must be); the plugin is not.
+fn wrongly_typed(req: &VoiceRequest, raw: &Value) -> Option<String> {
+    let not_a_string = |v: Option<&Value>| v.is_some_and(|v| !v.is_string());
+    // requestMic:      "sessionId	{}	string	非必须（会话生成后请求话语权必须传）	会话 id"
+    // addGroupMember:  "sessionId	{}	string	必须	会话 id"
+    // kickGroupMember: "sessionId	{}	string	必须	会话 id"
+    // tempCallHangup:  "sessionId	{}	String	必须	当前会话 id"
+    let names_a_session = matches!(
+        req,
+        VoiceRequest::RequestMic { .. }
+            | VoiceRequest::AddGroupMember { .. }
+            | VoiceRequest::KickGroupMember { .. }
+            | VoiceRequest::TempCallHangup { .. }
+    );
+    if names_a_session && not_a_string(raw.get("sessionId")) {
+        return Some(format!("{}:sessionId应为字符串", text::BAD_REQUEST));
+    }
+    // addGroupMember and kickGroupMember: "groupId	data	string	必须	会话 id"
+    if matches!(
+        req,
+        VoiceRequest::AddGroupMember { .. } | VoiceRequest::KickGroupMember { .. }
+    ) {
+        let group_id = raw.get("data").and_then(|d| d.get("groupId"));
+        if group_id.is_none() {
+            return Some(format!("{}:缺少data.groupId", text::BAD_REQUEST));
+        }
+        if not_a_string(group_id) {
+            return Some(format!("{}:data.groupId应为字符串", text::BAD_REQUEST));
+        }
+    }
+    None
+}
+
+/// A request refused with `message`, in its own reply type: code 0 where
+/// the reply has a code, -1 in a `result`, 1 for each member of an add.
+fn refusal(req: VoiceRequest, transaction: Option<u64>, message: &str) -> VoiceMessage {
     let ack = Ack {
         code: 0,
-        message: text::NOT_LOGGED_IN.to_owned(),
+        message: message.to_owned(),
     };
     let result = ResultCode {
         code: -1,
-        message: text::NOT_LOGGED_IN.to_owned(),
+        message: message.to_owned(),
     };
     match req {
         VoiceRequest::RequestMic { session_id, .. } => VoiceMessage::RequestMic {
@@ -706,10 +772,7 @@ fn not_logged_in(req: VoiceRequest, transaction: Option<u64>) -> VoiceMessage {
         } => VoiceMessage::AddGroupMemberResp {
             transaction,
             group_id: session_id,
-            results: members
-                .iter()
-                .map(|i| failed_member(*i, text::NOT_LOGGED_IN))
-                .collect(),
+            results: members.iter().map(|i| failed_member(*i, message)).collect(),
         },
         VoiceRequest::KickGroupMember { session_id, .. } => VoiceMessage::KickGroupMemberResp {
             group_id: Some(session_id),

@@ -3,7 +3,7 @@
 //! only touched under the lock, between awaits.
 
 use super::ConnId;
-use crate::Sim;
+use crate::{Backend, Outage, Sim};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -97,7 +97,10 @@ async fn run(sim: Sim, socket: WebSocket) {
             },
             frame = stream.next() => match frame {
                 Some(Ok(Message::Text(text))) => sim.with(|s| {
-                    if s.faults.voice_silent {
+                    let silent_now = s.outages.current(Backend::Voice).is_some_and(|(o, _)| {
+                        o == Outage::SilentAfterLogin && s.voice.is_logged_in(conn)
+                    });
+                    if s.faults.voice_silent || silent_now {
                         return;
                     }
                     let out = s.voice.on_text(conn, text.as_str());

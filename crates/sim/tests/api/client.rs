@@ -292,3 +292,20 @@ pub mod ws {
         ws
     }
 }
+
+/// Sets `backend`'s outage (`None` ends it) for `for_ms` (`None`: until
+/// cleared or reset) through `POST /_sim/outage`.
+pub async fn set_outage(
+    addr: SocketAddr,
+    backend: sim::Backend,
+    outage: Option<sim::Outage>,
+    for_ms: Option<u64>,
+) -> Resp {
+    let body = sim::control::SetOutage {
+        backend,
+        outage,
+        for_ms,
+    };
+    let body = serde_json::to_value(body).expect("outage as JSON");
+    post_json(addr, "/_sim/outage", &[], &body).await
+}

@@ -128,3 +128,45 @@ async fn shutdown_closes_long_lived_connections() {
     let done = tokio::time::timeout(std::time::Duration::from_secs(5), server).await;
     assert!(matches!(done, Ok(Ok(Ok(())))), "{done:?}");
 }
+
+/// The security headers (crate `headers`) on the app's page and on the APIs.
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let (addr, _sim) = start_default().await;
+    for path in ["/", "/v1/app/callService", "/_sim/state"] {
+        let r = get(addr, path).await;
+        let csp = r
+            .header("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: no CSP"));
+        assert_eq!(
+            csp,
+            sim::headers::content_security_policy(sim::headers::SELF_ONLY)
+        );
+        for directive in [
+            "default-src 'self'",
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "connect-src 'self'",
+            "img-src 'self' blob: data:",
+            "style-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'self'",
+        ] {
+            assert!(
+                csp.split("; ").any(|d| d == directive),
+                "{path}: {directive} in {csp}"
+            );
+        }
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{path}");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            r.header("permissions-policy"),
+            Some("microphone=(self), camera=(), geolocation=()"),
+            "{path}"
+        );
+    }
+}

@@ -72,19 +72,54 @@ async fn the_documents_example_is_accepted_and_recorded() {
         .unwrap()
         .into_result()
         .unwrap();
+}
 
-    // The url-encoded form works too.
-    let body = "service=App.Sip_Call.PlayVoice&token=ABCDEFG&voicetype=1&destnumber=10086&voicefile=menu.wav";
-    let r = request(
+/// "POST,form-data格式": a url-encoded or JSON body is refused, in the
+/// refusal shape, and recorded as not accepted.
+#[tokio::test]
+async fn only_multipart_form_data_is_accepted() {
+    let (addr, sim) = start_default().await;
+    let urlencoded = "service=App.Sip_Call.PlayVoice&token=ABCDEFG&voicetype=1&destnumber=10086&voicefile=menu.wav";
+    let json_body = r#"{"service":"App.Sip_Call.PlayVoice","token":"ABCDEFG","voicetype":1,"destnumber":"10086","voicefile":"menu.wav"}"#;
+    for (ct, body) in [
+        ("application/x-www-form-urlencoded", urlencoded),
+        ("application/json", json_body),
+        ("text/plain", urlencoded),
+    ] {
+        let r = request(
+            addr,
+            "POST",
+            "/ivr",
+            &[("Content-Type", ct)],
+            body.as_bytes(),
+        )
+        .await
+        .json();
+        assert_eq!(r["ret"], 400, "{ct}: {r}");
+        assert_eq!(r["data"]["status"], 1, "{ct}");
+        assert!(
+            r["msg"].as_str().unwrap().contains("multipart/form-data"),
+            "{ct}: {r}"
+        );
+    }
+    let records = sim.snapshot().ivr_requests;
+    assert_eq!(records.len(), 3);
+    assert!(records
+        .iter()
+        .all(|r| !r.accepted && r.callbacks.is_empty()));
+    // The same fields as multipart are fine.
+    let r = post_multipart(
         addr,
-        "POST",
-        "/ivr",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        body.as_bytes(),
+        &[
+            ("service", "App.Sip_Call.PlayVoice"),
+            ("token", "ABCDEFG"),
+            ("voicetype", "1"),
+            ("destnumber", "10086"),
+            ("voicefile", "menu.wav"),
+        ],
     )
     .await;
-    assert_eq!(r.json()["ret"], 200);
-    assert_eq!(sim.snapshot().ivr_requests[1].callbacks.len(), 1);
+    assert_eq!(r["ret"], 200, "{r}");
 }
 
 #[tokio::test]

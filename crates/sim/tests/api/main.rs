@@ -7,4 +7,5 @@ mod client;
 mod control;
 mod ivr;
 mod meeting;
+mod outage;
 mod voice;

@@ -284,3 +284,161 @@ async fn refused_connections_while_the_fault_is_set() {
     sim.set_faults(sim::Faults::default());
     let _ws: ws::Ws = login(addr, "ddy2", "654321").await;
 }
+
+/// Logs in and starts a group call with ptcs11; returns the socket (all
+/// notifications read) and the session id.
+async fn with_session(addr: std::net::SocketAddr) -> (ws::Ws, String) {
+    let mut ws = login(addr, "zydd", "123456").await;
+    send(
+        &mut ws,
+        json!({"type":"requestMic","toIds":[169918],"transaction":1}),
+    )
+    .await;
+    let created = recv(&mut ws).await.unwrap();
+    assert_eq!(created["code"], 1, "{created}");
+    let sid = created["sessionId"].as_str().unwrap().to_owned();
+    // ring, answer, member update, memberGetMic
+    for _ in 0..4 {
+        recv(&mut ws).await.unwrap();
+    }
+    (ws, sid)
+}
+
+/// Document 000 types every `sessionId` of a request as a string
+/// ("sessionId	{}	string	必须	会话 id"): a number is refused in the
+/// request's own reply, and nothing changes.
+#[tokio::test]
+async fn a_numeric_session_id_is_refused() {
+    let (addr, sim) = start_default().await;
+    let (mut ws, sid) = with_session(addr).await;
+    send(&mut ws, json!({"type":"releaseMic"})).await;
+    recv(&mut ws).await.unwrap();
+    recv(&mut ws).await.unwrap();
+    // Small enough to be exact as a number: only the type is wrong.
+    let n: u64 = 4_503_599_627_370_496;
+    let requests = [
+        json!({"type":"requestMic","sessionId":n,"transaction":2}),
+        json!({"type":"addGroupMember","sessionId":n,"data":{"groupId":n.to_string(),"members":[{"id":169919}]}}),
+        json!({"type":"kickGroupMember","sessionId":n,"data":{"groupId":n.to_string(),"ids":[169918]}}),
+        json!({"type":"tempCallHangup","sessionId":n}),
+    ];
+    let mut replies = Vec::new();
+    for r in requests {
+        send(&mut ws, r).await;
+        replies.push(recv(&mut ws).await.unwrap());
+    }
+    let r = &replies[0];
+    assert_eq!(
+        (r["type"].as_str(), r["code"].as_i64()),
+        (Some("requestMic"), Some(0)),
+        "{r}"
+    );
+    assert!(r["message"].as_str().unwrap().contains("sessionId"), "{r}");
+    let r = &replies[1];
+    assert_eq!(
+        (r["type"].as_str(), r["cmd"].as_str()),
+        (Some("audioResp"), Some("addGroupMember"))
+    );
+    assert_eq!(r["data"]["results"][0]["code"], 1, "{r}");
+    assert!(r["data"]["results"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("sessionId"));
+    assert_eq!(replies[2]["cmd"], "kickGroupMember");
+    assert_eq!(replies[2]["data"]["result"]["code"], -1, "{}", replies[2]);
+    assert_eq!(replies[3]["cmd"], "tempCallHangup");
+    assert_eq!(replies[3]["data"]["result"]["code"], -1, "{}", replies[3]);
+    for r in &replies {
+        VoiceMessage::decode(&r.to_string()).unwrap_or_else(|e| panic!("{e}: {r}"));
+    }
+    assert_eq!(recv_within(&mut ws, Duration::from_millis(200)).await, None);
+    let s = sim.snapshot();
+    assert_eq!(s.voice_rejected, 4);
+    assert_eq!(s.voice_sessions.len(), 1);
+    assert_eq!(s.voice_sessions[0].members.len(), 2);
+    assert_eq!(s.voice_sessions[0].floor, None);
+    // The same requests with the id as a string work.
+    send(&mut ws, json!({"type":"tempCallHangup","sessionId":sid})).await;
+    assert_eq!(recv(&mut ws).await.unwrap()["data"]["result"]["code"], 0);
+}
+
+/// addGroupMember and kickGroupMember: "groupId	data	string	必须	会话 id".
+#[tokio::test]
+async fn a_missing_or_numeric_group_id_is_refused() {
+    let (addr, sim) = start_default().await;
+    let (mut ws, sid) = with_session(addr).await;
+    let n: u64 = sid.parse().unwrap();
+    let requests = [
+        json!({"type":"addGroupMember","sessionId":sid,"data":{"members":[{"id":169919}]}}),
+        json!({"type":"addGroupMember","sessionId":sid,"data":{"groupId":n,"members":[{"id":169919}]}}),
+        json!({"type":"kickGroupMember","sessionId":sid,"data":{"ids":[169918]}}),
+    ];
+    let mut replies = Vec::new();
+    for r in requests {
+        send(&mut ws, r).await;
+        replies.push(recv(&mut ws).await.unwrap());
+    }
+    assert!(replies[0]["data"]["results"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("缺少data.groupId"));
+    assert_eq!(replies[0]["data"]["groupIdStr"], sid.as_str());
+    assert!(replies[1]["data"]["results"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("data.groupId应为字符串"));
+    assert_eq!(replies[2]["data"]["result"]["code"], -1);
+    assert!(replies[2]["data"]["result"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("groupId"));
+    assert_eq!(recv_within(&mut ws, Duration::from_millis(200)).await, None);
+    let s = sim.snapshot();
+    assert_eq!(
+        (s.voice_rejected, s.voice_sessions[0].members.len()),
+        (3, 2)
+    );
+}
+
+/// "如果当前存在会话，则只请求话语权" (2.3): while the dispatcher has a
+/// session, a requestMic without its id (a second createGroup) is refused.
+#[tokio::test]
+async fn a_second_create_group_is_refused_while_a_session_exists() {
+    let (addr, sim) = start_default().await;
+    let (mut ws, sid) = with_session(addr).await;
+    send(
+        &mut ws,
+        json!({"type":"requestMic","toIds":[169919],"transaction":2}),
+    )
+    .await;
+    let r = recv(&mut ws).await.unwrap();
+    assert_eq!(
+        (
+            r["type"].as_str(),
+            r["code"].as_i64(),
+            r["transaction"].as_u64()
+        ),
+        (Some("createGroup"), Some(0), Some(2)),
+        "{r}"
+    );
+    assert!(r["message"].as_str().unwrap().contains("已存在会话"), "{r}");
+    assert_eq!(sim.snapshot().voice_sessions.len(), 1);
+    // Another dispatcher may still start its own.
+    let mut other = login(addr, "ddy2", "654321").await;
+    send(
+        &mut other,
+        json!({"type":"requestMic","toIds":[169920],"transaction":3}),
+    )
+    .await;
+    assert_eq!(recv(&mut other).await.unwrap()["code"], 1);
+    // Once hung up, a new session can be created.
+    send(&mut ws, json!({"type":"tempCallHangup","sessionId":sid})).await;
+    recv(&mut ws).await.unwrap();
+    recv(&mut ws).await.unwrap();
+    send(
+        &mut ws,
+        json!({"type":"requestMic","toIds":[169919],"transaction":4}),
+    )
+    .await;
+    assert_eq!(recv(&mut ws).await.unwrap()["code"], 1);
+}
