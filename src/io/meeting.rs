@@ -20,6 +20,7 @@ use web_sys::{Event, EventSource, MessageEvent};
 pub struct Meeting {
     driver: Driver<Streams>,
     deployment: Deployment,
+    journal: Journal,
 }
 
 impl Meeting {
@@ -37,7 +38,11 @@ impl Meeting {
             feed,
             journal,
         });
-        Self { driver, deployment }
+        Self {
+            driver,
+            deployment,
+            journal,
+        }
     }
 
     pub fn view(&self) -> ReadSignal<MeetingView> {
@@ -54,6 +59,7 @@ impl Meeting {
     }
 
     pub fn join(&self, account: String, pin: String, name: String) {
+        self.journal.remember_secret(&pin);
         self.driver.input(MeetingInput::Join { account, pin, name });
     }
 
@@ -211,6 +217,7 @@ impl Shell for Streams {
                 format!("skipped an event ({name}): {reason}"),
             ),
             MeetingNote::Info(text) => j.log(Source::Meeting, Kind::Info, text),
+            MeetingNote::NewToken(token) => j.remember_secret(&token),
         }
     }
 

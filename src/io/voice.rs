@@ -16,6 +16,7 @@ use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 pub struct VoiceLink {
     driver: Driver<Sockets>,
     ptt: Memo<PttState>,
+    journal: Journal,
 }
 
 impl VoiceLink {
@@ -32,6 +33,7 @@ impl VoiceLink {
         Self {
             driver,
             ptt: Memo::new(move |_| view.with(|v| v.ptt.clone())),
+            journal,
         }
     }
 
@@ -45,6 +47,7 @@ impl VoiceLink {
     }
 
     pub fn login(&self, account: String, password: String) {
+        self.journal.remember_secret(&password);
         self.driver.input(VoiceInput::Login { account, password });
     }
 

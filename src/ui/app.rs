@@ -38,4 +38,3 @@ pub fn App() -> impl IntoView {
         }
     }
 }
-

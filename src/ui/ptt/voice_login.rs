@@ -43,9 +43,7 @@ pub fn VoiceLogin() -> impl IntoView {
             i18n.t(Key::OnlineAs),
             view_state.with(|v| v.account.clone().unwrap_or_default())
         ),
-        Link::Reconnecting { attempt, .. } => {
-            crate::i18n::reconnecting(i18n.lang.get(), attempt)
-        }
+        Link::Reconnecting { attempt, .. } => crate::i18n::reconnecting(i18n.lang.get(), attempt),
         Link::Connecting => i18n.t(Key::LightConnecting).to_owned(),
         Link::Offline | Link::Refused { .. } => String::new(),
     };

@@ -131,6 +131,8 @@ pub enum MeetingNote {
     },
     /// Something worth a journal line that changes no state shown elsewhere.
     Info(String),
+    /// A new session token: the journal must never show it.
+    NewToken(String),
 }
 
 /// What the shell carries out.
@@ -766,6 +768,7 @@ impl MeetingMachine {
                     return self.refuse(format!("new_session token: {e}"));
                 }
                 let life = crate::clamp::server_seconds_to_ms(r.expires);
+                self.out.event(MeetingNote::NewToken(r.token.clone()));
                 self.session = Some(Session {
                     token: r.token,
                     expires_at: now.saturating_add(life),
@@ -803,6 +806,7 @@ impl MeetingMachine {
             Ok(r) => {
                 if let Some(s) = self.session.as_mut() {
                     let life = crate::clamp::server_seconds_to_ms(r.expires);
+                    self.out.event(MeetingNote::NewToken(r.token.clone()));
                     s.token = r.token;
                     s.expires_at = now.saturating_add(life);
                     if let Some(role) = r.role {

@@ -228,8 +228,11 @@ fn the_token_is_refreshed_at_two_thirds_of_its_life() {
     );
     assert_eq!(m.token_expires_at(), Some(200_100));
     assert_eq!(m.poll_timeout(), Some(160_100));
-    // The stream stays as it is.
-    assert!(drain(&mut m).is_empty());
+    // The stream stays as it is; the journal learns the new token's value.
+    assert_eq!(
+        drain(&mut m),
+        [Output::Event(MeetingNote::NewToken("tok2".into()))]
+    );
     assert_eq!(m.link(), &MeetingLink::Online);
 
     // Commands now carry the new token.
