@@ -4,7 +4,7 @@
 
 use super::{ChatMessage, Layout, MeetingEvent, Participant, PresentationStart, ServiceStatus};
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Chat messages kept for the panel.
 pub const MAX_MESSAGES: usize = 200;
@@ -87,6 +87,9 @@ pub struct Conference {
     sync: Option<HashSet<String>>,
     /// A sync came on the current stream: a participants reply is older news.
     synced: bool,
+    /// Since the participants list was asked for: who the events said is
+    /// present (true) or gone (false). The reply is older news for them.
+    since_request: Option<HashMap<String, bool>>,
 }
 
 impl Conference {
@@ -115,15 +118,31 @@ impl Conference {
         self.state.status(s);
     }
 
+    /// The participants list is being asked for.
+    pub fn list_requested(&mut self) {
+        self.since_request = Some(HashMap::new());
+    }
+
     /// The participants list asked for when the stream opened; ignored when
-    /// the stream already sent its own snapshot (which is newer).
+    /// the stream already sent its own snapshot (which is newer). Events that
+    /// came while the reply was on its way are newer than it, and win.
     pub fn participants(&mut self, list: Vec<Participant>) {
+        let touched = self.since_request.take().unwrap_or_default();
         if self.synced {
             return;
         }
         let c = &mut self.state;
-        c.participants.clear();
+        let newer: Vec<Participant> = c
+            .participants
+            .drain(..)
+            .filter(|p| touched.get(&p.uuid) == Some(&true))
+            .collect();
         for p in list {
+            if !touched.contains_key(&p.uuid) {
+                c.upsert(p);
+            }
+        }
+        for p in newer {
             c.upsert(p);
         }
         let present: HashSet<&str> = c.participants.iter().map(|p| p.uuid.as_str()).collect();
@@ -134,13 +153,21 @@ impl Conference {
         let c = &mut self.state;
         match event {
             MeetingEvent::ParticipantCreate(p) | MeetingEvent::ParticipantUpdate(p) => {
+                if let Some(t) = self.since_request.as_mut() {
+                    t.insert(p.uuid.clone(), true);
+                }
                 // On the enterprise cloud an update may be the first news of someone.
                 if let Some(seen) = self.sync.as_mut() {
                     seen.insert(p.uuid.clone());
                 }
                 c.upsert(p);
             }
-            MeetingEvent::ParticipantDelete(d) => c.remove(&d.uuid),
+            MeetingEvent::ParticipantDelete(d) => {
+                if let Some(t) = self.since_request.as_mut() {
+                    t.insert(d.uuid.clone(), false);
+                }
+                c.remove(&d.uuid);
+            }
             MeetingEvent::ParticipantSyncBegin => {
                 self.sync = Some(HashSet::new());
                 self.synced = true;

@@ -347,6 +347,7 @@ impl MeetingMachine {
                     self.conference.stream_opened();
                     self.set_link(MeetingLink::Online);
                     // In case the stream does not resend the list by itself.
+                    self.conference.list_requested();
                     self.send_node(
                         now,
                         Method::Get,
