@@ -165,28 +165,77 @@ impl Config {
         p
     }
 
+    /// The config.json keys that hold a secret. config.json is a public file:
+    /// anyone who can load the console can read it.
+    pub fn secrets_in_file(&self) -> Vec<&'static str> {
+        [
+            ("voice.password", &self.voice.password),
+            ("meeting.joinPwd", &self.meeting.join_pwd),
+            ("calls.accessToken", &self.calls.access_token),
+            ("ivr.token", &self.ivr.token),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, _)| k)
+        .collect()
+    }
+
+    /// Addresses a page served over https must not use: plain `http:` and
+    /// `ws:` would carry passwords and tokens in clear (and browsers block
+    /// them as mixed content anyway).
+    pub fn insecure_addresses(&self) -> Vec<String> {
+        [
+            ("voice.pluginUrl", &self.voice.plugin_url),
+            ("voice.serverBaseUrl", &self.voice.server_base_url),
+            ("meeting.apiServer", &self.meeting.api_server),
+            ("calls.baseUrl", &self.calls.base_url),
+            ("ivr.url", &self.ivr.url),
+        ]
+        .into_iter()
+        .filter(|(_, v)| is_insecure(v))
+        .map(|(k, v)| format!("{k} {v:?}: an https page needs https:// or wss://"))
+        .collect()
+    }
+
     /// Applies the dispatcher's overrides; an override that is not a valid
-    /// address is ignored rather than locking the dispatcher out.
-    pub fn with_settings(mut self, s: &Settings) -> Self {
-        let pick = |target: &mut String, value: &Option<String>, schemes: &[&str]| {
-            if let Some(v) = value.as_ref().filter(|v| is_address(v, schemes)) {
-                *target = v.clone();
+    /// address (or a plain one on an https page) is ignored rather than
+    /// locking the dispatcher out. A secret from config.json is never sent to
+    /// an address the dispatcher changed: it has to be typed again.
+    pub fn with_settings(mut self, s: &Settings, secure_page: bool) -> Self {
+        let pick = |target: &mut String, value: &Option<String>, schemes: &[&str]| -> bool {
+            match value.as_ref().filter(|v| {
+                is_address(v, schemes) && !(secure_page && is_insecure(v)) && *v != target
+            }) {
+                Some(v) => {
+                    *target = v.clone();
+                    true
+                }
+                None => false,
             }
         };
         let http = &["http://", "https://"];
-        pick(
+        let plugin = pick(
             &mut self.voice.plugin_url,
             &s.voice_plugin_url,
             &["ws://", "wss://", "http://", "https://"],
         );
-        pick(
+        let server = pick(
             &mut self.voice.server_base_url,
             &s.voice_server_base_url,
             http,
         );
-        pick(&mut self.meeting.api_server, &s.meeting_api_server, http);
-        pick(&mut self.calls.base_url, &s.calls_base_url, http);
-        pick(&mut self.ivr.url, &s.ivr_url, http);
+        if plugin || server {
+            self.voice.password.clear();
+        }
+        if pick(&mut self.meeting.api_server, &s.meeting_api_server, http) {
+            self.meeting.join_pwd.clear();
+        }
+        if pick(&mut self.calls.base_url, &s.calls_base_url, http) {
+            self.calls.access_token.clear();
+        }
+        if pick(&mut self.ivr.url, &s.ivr_url, http) {
+            self.ivr.token.clear();
+        }
         if let Some(a) = s.voice_account.as_ref().filter(|a| !a.trim().is_empty()) {
             self.voice.account = a.clone();
         }
@@ -207,12 +256,30 @@ impl Config {
     }
 }
 
+/// A path on this origin, or an absolute address with one of `schemes` and
+/// no `user:pass@` in it (credentials in a URL end up in logs and history).
 fn is_address(v: &str, schemes: &[&str]) -> bool {
     let v = v.trim();
-    v.starts_with('/')
-        || schemes
-            .iter()
-            .any(|s| v.len() > s.len() && v.to_ascii_lowercase().starts_with(s))
+    if v.starts_with('/') {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    let Some(scheme) = schemes
+        .iter()
+        .find(|s| v.len() > s.len() && lower.starts_with(**s))
+    else {
+        return false;
+    };
+    let authority = v[scheme.len()..]
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    !authority.contains('@')
+}
+
+fn is_insecure(v: &str) -> bool {
+    let lower = v.trim().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("ws://")
 }
 
 /// Resolves an address against the page's origin (`http://host:port`):

@@ -136,6 +136,8 @@ catalogue! { pub enum Key {
     ResetSettings => "恢复 config.json 的设置", "Restore config.json settings";
     SettingsNote => "设置保存在本浏览器中；密码和令牌从不保存。", "Settings are kept in this browser; passwords and tokens never are.";
     SettingsSaved => "设置已保存", "Settings saved";
+    SecretsInFile => "config.json 中保存了密钥：", "config.json holds secrets: ";
+    SecretsInFileWhy => "config.json 是公开文件，任何能打开调度台的人都能读取。请改为在界面中输入、由嵌入的门户传入，或由反向代理添加（见 docs/deploy.md）。", "config.json is a public file: anyone who can open the console can read it. Type them in the console, let the embedding portal hand them over, or have the reverse proxy add them (see docs/deploy.md).";
     ServerSaid => "服务器返回：", "Server said: ";
 }}
 

@@ -68,7 +68,7 @@ fn settings_override_addresses_but_never_invalid_ones() {
         language: Some("en".into()),
         ..Default::default()
     };
-    let merged = cfg.clone().with_settings(&s);
+    let merged = cfg.clone().with_settings(&s, false);
     assert_eq!(merged.voice.plugin_url, "wss://plugin.example/ws");
     assert_eq!(merged.calls.base_url, cfg.calls.base_url);
     assert_eq!(merged.deployment, Deployment::Enterprise);
@@ -77,6 +77,57 @@ fn settings_override_addresses_but_never_invalid_ones() {
     let stored = serde_json::to_string(&s).unwrap();
     assert!(
         !stored.to_lowercase().contains("password") && !stored.to_lowercase().contains("token")
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_secret_from_the_file_never_goes_to_an_address_changed_in_settings() {
+    let cfg = Config::parse(DEMO_CONFIG).unwrap();
+    assert!(!cfg.calls.access_token.is_empty() && !cfg.ivr.token.is_empty());
+    let s = Settings {
+        calls_base_url: Some("https://elsewhere.example".into()),
+        ..Default::default()
+    };
+    let merged = cfg.clone().with_settings(&s, false);
+    assert_eq!(merged.calls.base_url, "https://elsewhere.example");
+    assert_eq!(merged.calls.access_token, "", "typed again, or nothing");
+    assert_eq!(
+        merged.ivr.token, cfg.ivr.token,
+        "the IVR address did not move"
+    );
+    // The same address again is no change.
+    let same = Settings {
+        ivr_url: Some(cfg.ivr.url.clone()),
+        ..Default::default()
+    };
+    assert_eq!(
+        cfg.clone().with_settings(&same, false).ivr.token,
+        cfg.ivr.token
+    );
+}
+
+#[wasm_bindgen_test]
+fn credentials_in_addresses_and_plain_schemes_on_https_are_refused() {
+    let with = |url: &str| Config::parse(&DEMO_CONFIG.replace("\"/ivr\"", &format!("{url:?}")));
+    assert!(with("https://user:pass@ivr.example/ivr").is_err());
+    assert!(
+        with("https://ivr.example/ivr?next=a@b").is_ok(),
+        "an @ after the host is no login"
+    );
+    let cfg = with("http://ivr.example/ivr").unwrap();
+    assert_eq!(cfg.insecure_addresses().len(), 1);
+    let s = Settings {
+        calls_base_url: Some("http://calls.example".into()),
+        ..Default::default()
+    };
+    let merged = cfg.clone().with_settings(&s, true);
+    assert_eq!(
+        merged.calls.base_url, cfg.calls.base_url,
+        "refused on https"
+    );
+    assert_eq!(
+        cfg.secrets_in_file(),
+        ["meeting.joinPwd", "calls.accessToken", "ivr.token"]
     );
 }
 

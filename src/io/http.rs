@@ -22,7 +22,20 @@ pub fn start(
     done: impl FnOnce(Reply) + 'static,
 ) -> Option<Reply> {
     let id = req.id;
-    let line = format!("{} {}", req.method.as_str(), req.logged_url);
+    // The journal shows where the secret went, never its value.
+    let logged_url = match req.credential {
+        Credential::AccessTokenQuery => format!(
+            "{}{}access_token=***",
+            req.logged_url,
+            if req.logged_url.contains('?') {
+                '&'
+            } else {
+                '?'
+            }
+        ),
+        Credential::None | Credential::TokenField => req.logged_url.clone(),
+    };
+    let line = format!("{} {logged_url}", req.method.as_str());
     journal.log(source, Kind::Sent, line.clone());
     let request = match build(req, secret) {
         Ok(r) => r,

@@ -27,11 +27,19 @@ pub fn App() -> impl IntoView {
     move || match config.get() {
         None => view! { <p class="loading">{i18n.tr(Key::LoadingConfig)}</p> }.into_any(),
         Some(Err(problems)) => view! { <ConfigError problems /> }.into_any(),
+        Some(Ok(file))
+            if crate::io::page_origin().starts_with("https:")
+                && !file.insecure_addresses().is_empty() =>
+        {
+            let problems = file.insecure_addresses();
+            view! { <ConfigError problems /> }.into_any()
+        }
         Some(Ok(file)) => {
             if chosen.is_none() {
                 i18n.lang.set(file.lang());
             }
-            let config = file.clone().with_settings(&settings);
+            let secure = crate::io::page_origin().starts_with("https:");
+            let config = file.clone().with_settings(&settings, secure);
             // Effects run after mounting: the console is usable here (`cargo xtask bench` times to it).
             Effect::new(|_| crate::time::mark("dd-ready"));
             view! { <Console file config /> }.into_any()

@@ -13,7 +13,9 @@ use leptos::prelude::*;
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let i18n = use_i18n();
-    let config = use_active().config;
+    let active = use_active();
+    let secrets = active.file.secrets_in_file().join(", ");
+    let config = active.config;
     let field = |value: &str| RwSignal::new(value.to_owned());
     let plugin = field(&config.voice.plugin_url);
     let server = field(&config.voice.server_base_url);
@@ -76,6 +78,14 @@ pub fn SettingsPanel() -> impl IntoView {
                     </select>
                 </label>
                 <p class="note">{i18n.tr(Key::SettingsNote)}</p>
+                <Show when={
+                    let any = !secrets.is_empty();
+                    move || any
+                }>
+                    <p id="settings-secrets" class="warning" role="note">
+                        {i18n.tr(Key::SecretsInFile)}<code>{secrets.clone()}</code>". "{i18n.tr(Key::SecretsInFileWhy)}
+                    </p>
+                </Show>
                 <p class="error" role="alert">{move || error.get()}</p>
                 <div class="buttons">
                     <button id="settings-save" type="submit">{i18n.tr(Key::Save)}</button>
