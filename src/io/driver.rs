@@ -218,3 +218,40 @@ where
         }
     }
 }
+
+/// A shell's numbered browser handles (sockets, event streams). The machine
+/// names each by number; a browser event names its handle by `target`.
+pub struct Handles<T>(Vec<(u32, T)>);
+
+impl<T: AsRef<JsValue>> Handles<T> {
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    pub fn add(&mut self, conn: u32, handle: T) {
+        self.0.push((conn, handle));
+    }
+
+    pub fn get(&self, conn: u32) -> Option<&T> {
+        self.0.iter().find(|(c, _)| *c == conn).map(|(_, h)| h)
+    }
+
+    /// The number of the handle that fired `e`, if it is still ours.
+    pub fn conn_of(&self, e: &web_sys::Event) -> Option<u32> {
+        let target = e.target()?;
+        self.0
+            .iter()
+            .find(|(_, h)| js_sys::Object::is(h.as_ref(), &target))
+            .map(|(c, _)| *c)
+    }
+
+    /// Removes the handles `which` names, calling `detach` on each first.
+    pub fn remove(&mut self, which: impl Fn(u32) -> bool, mut detach: impl FnMut(&T)) {
+        self.0.retain(|(c, h)| {
+            if which(*c) {
+                detach(h);
+            }
+            !which(*c)
+        });
+    }
+}

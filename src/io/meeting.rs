@@ -3,7 +3,7 @@
 //! Components call [`Meeting::join`], [`Meeting::command`] and friends and
 //! read [`Meeting::view`]; they never see a stream or a token.
 
-use super::driver::{Driver, Feed, Shell};
+use super::driver::{Driver, Feed, Handles, Shell};
 use super::http;
 use crate::journal::{Journal, Kind, Source};
 use leptos::prelude::*;
@@ -33,7 +33,7 @@ impl Meeting {
             .unwrap_or_else(|| "https".to_owned());
         let machine = MeetingMachine::new(api_server, scheme, deployment);
         let driver = Driver::new(machine, |feed| Streams {
-            streams: Vec::new(),
+            streams: Handles::new(),
             handlers: handlers(feed.clone()),
             feed,
             journal,
@@ -77,7 +77,7 @@ impl Meeting {
 }
 
 struct Streams {
-    streams: Vec<(u32, EventSource)>,
+    streams: Handles<EventSource>,
     handlers: Handlers,
     feed: Feed<Streams>,
     journal: Journal,
@@ -124,13 +124,8 @@ fn handlers(feed: Feed<Streams>) -> Handlers {
 
 impl Feed<Streams> {
     fn report(&self, e: &Event, r: Reported) {
-        let Some(target) = e.target() else { return };
         self.input_with(|s: &Streams| {
-            let conn = s
-                .streams
-                .iter()
-                .find(|(_, es)| js_sys::Object::is(es, &target))
-                .map(|(c, _)| *c)?;
+            let conn = s.streams.conn_of(e)?;
             Some(match r {
                 Reported::Opened => MeetingInput::StreamOpened { conn },
                 Reported::Failed => {
@@ -184,7 +179,7 @@ impl Shell for Streams {
                                 h.named.as_ref().unchecked_ref(),
                             );
                         }
-                        self.streams.push((conn, es));
+                        self.streams.add(conn, es);
                         None
                     }
                     Err(e) => {
@@ -240,19 +235,14 @@ impl Streams {
     /// reports nothing.
     fn close(&mut self, which: impl Fn(u32) -> bool) {
         let h = &self.handlers;
-        self.streams.retain(|(c, es)| {
-            if which(*c) {
-                es.set_onopen(None);
-                es.set_onerror(None);
-                for name in EVENT_NAMES {
-                    let _ = es.remove_event_listener_with_callback(
-                        name,
-                        h.named.as_ref().unchecked_ref(),
-                    );
-                }
-                es.close();
+        self.streams.remove(which, |es| {
+            es.set_onopen(None);
+            es.set_onerror(None);
+            for name in EVENT_NAMES {
+                let _ =
+                    es.remove_event_listener_with_callback(name, h.named.as_ref().unchecked_ref());
             }
-            !which(*c)
+            es.close();
         });
     }
 }

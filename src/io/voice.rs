@@ -3,7 +3,7 @@
 //! traffic, and feeds back what the sockets report. Components call
 //! [`VoiceLink::login`] and friends and read [`VoiceLink::view`].
 
-use super::driver::{Driver, Feed, Shell};
+use super::driver::{Driver, Feed, Handles, Shell};
 use crate::journal::{Journal, Kind, Source};
 use leptos::prelude::*;
 use proto::voice::{
@@ -25,7 +25,7 @@ impl VoiceLink {
     pub fn new(plugin_url: String, server_base_url: String, journal: Journal) -> Self {
         let driver = Driver::new(VoiceMachine::new(server_base_url), |feed| Sockets {
             url: plugin_url,
-            sockets: Vec::new(),
+            sockets: Handles::new(),
             handlers: handlers(feed),
             journal,
         });
@@ -89,7 +89,7 @@ impl VoiceLink {
 
 struct Sockets {
     url: String,
-    sockets: Vec<(u32, WebSocket)>,
+    sockets: Handles<WebSocket>,
     handlers: Handlers,
     journal: Journal,
 }
@@ -132,13 +132,8 @@ enum Reported {
 
 impl Feed<Sockets> {
     fn report(&self, e: &Event, r: Reported) {
-        let Some(target) = e.target() else { return };
         self.input_with(|sockets: &Sockets| {
-            let conn = sockets
-                .sockets
-                .iter()
-                .find(|(_, ws)| js_sys::Object::is(ws, &target))
-                .map(|(c, _)| *c)?;
+            let conn = sockets.sockets.conn_of(e)?;
             Some(match r {
                 Reported::Opened => VoiceInput::SocketOpened { conn },
                 Reported::Text(text) => {
@@ -164,7 +159,7 @@ impl Shell for Sockets {
                     ws.set_onopen(Some(h.open.as_ref().unchecked_ref()));
                     ws.set_onmessage(Some(h.message.as_ref().unchecked_ref()));
                     ws.set_onclose(Some(h.close.as_ref().unchecked_ref()));
-                    self.sockets.push((conn, ws));
+                    self.sockets.add(conn, ws);
                     None
                 }
                 Err(e) => {
@@ -181,11 +176,7 @@ impl Shell for Sockets {
                 None
             }
             VoiceSend::Text { conn, text, logged } => {
-                let sent = self
-                    .sockets
-                    .iter()
-                    .find(|(c, _)| *c == conn)
-                    .map(|(_, ws)| ws.send_with_str(&text));
+                let sent = self.sockets.get(conn).map(|ws| ws.send_with_str(&text));
                 if let Some(Ok(())) = sent {
                     self.journal.log(Source::Voice, Kind::Sent, logged);
                     None
@@ -223,14 +214,11 @@ impl Sockets {
     /// Closes the sockets `which` names, their listeners off first so
     /// closing reports nothing.
     fn close(&mut self, which: impl Fn(u32) -> bool) {
-        self.sockets.retain(|(c, ws)| {
-            if which(*c) {
-                ws.set_onopen(None);
-                ws.set_onmessage(None);
-                ws.set_onclose(None);
-                let _ = ws.close();
-            }
-            !which(*c)
+        self.sockets.remove(which, |ws| {
+            ws.set_onopen(None);
+            ws.set_onmessage(None);
+            ws.set_onclose(None);
+            let _ = ws.close();
         });
     }
 }
