@@ -998,3 +998,22 @@ fn a_request_without_a_reply_fails_at_its_deadline_in_the_machine() {
     m.handle_timeout(rest::REPLY_TIMEOUT_MS);
     assert!(matches!(m.link(), MeetingLink::Unreachable { .. }));
 }
+
+#[test]
+fn a_tab_hidden_for_ten_minutes_catches_up_at_once_when_woken() {
+    // Background tabs get one timer wake a minute or less; the driver also
+    // wakes the machine on visibilitychange. Woken late, it must act at once.
+    let (mut m, _) = online(Deployment::Public);
+    let late = 10 * 60_000;
+    m.handle_timeout(late);
+    let urls: Vec<String> = requests(&drain(&mut m))
+        .into_iter()
+        .map(|r| r.url)
+        .collect();
+    assert!(
+        urls.iter()
+            .any(|u| u.ends_with("/new_session") || u.ends_with("checkJoin.shtml")),
+        "the token died meanwhile: joining again at once, not refreshing: {urls:?}"
+    );
+    assert!(m.poll_timeout().unwrap() > late, "nothing overdue is left");
+}
