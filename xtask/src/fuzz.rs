@@ -13,25 +13,24 @@ use std::time::Instant;
 use crate::ws::{probe, run as run_command, spawn_error, Workspace};
 use crate::Result;
 
-/// Measured with `--secs 20` on 2 cores shared with other builds (load 11):
-/// decoders ran 2 500 to 11 000 inputs a second, the machines 840 (meeting)
-/// to 5 000 (calls). On an idle machine that is several times more, so 120 s
-/// should give each decoder a million inputs; the meeting and voice
-/// machines need `--secs 300` or more for a million.
-const DEFAULT_SECS: u64 = 120;
+/// Without `--secs`, each target runs exactly this many inputs (libFuzzer's
+/// `-runs`), however long it takes: measured on 2 busy cores, decoders do
+/// 2 500 to 11 000 inputs a second, the meeting and voice machines under 1 000.
+const DEFAULT_RUNS: u64 = 1_000_000;
 /// Per-input limits: a slow input or a runaway allocation is a finding too.
 const LIBFUZZER_LIMITS: &[&str] = &["-rss_limit_mb=2048", "-malloc_limit_mb=512", "-timeout=5"];
 
 #[derive(Debug, PartialEq)]
 pub struct Options {
-    secs: u64,
+    /// A time limit per target instead of [`DEFAULT_RUNS`] inputs.
+    secs: Option<u64>,
     target: Option<String>,
 }
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Self> {
         let mut options = Options {
-            secs: DEFAULT_SECS,
+            secs: None,
             target: None,
         };
         let mut args = args.iter();
@@ -41,9 +40,9 @@ impl Options {
                 "--secs" => {
                     let secs = value()?;
                     options.secs =
-                        secs.parse().ok().filter(|&s| s > 0).ok_or_else(|| {
+                        Some(secs.parse().ok().filter(|&s| s > 0).ok_or_else(|| {
                             format!("--secs takes a positive number, got {secs:?}")
-                        })?;
+                        })?);
                 }
                 "--target" => options.target = Some(value()?.clone()),
                 other => return Err(format!("`fuzz` does not know {other:?}")),
@@ -136,7 +135,7 @@ fn fuzz_one(
     ws: &Workspace,
     fuzz: &Path,
     target: &str,
-    secs: u64,
+    secs: Option<u64>,
     log: &Path,
 ) -> Result<std::result::Result<Summary, String>> {
     let found = fuzz.join("corpus-found").join(target);
@@ -147,7 +146,10 @@ fn fuzz_one(
     let mut args: Vec<String> = vec![target.to_owned()];
     args.extend(corpora.iter().map(|dir| dir.display().to_string()));
     args.push("--".into());
-    args.push(format!("-max_total_time={secs}"));
+    args.push(match secs {
+        Some(secs) => format!("-max_total_time={secs}"),
+        None => format!("-runs={DEFAULT_RUNS}"),
+    });
     args.extend(LIBFUZZER_LIMITS.iter().map(|s| s.to_string()));
     args.push("-print_final_stats=1".into());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -232,14 +234,14 @@ mod tests {
         assert_eq!(
             Options::parse(&[]).unwrap(),
             Options {
-                secs: DEFAULT_SECS,
+                secs: None,
                 target: None
             }
         );
         assert_eq!(
             Options::parse(&args(&["--target", "voice_text", "--secs", "20"])).unwrap(),
             Options {
-                secs: 20,
+                secs: Some(20),
                 target: Some("voice_text".into())
             }
         );

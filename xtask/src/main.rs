@@ -30,7 +30,7 @@ usage: cargo xtask <command>
                          and the time proto takes to decode a voice message
   fuzz [--secs N] [--target T]
                          run each libFuzzer target of fuzz/ (cargo fuzz, nightly) for N seconds
-                         (default 120) and print its executions; a crash fails and names the input";
+                         (default: a million inputs each) and print its executions; a crash fails";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
