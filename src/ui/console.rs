@@ -11,6 +11,7 @@ use super::ptt::PttPanel;
 use super::settings::SettingsPanel;
 use crate::config::{resolve, Config, Deployment};
 use crate::io::calls::CallDesk;
+use crate::io::history::History;
 use crate::io::ivr::IvrDesk;
 use crate::io::meeting::Meeting;
 use crate::io::page_origin;
@@ -51,6 +52,8 @@ pub struct Shells {
 pub fn provide_shells(config: &Config, journal: Journal) -> Shells {
     let origin = page_origin();
     let at = |address: &str| resolve(address, &origin, false);
+    let history = History::load();
+    provide_context(history);
     let shells = Shells {
         voice: VoiceLink::new(
             resolve(&config.voice.plugin_url, &origin, true),
@@ -69,8 +72,10 @@ pub fn provide_shells(config: &Config, journal: Journal) -> Shells {
             at(&config.calls.base_url),
             config.calls.access_token.clone(),
             journal,
+            history,
+            config.terminals.clone(),
         ),
-        ivr: IvrDesk::new(at(&config.ivr.url), journal),
+        ivr: IvrDesk::new(at(&config.ivr.url), journal, history),
     };
     provide_context(shells.voice);
     provide_context(shells.meeting);

@@ -186,7 +186,8 @@ pub fn csv_field(text: &str) -> String {
 
 /// The entries as CSV, a header line first, lines ended with CRLF.
 pub fn csv(entries: &[Entry]) -> String {
-    let mut out = String::from("kind,target,who,start_utc,duration_s,outcome,detail,customuuid\r\n");
+    let mut out =
+        String::from("kind,target,who,start_utc,duration_s,outcome,detail,customuuid\r\n");
     for e in entries {
         let kind = match e.kind {
             Kind::Call => "call",
@@ -233,14 +234,22 @@ mod tests {
     fn utc_times_are_civil_dates() {
         assert_eq!(utc_text(0), "1970-01-01T00:00:00Z");
         assert_eq!(utc_text(1_764_633_600_000), "2025-12-02T00:00:00Z");
-        assert_eq!(utc_text(951_782_400_000 + 3_723_000), "2000-02-29T01:02:03Z");
+        assert_eq!(
+            utc_text(951_782_400_000 + 3_723_000),
+            "2000-02-29T01:02:03Z"
+        );
     }
 
     #[test]
     fn csv_quotes_what_must_be_and_defuses_formulas() {
         let rows = [
             entry(Kind::Call, "169918", Outcome::HungUp, ""),
-            entry(Kind::Ivr, "13333333333", Outcome::Failed, "bad, \"very\"\nbad"),
+            entry(
+                Kind::Ivr,
+                "13333333333",
+                Outcome::Failed,
+                "bad, \"very\"\nbad",
+            ),
             entry(Kind::Call, "service", Outcome::Failed, "=cmd()"),
         ];
         let text = csv(&rows);
@@ -249,12 +258,18 @@ mod tests {
             lines[0],
             "kind,target,who,start_utc,duration_s,outcome,detail,customuuid"
         );
-        assert_eq!(lines[1], "call,169918,调度一,2025-12-02T00:00:00Z,65,hung-up,,");
+        assert_eq!(
+            lines[1],
+            "call,169918,调度一,2025-12-02T00:00:00Z,65,hung-up,,"
+        );
         assert_eq!(
             lines[2],
             "ivr,13333333333,调度一,2025-12-02T00:00:00Z,65,failed,\"bad, \"\"very\"\"\nbad\","
         );
-        assert_eq!(lines[3], "call,service,调度一,2025-12-02T00:00:00Z,65,failed,'=cmd(),");
+        assert_eq!(
+            lines[3],
+            "call,service,调度一,2025-12-02T00:00:00Z,65,failed,'=cmd(),"
+        );
         assert_eq!(lines.len(), 5, "every line ends with CRLF");
     }
 

@@ -7,9 +7,9 @@
 pub mod backoff;
 pub mod call;
 pub mod clamp;
-pub mod history;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod history;
 pub mod id;
 pub mod ivr;
 pub mod lenient;

@@ -135,7 +135,7 @@ fn validate(f: &BTreeMap<String, String>, token: &str) -> Result<PlayVoice, (u64
         return Err(invalid("userid", "格式应为 按键@分机组,如1@extGroup-1"));
     }
     PlayVoice::from_form(f.iter().map(|(k, v)| (k.as_str(), v.trim())))
-        .map_err(|e| (400, format!("非法请求:{e}")))
+        .map_err(|e| (400, format!("非法请求:{}有误", e.field())))
 }
 
 /// The callbacks the real service would send for this accepted request:
