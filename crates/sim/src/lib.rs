@@ -13,7 +13,7 @@
 //! |---|---|
 //! | voice | dispatcher `zydd` / `123456` (id 169905, name `zydd`); dispatcher `ddy2` / `654321` (id 169906); terminals 169918 `ptcs11`, 169919 `ptcs12`, 169920 `ptcs13`, 169921 `ptcs14` |
 //! | meeting | conference `1061`, alias `zjvmr@myvmr.cn`; host pin `123456`, guest pin `654321`; checkJoin `joinAccount` `1061` + `joinPwd` `123456` is a host |
-//! | calls | `access_token` `demo-token`; target ids 169918..169921 are callable, 169999 has no phone (用户未绑定手机号,请手动拨打010-56469588!) |
+//! | calls | `access_token` `demo-token`; target ids 169918..169921 are callable, 169999 has no phone (用户未绑定手机号,请手动拨打010-56469588!); 169930 is busy (4 after ringing), 169931 never answers, 169932 hangs up 3 s after answering, 169933 is refused (无通讯子账户,请联系管理员!) |
 //! | IVR | token `ABCDEFG` |
 //!
 //! # Routes
@@ -31,7 +31,7 @@
 //!
 //! No CORS headers are sent: the app and the back ends share one origin here.
 
-mod call;
+pub mod call;
 mod clock;
 pub mod control;
 mod form;
@@ -99,6 +99,8 @@ pub struct SimConfig {
     pub call_token: String,
     /// Click-to-call targets that exist but have no phone bound.
     pub call_no_phone: Vec<u64>,
+    /// Click-to-call targets that behave otherwise than answering.
+    pub call_callees: Vec<(u64, call::Callee)>,
     /// The IVR `token`.
     pub ivr_token: String,
 }
@@ -139,6 +141,12 @@ impl Default for SimConfig {
             },
             call_token: "demo-token".into(),
             call_no_phone: vec![169999],
+            call_callees: vec![
+                (169930, call::Callee::Busy),
+                (169931, call::Callee::NeverAnswers),
+                (169932, call::Callee::HangsUpAfter(3)),
+                (169933, call::Callee::NoSubAccount),
+            ],
             ivr_token: "ABCDEFG".into(),
         }
     }
