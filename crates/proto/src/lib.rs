@@ -5,6 +5,7 @@
 //! send. That keeps every rule of the protocols testable natively.
 
 pub mod backoff;
+pub mod broadcast;
 pub mod call;
 pub mod clamp;
 #[cfg(feature = "fuzzing")]
