@@ -7,7 +7,7 @@
 //! browser. The simulator records each request with the callbacks it would
 //! have sent, for tests and the demo's status page.
 
-use crate::{clock, form, ids, Sim};
+use crate::{clock, form, ids, relay, Sim};
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -97,9 +97,37 @@ async fn play_voice(State(sim): State<Sim>, req: Request) -> Response {
             reply: reply.clone(),
             callbacks,
         });
-        reply
+        (reply, callbacks_of_last(s))
     });
+    let (reply, callbacks) = reply;
+    post_to_relay(&sim, callbacks);
     Json(reply).into_response()
+}
+
+fn callbacks_of_last(s: &crate::state::Inner) -> Vec<Callback> {
+    s.ivr
+        .last()
+        .map(|r| r.callbacks.clone())
+        .unwrap_or_default()
+}
+
+/// Posts the callbacks to the relay one after the other, after the reply,
+/// as the real service would to the deployment's callback addresses.
+fn post_to_relay(sim: &Sim, callbacks: Vec<Callback>) {
+    if callbacks.is_empty() {
+        return;
+    }
+    let relay = sim.relay().clone();
+    tokio::spawn(async move {
+        for cb in callbacks {
+            tokio::time::sleep(relay::CALLBACK_GAP).await;
+            let kind = match cb.kind.as_str() {
+                "extension_status" => relay::EXTENSION_STATUS,
+                _ => relay::CALL_RECORD,
+            };
+            relay.publish(kind, cb.body.to_string());
+        }
+    });
 }
 
 /// The document marks nothing required; service, token, destnumber,

@@ -25,6 +25,7 @@
 //! | `/api/services/{conf}/…` | meeting node: sessions, commands, `events`, `presentation.jpeg` |
 //! | `GET /v1/app/call/{targetId}`, `callService`, `callCancel/{sid}`, `callState/{sid}` | click-to-call |
 //! | `POST /ivr` | IVR voice menu call |
+//! | `POST /relay/extension-status`, `POST /relay/call-record`, `GET /relay/events` | IVR callback relay (docs/callbacks.md) |
 //! | `/_sim/…` | control API (see [`control`]) |
 //! | `/config.json` | [`SimConfig::config_json`] when set, else the dist file |
 //! | anything else | files of [`SimConfig::dist_dir`], `index.html` for unknown paths |
@@ -38,6 +39,7 @@ mod form;
 mod ids;
 mod ivr;
 mod meeting;
+pub mod relay;
 mod state;
 mod statics;
 mod voice;
@@ -205,6 +207,8 @@ struct Shared {
     /// They are sent while the state lock is held, so a stream that
     /// subscribes under the lock sees exactly the changes after its snapshot.
     meeting_events: broadcast::Sender<meeting::Pushed>,
+    /// IVR callbacks to the consoles' streams.
+    relay: relay::Relay,
 }
 
 impl Sim {
@@ -216,8 +220,13 @@ impl Sim {
                 cfg,
                 state: Mutex::new(inner),
                 meeting_events,
+                relay: relay::Relay::default(),
             }),
         }
+    }
+
+    pub fn relay(&self) -> &relay::Relay {
+        &self.shared.relay
     }
 
     pub fn config(&self) -> &SimConfig {
@@ -324,6 +333,7 @@ pub fn app(sim: Sim) -> axum::Router {
         .merge(meeting::routes())
         .merge(call::routes())
         .merge(ivr::routes())
+        .merge(relay::routes())
         .merge(control::routes())
         .merge(statics::routes(&sim.shared.cfg))
         .with_state(sim)
