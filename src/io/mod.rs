@@ -10,6 +10,7 @@ pub mod http;
 pub mod ivr;
 pub mod meeting;
 mod notes;
+pub mod relay;
 pub mod storage;
 pub mod timer;
 pub mod voice;

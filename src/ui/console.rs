@@ -81,5 +81,12 @@ pub fn provide_shells(config: &Config, journal: Journal) -> Shells {
     provide_context(shells.meeting);
     provide_context(shells.calls);
     provide_context(shells.ivr);
+    let relay_url = config.ivr.relay_url.trim();
+    if !relay_url.is_empty() {
+        let stream = crate::io::relay::listen(&at(relay_url), history, journal);
+        // Kept, and closed, with the console.
+        let stream = StoredValue::new_local(stream);
+        on_cleanup(move || drop(stream.try_update_value(Option::take)));
+    }
     shells
 }

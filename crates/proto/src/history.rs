@@ -4,6 +4,7 @@
 //! pure part, tested natively.
 
 use crate::call::{Call, Phase, Problem, Target};
+use crate::ivr::CallRecord;
 use serde::{Deserialize, Serialize};
 
 /// Entries kept, newest first; older ones are dropped.
@@ -129,6 +130,32 @@ impl Entry {
             ]
             .iter()
             .any(|f| f.to_lowercase().contains(&q))
+    }
+}
+
+impl Entry {
+    /// What an IVR call record (document 003) tells about this request:
+    /// answered or not, the talk time, the key pressed, the hang-up cause
+    /// and the recording. Fields may have come empty or as numbers.
+    pub fn apply_call_record(&mut self, record: &CallRecord) {
+        let answered = !record.answertime.trim().is_empty() || record.billsec > 0;
+        self.outcome = if answered {
+            Outcome::HungUp
+        } else {
+            Outcome::NotAnswered
+        };
+        self.duration_ms = Some(record.billsec.saturating_mul(1_000));
+        let mut detail = Vec::new();
+        if !record.userkey.is_empty() {
+            detail.push(format!("key {}", record.userkey));
+        }
+        if record.hangupcause != 0 {
+            detail.push(format!("cause {}", record.hangupcause));
+        }
+        if !record.recordfilename.is_empty() {
+            detail.push(record.recordfilename.clone());
+        }
+        self.detail = detail.join(" · ");
     }
 }
 
@@ -299,6 +326,23 @@ mod tests {
         assert_eq!(decode(&encode(&all)), all);
         assert!(decode("{not json").is_empty());
         assert!(!encode(&all).to_lowercase().contains("token"));
+    }
+
+    #[test]
+    fn a_call_record_with_numbers_or_empty_fields_updates_the_entry() {
+        let mut e = entry(Kind::Ivr, "85781218893", Outcome::Sent, "播放命令发送成功");
+        let numbers = r#"{"answertime":"2020-02-09 12:32:51","hangupcause":10001,"duration":13,
+            "uuid":"u","customuuid":"110001168","billsec":10,"userkey":"1","recordfilename":"1111.mp3"}"#;
+        e.apply_call_record(&crate::ivr::decode_call_record(numbers).unwrap());
+        assert_eq!(e.outcome, Outcome::HungUp);
+        assert_eq!(e.duration_ms, Some(10_000));
+        assert_eq!(e.detail, "key 1 · cause 10001 · 1111.mp3");
+        let strings = r#"{"answertime":"","hangupcause":"10002","billsec":"0","uuid":"u",
+            "customuuid":"110001168","userkey":"","recordfilename":""}"#;
+        e.apply_call_record(&crate::ivr::decode_call_record(strings).unwrap());
+        assert_eq!(e.outcome, Outcome::NotAnswered);
+        assert_eq!(e.duration_ms, Some(0));
+        assert_eq!(e.detail, "cause 10002");
     }
 
     #[test]
