@@ -567,7 +567,8 @@ impl CallMachine {
         self.out.send(rest::Request {
             id: req,
             method: Method::Get,
-            logged_url: url.clone(),
+            // The journal says the token went, never what it is.
+            logged_url: format!("{url}?access_token=***"),
             url,
             headers: Vec::new(),
             body: Body::None,
