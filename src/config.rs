@@ -85,6 +85,9 @@ pub struct IvrConfig {
     /// Caller number shown to the callee; empty lets the service choose.
     #[serde(default)]
     pub disnumber: String,
+    /// The callback relay's event stream (docs/callbacks.md); empty: none.
+    #[serde(default)]
+    pub relay_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

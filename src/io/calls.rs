@@ -4,10 +4,13 @@
 //! [`CallDesk::cancel`] and read [`CallDesk::view`].
 
 use super::driver::{Driver, Feed, Shell};
+use super::history::History;
 use super::http;
+use crate::config::Terminal;
 use crate::journal::{Journal, Kind, Source};
 use leptos::prelude::*;
-use proto::call::{Call, CallEvent, CallInput, CallMachine, CallView, Target};
+use proto::call::{Call, CallEvent, CallInput, CallMachine, CallView, Problem, Target};
+use proto::history::Entry;
 use proto::rest;
 
 #[derive(Clone, Copy)]
@@ -19,10 +22,19 @@ pub struct CallDesk {
 impl CallDesk {
     /// `base_url` is the resolved service address (`calls.baseUrl`, or this
     /// origin when empty).
-    pub fn new(base_url: String, access_token: String, journal: Journal) -> Self {
+    /// Settled calls go to `history`, named after the `terminals`.
+    pub fn new(
+        base_url: String,
+        access_token: String,
+        journal: Journal,
+        history: History,
+        terminals: Vec<Terminal>,
+    ) -> Self {
         let driver = Driver::new(CallMachine::new(base_url), |feed| CallHttp {
             access_token,
             journal,
+            history,
+            terminals,
             feed,
         });
         let view = driver.view();
@@ -42,6 +54,11 @@ impl CallDesk {
         self.driver.view()
     }
 
+    /// A place request to `target` is open: its button waits (tracked).
+    pub fn dialling(&self, target: Target) -> bool {
+        self.driver.view().with(|v| v.dialling(target))
+    }
+
     pub fn place(&self, target: Target) {
         self.driver.input(CallInput::Place(target));
     }
@@ -54,6 +71,8 @@ impl CallDesk {
 struct CallHttp {
     access_token: String,
     journal: Journal,
+    history: History,
+    terminals: Vec<Terminal>,
     feed: Feed<CallHttp>,
 }
 
@@ -84,8 +103,27 @@ impl Shell for CallHttp {
                 Kind::Error,
                 format!("skipped a reply: {reason}"),
             ),
+            CallEvent::Settled(call) => {
+                let who = match call.target {
+                    Target::User(id) => self.terminals.iter().find(|t| t.id == id),
+                    Target::Service => None,
+                };
+                let who = who.map(|t| t.name.clone()).unwrap_or_default();
+                self.history
+                    .record(Entry::of_call(&call, who, problem_detail));
+            }
         }
     }
 
     fn shutdown(&mut self, _machine: &mut CallMachine) {}
+}
+
+/// A problem as the history keeps it: the server's own words, or a status.
+/// Other problems are said by the outcome itself.
+fn problem_detail(problem: &Problem) -> String {
+    match problem {
+        Problem::Refused(message) => message.clone(),
+        Problem::Server(status) => format!("HTTP {status}"),
+        Problem::NoReply | Problem::BadReply => String::new(),
+    }
 }

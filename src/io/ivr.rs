@@ -3,11 +3,13 @@
 //! a repeated request would call the number twice. The token travels in the
 //! form; the journal gets the fields with the token masked.
 
+use super::history::History;
 use super::http;
 use crate::journal::{Journal, Source};
 use futures::channel::oneshot;
 use leptos::prelude::*;
 use proto::call::Health;
+use proto::history::{Entry, Kind, Outcome};
 use proto::ivr::{decode_reply, PlayVoice};
 use proto::rest::{self, Body, Credential, Method};
 
@@ -55,15 +57,18 @@ pub struct IvrDesk {
     journal: Journal,
     health: RwSignal<Health>,
     next_id: StoredValue<u32>,
+    history: History,
 }
 
 impl IvrDesk {
-    pub fn new(url: String, journal: Journal) -> Self {
+    /// Each request's outcome goes to `history`.
+    pub fn new(url: String, journal: Journal, history: History) -> Self {
         Self {
             url: StoredValue::new(url),
             journal,
             health: RwSignal::new(Health::Idle),
             next_id: StoredValue::new(0),
+            history,
         }
     }
 
@@ -79,6 +84,30 @@ impl IvrDesk {
     /// POSTs `play` (validated by the caller) as multipart/form-data and
     /// says what happened.
     pub async fn play(&self, play: PlayVoice) -> IvrOutcome {
+        let start_ms = crate::time::now_ms();
+        let (destnumber, customuuid) = (play.destnumber.clone(), play.customuuid.clone());
+        let outcome = self.post(play).await;
+        let (outcome_word, detail) = match &outcome {
+            IvrOutcome::Sent { desc } => (Outcome::Sent, desc.clone()),
+            IvrOutcome::Refused { message } => (Outcome::Failed, message.clone()),
+            IvrOutcome::BadReply => (Outcome::Failed, String::new()),
+            // The call may have gone out all the same.
+            IvrOutcome::NoReply => (Outcome::Unknown, String::new()),
+        };
+        self.history.record(Entry {
+            kind: Kind::Ivr,
+            target: destnumber,
+            who: String::new(),
+            start_ms,
+            duration_ms: None,
+            outcome: outcome_word,
+            detail,
+            customuuid: customuuid.unwrap_or_default(),
+        });
+        outcome
+    }
+
+    async fn post(&self, play: PlayVoice) -> IvrOutcome {
         let fields = play.form_fields();
         let url = self.url.get_value();
         let id = self.next_id.get_value().wrapping_add(1);

@@ -5,10 +5,12 @@
 pub mod calls;
 pub mod config_file;
 pub mod driver;
+pub mod history;
 pub mod http;
 pub mod ivr;
 pub mod meeting;
 mod notes;
+pub mod relay;
 pub mod storage;
 pub mod timer;
 pub mod voice;

@@ -11,6 +11,7 @@ use super::ptt::PttPanel;
 use super::settings::SettingsPanel;
 use crate::config::{resolve, Config, Deployment};
 use crate::io::calls::CallDesk;
+use crate::io::history::History;
 use crate::io::ivr::IvrDesk;
 use crate::io::meeting::Meeting;
 use crate::io::page_origin;
@@ -59,6 +60,8 @@ pub fn provide_shells(config: &Config, journal: Journal) -> Shells {
     }
     let origin = page_origin();
     let at = |address: &str| resolve(address, &origin, false);
+    let history = History::load();
+    provide_context(history);
     let shells = Shells {
         voice: VoiceLink::new(
             resolve(&config.voice.plugin_url, &origin, true),
@@ -77,12 +80,21 @@ pub fn provide_shells(config: &Config, journal: Journal) -> Shells {
             at(&config.calls.base_url),
             config.calls.access_token.clone(),
             journal,
+            history,
+            config.terminals.clone(),
         ),
-        ivr: IvrDesk::new(at(&config.ivr.url), journal),
+        ivr: IvrDesk::new(at(&config.ivr.url), journal, history),
     };
     provide_context(shells.voice);
     provide_context(shells.meeting);
     provide_context(shells.calls);
     provide_context(shells.ivr);
+    let relay_url = config.ivr.relay_url.trim();
+    if !relay_url.is_empty() {
+        let stream = crate::io::relay::listen(&at(relay_url), history, journal);
+        // Kept, and closed, with the console.
+        let stream = StoredValue::new_local(stream);
+        on_cleanup(move || drop(stream.try_update_value(Option::take)));
+    }
     shells
 }

@@ -76,6 +76,50 @@ impl fmt::Display for KeyRoute {
     }
 }
 
+/// The field that makes a PlayVoice request invalid: what the form marks
+/// and the simulator names, never a sentence to match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Invalid {
+    /// Not [`SERVICE`].
+    Service,
+    /// Missing.
+    Token,
+    /// Missing, or not only digits.
+    Destnumber,
+    /// Missing, or not 1 or 2.
+    Voicetype,
+    /// Missing.
+    Voicefile,
+    /// Given, and not only digits.
+    Disnumber,
+    /// Not `key@group` with a key of 0-9, * or #.
+    Userid,
+}
+
+impl Invalid {
+    /// The form field's name.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Service => "service",
+            Self::Token => "token",
+            Self::Destnumber => "destnumber",
+            Self::Voicetype => "voicetype",
+            Self::Voicefile => "voicefile",
+            Self::Disnumber => "disnumber",
+            Self::Userid => "userid",
+        }
+    }
+}
+
+/// For logs: `destnumber is invalid`.
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is missing or invalid", self.field())
+    }
+}
+
+impl std::error::Error for Invalid {}
+
 /// A PlayVoice request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlayVoice {
@@ -137,25 +181,24 @@ impl PlayVoice {
     }
 
     /// The document's "required" column is empty; service, token,
-    /// destnumber, voicetype and voicefile are evidently required.
-    pub fn validate(&self) -> Result<(), String> {
+    /// destnumber, voicetype and voicefile are evidently required. The
+    /// first invalid field, in the document's order.
+    pub fn validate(&self) -> Result<(), Invalid> {
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if self.service != SERVICE {
-            return Err(format!("service must be {SERVICE}"));
+            return Err(Invalid::Service);
         }
         if self.token.trim().is_empty() {
-            return Err("token is required".to_owned());
+            return Err(Invalid::Token);
         }
         if !digits(&self.destnumber) {
-            return Err(format!("destnumber {:?} must be digits", self.destnumber));
+            return Err(Invalid::Destnumber);
         }
         if self.voicefile.trim().is_empty() {
-            return Err("voicefile is required".to_owned());
+            return Err(Invalid::Voicefile);
         }
         match &self.disnumber {
-            Some(n) if !n.is_empty() && !digits(n) => {
-                Err(format!("disnumber {n:?} must be digits"))
-            }
+            Some(n) if !n.is_empty() && !digits(n) => Err(Invalid::Disnumber),
             _ => Ok(()),
         }
     }
@@ -163,7 +206,7 @@ impl PlayVoice {
     /// Reads a request from its form fields (the simulator's side) and validates it.
     pub fn from_form<'a>(
         fields: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, Invalid> {
         let mut form = Self {
             service: String::new(),
             ..Self::new("", "", VoiceType::Offline, "")
@@ -176,20 +219,21 @@ impl PlayVoice {
                 "token" => form.token = value,
                 "destnumber" => form.destnumber = value,
                 "voicetype" => {
-                    voicetype = Some(
-                        VoiceType::parse(&value)
-                            .ok_or_else(|| format!("voicetype {value:?} is not 1 or 2"))?,
-                    )
+                    voicetype = Some(VoiceType::parse(&value).ok_or(Invalid::Voicetype)?)
                 }
                 "voicefile" => form.voicefile = value,
                 "chengshudu" => form.chengshudu = Some(value),
-                "userid" => form.userid = (!value.is_empty()).then(|| value.parse()).transpose()?,
+                "userid" => {
+                    form.userid = (!value.is_empty())
+                        .then(|| value.parse().map_err(|_| Invalid::Userid))
+                        .transpose()?
+                }
                 "disnumber" => form.disnumber = Some(value),
                 "customuuid" => form.customuuid = Some(value),
                 _ => {}
             }
         }
-        form.voicetype = voicetype.ok_or("voicetype is required")?;
+        form.voicetype = voicetype.ok_or(Invalid::Voicetype)?;
         form.validate()?;
         Ok(form)
     }

@@ -5,10 +5,12 @@
 //! send. That keeps every rule of the protocols testable natively.
 
 pub mod backoff;
+pub mod broadcast;
 pub mod call;
 pub mod clamp;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod history;
 pub mod id;
 pub mod ivr;
 pub mod lenient;

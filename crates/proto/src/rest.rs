@@ -136,10 +136,15 @@ impl<P> Default for Pending<P> {
 impl<P> Pending<P> {
     /// Records a request for `purpose` sent at `now`; returns its id.
     pub fn start(&mut self, now: u64, purpose: P) -> u32 {
+        self.start_for(now, purpose, REPLY_TIMEOUT_MS)
+    }
+
+    /// [`Pending::start`] with a deadline of its own, `timeout_ms` after `now`.
+    pub fn start_for(&mut self, now: u64, purpose: P, timeout_ms: u64) -> u32 {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
         self.items
-            .push((id, purpose, now.saturating_add(REPLY_TIMEOUT_MS)));
+            .push((id, purpose, now.saturating_add(timeout_ms)));
         id
     }
 

@@ -6,7 +6,9 @@
 //!
 //! A call moves 1 (requesting) → 2 (ringing) → 3 (connected) by itself, one
 //! step a second, unless the `calls_manual` fault holds it; `advance_call`
-//! steps it by hand. Cancelling ends it (4).
+//! steps it by hand. Cancelling ends it (4). Some targets behave otherwise
+//! ([`Callee`], `SimConfig::call_callees`): busy, never answering, hanging
+//! up after a while, or refused with a documented error.
 
 use crate::{ids, Sim};
 use axum::extract::{Path, Query, State};
@@ -27,6 +29,40 @@ mod text {
     pub const NO_PHONE: &str = "用户未绑定手机号,请手动拨打010-56469588!";
     pub const BAD_PARAMS: &str = "呼叫请求的参数有误,请联系管理员!";
     pub const CANCEL_FAILED: &str = "取消呼叫失败!";
+    pub const NO_ACCOUNT: &str = "无通讯子账户,请联系管理员!";
+}
+
+/// How a simulated callee answers, by target id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callee {
+    /// Rings, answers and stays on the line (every directory terminal).
+    Answers,
+    /// Rings once and ends without answering (4 after 2).
+    Busy,
+    /// Rings for ever.
+    NeverAnswers,
+    /// Answers, then hangs up after this many steps connected.
+    HangsUpAfter(u8),
+    /// Refused: the calling account has no telephony sub-account.
+    NoSubAccount,
+}
+
+impl Callee {
+    /// The states it goes through, one a step; it stays on the last.
+    fn course(self) -> Vec<CallState> {
+        use CallState::*;
+        match self {
+            Self::Answers | Self::NoSubAccount => vec![Requesting, Ringing, Connected],
+            Self::Busy => vec![Requesting, Ringing, Ended],
+            Self::NeverAnswers => vec![Requesting, Ringing],
+            Self::HangsUpAfter(n) => {
+                let mut course = vec![Requesting, Ringing];
+                course.extend(std::iter::repeat_n(Connected, usize::from(n.max(1))));
+                course.push(Ended);
+                course
+            }
+        }
+    }
 }
 
 pub(crate) fn routes() -> Router<Sim> {
@@ -56,6 +92,7 @@ pub struct CallInfo {
 struct Call {
     sid: String,
     target: Option<u64>,
+    callee: Callee,
     created: Instant,
     /// Steps taken by hand.
     advanced: u8,
@@ -75,8 +112,9 @@ impl Call {
         } else {
             self.created.elapsed().as_millis() / STEP.as_millis()
         };
-        let step = (u128::from(self.advanced) + by_time).min(2) as u64;
-        let now = CallState::from_code(1 + step).unwrap_or(CallState::Connected);
+        let course = self.callee.course();
+        let step = (u128::from(self.advanced) + by_time).min(course.len() as u128 - 1) as usize;
+        let now = course[step].clone();
         if now.code() > self.reached.code() {
             self.reached = now;
         }
@@ -91,12 +129,13 @@ pub(crate) struct CallBook {
 }
 
 impl CallBook {
-    fn start(&mut self, target: Option<u64>) -> String {
+    fn start(&mut self, target: Option<u64>, callee: Callee) -> String {
         self.seq += 1;
         let sid = ids::call_sid(self.seq);
         self.calls.push(Call {
             sid: sid.clone(),
             target,
+            callee,
             created: Instant::now(),
             advanced: 0,
             reached: CallState::Requesting,
@@ -163,12 +202,27 @@ async fn call_user(
     Query(q): Params,
 ) -> Response {
     answer(&sim, &q, |book, cfg, _| {
-        match target.trim().parse::<u64>() {
-            Ok(id) if cfg.call_no_phone.contains(&id) => CallReply::error(400, text::NO_PHONE),
-            Ok(id) if cfg.terminals.iter().any(|t| t.id == id) => CallReply::ok(CallStarted {
-                call_sid: book.start(Some(id)),
+        let Ok(id) = target.trim().parse::<u64>() else {
+            return CallReply::error(400, text::BAD_PARAMS);
+        };
+        let callee = cfg
+            .call_callees
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map(|(_, c)| *c)
+            .or_else(|| {
+                cfg.terminals
+                    .iter()
+                    .any(|t| t.id == id)
+                    .then_some(Callee::Answers)
+            });
+        match callee {
+            _ if cfg.call_no_phone.contains(&id) => CallReply::error(400, text::NO_PHONE),
+            Some(Callee::NoSubAccount) => CallReply::error(400, text::NO_ACCOUNT),
+            Some(callee) => CallReply::ok(CallStarted {
+                call_sid: book.start(Some(id), callee),
             }),
-            _ => CallReply::error(400, text::BAD_PARAMS),
+            None => CallReply::error(400, text::BAD_PARAMS),
         }
     })
 }
@@ -176,7 +230,7 @@ async fn call_user(
 async fn call_service(State(sim): State<Sim>, Query(q): Params) -> Response {
     answer(&sim, &q, |book, _, _| {
         CallReply::ok(CallStarted {
-            call_sid: book.start(None),
+            call_sid: book.start(None, Callee::Answers),
         })
     })
 }

@@ -8,7 +8,7 @@
 //! browser. The simulator records each request with the callbacks it would
 //! have sent, for tests and the demo's status page.
 
-use crate::{clock, form, ids, Sim};
+use crate::{clock, form, ids, relay, Sim};
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -102,9 +102,37 @@ async fn play_voice(State(sim): State<Sim>, req: Request) -> Response {
             reply: reply.clone(),
             callbacks,
         });
-        reply
+        (reply, callbacks_of_last(s))
     });
+    let (reply, callbacks) = reply;
+    post_to_relay(&sim, callbacks);
     Json(reply).into_response()
+}
+
+fn callbacks_of_last(s: &crate::state::Inner) -> Vec<Callback> {
+    s.ivr
+        .last()
+        .map(|r| r.callbacks.clone())
+        .unwrap_or_default()
+}
+
+/// Posts the callbacks to the relay one after the other, after the reply,
+/// as the real service would to the deployment's callback addresses.
+fn post_to_relay(sim: &Sim, callbacks: Vec<Callback>) {
+    if callbacks.is_empty() {
+        return;
+    }
+    let relay = sim.relay().clone();
+    tokio::spawn(async move {
+        for cb in callbacks {
+            tokio::time::sleep(relay::CALLBACK_GAP).await;
+            let kind = match cb.kind.as_str() {
+                "extension_status" => relay::EXTENSION_STATUS,
+                _ => relay::CALL_RECORD,
+            };
+            relay.publish(kind, cb.body.to_string());
+        }
+    });
 }
 
 /// The document marks nothing required; service, token, destnumber,
@@ -140,7 +168,7 @@ fn validate(f: &BTreeMap<String, String>, token: &str) -> Result<PlayVoice, (u64
         return Err(invalid("userid", "格式应为 按键@分机组,如1@extGroup-1"));
     }
     PlayVoice::from_form(f.iter().map(|(k, v)| (k.as_str(), v.trim())))
-        .map_err(|e| (400, format!("非法请求:{e}")))
+        .map_err(|e| (400, format!("非法请求:{}有误", e.field())))
 }
 
 /// The callbacks the real service would send for this accepted request:

@@ -13,7 +13,7 @@
 //! |---|---|
 //! | voice | dispatcher `zydd` / `123456` (id 169905, name `zydd`); dispatcher `ddy2` / `654321` (id 169906); terminals 169918 `ptcs11`, 169919 `ptcs12`, 169920 `ptcs13`, 169921 `ptcs14` |
 //! | meeting | conference `1061`, alias `zjvmr@myvmr.cn`; host pin `123456`, guest pin `654321`; checkJoin `joinAccount` `1061` + `joinPwd` `123456` is a host |
-//! | calls | `access_token` `demo-token`; target ids 169918..169921 are callable, 169999 has no phone (用户未绑定手机号,请手动拨打010-56469588!) |
+//! | calls | `access_token` `demo-token`; target ids 169918..169921 are callable, 169999 has no phone (用户未绑定手机号,请手动拨打010-56469588!); 169930 is busy (4 after ringing), 169931 never answers, 169932 hangs up 3 s after answering, 169933 is refused (无通讯子账户,请联系管理员!) |
 //! | IVR | token `ABCDEFG` |
 //!
 //! # Routes
@@ -25,6 +25,7 @@
 //! | `/api/services/{conf}/…` | meeting node: sessions, commands, `events`, `presentation.jpeg` |
 //! | `GET /v1/app/call/{targetId}`, `callService`, `callCancel/{sid}`, `callState/{sid}` | click-to-call |
 //! | `POST /ivr` | IVR voice menu call |
+//! | `POST /relay/extension-status`, `POST /relay/call-record`, `GET /relay/events` | IVR callback relay (docs/callbacks.md) |
 //! | `/_sim/…` | control API (see [`control`]): state, reset, faults, and timed outages per back end (HTML 5xx pages, slow replies, unanswered requests, a voice plugin silent after login) |
 //! | `/config.json` | [`SimConfig::config_json`] when set, else the dist file |
 //! | anything else | files of [`SimConfig::dist_dir`], `index.html` for unknown paths |
@@ -33,7 +34,7 @@
 //! Every response carries the security headers of [`headers`] (the
 //! Content-Security-Policy the console boots under, and its companions).
 
-mod call;
+pub mod call;
 mod clock;
 pub mod control;
 mod form;
@@ -42,6 +43,7 @@ mod ids;
 mod ivr;
 mod meeting;
 mod outage;
+pub mod relay;
 mod state;
 mod statics;
 mod voice;
@@ -106,6 +108,8 @@ pub struct SimConfig {
     pub call_token: String,
     /// Click-to-call targets that exist but have no phone bound.
     pub call_no_phone: Vec<u64>,
+    /// Click-to-call targets that behave otherwise than answering.
+    pub call_callees: Vec<(u64, call::Callee)>,
     /// The IVR `token`.
     pub ivr_token: String,
 }
@@ -146,6 +150,12 @@ impl Default for SimConfig {
             },
             call_token: "demo-token".into(),
             call_no_phone: vec![169999],
+            call_callees: vec![
+                (169930, call::Callee::Busy),
+                (169931, call::Callee::NeverAnswers),
+                (169932, call::Callee::HangsUpAfter(3)),
+                (169933, call::Callee::NoSubAccount),
+            ],
             ivr_token: "ABCDEFG".into(),
         }
     }
@@ -210,6 +220,8 @@ struct Shared {
     /// Woken whenever an outage is set, cleared or reset, so requests held
     /// by a hang look again.
     outage_changed: Notify,
+    /// IVR callbacks to the consoles' streams.
+    relay: relay::Relay,
 }
 
 impl Sim {
@@ -222,8 +234,13 @@ impl Sim {
                 state: Mutex::new(inner),
                 meeting_events,
                 outage_changed: Notify::new(),
+                relay: relay::Relay::default(),
             }),
         }
+    }
+
+    pub fn relay(&self) -> &relay::Relay {
+        &self.shared.relay
     }
 
     pub fn config(&self) -> &SimConfig {
@@ -362,6 +379,10 @@ pub fn app(sim: Sim) -> axum::Router {
         .merge(meeting::routes().route_layer(outage(Backend::Meeting)))
         .merge(call::routes().route_layer(outage(Backend::Calls)))
         .merge(ivr::routes().route_layer(outage(Backend::Ivr)))
+        .merge(meeting::routes())
+        .merge(call::routes())
+        .merge(ivr::routes())
+        .merge(relay::routes())
         .merge(control::routes())
         .merge(statics::routes(&sim.shared.cfg))
         .with_state(sim);

@@ -22,6 +22,10 @@ pub fn DialById() -> impl IntoView {
     let desk = expect_context::<CallDesk>();
     let id = RwSignal::new(String::new());
     let bad = RwSignal::new(false);
+    let dialling = move || {
+        id.with(|t| parse_id(t))
+            .is_some_and(|target| desk.dialling(Target::User(target)))
+    };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         match parse_id(&id.get_untracked()) {
@@ -41,7 +45,9 @@ pub fn DialById() -> impl IntoView {
                     aria-invalid=move || bad.get().to_string()
                     prop:value=id on:input=move |ev| id.set(event_target_value(&ev)) />
             </label>
-            <button id="call-dial-button" type="submit">{i18n.tr(CallText::Dial)}</button>
+            <button id="call-dial-button" type="submit" prop:disabled=dialling>
+                {move || i18n.t(if dialling() { CallText::Dialling } else { CallText::Dial })}
+            </button>
         </form>
         <p id="call-dial-error" class="error" role="alert">
             {move || bad.get().then(|| i18n.t(CallText::BadId))}

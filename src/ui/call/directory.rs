@@ -21,7 +21,10 @@ pub fn TerminalDirectory() -> impl IntoView {
                     <li data-id=id.to_string()>
                         <span class="terminal-name">{t.name}</span>" · "<span class="terminal-id">{id}</span>" "
                         <button id=format!("call-terminal-{id}") class="small call-terminal" type="button"
-                            on:click=move |_| desk.place(Target::User(id))>{i18n.tr(CallText::Call)}</button>
+                            prop:disabled=move || desk.dialling(Target::User(id))
+                            on:click=move |_| desk.place(Target::User(id))>
+                            {move || i18n.t(if desk.dialling(Target::User(id)) { CallText::Dialling } else { CallText::Call })}
+                        </button>
                     </li>
                 }
             }).collect_view()}

@@ -4,13 +4,14 @@
 
 mod dial;
 mod directory;
+mod history;
 mod item;
 mod list;
 mod service;
 pub mod text;
 
 pub use dial::parse_id;
-pub use item::{state_name, state_word, target_name};
+pub use item::{duration_text, state_hint, state_name, state_word, target_name};
 
 use super::panel::Panel;
 use crate::config::resolve;
@@ -19,6 +20,7 @@ use crate::io::page_origin;
 use crate::ui::active::use_active;
 use dial::DialById;
 use directory::TerminalDirectory;
+use history::CallHistory;
 use leptos::prelude::*;
 use list::CallList;
 use service::ServiceButton;
@@ -40,6 +42,7 @@ pub fn CallPanel() -> impl IntoView {
             <DialById />
             <ServiceButton />
             <CallList />
+            <CallHistory />
         </Panel>
     }
 }

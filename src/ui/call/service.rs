@@ -12,8 +12,9 @@ pub fn ServiceButton() -> impl IntoView {
     let desk = expect_context::<CallDesk>();
     view! {
         <p>
-            <button id="call-service" type="button" on:click=move |_| desk.place(Target::Service)>
-                {i18n.tr(CallText::CallService)}
+            <button id="call-service" type="button" prop:disabled=move || desk.dialling(Target::Service)
+                on:click=move |_| desk.place(Target::Service)>
+                {move || i18n.t(if desk.dialling(Target::Service) { CallText::Dialling } else { CallText::CallService })}
             </button>
         </p>
     }

@@ -23,4 +23,27 @@ crate::catalogue! { pub enum CallText {
     NoReply => "电话服务无响应，请检查网络", "The call service did not answer; check the network";
     BadReply => "电话服务的回复无法识别", "The call service's reply could not be read";
     ServiceAddress => "电话接口地址", "Calls API address";
+    Dialling => "正在呼叫…", "Dialling…";
+    Unconfirmed => "结果未知，仍在等待服务器回复", "Outcome unknown, still waiting for the server";
+    UnconfirmedLost => "结果未知：电话可能已经响铃，但服务器没有返回通话标识，无法查询或取消，请与被叫确认", "Outcome unknown: the phone may have rung, but the server sent no call id, so the call cannot be looked up or cancelled; check with the person called";
+    HungUp => "对方已挂断", "The other side hung up";
+    NotAnswered => "未接通即结束", "Ended without an answer";
+    Stale => "状态未确认，正在重试…", "State not confirmed, retrying…";
+    ServerFailed => "电话服务出错：HTTP ", "The call service failed: HTTP ";
+    Duration => "时长", "Duration";
+    History => "呼叫与语音菜单记录", "Call and IVR history";
+    HistoryFilter => "筛选", "Filter";
+    HistoryAll => "全部", "All";
+    HistoryCalls => "电话", "Calls";
+    HistoryIvr => "语音菜单", "IVR";
+    HistoryEmpty => "没有记录", "No entries";
+    Redial => "重拨", "Redial";
+    ExportCsv => "导出 CSV", "Export CSV";
+    ClearHistory => "清空记录", "Clear history";
+    OutcomeHungUp => "已接通后挂断", "Answered, hung up";
+    OutcomeNotAnswered => "未接听", "Not answered";
+    OutcomeCancelled => "已取消", "Cancelled";
+    OutcomeFailed => "失败", "Failed";
+    OutcomeUnknown => "结果未知", "Outcome unknown";
+    OutcomeSent => "已发送", "Sent";
 }}

@@ -2,7 +2,7 @@
 //! the key route with proto's `KeyRoute`, the whole request with
 //! `PlayVoice::validate`, and the first wrong field named.
 
-use proto::ivr::{KeyRoute, PlayVoice, VoiceType};
+use proto::ivr::{Invalid, KeyRoute, PlayVoice, VoiceType};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IvrFields {
@@ -56,15 +56,13 @@ pub fn build(fields: &IvrFields, token: &str) -> Result<PlayVoice, IvrField> {
     };
     play.disnumber = trimmed(&fields.disnumber);
     play.customuuid = trimmed(&fields.customuuid);
-    play.validate().map_err(|message| {
-        // proto's messages start with the field's name.
-        match message.split_whitespace().next().unwrap_or_default() {
-            "token" => IvrField::Token,
-            "destnumber" => IvrField::Destnumber,
-            "voicefile" => IvrField::Voicefile,
-            "disnumber" => IvrField::Disnumber,
-            _ => IvrField::Other(message),
-        }
+    play.validate().map_err(|invalid| match invalid {
+        Invalid::Token => IvrField::Token,
+        Invalid::Destnumber => IvrField::Destnumber,
+        Invalid::Voicefile => IvrField::Voicefile,
+        Invalid::Disnumber => IvrField::Disnumber,
+        Invalid::Userid => IvrField::Userid,
+        other => IvrField::Other(other.to_string()),
     })?;
     Ok(play)
 }

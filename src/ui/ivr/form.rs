@@ -31,6 +31,11 @@ pub fn IvrForm() -> impl IntoView {
         if state.sending.get_untracked() {
             return;
         }
+        // Callbacks are matched by customuuid: one is made when none is given,
+        // and shown in the form.
+        if customuuid.with_untracked(|c| c.trim().is_empty()) {
+            customuuid.set(format!("dd{}{}", now_ms(), seq.get_value() + 1));
+        }
         let fields = IvrFields {
             destnumber: destnumber.get_untracked(),
             voicetype: voicetype.get_untracked(),

@@ -7,25 +7,42 @@
 //! request's [`Credential`] asks: the machine never sees a secret) and feeds
 //! back the [`Reply`]; a request unanswered at its deadline fails here.
 //!
-//! Failures: a refusal keeps the server's own words (`returnMsg`) for the
-//! dispatcher; an unreadable body is reported and skipped; a poll that got
-//! no reply is retried with [`Backoff`], and the service's [`Health`] goes
-//! amber, then red after [`UNREACHABLE_AFTER`] failures in a row. Placing
-//! and cancelling are never retried by themselves: a repeated call request
-//! could ring a phone twice.
+//! One request per intent: placing is never retried, and a second place to
+//! a target whose first request is still open does nothing (a repeated call
+//! request rings a phone twice). A place request unanswered after
+//! [`rest::REPLY_TIMEOUT_MS`] is not "failed": the phone may be ringing. The
+//! call becomes [`Phase::Unconfirmed`] while the request stays open up to
+//! [`PLACE_WAIT_MS`] (a late callSid still brings it to life); after that
+//! the document offers no way to find the call without its callSid.
+//!
+//! Polling never gives up on a call that may be live: failures back off
+//! (up to [`POLL_BACKOFF`]'s cap), the call is marked `stale` until a state
+//! comes again, and Cancel stays. Replies the server refuses
+//! [`REFUSALS_BEFORE_GIVING_UP`] times in a row make the state
+//! [`Phase::Unknown`], still polled slowly and still cancellable.
 
 use super::wire::{decode_reply, CallRequest, CallStarted, CallState, CallStatus, CancelResult};
 use crate::backoff::Backoff;
 use crate::machine::{Machine, Outbox, Output};
-use crate::rest::{self, Body, Credential, Method, Pending, Reply};
+use crate::rest::{self, Body, Credential, Failure, Method, Pending, Reply};
 
 /// The polling cadence of `callState` while a call is live.
 pub const POLL_MS: u64 = 1_000;
+/// Failed polls are retried after 1 s, 2 s, 4 s, then every 5 s: a live
+/// call is not left unchecked for long.
+pub const POLL_BACKOFF: Backoff = Backoff {
+    first_ms: 1_000,
+    max_ms: 5_000,
+};
+/// How long a place request is kept open for a late callSid.
+pub const PLACE_WAIT_MS: u64 = 60_000;
 /// Network failures in a row before the light turns red.
 pub const UNREACHABLE_AFTER: u32 = 3;
-/// Refused or unreadable state replies in a row before polling gives up
-/// (e.g. the server no longer knows the callSid).
+/// Refused or unreadable state replies in a row before the state is shown
+/// as unknown (e.g. the server no longer knows the callSid).
 pub const REFUSALS_BEFORE_GIVING_UP: u32 = 5;
+/// The slow cadence of polling a call whose state is unknown.
+pub const UNKNOWN_POLL_MS: u64 = 30_000;
 /// Finished calls kept for the dispatcher to look back at.
 pub const MAX_RECENT: usize = 20;
 
@@ -45,11 +62,16 @@ pub enum Phase {
     Placing,
     /// The server's `stateType` 1, 2 or 3.
     Live(CallState),
-    /// `stateType` 4, or cancelled by the dispatcher.
+    /// `stateType` 4, or cancelled by the dispatcher. Not cancelled: the
+    /// call ended at the phones (the far end hung up, or never answered).
     Ended { cancelled: bool },
-    /// Never placed: the server refused, or no reply came.
+    /// Never placed: the server refused, or failed (5xx).
     Failed,
-    /// The state stopped coming (the server kept refusing); polling gave up.
+    /// The place request got no answer in time: the phone may be ringing,
+    /// and without a callSid the call cannot be looked up. `waiting`: the
+    /// request is still open, so a late callSid would still come.
+    Unconfirmed { waiting: bool },
+    /// The server keeps refusing the state; still polled, slowly.
     Unknown,
 }
 
@@ -60,6 +82,8 @@ pub enum Problem {
     Refused(String),
     /// No reply came (network, timeout).
     NoReply,
+    /// The server or a proxy failed with this HTTP status (5xx).
+    Server(u16),
     /// A reply came that could not be read.
     BadReply,
 }
@@ -73,10 +97,18 @@ pub struct Call {
     pub phase: Phase,
     /// When the dispatcher placed it (ms).
     pub placed_at: u64,
+    /// When a poll first saw it connected (3).
+    pub connected_at: Option<u64>,
+    /// When it was seen ended, failed or given up on.
+    pub ended_at: Option<u64>,
+    /// The state shown was not confirmed by the last poll (an outage).
+    pub stale: bool,
     pub problem: Option<Problem>,
     /// A cancel is under way.
     pub cancelling: bool,
     cancel_wanted: bool,
+    /// When an open place request turns the call [`Phase::Unconfirmed`].
+    unsure_at: Option<u64>,
     next_poll: Option<u64>,
     polling: bool,
     /// Polls in a row that brought no state (for the back-off).
@@ -85,19 +117,58 @@ pub struct Call {
     bad_replies: u32,
     /// `problem` came from polling, so a good poll clears it.
     poll_trouble: bool,
+    /// [`CallEvent::Settled`] was sent.
+    settled: bool,
 }
 
 impl Call {
-    /// Whether the dispatcher may still cancel it.
+    /// Whether the dispatcher may still cancel it: it may be live, and
+    /// either its callSid is known or a late one may still come.
     pub fn can_cancel(&self) -> bool {
-        !self.cancelling && matches!(self.phase, Phase::Placing | Phase::Live(_))
+        !self.cancelling
+            && match self.phase {
+                Phase::Placing | Phase::Unconfirmed { waiting: true } => true,
+                Phase::Live(_) | Phase::Unknown => self.sid.is_some(),
+                _ => false,
+            }
+    }
+
+    /// The place request is still open: placing again would ring twice.
+    pub fn is_dialling(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::Placing | Phase::Unconfirmed { waiting: true }
+        )
     }
 
     pub fn is_finished(&self) -> bool {
         matches!(
             self.phase,
-            Phase::Ended { .. } | Phase::Failed | Phase::Unknown
+            Phase::Ended { .. }
+                | Phase::Failed
+                | Phase::Unconfirmed { waiting: false }
+                | Phase::Unknown
         )
+    }
+
+    /// Nothing more will be learnt about it.
+    pub fn is_settled(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::Ended { .. } | Phase::Failed | Phase::Unconfirmed { waiting: false }
+        )
+    }
+
+    /// Ended at the phones, not by the dispatcher, after being answered.
+    pub fn hung_up_by_phone(&self) -> bool {
+        self.phase == (Phase::Ended { cancelled: false }) && self.connected_at.is_some()
+    }
+
+    /// How long it has lasted at `now`: from the answer if it was answered,
+    /// else from the placing, to its end if it ended.
+    pub fn duration_ms(&self, now: u64) -> u64 {
+        let from = self.connected_at.unwrap_or(self.placed_at);
+        self.ended_at.unwrap_or(now).saturating_sub(from)
     }
 }
 
@@ -131,6 +202,9 @@ pub enum CallEvent {
     Skipped {
         reason: String,
     },
+    /// A call reached its end (ended, failed, or lost track of): once per
+    /// call, for the history.
+    Settled(Call),
 }
 
 pub type CallOutput = Output<rest::Request, CallEvent>;
@@ -142,6 +216,15 @@ pub struct CallView {
     pub health: Health,
 }
 
+impl CallView {
+    /// A place request to `target` is still open (the button waits).
+    pub fn dialling(&self, target: Target) -> bool {
+        self.calls
+            .iter()
+            .any(|c| c.target == target && c.is_dialling())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Purpose {
     Place,
@@ -151,7 +234,6 @@ enum Purpose {
 
 #[derive(Debug)]
 pub struct CallMachine {
-    backoff: Backoff,
     calls: Vec<Call>,
     next_id: u32,
     /// `http(s)://host[:port][/prefix]`, without a trailing slash.
@@ -167,7 +249,6 @@ impl CallMachine {
     /// `base`: the service address (`calls.baseUrl`, resolved).
     pub fn new(base: impl Into<String>) -> Self {
         Self {
-            backoff: Backoff::default(),
             calls: Vec::new(),
             next_id: 1,
             base: base.into().trim().trim_end_matches('/').to_owned(),
@@ -201,10 +282,11 @@ impl CallMachine {
                         self.set_health(Health::Online);
                         self.reply(now, id, purpose, &answer.text);
                     }
-                    Err(_) => self.no_reply(now, id, purpose),
+                    Err(failure) => self.no_reply(now, id, purpose, &failure),
                 }
             }
         }
+        self.settle(now);
         self.trim();
         self.out.changed();
     }
@@ -215,14 +297,29 @@ impl CallMachine {
             .iter()
             .filter(|c| !c.polling)
             .filter_map(|c| c.next_poll);
-        polls.chain(self.pending.next_deadline()).min()
+        let unsure = self.calls.iter().filter_map(|c| c.unsure_at);
+        polls
+            .chain(unsure)
+            .chain(self.pending.next_deadline())
+            .min()
     }
 
-    /// Fails the requests past their deadline, then sends the polls that are due.
+    /// Fails the requests past their deadline, marks unanswered place
+    /// requests unconfirmed, then sends the polls that are due.
     fn timeout(&mut self, now: u64) {
         for (_, (id, purpose)) in self.pending.expired(now) {
-            self.no_reply(now, id, purpose);
+            self.no_reply(now, id, purpose, &Failure::Timeout);
             self.out.changed();
+        }
+        for call in &mut self.calls {
+            if call.unsure_at.is_some_and(|t| now >= t) {
+                call.unsure_at = None;
+                if call.phase == Phase::Placing {
+                    call.phase = Phase::Unconfirmed { waiting: true };
+                    call.problem = Some(Problem::NoReply);
+                    self.out.changed();
+                }
+            }
         }
         let due: Vec<(u32, String)> = self
             .calls
@@ -238,9 +335,19 @@ impl CallMachine {
         for (id, call_sid) in due {
             self.send(now, id, Purpose::Poll, CallRequest::State { call_sid });
         }
+        self.settle(now);
+        self.trim();
     }
 
     fn place(&mut self, now: u64, target: Target) {
+        if self
+            .calls
+            .iter()
+            .any(|c| c.target == target && c.is_dialling())
+        {
+            // The first request for this target is still open.
+            return;
+        }
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
         self.calls.push(Call {
@@ -249,14 +356,19 @@ impl CallMachine {
             sid: None,
             phase: Phase::Placing,
             placed_at: now,
+            connected_at: None,
+            ended_at: None,
+            stale: false,
             problem: None,
             cancelling: false,
             cancel_wanted: false,
+            unsure_at: Some(now.saturating_add(rest::REPLY_TIMEOUT_MS)),
             next_poll: None,
             polling: false,
             misses: 0,
             bad_replies: 0,
             poll_trouble: false,
+            settled: false,
         });
         let request = match target {
             Target::User(target_id) => CallRequest::CallUser { target_id },
@@ -280,7 +392,7 @@ impl CallMachine {
     fn reply(&mut self, now: u64, id: u32, purpose: Purpose, text: &str) {
         match purpose {
             Purpose::Place => self.placed(now, id, text),
-            Purpose::Cancel => self.cancelled(id, text),
+            Purpose::Cancel => self.cancelled(now, id, text),
             Purpose::Poll => self.polled(now, id, text),
         }
     }
@@ -291,10 +403,12 @@ impl CallMachine {
             self.skipped(format!("call reply: {e}"));
         }
         let Some(call) = self.call(id) else { return };
+        call.unsure_at = None;
         match outcome.map(|r| r.into_result()) {
             Ok(Ok(started)) => {
                 call.sid = Some(started.call_sid.clone());
                 call.phase = Phase::Live(CallState::Requesting);
+                call.problem = None;
                 call.next_poll = Some(now + POLL_MS);
                 if call.cancel_wanted {
                     call.cancel_wanted = false;
@@ -302,12 +416,12 @@ impl CallMachine {
                     self.send(now, id, Purpose::Cancel, CallRequest::Cancel { call_sid });
                 }
             }
-            Ok(Err(refusal)) => call.fail(Problem::Refused(refusal.message)),
-            Err(_) => call.fail(Problem::BadReply),
+            Ok(Err(refusal)) => call.fail(now, Problem::Refused(refusal.message)),
+            Err(_) => call.fail(now, Problem::BadReply),
         }
     }
 
-    fn cancelled(&mut self, id: u32, text: &str) {
+    fn cancelled(&mut self, now: u64, id: u32, text: &str) {
         let outcome = decode_reply::<CancelResult>(text);
         if let Err(e) = &outcome {
             self.skipped(format!("callCancel reply: {e}"));
@@ -318,8 +432,10 @@ impl CallMachine {
         match outcome.map(|r| r.into_result()) {
             Ok(Ok(result)) if result.succeeded() => {
                 call.phase = Phase::Ended { cancelled: true };
+                call.ended_at.get_or_insert(now);
                 call.next_poll = None;
                 call.problem = None;
+                call.stale = false;
             }
             Ok(Ok(result)) => call.problem = Some(Problem::Refused(result.is_success)),
             Ok(Err(refusal)) => call.problem = Some(Problem::Refused(refusal.message)),
@@ -332,10 +448,9 @@ impl CallMachine {
         if let Err(e) = &outcome {
             self.skipped(format!("callState reply: {e}"));
         }
-        let backoff = self.backoff;
         let Some(call) = self.call(id) else { return };
         call.polling = false;
-        if call.is_finished() {
+        if call.is_settled() {
             // Cancelled while this poll was on its way.
             return;
         }
@@ -343,12 +458,17 @@ impl CallMachine {
             Ok(Ok(status)) => {
                 call.misses = 0;
                 call.bad_replies = 0;
+                call.stale = false;
                 if call.poll_trouble {
                     call.poll_trouble = false;
                     call.problem = None;
                 }
+                if status.state_type == CallState::Connected {
+                    call.connected_at.get_or_insert(now);
+                }
                 if status.state_type.is_final() {
                     call.phase = Phase::Ended { cancelled: false };
+                    call.ended_at = Some(now);
                     call.next_poll = None;
                 } else {
                     call.phase = Phase::Live(status.state_type);
@@ -362,38 +482,39 @@ impl CallMachine {
         };
         call.misses += 1;
         call.bad_replies += 1;
+        call.stale = true;
         if let Some(problem) = trouble {
             call.problem = Some(problem);
             call.poll_trouble = true;
         }
         if call.bad_replies >= REFUSALS_BEFORE_GIVING_UP {
             call.phase = Phase::Unknown;
-            call.next_poll = None;
+            call.next_poll = Some(now + UNKNOWN_POLL_MS);
         } else {
-            call.next_poll = Some(now + backoff.delay_ms(call.misses));
+            call.next_poll = Some(now + POLL_BACKOFF.delay_ms(call.misses));
         }
     }
 
     /// No usable reply came (network, deadline, 5xx: the driver journals which).
-    fn no_reply(&mut self, now: u64, id: u32, purpose: Purpose) {
+    fn no_reply(&mut self, now: u64, id: u32, purpose: Purpose, failure: &Failure) {
         self.net_failures = self.net_failures.saturating_add(1);
-        let backoff = self.backoff;
         let mut retrying = false;
         if let Some(call) = self.call(id) {
             match purpose {
-                Purpose::Place => call.fail(Problem::NoReply),
+                Purpose::Place => call.unplaced(now, failure),
                 Purpose::Cancel => {
                     call.cancelling = false;
-                    call.problem = Some(Problem::NoReply);
+                    call.problem = Some(Problem::of(failure));
                     call.poll_trouble = false;
                 }
                 Purpose::Poll => {
                     call.polling = false;
-                    if !call.is_finished() {
+                    if !call.is_settled() {
                         call.misses += 1;
-                        call.problem = Some(Problem::NoReply);
+                        call.stale = true;
+                        call.problem = Some(Problem::of(failure));
                         call.poll_trouble = true;
-                        call.next_poll = Some(now + backoff.delay_ms(call.misses));
+                        call.next_poll = Some(now + POLL_BACKOFF.delay_ms(call.misses));
                         retrying = true;
                     }
                 }
@@ -407,6 +528,17 @@ impl CallMachine {
             Health::Unreachable
         };
         self.set_health(health);
+    }
+
+    /// Reports each call that reached its end, once.
+    fn settle(&mut self, now: u64) {
+        for call in &mut self.calls {
+            if call.is_settled() && !call.settled {
+                call.settled = true;
+                call.ended_at.get_or_insert(now);
+                self.out.event(CallEvent::Settled(call.clone()));
+            }
+        }
     }
 
     /// Drops the oldest finished calls beyond [`MAX_RECENT`].
@@ -426,17 +558,22 @@ impl CallMachine {
     }
 
     fn send(&mut self, now: u64, id: u32, purpose: Purpose, request: CallRequest) {
-        let req = self.pending.start(now, (id, purpose));
+        let timeout_ms = match purpose {
+            Purpose::Place => PLACE_WAIT_MS,
+            Purpose::Cancel | Purpose::Poll => rest::REPLY_TIMEOUT_MS,
+        };
+        let req = self.pending.start_for(now, (id, purpose), timeout_ms);
         let url = format!("{}{}", self.base, request.path());
         self.out.send(rest::Request {
             id: req,
             method: Method::Get,
-            logged_url: url.clone(),
+            // The journal says the token went, never what it is.
+            logged_url: format!("{url}?access_token=***"),
             url,
             headers: Vec::new(),
             body: Body::None,
             credential: Credential::AccessTokenQuery,
-            timeout_ms: rest::REPLY_TIMEOUT_MS,
+            timeout_ms,
         });
     }
 
@@ -452,13 +589,43 @@ impl CallMachine {
     }
 }
 
+impl Problem {
+    fn of(failure: &Failure) -> Self {
+        match failure {
+            Failure::Server { status } => Self::Server(*status),
+            _ => Self::NoReply,
+        }
+    }
+}
+
 impl Call {
-    fn fail(&mut self, problem: Problem) {
+    fn fail(&mut self, now: u64, problem: Problem) {
         self.phase = Phase::Failed;
         self.problem = Some(problem);
         self.cancelling = false;
         self.cancel_wanted = false;
         self.next_poll = None;
+        self.ended_at = Some(now);
+    }
+
+    /// The place request brought no callSid. A 5xx other than a gateway
+    /// timeout, or a request never sent, placed nothing. After a timeout,
+    /// a lost connection or a gateway timeout the call may be ringing.
+    fn unplaced(&mut self, now: u64, failure: &Failure) {
+        self.unsure_at = None;
+        match failure {
+            Failure::Server { status } if *status != 504 => {
+                self.fail(now, Problem::Server(*status))
+            }
+            Failure::Invalid(_) => self.fail(now, Problem::NoReply),
+            _ => {
+                self.phase = Phase::Unconfirmed { waiting: false };
+                self.problem = Some(Problem::of(failure));
+                self.cancelling = false;
+                self.cancel_wanted = false;
+                self.ended_at = Some(now);
+            }
+        }
     }
 }
 
@@ -815,20 +982,199 @@ mod tests {
     }
 
     #[test]
-    fn a_call_with_no_reply_fails_and_is_never_placed_twice() {
+    fn a_place_unanswered_is_unconfirmed_not_failed_and_a_late_sid_still_counts() {
         let mut m = CallMachine::new(BASE);
         m.handle(0, CallInput::Place(Target::User(169918)));
-        drain(&mut m);
+        let out = drain(&mut m);
+        let Output::Send(req) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(req.timeout_ms, PLACE_WAIT_MS, "the fetch stays open");
         m.handle_timeout(rest::REPLY_TIMEOUT_MS - 1);
         assert_eq!(phase(&m), Phase::Placing, "not before the deadline");
         m.handle_timeout(rest::REPLY_TIMEOUT_MS);
-        assert_eq!(
-            drain(&mut m),
-            [Output::Event(CallEvent::HealthChanged(Health::Unreachable))]
-        );
-        assert_eq!(phase(&m), Phase::Failed);
+        assert_eq!(phase(&m), Phase::Unconfirmed { waiting: true });
         assert_eq!(m.calls()[0].problem, Some(Problem::NoReply));
+        assert!(m.calls()[0].can_cancel(), "a late callSid may still come");
+        assert!(m.view().dialling(Target::User(169918)));
+        assert_eq!(m.poll_timeout(), Some(PLACE_WAIT_MS));
+
+        // The dispatcher cancels; the cancel goes once the callSid comes.
+        m.handle(20_000, CallInput::Cancel { id: 1 });
+        assert!(sent(&drain(&mut m)).is_empty());
+        let started = CallStarted {
+            call_sid: SID.into(),
+        };
+        reply(&mut m, 30_000, 1, json(&CallReply::ok(started)));
+        assert_eq!(phase(&m), Phase::Live(CallState::Requesting));
+        assert_eq!(m.calls()[0].problem, None);
+        assert_eq!(
+            sent(&drain(&mut m))[0].1,
+            CallRequest::Cancel {
+                call_sid: SID.into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_place_never_answered_stays_unconfirmed_and_is_never_placed_twice() {
+        let mut m = CallMachine::new(BASE);
+        m.handle(0, CallInput::Place(Target::User(169918)));
+        drain(&mut m);
+        m.handle_timeout(rest::REPLY_TIMEOUT_MS);
+        m.handle(16_000, CallInput::Place(Target::User(169918)));
+        assert!(
+            sent(&drain(&mut m)).is_empty(),
+            "still waiting: no second ring"
+        );
+        m.handle_timeout(PLACE_WAIT_MS);
+        let out = drain(&mut m);
+        assert!(out.contains(&Output::Event(CallEvent::HealthChanged(
+            Health::Unreachable
+        ))));
+        let settled: Vec<_> = out
+            .iter()
+            .filter_map(|o| match o {
+                Output::Event(CallEvent::Settled(c)) => Some(c.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(settled.len(), 1);
+        assert_eq!(settled[0].phase, Phase::Unconfirmed { waiting: false });
+        assert_eq!(settled[0].ended_at, Some(PLACE_WAIT_MS));
+        let call = &m.calls()[0];
+        assert_eq!(call.phase, Phase::Unconfirmed { waiting: false });
+        assert_eq!(call.sid, None);
+        assert!(!call.can_cancel(), "no callSid, no way to cancel");
         assert_eq!(m.poll_timeout(), None);
+        // A later reply finds nothing.
+        reply(&mut m, PLACE_WAIT_MS + 1, 1, state(2));
+        assert_eq!(phase(&m), Phase::Unconfirmed { waiting: false });
+        // Now a new place is a new intent.
+        m.handle(PLACE_WAIT_MS + 2, CallInput::Place(Target::User(169918)));
+        assert_eq!(sent(&drain(&mut m)).len(), 1);
+    }
+
+    #[test]
+    fn a_second_place_while_the_first_is_open_sends_nothing() {
+        let mut m = CallMachine::new(BASE);
+        m.handle(0, CallInput::Place(Target::User(169918)));
+        assert_eq!(sent(&drain(&mut m)).len(), 1);
+        m.handle(5, CallInput::Place(Target::User(169918)));
+        assert!(sent(&drain(&mut m)).is_empty(), "a double click");
+        assert_eq!(m.calls().len(), 1);
+        assert!(m.view().dialling(Target::User(169918)));
+        assert!(!m.view().dialling(Target::User(169919)));
+        m.handle(6, CallInput::Place(Target::User(169919)));
+        assert_eq!(sent(&drain(&mut m)).len(), 1, "another target goes");
+        let started = CallStarted {
+            call_sid: SID.into(),
+        };
+        reply(&mut m, 100, 1, json(&CallReply::ok(started)));
+        assert!(!m.view().dialling(Target::User(169918)));
+        m.handle(200, CallInput::Place(Target::User(169918)));
+        assert_eq!(sent(&drain(&mut m)).len(), 1, "a new intent once placed");
+        assert_eq!(m.calls().len(), 3);
+    }
+
+    #[test]
+    fn a_5xx_to_the_place_fails_it_with_the_status_and_a_gateway_timeout_is_unconfirmed() {
+        for (status, want) in [
+            (502, Phase::Failed),
+            (504, Phase::Unconfirmed { waiting: false }),
+        ] {
+            let mut m = CallMachine::new(BASE);
+            m.handle(0, CallInput::Place(Target::Service));
+            drain(&mut m);
+            m.handle(
+                10,
+                CallInput::Reply(Reply::answered(
+                    1,
+                    status,
+                    "<html>Bad Gateway</html>".into(),
+                )),
+            );
+            assert_eq!(phase(&m), want);
+            assert_eq!(m.calls()[0].problem, Some(Problem::Server(status)));
+        }
+    }
+
+    #[test]
+    fn an_outage_keeps_the_call_cancellable_and_stale_then_it_recovers() {
+        let mut m = live();
+        let (at, req) = poll_now(&mut m);
+        reply(&mut m, at + 10, req, state(3));
+        assert_eq!(m.calls()[0].connected_at, Some(at + 10));
+        // A proxy answers 502 with HTML for 20 s.
+        let outage_end = at + 20_010;
+        let mut delays = Vec::new();
+        loop {
+            let (at, req) = poll_now(&mut m);
+            if at >= outage_end {
+                reply(&mut m, at, req, state(3));
+                break;
+            }
+            m.handle(
+                at,
+                CallInput::Reply(Reply::answered(req, 502, "<html>502</html>".into())),
+            );
+            let call = &m.calls()[0];
+            assert!(call.stale, "shown stale");
+            assert!(call.can_cancel(), "Cancel stays during the outage");
+            assert_eq!(phase(&m), Phase::Live(CallState::Connected));
+            assert_eq!(call.problem, Some(Problem::Server(502)));
+            delays.push(m.poll_timeout().unwrap() - at);
+        }
+        assert_eq!(delays[..4], [1_000, 2_000, 4_000, 5_000]);
+        assert!(delays[4..].iter().all(|&d| d == 5_000), "{delays:?}");
+        let call = &m.calls()[0];
+        assert!(!call.stale);
+        assert_eq!(call.problem, None);
+        assert_eq!(m.health(), Health::Online);
+        assert!(call.can_cancel());
+    }
+
+    #[test]
+    fn a_cancel_lost_in_an_outage_may_be_tried_again() {
+        let mut m = live();
+        m.handle(200, CallInput::Cancel { id: 1 });
+        let req = sent(&drain(&mut m))[0].0;
+        m.handle(
+            300,
+            CallInput::Reply(Reply::failed(req, Failure::Network("down".into()))),
+        );
+        let call = &m.calls()[0];
+        assert_eq!(call.problem, Some(Problem::NoReply));
+        assert!(call.can_cancel());
+        m.handle(400, CallInput::Cancel { id: 1 });
+        assert_eq!(sent(&drain(&mut m)).len(), 1);
+    }
+
+    #[test]
+    fn the_far_end_hanging_up_is_told_apart_with_its_duration() {
+        let mut m = live();
+        let (at, req) = poll_now(&mut m);
+        reply(&mut m, at, req, state(3));
+        let answered = at;
+        assert_eq!(m.calls()[0].duration_ms(answered + 4_000), 4_000, "live");
+        let (at, req) = poll_now(&mut m);
+        reply(&mut m, at + 7_000, req, state(4));
+        let out = drain(&mut m);
+        let call = &m.calls()[0];
+        assert!(call.hung_up_by_phone());
+        assert_eq!(call.phase, Phase::Ended { cancelled: false });
+        assert_eq!(
+            call.duration_ms(u64::MAX),
+            at + 7_000 - answered,
+            "frozen at the end"
+        );
+        assert!(out.contains(&Output::Event(CallEvent::Settled(call.clone()))));
+        // Never answered: ended, not hung up.
+        let mut m = live();
+        let (at, req) = poll_now(&mut m);
+        reply(&mut m, at, req, state(4));
+        assert!(!m.calls()[0].hung_up_by_phone());
+        assert_eq!(m.calls()[0].duration_ms(u64::MAX), at, "from the placing");
     }
 
     #[test]
@@ -882,11 +1228,20 @@ mod tests {
                 Some(Problem::Refused("系统内部异常!".into()))
             );
             if i < REFUSALS_BEFORE_GIVING_UP {
-                assert_eq!(m.poll_timeout(), Some(at + Backoff::default().delay_ms(i)));
+                assert_eq!(m.poll_timeout(), Some(at + POLL_BACKOFF.delay_ms(i)));
             }
         }
         assert_eq!(phase(&m), Phase::Unknown);
-        assert_eq!(m.poll_timeout(), None);
+        assert!(m.calls()[0].can_cancel(), "the call may still be live");
+        let at = m.poll_timeout().expect("still polled, slowly");
+        m.handle_timeout(at);
+        let req = sent(&drain(&mut m))[0].0;
+        reply(&mut m, at, req, state(2));
+        assert_eq!(
+            phase(&m),
+            Phase::Live(CallState::Ringing),
+            "and it comes back"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod wire;
 
 pub use machine::{
     Call, CallEvent, CallInput, CallMachine, CallOutput, CallView, Health, Phase, Problem, Target,
-    MAX_RECENT, POLL_MS, REFUSALS_BEFORE_GIVING_UP, UNREACHABLE_AFTER,
+    MAX_RECENT, PLACE_WAIT_MS, POLL_BACKOFF, POLL_MS, REFUSALS_BEFORE_GIVING_UP, UNKNOWN_POLL_MS,
+    UNREACHABLE_AFTER,
 };
 pub use wire::*;

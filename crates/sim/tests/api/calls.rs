@@ -157,3 +157,67 @@ async fn errors_carry_the_documents_messages() {
     let r = get(addr, "/v1/app/nothing").await;
     assert_eq!(r.json()["returnCode"], 404);
 }
+
+/// Polls the call state with the hand until `want`, or fails.
+async fn state_of(addr: std::net::SocketAddr, sid: &str) -> CallState {
+    let r = get(
+        addr,
+        &format!("/v1/app/callState/{sid}?access_token=demo-token"),
+    )
+    .await;
+    decode_reply::<CallStatus>(&r.text())
+        .unwrap()
+        .into_result()
+        .unwrap()
+        .state_type
+}
+
+#[tokio::test]
+async fn targets_answer_busy_never_answer_hang_up_or_are_refused() {
+    let (addr, sim) = start_default().await;
+    sim.set_faults(Faults {
+        calls_manual: true,
+        ..Default::default()
+    });
+    let place = |target: u64| async move {
+        let r = get(
+            addr,
+            &format!("/v1/app/call/{target}?access_token=demo-token"),
+        )
+        .await;
+        decode_reply::<CallStarted>(&r.text())
+            .unwrap()
+            .into_result()
+    };
+    let course = |sid: String, steps: usize| {
+        let sim = sim.clone();
+        async move {
+            let mut seen = vec![state_of(addr, &sid).await];
+            for _ in 0..steps {
+                sim.advance_call(&sid);
+                seen.push(state_of(addr, &sid).await);
+            }
+            seen
+        }
+    };
+    use CallState::*;
+    let busy = place(169930).await.unwrap().call_sid;
+    assert_eq!(course(busy, 3).await, [Requesting, Ringing, Ended, Ended]);
+    let never = place(169931).await.unwrap().call_sid;
+    assert_eq!(
+        course(never, 3).await,
+        [Requesting, Ringing, Ringing, Ringing]
+    );
+    let hangs_up = place(169932).await.unwrap().call_sid;
+    assert_eq!(
+        course(hangs_up, 6).await,
+        [Requesting, Ringing, Connected, Connected, Connected, Ended, Ended]
+    );
+    let refused = place(169933).await.unwrap_err();
+    assert_eq!(refused.message, "无通讯子账户,请联系管理员!");
+    let answers = place(169918).await.unwrap().call_sid;
+    assert_eq!(
+        course(answers, 3).await,
+        [Requesting, Ringing, Connected, Connected]
+    );
+}

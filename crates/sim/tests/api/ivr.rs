@@ -166,3 +166,53 @@ async fn missing_or_bad_fields_are_named() {
         (Some(500), Some("系统繁忙"))
     );
 }
+
+#[tokio::test]
+async fn callbacks_reach_the_relay_stream_and_posted_bodies_are_relayed_unchanged() {
+    use crate::client::Sse;
+    let (addr, _sim) = start_default().await;
+    let mut sse = Sse::open(addr, "/relay/events").await;
+    assert_eq!(sse.status, 200);
+    assert!(sse
+        .header("content-type")
+        .is_some_and(|c| c.starts_with("text/event-stream")));
+
+    // The simulator's IVR posts its callbacks after an accepted request.
+    post_multipart(addr, GOOD).await;
+    let seen = sse.until("call-record").await;
+    let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "extension-status",
+            "extension-status",
+            "extension-status",
+            "call-record"
+        ]
+    );
+    let record = proto::ivr::decode_call_record(&seen[3].1).unwrap();
+    assert_eq!(record.customuuid, "13333333333");
+    assert_eq!(record.userkey, "1");
+
+    // A deployment's service posts the document's own bodies, numbers and
+    // empty strings as they come.
+    let body = include_str!("../../../proto/tests/fixtures/ivr/call_record_callback.json");
+    let r = request(
+        addr,
+        "POST",
+        "/relay/call-record",
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 204);
+    let (name, data) = sse.next().await.expect("relayed");
+    assert_eq!(name, "call-record");
+    assert_eq!(
+        serde_json::from_str::<Value>(&data).unwrap(),
+        serde_json::from_str::<Value>(body).unwrap(),
+        "the body unchanged"
+    );
+    let r = request(addr, "POST", "/relay/extension-status", &[], b"{not json").await;
+    assert_eq!(r.status, 400);
+}

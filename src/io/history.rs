@@ -1,0 +1,94 @@
+//! The shift's history of calls and IVR requests, kept in localStorage so a
+//! reload loses nothing. Entries hold whom, when, how long and how it went:
+//! never a token or a password. The pure part (entries, filter, CSV) is
+//! `proto::history`; this is the store and the CSV download.
+
+use leptos::prelude::*;
+use proto::history::{self, Entry};
+use wasm_bindgen::JsCast;
+
+const KEY: &str = "dispatch-desk.history";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+#[derive(Clone, Copy)]
+pub struct History {
+    entries: RwSignal<Vec<Entry>>,
+}
+
+impl History {
+    /// The history stored by earlier pages of this browser.
+    pub fn load() -> Self {
+        let stored = storage()
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .map(|text| history::decode(&text))
+            .unwrap_or_default();
+        Self {
+            entries: RwSignal::new(stored),
+        }
+    }
+
+    /// Newest first.
+    pub fn entries(&self) -> ReadSignal<Vec<Entry>> {
+        self.entries.read_only()
+    }
+
+    pub fn record(&self, entry: Entry) {
+        self.update(|all| history::record(all, entry));
+    }
+
+    /// Changes the entry with this `customuuid` (an IVR callback came).
+    pub fn amend(&self, customuuid: &str, change: impl FnOnce(&mut Entry)) {
+        if customuuid.is_empty() {
+            return;
+        }
+        self.update(|all| {
+            if let Some(e) = all.iter_mut().find(|e| e.customuuid == customuuid) {
+                change(e);
+            }
+        });
+    }
+
+    pub fn clear(&self) {
+        self.update(Vec::clear);
+    }
+
+    fn update(&self, change: impl FnOnce(&mut Vec<Entry>)) {
+        self.entries.try_update(change);
+        let text = self.entries.with_untracked(|all| history::encode(all));
+        if let Some(s) = storage() {
+            // A full store keeps the history of this page only.
+            let _ = s.set_item(KEY, &text);
+        }
+    }
+}
+
+/// Offers `text` as a file download named `name` (a Blob and a link).
+pub fn download_csv(name: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("{e:?}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let link: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // Freed once the browser has surely read it.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(30),
+    );
+    Ok(())
+}
