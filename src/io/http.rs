@@ -22,20 +22,7 @@ pub fn start(
     done: impl FnOnce(Reply) + 'static,
 ) -> Option<Reply> {
     let id = req.id;
-    // The journal shows where the secret went, never its value.
-    let logged_url = match req.credential {
-        Credential::AccessTokenQuery => format!(
-            "{}{}access_token=***",
-            req.logged_url,
-            if req.logged_url.contains('?') {
-                '&'
-            } else {
-                '?'
-            }
-        ),
-        Credential::None | Credential::TokenField => req.logged_url.clone(),
-    };
-    let line = format!("{} {logged_url}", req.method.as_str());
+    let line = format!("{} {}", req.method.as_str(), req.logged_url);
     journal.log(source, Kind::Sent, line.clone());
     let request = match build(req, secret) {
         Ok(r) => r,
