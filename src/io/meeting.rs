@@ -34,6 +34,7 @@ impl Meeting {
         let driver = Driver::new(machine, |feed| Streams {
             streams: Vec::new(),
             handlers: handlers(feed.clone()),
+            unload: on_unload(feed.clone()),
             feed,
             journal,
         });
@@ -73,8 +74,55 @@ impl Meeting {
 struct Streams {
     streams: Vec<(u32, EventSource)>,
     handlers: Handlers,
+    /// `pagehide` on the window: closing the tab leaves the meeting.
+    unload: Closure<dyn FnMut()>,
     feed: Feed<Streams>,
     journal: Journal,
+}
+
+/// The page is going away (tab closed, navigated off): leave, so the
+/// session ends now rather than lingering on the roster until its token
+/// dies. The end_session goes out as a [`MeetingSend::Farewell`], which
+/// outlives the page.
+fn on_unload(feed: Feed<Streams>) -> Closure<dyn FnMut()> {
+    let f: Closure<dyn FnMut()> = Closure::new(move || feed.input(MeetingInput::Leave));
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback(UNLOAD_EVENT, f.as_ref().unchecked_ref());
+    }
+    f
+}
+
+const UNLOAD_EVENT: &str = "pagehide";
+
+/// Sends `req` with `keepalive`, so the browser finishes it after the page
+/// is gone. `navigator.sendBeacon` would be the other way, but it cannot
+/// carry the `token` header end_session needs. Its reply is not awaited.
+fn send_keepalive(req: &proto::rest::Request, journal: Journal) {
+    let line = format!("{} {} (keepalive)", req.method.as_str(), req.logged_url);
+    journal.log(Source::Meeting, Kind::Sent, line.clone());
+    let sent = (|| {
+        let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+        let init = web_sys::RequestInit::new();
+        init.set_method(req.method.as_str());
+        let headers = js_sys::Object::new();
+        for (k, v) in &req.headers {
+            proto::url::header_value(v).map_err(|e| JsValue::from_str(&e.to_string()))?;
+            js_sys::Reflect::set(&headers, &k.into(), &v.into())?;
+        }
+        if let proto::rest::Body::Json(text) = &req.body {
+            js_sys::Reflect::set(&headers, &"Content-Type".into(), &"application/json".into())?;
+            init.set_body(&text.into());
+        }
+        init.set_headers(&headers);
+        // Not in web-sys's RequestInit yet; the browser reads it all the same.
+        js_sys::Reflect::set(&init, &"keepalive".into(), &true.into())?;
+        // The promise settles after we may be gone; nothing waits for it.
+        let _ = window.fetch_with_str_and_init(&req.url, &init);
+        Ok::<_, JsValue>(())
+    })();
+    if let Err(e) = sent {
+        journal.log(Source::Meeting, Kind::Error, format!("{line}: {e:?}"));
+    }
 }
 
 /// One set of stream callbacks for every stream of the shell; each event
@@ -195,6 +243,10 @@ impl Shell for Streams {
                 self.close(|c| c == conn);
                 None
             }
+            MeetingSend::Farewell(req) => {
+                send_keepalive(&req, self.journal);
+                None
+            }
         }
     }
 
@@ -220,11 +272,15 @@ impl Shell for Streams {
         use proto::machine::Machine;
         machine.handle(crate::time::now_ms(), MeetingInput::Leave);
         while let Some(out) = machine.poll_output() {
-            if let Output::Send(send @ MeetingSend::Request(_)) = out {
+            if let Output::Send(send @ MeetingSend::Farewell(_)) = out {
                 self.perform(send);
             }
         }
         self.close(|_| true);
+        if let Some(w) = web_sys::window() {
+            let f = self.unload.as_ref().unchecked_ref();
+            let _ = w.remove_event_listener_with_callback(UNLOAD_EVENT, f);
+        }
     }
 }
 

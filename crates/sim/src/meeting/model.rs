@@ -303,6 +303,21 @@ impl Meeting {
         })
     }
 
+    /// The session behind the token an event stream names: `decoded` is the
+    /// query value as decoded once, to be the issued token's decoded form
+    /// (see `proto::meeting::events_path`). A client that encodes the
+    /// token again sends `%252B` for its `%2B`, which decodes to `%2B`, and
+    /// is refused like a wrong token.
+    pub fn stream_caller(&mut self, decoded: &str) -> Result<Caller, Refusal> {
+        let issued = self
+            .tokens
+            .iter()
+            .find(|t| proto::meeting::token_decoded(&t.token) == decoded)
+            .map(|t| t.token.clone())
+            .ok_or_else(Refusal::invalid_token)?;
+        self.caller(&issued)
+    }
+
     /// Subscribes an event stream for `caller`: the participant sync to send
     /// first, and the receiver of everything after it (taken under the same
     /// lock, so nothing falls between).
