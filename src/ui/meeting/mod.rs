@@ -9,6 +9,7 @@ mod dial;
 mod join;
 mod notice;
 mod participants;
+mod presentation;
 mod seat;
 pub mod text;
 
@@ -44,6 +45,7 @@ pub fn MeetingPanel() -> impl IntoView {
             <notice::MeetingNotice />
             <Show when=active>
                 <seat::Seat />
+                <presentation::Presentation />
                 <Show when=host>
                     <controls::ServiceControls />
                 </Show>

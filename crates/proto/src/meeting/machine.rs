@@ -17,9 +17,9 @@
 
 use super::conference::{Conference, Effect};
 use super::{
-    decode_check_join, decode_event, decode_reply, events_path, CheckJoin, Command, Deployment,
-    Method, NewSession, NewSessionResult, Participant, RefreshResult, Reply, Role, ServiceStatus,
-    ServiceType,
+    decode_check_join, decode_event, decode_reply, events_path, presentation_path, CheckJoin,
+    Command, Deployment, MeetingEvent, Method, NewSession, NewSessionResult, Participant,
+    RefreshResult, Reply, Role, ServiceStatus, ServiceType,
 };
 use crate::backoff::Backoff;
 use crate::lenient::ListOf;
@@ -131,6 +131,8 @@ pub enum MeetingInput {
     StreamFailed {
         conn: u32,
     },
+    /// A [`MeetingSend::FetchFrame`] is done (shown or failed).
+    FrameFetched,
     DismissNotice,
 }
 
@@ -162,6 +164,12 @@ pub enum MeetingSend {
     /// end_session, to be sent so that it survives the page going away
     /// (`fetch` with `keepalive`); nothing answers it, its reply is ignored.
     Farewell(rest::Request),
+    /// Fetch the newest presentation frame (`presentation.jpeg`, bytes, with
+    /// the token header) and show it in place of the last; answered by
+    /// [`MeetingInput::FrameFetched`], whatever came of it.
+    FetchFrame(rest::Request),
+    /// The presentation ended (or the meeting did): no frame to show.
+    ClearFrame,
 }
 
 pub type MeetingOutput = Output<MeetingSend, MeetingNote>;
@@ -236,6 +244,17 @@ struct Session {
     service: Option<ServiceType>,
 }
 
+/// presentation.jpeg, one fetch at a time: frames that come while one is
+/// on its way make one more fetch when it is done, so the newest is shown
+/// without a queue of stale ones.
+#[derive(Debug, Default)]
+struct FrameFetch {
+    in_flight: bool,
+    again: bool,
+    /// A frame is (or may be) on screen.
+    shown: bool,
+}
+
 /// How a reply came back.
 enum Outcome {
     /// No reply, or HTTP 5xx whatever its body.
@@ -270,6 +289,7 @@ pub struct MeetingMachine {
     waiting: Vec<Command>,
     /// When the open stream last delivered anything.
     heard_at: u64,
+    frames: FrameFetch,
     conference: Conference,
     notice: Option<Notice>,
     out: Outbox<MeetingSend, MeetingNote>,
@@ -305,6 +325,7 @@ impl MeetingMachine {
             rejoining: false,
             waiting: Vec::new(),
             heard_at: 0,
+            frames: FrameFetch::default(),
             conference: Conference::default(),
             notice: None,
             out: Outbox::default(),
@@ -412,6 +433,12 @@ impl MeetingMachine {
                     self.stream_lost(now);
                 }
             }
+            MeetingInput::FrameFetched => {
+                self.frames.in_flight = false;
+                if std::mem::take(&mut self.frames.again) {
+                    self.fetch_frame();
+                }
+            }
             MeetingInput::DismissNotice => self.notice = None,
         }
         self.out.changed();
@@ -503,6 +530,7 @@ impl MeetingMachine {
         self.refresh_attempt = 0;
         self.rejoining = false;
         self.waiting.clear();
+        self.clear_frame();
         self.conference.clear();
     }
 
@@ -642,10 +670,41 @@ impl MeetingMachine {
                 reason: reason.clone(),
             });
         }
+        match &event {
+            MeetingEvent::PresentationFrame => self.fetch_frame(),
+            MeetingEvent::PresentationStop => self.clear_frame(),
+            _ => {}
+        }
         match self.conference.apply(event) {
             Some(Effect::Disconnected { reason }) => self.disconnected(reason),
             Some(Effect::Note(line)) => self.note(MeetingNote::Info(line)),
             None => {}
+        }
+    }
+
+    // ---- the presentation ----
+
+    fn fetch_frame(&mut self) {
+        if self.frames.in_flight {
+            self.frames.again = true;
+            return;
+        }
+        let (Some(node), Some(session)) = (&self.node, &self.session) else {
+            return;
+        };
+        let url = format!("{node}{}", presentation_path(&self.room));
+        let headers = vec![("token".to_owned(), session.token.clone())];
+        // Its id is not used: FrameFetched answers it.
+        let req = build_request(0, Method::Get, url, headers, None);
+        self.frames.in_flight = true;
+        self.frames.shown = true;
+        self.out.send(MeetingSend::FetchFrame(req));
+    }
+
+    fn clear_frame(&mut self) {
+        self.frames.again = false;
+        if std::mem::take(&mut self.frames.shown) {
+            self.out.send(MeetingSend::ClearFrame);
         }
     }
 

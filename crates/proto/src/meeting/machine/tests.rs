@@ -1490,3 +1490,65 @@ fn the_token_goes_into_the_stream_url_as_the_node_wrote_it() {
     }
     assert_eq!(token_decoded("a%2Bb%3D"), "a+b=");
 }
+
+fn frame_fetches(out: &[MeetingOutput]) -> Vec<rest::Request> {
+    out.iter()
+        .filter_map(|o| match o {
+            Output::Send(MeetingSend::FetchFrame(r)) => Some(r.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn presentation_frames_are_fetched_one_at_a_time_newest_last_and_stop_clears() {
+    let (mut m, conn) = online(Deployment::Public);
+    event(
+        &mut m,
+        conn,
+        "presentation_start",
+        json!({"presenter_name":"现场单兵01","presenter_uri":"sip:a@b"}),
+    );
+    drain(&mut m);
+    event(&mut m, conn, "presentation_frame", json!({}));
+    let out = drain(&mut m);
+    let f = frame_fetches(&out);
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].url,
+        format!("{NODE}/api/services/1061/presentation.jpeg")
+    );
+    assert_eq!(f[0].method, rest::Method::Get);
+    assert_eq!(f[0].headers, [("token".to_owned(), TOKEN.to_owned())]);
+    // Three more frames while it is on its way: one more fetch, afterwards.
+    for _ in 0..3 {
+        event(&mut m, conn, "presentation_frame", json!({}));
+    }
+    assert!(frame_fetches(&drain(&mut m)).is_empty());
+    m.handle(10, MeetingInput::FrameFetched);
+    assert_eq!(frame_fetches(&drain(&mut m)).len(), 1);
+    m.handle(20, MeetingInput::FrameFetched);
+    assert!(frame_fetches(&drain(&mut m)).is_empty(), "nothing newer");
+    assert_eq!(
+        m.conference()
+            .presentation
+            .as_ref()
+            .map(|p| p.presenter_name.as_str()),
+        Some("现场单兵01")
+    );
+    // Stop clears the image, and a fetch still on its way is not repeated.
+    event(&mut m, conn, "presentation_frame", json!({}));
+    event(&mut m, conn, "presentation_frame", json!({}));
+    drain(&mut m);
+    event(&mut m, conn, "presentation_stop", json!({}));
+    assert!(drain(&mut m).contains(&Output::Send(MeetingSend::ClearFrame)));
+    m.handle(30, MeetingInput::FrameFetched);
+    assert!(frame_fetches(&drain(&mut m)).is_empty());
+    assert_eq!(m.conference().presentation, None);
+    // A leave clears it too.
+    event(&mut m, conn, "presentation_frame", json!({}));
+    drain(&mut m);
+    m.handle(40, MeetingInput::FrameFetched);
+    m.handle(50, MeetingInput::Leave);
+    assert!(drain(&mut m).contains(&Output::Send(MeetingSend::ClearFrame)));
+}
