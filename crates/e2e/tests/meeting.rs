@@ -33,6 +33,12 @@ fn session_uuid(s: &SimState) -> Option<String> {
         .map(|s| s.participant_uuid.clone())
 }
 
+/// The presentation image's object URL.
+async fn frame_src(h: &Harness) -> String {
+    let js = "return document.querySelector('#meeting-presentation-image').src";
+    h.eval(js).await.as_str().unwrap_or_default().to_owned()
+}
+
 /// Polls until no element matches `css`.
 async fn wait_gone(h: &Harness, css: &str) {
     let deadline = Instant::now() + WAIT;
@@ -351,9 +357,21 @@ async fn a_presentation_frame_is_shown_as_an_image_and_stop_clears_it() {
         assert!(Instant::now() < deadline, "the frame never showed");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // A new frame replaces the image with a new object URL.
+    let first = frame_src(&h).await;
+    assert!(h.sim.meeting_frame());
+    let deadline = Instant::now() + WAIT;
+    while frame_src(&h).await == first {
+        assert!(
+            Instant::now() < deadline,
+            "the new frame never replaced the old"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     h.sim.meeting_present(None);
     wait_gone(&h, "#meeting-presentation-image").await;
     wait_gone(&h, "#meeting-presentation").await;
+    assert!(!h.sim.meeting_frame(), "no frame without a presentation");
     h.finish().await;
 }
 

@@ -772,6 +772,16 @@ impl Meeting {
         );
     }
 
+    /// Another frame of the presentation under way (presentation.jpeg
+    /// serves the same picture); false when nobody presents.
+    pub fn next_frame(&mut self) -> bool {
+        if self.presentation.is_none() {
+            return false;
+        }
+        self.push(To::All, MeetingEvent::PresentationFrame);
+        true
+    }
+
     fn start_presentation(&mut self, p: PresentationStart) {
         let taken: Vec<String> = self
             .subcalls
