@@ -12,6 +12,8 @@ use proto::meeting::machine::{
     redact, MeetingInput, MeetingMachine, MeetingNote, MeetingSend, MeetingView, EVENT_NAMES,
 };
 use proto::meeting::{Command, Deployment};
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{Event, EventSource, MessageEvent};
 
@@ -21,6 +23,7 @@ pub struct Meeting {
     driver: Driver<Streams>,
     deployment: Deployment,
     journal: Journal,
+    frame: RwSignal<Option<String>>,
 }
 
 impl Meeting {
@@ -32,9 +35,13 @@ impl Meeting {
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| "https".to_owned());
         let machine = MeetingMachine::new(api_server, scheme, deployment);
+        let frame = RwSignal::new(None);
         let driver = Driver::new(machine, |feed| Streams {
             streams: Handles::new(),
             handlers: handlers(feed.clone()),
+            unload: on_unload(feed.clone()),
+            frame,
+            frame_generation: Rc::new(Cell::new(0)),
             feed,
             journal,
         });
@@ -42,7 +49,13 @@ impl Meeting {
             driver,
             deployment,
             journal,
+            frame,
         }
+    }
+
+    /// The newest presentation frame, as an object URL for an `<img>`.
+    pub fn frame(&self) -> ReadSignal<Option<String>> {
+        self.frame.read_only()
     }
 
     pub fn view(&self) -> ReadSignal<MeetingView> {
@@ -79,8 +92,59 @@ impl Meeting {
 struct Streams {
     streams: Handles<EventSource>,
     handlers: Handlers,
+    /// `pagehide` on the window: closing the tab leaves the meeting.
+    unload: Closure<dyn FnMut()>,
+    /// The object URL of the frame shown; revoked when replaced.
+    frame: RwSignal<Option<String>>,
+    /// Moves on at each clear, so a fetch that ends after it shows nothing.
+    frame_generation: Rc<Cell<u32>>,
     feed: Feed<Streams>,
     journal: Journal,
+}
+
+/// The page is going away (tab closed, navigated off): leave, so the
+/// session ends now rather than lingering on the roster until its token
+/// dies. The end_session goes out as a [`MeetingSend::Farewell`], which
+/// outlives the page.
+fn on_unload(feed: Feed<Streams>) -> Closure<dyn FnMut()> {
+    let f: Closure<dyn FnMut()> = Closure::new(move || feed.input(MeetingInput::Leave));
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback(UNLOAD_EVENT, f.as_ref().unchecked_ref());
+    }
+    f
+}
+
+const UNLOAD_EVENT: &str = "pagehide";
+
+/// Sends `req` with `keepalive`, so the browser finishes it after the page
+/// is gone. `navigator.sendBeacon` would be the other way, but it cannot
+/// carry the `token` header end_session needs. Its reply is not awaited.
+fn send_keepalive(req: &proto::rest::Request, journal: Journal) {
+    let line = format!("{} {} (keepalive)", req.method.as_str(), req.logged_url);
+    journal.log(Source::Meeting, Kind::Sent, line.clone());
+    let sent = (|| {
+        let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+        let init = web_sys::RequestInit::new();
+        init.set_method(req.method.as_str());
+        let headers = js_sys::Object::new();
+        for (k, v) in &req.headers {
+            proto::url::header_value(v).map_err(|e| JsValue::from_str(&e.to_string()))?;
+            js_sys::Reflect::set(&headers, &k.into(), &v.into())?;
+        }
+        if let proto::rest::Body::Json(text) = &req.body {
+            js_sys::Reflect::set(&headers, &"Content-Type".into(), &"application/json".into())?;
+            init.set_body(&text.into());
+        }
+        init.set_headers(&headers);
+        // Not in web-sys's RequestInit yet; the browser reads it all the same.
+        js_sys::Reflect::set(&init, &"keepalive".into(), &true.into())?;
+        // The promise settles after we may be gone; nothing waits for it.
+        let _ = window.fetch_with_str_and_init(&req.url, &init);
+        Ok::<_, JsValue>(())
+    })();
+    if let Err(e) = sent {
+        journal.log(Source::Meeting, Kind::Error, format!("{line}: {e:?}"));
+    }
 }
 
 /// One set of stream callbacks for every stream of the shell; each event
@@ -196,6 +260,20 @@ impl Shell for Streams {
                 self.close(|c| c == conn);
                 None
             }
+            MeetingSend::Farewell(req) => {
+                send_keepalive(&req, self.journal);
+                None
+            }
+            MeetingSend::FetchFrame(req) => {
+                self.fetch_frame(req);
+                None
+            }
+            MeetingSend::ClearFrame => {
+                self.frame_generation
+                    .set(self.frame_generation.get().wrapping_add(1));
+                show_frame(self.frame, None);
+                None
+            }
         }
     }
 
@@ -222,15 +300,74 @@ impl Shell for Streams {
         use proto::machine::Machine;
         machine.handle(crate::time::now_ms(), MeetingInput::Leave);
         while let Some(out) = machine.poll_output() {
-            if let Output::Send(send @ MeetingSend::Request(_)) = out {
+            if let Output::Send(send @ MeetingSend::Farewell(_)) = out {
                 self.perform(send);
             }
         }
         self.close(|_| true);
+        show_frame(self.frame, None);
+        if let Some(w) = web_sys::window() {
+            let f = self.unload.as_ref().unchecked_ref();
+            let _ = w.remove_event_listener_with_callback(UNLOAD_EVENT, f);
+        }
     }
 }
 
+/// Puts `url` on screen in place of the last frame, whose URL is revoked.
+fn show_frame(frame: RwSignal<Option<String>>, url: Option<String>) {
+    if let Some(Some(old)) = frame.try_get_untracked() {
+        let _ = web_sys::Url::revoke_object_url(&old);
+    }
+    frame.try_set(url);
+}
+
+/// presentation.jpeg's bytes as an object URL.
+async fn frame_url(req: proto::rest::Request) -> Result<String, String> {
+    let mut builder = gloo_net::http::Request::get(&req.url);
+    for (k, v) in &req.headers {
+        proto::url::header_value(v).map_err(|e| format!("{k}: {e}"))?;
+        builder = builder.header(k, v);
+    }
+    let resp = builder.send().await.map_err(|e| e.to_string())?;
+    if !resp.ok() {
+        return Err(format!("HTTP {}", resp.status()));
+    }
+    let bytes = resp.binary().await.map_err(|e| e.to_string())?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("image/jpeg");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("{e:?}"))?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))
+}
+
 impl Streams {
+    fn fetch_frame(&self, req: proto::rest::Request) {
+        let (feed, frame, journal) = (self.feed.clone(), self.frame, self.journal);
+        let generation = self.frame_generation.clone();
+        let started = generation.get();
+        journal.log(
+            Source::Meeting,
+            Kind::Sent,
+            format!("GET {}", req.logged_url),
+        );
+        leptos::task::spawn_local(async move {
+            match frame_url(req).await {
+                Ok(url) if generation.get() == started => show_frame(frame, Some(url)),
+                // The presentation stopped meanwhile.
+                Ok(url) => {
+                    let _ = web_sys::Url::revoke_object_url(&url);
+                }
+                Err(e) => journal.log(
+                    Source::Meeting,
+                    Kind::Error,
+                    format!("presentation.jpeg: {e}"),
+                ),
+            }
+            feed.input(MeetingInput::FrameFetched);
+        });
+    }
+
     /// Closes the streams `which` names, listeners off first so closing
     /// reports nothing.
     fn close(&mut self, which: impl Fn(u32) -> bool) {

@@ -33,6 +33,12 @@ fn session_uuid(s: &SimState) -> Option<String> {
         .map(|s| s.participant_uuid.clone())
 }
 
+/// The presentation image's object URL.
+async fn frame_src(h: &Harness) -> String {
+    let js = "return document.querySelector('#meeting-presentation-image').src";
+    h.eval(js).await.as_str().unwrap_or_default().to_owned()
+}
+
 /// Polls until no element matches `css`.
 async fn wait_gone(h: &Harness, css: &str) {
     let deadline = Instant::now() + WAIT;
@@ -289,8 +295,127 @@ async fn on_the_enterprise_cloud_unsupported_commands_are_disabled() {
     let mute = h.wait_for(&format!("{row}-mute")).await;
     assert_eq!(mute.attr("disabled").await.unwrap(), None);
 
+    // It dials H.323 and SIP only: the other protocols are offered disabled.
+    for p in ["phone", "rtmp", "auto"] {
+        h.wait_attr(
+            &format!("#meeting-dial-protocol option[value={p}]"),
+            "disabled",
+            "true",
+        )
+        .await;
+    }
+    for p in ["sip", "h323"] {
+        let option = h
+            .wait_for(&format!("#meeting-dial-protocol option[value={p}]"))
+            .await;
+        assert_eq!(option.attr("disabled").await.unwrap(), None, "{p}");
+    }
+
     // What the enterprise cloud has still works.
     mute.click().await.unwrap();
     h.wait_attr(&row, "data-muted", "true").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_guest_session_shows_no_host_tools() {
+    let config = include_str!("../../../config.json").replace("\"123456\"", "\"654321\"");
+    let h = Harness::start(Some(config)).await;
+    h.open("/").await;
+    join(&h).await;
+    h.wait_text("#meeting-guest", "访客").await;
+    h.wait_text("#meeting-participants", "现场单兵01").await;
+    let field = uuid_of(&h.sim.snapshot(), "现场单兵01");
+    for css in [
+        "#meeting-lock",
+        "#meeting-mute-guests",
+        "#meeting-dial-form",
+        &format!("#meeting-p-{field}-mute"),
+        &format!("#meeting-p-{field}-kick"),
+    ] {
+        wait_gone(&h, css).await;
+    }
+    // The roster and the presentation are still there for a guest.
+    h.sim.meeting_present(Some("Bob".into()));
+    h.wait_text("#meeting-presentation", "Bob").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_presentation_frame_is_shown_as_an_image_and_stop_clears_it() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    join(&h).await;
+    h.sim.meeting_present(Some("Bob".into()));
+    h.wait_text("#meeting-presentation", "Bob").await;
+    h.wait_for("#meeting-presentation-image").await;
+    // The bytes fetched with the token header decode as the simulator's JPEG.
+    let js = "const i = document.querySelector('#meeting-presentation-image'); \
+              return !!i && i.complete && i.naturalWidth > 0 && i.src.startsWith('blob:')";
+    let deadline = Instant::now() + WAIT;
+    while h.eval(js).await != serde_json::Value::Bool(true) {
+        assert!(Instant::now() < deadline, "the frame never showed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A new frame replaces the image with a new object URL.
+    let first = frame_src(&h).await;
+    assert!(h.sim.meeting_frame());
+    let deadline = Instant::now() + WAIT;
+    while frame_src(&h).await == first {
+        assert!(
+            Instant::now() < deadline,
+            "the new frame never replaced the old"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    h.sim.meeting_present(None);
+    wait_gone(&h, "#meeting-presentation-image").await;
+    wait_gone(&h, "#meeting-presentation").await;
+    assert!(!h.sim.meeting_frame(), "no frame without a presentation");
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_burst_of_5xx_with_the_token_lost_ends_joined_again_as_one_participant() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    join(&h).await;
+    let me = session_uuid(&h.sim.snapshot()).unwrap();
+
+    // The node answers 503 to everything, and meanwhile the token dies.
+    h.sim.set_faults(Faults {
+        meeting_down: true,
+        ..Default::default()
+    });
+    h.wait_attr(LIGHT, "data-state", "unreachable").await;
+    h.sim.expire_meeting_tokens();
+    h.sim.set_faults(Faults::default());
+
+    // Back: a new session (the old one ended), and only one of ours.
+    h.wait_attr(LIGHT, "data-state", "online").await;
+    h.wait_sim("rejoined as one", |s| {
+        s.meeting.sessions.len() == 1
+            && s.meeting.sessions[0].participant_uuid != me
+            && s.meeting
+                .participants
+                .iter()
+                .filter(|p| p.display_name == "调度台")
+                .count()
+                == 1
+    })
+    .await;
+    h.wait_text("#meeting-participants", "现场单兵01").await;
+    // The browser itself logs each refused request of the burst; those, and
+    // only those, are expected here. Anything after this is checked by finish.
+    for e in h.console_errors().await {
+        assert!(
+            e.contains("/api/services/1061/")
+                && e.contains("Failed to load resource")
+                && (e.contains("status of 503") || e.contains("status of 403")),
+            "{e}"
+        );
+    }
+    h.click("#meeting-lock").await;
+    h.wait_sim("locked", |s| s.meeting.locked).await;
     h.finish().await;
 }

@@ -344,7 +344,7 @@ fn the_meeting_survives_drops_expiries_and_5xx_and_ends_with_the_nodes_roster() 
             MeetingSend::OpenStream { conn, url, .. } => {
                 node.streams_open += 1;
                 node.max_streams = node.max_streams.max(node.streams_open);
-                let token_ok = url.contains(&proto::url::percent_encode(&node.token()));
+                let token_ok = url.contains(&proto::meeting::token_query(&node.token()));
                 if failing(now) || !token_ok {
                     wire.at(now + 10, MeetingInput::StreamFailed { conn });
                 } else {
@@ -352,6 +352,12 @@ fn the_meeting_survives_drops_expiries_and_5xx_and_ends_with_the_nodes_roster() 
                     wire.at(now + 10, MeetingInput::StreamOpened { conn });
                 }
             }
+            // end_session on its way out: the node forgets the token; no reply is awaited.
+            MeetingSend::Farewell(req) => {
+                node.answer(now, &req);
+            }
+            MeetingSend::FetchFrame(_) => wire.at(now + 30, MeetingInput::FrameFetched),
+            MeetingSend::ClearFrame => {}
             MeetingSend::CloseStream { conn } => {
                 node.streams_open -= 1;
                 if node.stream == Some(conn) {

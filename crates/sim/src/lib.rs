@@ -357,6 +357,12 @@ impl Sim {
         self.lock().meeting.present(presenter);
     }
 
+    /// One more presentation_frame of the presentation under way; false
+    /// when nobody presents.
+    pub fn meeting_frame(&self) -> bool {
+        self.lock().meeting.next_frame()
+    }
+
     /// Makes a participant the current speaker: a stage event. Returns false
     /// for an unknown uuid.
     pub fn meeting_speak(&self, participant_uuid: &str) -> bool {

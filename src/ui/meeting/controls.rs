@@ -1,4 +1,4 @@
-//! The meeting's state (locked, guests muted, layout, presentation) and the
+//! The meeting's state (locked, guests muted, layout) and the
 //! host's switches for it.
 
 use super::text::MeetingText;
@@ -14,14 +14,6 @@ pub fn ServiceControls() -> impl IntoView {
     let state = meeting.view();
     let locked = move || state.with(|v| v.conference.locked);
     let muted = move || state.with(|v| v.conference.guests_muted);
-    let presenter = move || {
-        state.with(|v| {
-            v.conference
-                .presentation
-                .as_ref()
-                .map(|p| p.presenter_name.clone())
-        })
-    };
     let layout = move || state.with(|v| v.conference.layout.as_ref().map(|l| l.view.clone()));
     view! {
         <section id="meeting-state" class="meeting-state">
@@ -38,9 +30,6 @@ pub fn ServiceControls() -> impl IntoView {
                     " · " <span id="meeting-layout">{i18n.t(MeetingText::Layout)}{l}</span>
                 })}
             </p>
-            {move || presenter().map(|name| view! {
-                <p id="meeting-presentation" class="status">{i18n.t(MeetingText::Presenting)}{name}</p>
-            })}
             <p class="buttons">
                 <button id="meeting-lock" type="button"
                     on:click=move |_| meeting.command(if locked() { Command::Unlock } else { Command::Lock })>

@@ -7,7 +7,23 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::{Command, Dial, DialProtocol, Role};
 
-const PROTOCOLS: &[&str] = &["sip", "h323", "rtmp", "mssip", "rtsp", "phone", "auto"];
+const PROTOCOLS: &[DialProtocol] = &[
+    DialProtocol::Sip,
+    DialProtocol::H323,
+    DialProtocol::Rtmp,
+    DialProtocol::Mssip,
+    DialProtocol::Rtsp,
+    DialProtocol::Phone,
+    DialProtocol::Auto,
+];
+
+/// The wire spelling (`sip`, `h323`, …), also the option's value.
+fn wire(p: DialProtocol) -> String {
+    serde_json::to_value(p)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
 
 #[component]
 pub fn DialForm() -> impl IntoView {
@@ -44,7 +60,17 @@ pub fn DialForm() -> impl IntoView {
                 {i18n.tr(MeetingText::Protocol)}
                 <select id="meeting-dial-protocol" prop:value=protocol
                     on:change=move |ev| protocol.set(event_target_value(&ev))>
-                    {PROTOCOLS.iter().map(|p| view! { <option value=*p>{*p}</option> }).collect_view()}
+                    {PROTOCOLS.iter().map(|&p| {
+                        // What the cloud cannot dial is shown, disabled, with why.
+                        let cmd = Command::Dial(Dial::new(Role::Guest, "", p));
+                        let supported = meeting.supports(&cmd);
+                        let label = if supported {
+                            wire(p)
+                        } else {
+                            format!("{} ({})", wire(p), i18n.t(MeetingText::UnsupportedHint))
+                        };
+                        view! { <option value=wire(p) disabled=!supported>{label}</option> }
+                    }).collect_view()}
                 </select>
             </label>
             <label>

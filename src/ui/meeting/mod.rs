@@ -9,6 +9,8 @@ mod dial;
 mod join;
 mod notice;
 mod participants;
+mod presentation;
+mod seat;
 pub mod text;
 
 use super::panel::Panel;
@@ -29,6 +31,8 @@ pub fn MeetingPanel() -> impl IntoView {
     };
     let meeting = expect_context::<Meeting>();
     let active = move || meeting.view().with(|v| v.link.is_active());
+    // A guest's host commands would all be refused: it gets none.
+    let host = move || meeting.view().with(|v| v.link.is_active() && v.is_host());
     view! {
         <Panel id="meeting-panel" title=Key::PanelMeeting>
             <dl class="facts">
@@ -40,9 +44,15 @@ pub fn MeetingPanel() -> impl IntoView {
             <join::JoinForm />
             <notice::MeetingNotice />
             <Show when=active>
-                <controls::ServiceControls />
+                <seat::Seat />
+                <presentation::Presentation />
+                <Show when=host>
+                    <controls::ServiceControls />
+                </Show>
                 <participants::ParticipantList />
-                <dial::DialForm />
+                <Show when=host>
+                    <dial::DialForm />
+                </Show>
                 <chat::Chat />
             </Show>
         </Panel>

@@ -25,6 +25,12 @@ pub fn MeetingNotice() -> impl IntoView {
             Notice::Disconnected { reason } => {
                 format!("{}{reason}", i18n.t(MeetingText::Disconnected))
             }
+            Notice::RejoinRefused { message } => {
+                format!("{}{message}", i18n.t(MeetingText::RejoinRefused))
+            }
+            Notice::Busy { command } => {
+                format!("{}{command}", i18n.t(MeetingText::Busy))
+            }
         })
     };
     view! {

@@ -12,6 +12,8 @@ struct Row {
     p: Participant,
     speaking: bool,
     me: bool,
+    /// This console is a host: the row offers host actions.
+    host_tools: bool,
 }
 
 #[component]
@@ -25,6 +27,7 @@ pub fn ParticipantList() -> impl IntoView {
                 .participants
                 .iter()
                 .map(|p| Row {
+                    host_tools: v.is_host(),
                     speaking: v.conference.is_speaking(&p.uuid),
                     me: v.me.as_deref() == Some(p.uuid.as_str()),
                     p: p.clone(),
@@ -49,7 +52,12 @@ pub fn ParticipantList() -> impl IntoView {
 }
 
 fn participant_row(i18n: I18n, meeting: Meeting, row: Row) -> impl IntoView {
-    let Row { p, speaking, me } = row;
+    let Row {
+        p,
+        speaking,
+        me,
+        host_tools,
+    } = row;
     let uuid = p.uuid.clone();
     let host = p.role == Some(Role::Host);
     let muted = p.is_muted.unwrap_or(false);
@@ -86,7 +94,7 @@ fn participant_row(i18n: I18n, meeting: Meeting, row: Row) -> impl IntoView {
                 on:click=move |_| meeting.command(cmd.clone())>{i18n.tr(label)}</button>
         }
     };
-    let actions = (!me).then(|| {
+    let actions = (!me && host_tools).then(|| {
         view! {
             <span class="actions">
                 {if muted {

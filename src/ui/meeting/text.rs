@@ -53,6 +53,11 @@ catalogue! { pub enum MeetingText {
     NotJoined => "请先入会", "Join the meeting first";
     Disconnected => "已被移出会议：", "Put out of the meeting: ";
     Dismiss => "知道了", "Dismiss";
+    RejoinRefused => "重新入会被拒绝，稍后自动重试：", "Rejoin refused, retrying shortly: ";
+    Busy => "等待令牌更新的操作过多，已放弃：", "Too many actions waiting for a new token, dropped: ";
+    GuestNoTools => "本台以访客身份入会：主持人操作不可用", "Joined as a guest: host tools are not available";
+    InWaitingRoom => "在等候室中，等待主持人准许入会", "In the waiting room, waiting for a host to admit this console";
+    AtPinPrompt => "等待输入会议密码", "At the PIN prompt, waiting for the meeting PIN";
     ConferenceState => "会议状态", "Meeting state";
 }}
 

@@ -120,6 +120,7 @@ impl Command {
         let public_only = match self {
             Self::StartService | Self::OverrideLayout(_) => true,
             Self::Participant { command, .. } => command.public_only(),
+            Self::Dial(d) => !d.protocol.on_enterprise(),
             _ => false,
         };
         deployment == Deployment::Public || !public_only
@@ -262,6 +263,14 @@ pub enum DialProtocol {
     Phone,
     /// For the cloud's own devices and users.
     Auto,
+}
+
+impl DialProtocol {
+    /// The enterprise cloud dials only H.323 and SIP (the document's last
+    /// table: "视通目前可以呼叫H323和sip").
+    pub fn on_enterprise(self) -> bool {
+        matches!(self, Self::Sip | Self::H323)
+    }
 }
 
 /// Media of a dialled call; default `video` (main and presentation streams).

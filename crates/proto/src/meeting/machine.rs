@@ -17,8 +17,9 @@
 
 use super::conference::{Conference, Effect};
 use super::{
-    decode_check_join, decode_event, decode_reply, events_path, CheckJoin, Command, Deployment,
-    Method, NewSession, NewSessionResult, Participant, RefreshResult, Reply, Role, ServiceStatus,
+    decode_check_join, decode_event, decode_reply, events_path, presentation_path, CheckJoin,
+    Command, Deployment, MeetingEvent, Method, NewSession, NewSessionResult, Participant,
+    RefreshResult, Reply, Role, ServiceStatus, ServiceType,
 };
 use crate::backoff::Backoff;
 use crate::lenient::ListOf;
@@ -30,6 +31,14 @@ pub use super::conference::{ConferenceState, MAX_MESSAGES};
 
 /// How long an event stream may take to open before it counts as failed.
 pub const STREAM_OPEN_TIMEOUT_MS: u64 = 10_000;
+/// A stream that delivers no event for this long is taken as dead and
+/// reopened. The document names no keep-alive, and the comment lines an SSE
+/// server sends to keep a connection open never reach an `EventSource`'s
+/// listeners, so a half-open connection shows only as silence; reopening
+/// costs one `participant_sync` snapshot, which changes nothing shown.
+pub const STREAM_SILENT_MS: u64 = 180_000;
+/// Commands held while the token is being renewed; more are refused.
+pub const MAX_WAITING_COMMANDS: usize = 16;
 /// Every event name of the stream, lower case as on the wire: the shell
 /// listens for each, since named events never reach `onmessage`.
 pub const EVENT_NAMES: &[&str] = &[
@@ -90,6 +99,10 @@ pub enum Notice {
     },
     /// The cloud put this console out of the meeting.
     Disconnected { reason: String },
+    /// A rejoin was refused (its own message); it is retried with back-off.
+    RejoinRefused { message: String },
+    /// Too many commands waiting for a new token; this one was dropped.
+    Busy { command: &'static str },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +131,8 @@ pub enum MeetingInput {
     StreamFailed {
         conn: u32,
     },
+    /// A [`MeetingSend::FetchFrame`] is done (shown or failed).
+    FrameFetched,
     DismissNotice,
 }
 
@@ -148,6 +163,15 @@ pub enum MeetingSend {
     CloseStream {
         conn: u32,
     },
+    /// end_session, to be sent so that it survives the page going away
+    /// (`fetch` with `keepalive`); nothing answers it, its reply is ignored.
+    Farewell(rest::Request),
+    /// Fetch the newest presentation frame (`presentation.jpeg`, bytes, with
+    /// the token header) and show it in place of the last; answered by
+    /// [`MeetingInput::FrameFetched`], whatever came of it.
+    FetchFrame(rest::Request),
+    /// The presentation ended (or the meeting did): no frame to show.
+    ClearFrame,
 }
 
 pub type MeetingOutput = Output<MeetingSend, MeetingNote>;
@@ -163,6 +187,17 @@ pub struct MeetingView {
     pub role: Option<Role>,
     /// The conference joined or being joined.
     pub account: Option<String>,
+    /// Where this console is: its own participant's service type on the
+    /// roster, else new_session's `current_service_type` (waiting room,
+    /// PIN prompt, conference).
+    pub service: Option<ServiceType>,
+}
+
+impl MeetingView {
+    /// Host tools are for a host only: a guest's would all be refused.
+    pub fn is_host(&self) -> bool {
+        self.role == Some(Role::Host)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,13 +214,11 @@ enum Purpose {
     Command {
         name: &'static str,
     },
-    EndSession,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Retry {
     CheckJoin,
-    NewSession,
     Probe,
 }
 
@@ -209,6 +242,19 @@ struct Session {
     expires_at: u64,
     uuid: String,
     role: Role,
+    /// new_session's `current_service_type`.
+    service: Option<ServiceType>,
+}
+
+/// presentation.jpeg, one fetch at a time: frames that come while one is
+/// on its way make one more fetch when it is done, so the newest is shown
+/// without a queue of stale ones.
+#[derive(Debug, Default)]
+struct FrameFetch {
+    in_flight: bool,
+    again: bool,
+    /// A frame is (or may be) on screen.
+    shown: bool,
 }
 
 /// How a reply came back.
@@ -239,6 +285,13 @@ pub struct MeetingMachine {
     refresh_at: Option<u64>,
     refresh_attempt: u32,
     refreshing: bool,
+    /// A session was had and is being replaced: a refusal now is retried.
+    rejoining: bool,
+    /// Commands issued while no token could carry them, oldest first.
+    waiting: Vec<Command>,
+    /// When the open stream last delivered anything.
+    heard_at: u64,
+    frames: FrameFetch,
     conference: Conference,
     notice: Option<Notice>,
     out: Outbox<MeetingSend, MeetingNote>,
@@ -271,6 +324,10 @@ impl MeetingMachine {
             refresh_at: None,
             refresh_attempt: 0,
             refreshing: false,
+            rejoining: false,
+            waiting: Vec::new(),
+            heard_at: 0,
+            frames: FrameFetch::default(),
             conference: Conference::default(),
             notice: None,
             out: Outbox::default(),
@@ -317,10 +374,20 @@ impl MeetingMachine {
         self.session.as_ref().map(|s| s.expires_at)
     }
 
+    /// Where this console is in the meeting (see [`MeetingView::service`]).
+    pub fn service(&self) -> Option<ServiceType> {
+        let session = self.session.as_ref()?;
+        self.conference()
+            .participant(&session.uuid)
+            .and_then(|p| p.service_type.clone())
+            .or_else(|| session.service.clone())
+    }
+
     fn next_timeout(&self) -> Option<u64> {
         let stream = match self.stream {
             Stream::Opening { deadline } => Some(deadline),
-            _ => None,
+            Stream::Open => Some(self.heard_at.saturating_add(STREAM_SILENT_MS)),
+            Stream::Closed => None,
         };
         let refresh = self.refresh_at.filter(|_| !self.refreshing);
         [
@@ -337,13 +404,15 @@ impl MeetingMachine {
     fn handle_input(&mut self, now: u64, input: MeetingInput) {
         match input {
             MeetingInput::Join { account, pin, name } => self.join(now, account, pin, name),
-            MeetingInput::Leave => self.leave(now),
+            MeetingInput::Leave => self.leave(),
             MeetingInput::Command(cmd) => self.command(now, cmd),
             MeetingInput::Reply(r) => self.reply(now, r.id, r.outcome),
             MeetingInput::StreamOpened { conn } => {
                 if conn == self.conn && matches!(self.stream, Stream::Opening { .. }) {
                     self.stream = Stream::Open;
+                    self.heard_at = now;
                     self.attempt = 0;
+                    self.rejoining = false;
                     self.conference.stream_opened();
                     self.set_link(MeetingLink::Online);
                     // In case the stream does not resend the list by itself.
@@ -358,12 +427,19 @@ impl MeetingMachine {
             }
             MeetingInput::StreamEvent { conn, name, data } => {
                 if conn == self.conn && self.stream != Stream::Closed {
+                    self.heard_at = now;
                     self.event(name, data);
                 }
             }
             MeetingInput::StreamFailed { conn } => {
                 if conn == self.conn && self.stream != Stream::Closed {
                     self.stream_lost(now);
+                }
+            }
+            MeetingInput::FrameFetched => {
+                self.frames.in_flight = false;
+                if std::mem::take(&mut self.frames.again) {
+                    self.fetch_frame();
                 }
             }
             MeetingInput::DismissNotice => self.notice = None,
@@ -380,7 +456,6 @@ impl MeetingMachine {
                 self.retry = None;
                 match what {
                     Retry::CheckJoin => self.send_check_join(now),
-                    Retry::NewSession => self.send_new_session(now),
                     Retry::Probe => {
                         if self.token_expired(now) {
                             self.rejoin(now);
@@ -402,10 +477,13 @@ impl MeetingMachine {
                 }
             }
         }
-        if let Stream::Opening { deadline } = self.stream {
-            if now >= deadline {
+        match self.stream {
+            Stream::Opening { deadline } if now >= deadline => self.stream_lost(now),
+            Stream::Open if now >= self.heard_at.saturating_add(STREAM_SILENT_MS) => {
+                self.note(MeetingNote::Info("event stream silent: reopened".into()));
                 self.stream_lost(now);
             }
+            _ => {}
         }
     }
 
@@ -413,7 +491,7 @@ impl MeetingMachine {
 
     fn join(&mut self, now: u64, account: String, pin: String, name: String) {
         if self.join.is_some() {
-            self.leave(now);
+            self.leave();
         }
         self.reset();
         self.join = Some(JoinDetails {
@@ -429,21 +507,18 @@ impl MeetingMachine {
             .as_ref()
             .and_then(|j| crate::url::header_value(&j.pin).err());
         if let Some(e) = pin_error {
-            return self.refuse(format!("PIN: {e}"));
+            return self.refuse(now, format!("PIN: {e}"));
         }
         self.set_link(MeetingLink::Joining);
         self.send_check_join(now);
     }
 
-    fn leave(&mut self, now: u64) {
+    fn leave(&mut self) {
         if self.join.is_none() && self.link == MeetingLink::Idle {
             return;
         }
         self.close_stream();
-        if self.session.is_some() {
-            // Its reply is to be ignored, and it is: the epoch moves on below.
-            self.send_node(now, Method::Post, Command::EndSession, Purpose::EndSession);
-        }
+        self.end_session();
         self.reset();
         self.set_link(MeetingLink::Idle);
     }
@@ -456,6 +531,9 @@ impl MeetingMachine {
         self.room.clear();
         self.attempt = 0;
         self.refresh_attempt = 0;
+        self.rejoining = false;
+        self.waiting.clear();
+        self.clear_frame();
         self.conference.clear();
     }
 
@@ -479,23 +557,50 @@ impl MeetingMachine {
         self.set_link(MeetingLink::Idle);
     }
 
-    fn refuse(&mut self, message: String) {
+    /// checkJoin or new_session said no. On a first join that is the end;
+    /// during a rejoin (the meeting was joined, the details were good) it is
+    /// taken as passing (a node restarting, a meeting moving) and retried
+    /// with back-off, the dispatcher told.
+    fn refuse(&mut self, now: u64, message: String) {
+        if self.rejoining {
+            self.notice = Some(Notice::RejoinRefused { message });
+            return self.trouble(now, Retry::CheckJoin, false);
+        }
         self.drop_session();
+        self.waiting.clear();
         // Keep the details so the form stays filled, but stop.
         self.set_link(MeetingLink::Refused { message });
     }
 
-    /// The token was refused or has run out: a new session, keeping the node
-    /// and the conference state until the stream re-syncs it.
+    /// The token was refused or has run out: end the old session (else it
+    /// lingers on the roster until its token dies) and start again from
+    /// checkJoin, which may name another node. The conference state stays
+    /// until the new stream's snapshot replaces it. A rejoin before the last
+    /// one got back online waits its back-off.
     fn rejoin(&mut self, now: u64) {
+        self.end_session();
         self.drop_session();
         self.refresh_attempt = 0;
+        if self.rejoining {
+            // The last rejoin never got back online: no lap at network speed.
+            return self.trouble(now, Retry::CheckJoin, false);
+        }
+        self.rejoining = true;
         self.attempt = self.attempt.saturating_add(1);
         self.set_link(MeetingLink::Reconnecting {
             attempt: self.attempt,
             retry_at: now,
         });
-        self.send_new_session(now);
+        self.send_check_join(now);
+    }
+
+    /// end_session for the current token, if any, sent so that it survives
+    /// the page; its reply is not awaited.
+    fn end_session(&mut self) {
+        let Some(req) = self.node_request(0, Method::Post, Command::EndSession) else {
+            return;
+        };
+        self.out.send(MeetingSend::Farewell(req));
     }
 
     /// Something failed: try `what` again after the back-off.
@@ -568,10 +673,41 @@ impl MeetingMachine {
                 reason: reason.clone(),
             });
         }
+        match &event {
+            MeetingEvent::PresentationFrame => self.fetch_frame(),
+            MeetingEvent::PresentationStop => self.clear_frame(),
+            _ => {}
+        }
         match self.conference.apply(event) {
             Some(Effect::Disconnected { reason }) => self.disconnected(reason),
             Some(Effect::Note(line)) => self.note(MeetingNote::Info(line)),
             None => {}
+        }
+    }
+
+    // ---- the presentation ----
+
+    fn fetch_frame(&mut self) {
+        if self.frames.in_flight {
+            self.frames.again = true;
+            return;
+        }
+        let (Some(node), Some(session)) = (&self.node, &self.session) else {
+            return;
+        };
+        let url = format!("{node}{}", presentation_path(&self.room));
+        let headers = vec![("token".to_owned(), session.token.clone())];
+        // Its id is not used: FrameFetched answers it.
+        let req = build_request(0, Method::Get, url, headers, None);
+        self.frames.in_flight = true;
+        self.frames.shown = true;
+        self.out.send(MeetingSend::FetchFrame(req));
+    }
+
+    fn clear_frame(&mut self) {
+        self.frames.again = false;
+        if std::mem::take(&mut self.frames.shown) {
+            self.out.send(MeetingSend::ClearFrame);
         }
     }
 
@@ -581,7 +717,7 @@ impl MeetingMachine {
         if matches!(cmd, Command::RefreshSession | Command::EndSession) {
             return; // The machine's own business.
         }
-        if self.session.is_none() {
+        if !self.link.is_active() {
             self.notice = Some(Notice::NotJoined);
             return;
         }
@@ -592,8 +728,33 @@ impl MeetingMachine {
             return;
         }
         self.notice = None;
+        // No token to carry it now, or one about to be replaced: it waits.
+        if self.session.is_none() || self.refreshing {
+            if self.waiting.len() >= MAX_WAITING_COMMANDS {
+                self.notice = Some(Notice::Busy {
+                    command: cmd.name(),
+                });
+            } else {
+                self.waiting.push(cmd);
+            }
+            return;
+        }
+        self.send_command(now, cmd);
+    }
+
+    fn send_command(&mut self, now: u64, cmd: Command) {
         let name = cmd.name();
         self.send_node(now, cmd.method(), cmd, Purpose::Command { name });
+    }
+
+    /// Sends the commands that waited for a token, with the current one.
+    fn send_waiting(&mut self, now: u64) {
+        if self.session.is_none() || self.refreshing {
+            return;
+        }
+        for cmd in std::mem::take(&mut self.waiting) {
+            self.send_command(now, cmd);
+        }
     }
 
     // ---- requests ----
@@ -608,19 +769,17 @@ impl MeetingMachine {
         purpose: Purpose,
     ) {
         let id = self.pending.start(now, (purpose, self.epoch));
-        self.out.send(MeetingSend::Request(rest::Request {
-            id,
-            method: match method {
-                Method::Get => rest::Method::Get,
-                Method::Post => rest::Method::Post,
-            },
-            logged_url: url.clone(),
-            url,
-            headers,
-            body: body.map_or(Body::None, |b| Body::Json(b.to_string())),
-            credential: Credential::None,
-            timeout_ms: rest::REPLY_TIMEOUT_MS,
-        }));
+        self.out.send(MeetingSend::Request(build_request(
+            id, method, url, headers, body,
+        )));
+    }
+
+    /// A request to the node with the token header (none without a session).
+    fn node_request(&self, id: u32, method: Method, cmd: Command) -> Option<rest::Request> {
+        let (node, session) = (self.node.as_ref()?, self.session.as_ref()?);
+        let url = format!("{node}{}", cmd.path(&self.room));
+        let headers = vec![("token".to_owned(), session.token.clone())];
+        Some(build_request(id, method, url, headers, cmd.body()))
     }
 
     fn send_check_join(&mut self, now: u64) {
@@ -673,12 +832,13 @@ impl MeetingMachine {
 
     /// A request to the node with the token header.
     fn send_node(&mut self, now: u64, method: Method, cmd: Command, purpose: Purpose) {
-        let (Some(node), Some(session)) = (&self.node, &self.session) else {
+        if self.session.is_none() {
             return;
-        };
-        let url = format!("{node}{}", cmd.path(&self.room));
-        let headers = vec![("token".to_owned(), session.token.clone())];
-        self.request(now, method, url, headers, cmd.body(), purpose);
+        }
+        let id = self.pending.start(now, (purpose, self.epoch));
+        if let Some(req) = self.node_request(id, method, cmd) {
+            self.out.send(MeetingSend::Request(req));
+        }
     }
 
     // ---- replies ----
@@ -722,7 +882,6 @@ impl MeetingMachine {
                 }
             }
             Purpose::Command { name } => self.command_reply(name, outcome),
-            Purpose::EndSession => {}
         }
     }
 
@@ -752,21 +911,23 @@ impl MeetingMachine {
                     self.node = Some(node);
                     self.send_new_session(now);
                 }
-                None => self.refuse(format!("mcuHost {:?}", r.mcu_host)),
+                None => self.refuse(now, format!("mcuHost {:?}", r.mcu_host)),
             },
-            Err(e) => self.refuse(message.unwrap_or(e)),
+            Err(e) => self.refuse(now, message.unwrap_or(e)),
         }
     }
 
     fn new_session_reply(&mut self, now: u64, outcome: Outcome) {
         let a = match outcome {
-            Outcome::Unreachable(_) => return self.trouble(now, Retry::NewSession, true),
+            // Back to checkJoin: the node that does not answer may be one the
+            // meeting has left.
+            Outcome::Unreachable(_) => return self.trouble(now, Retry::CheckJoin, true),
             Outcome::Answer(a) => a,
         };
         match decode_reply::<NewSessionResult>(&a.text) {
             Ok(Reply::Success(r)) => {
                 if let Err(e) = crate::url::header_value(&r.token) {
-                    return self.refuse(format!("new_session token: {e}"));
+                    return self.refuse(now, format!("new_session token: {e}"));
                 }
                 let life = crate::clamp::server_seconds_to_ms(r.expires);
                 self.out.event(MeetingNote::NewToken(r.token.clone()));
@@ -775,6 +936,7 @@ impl MeetingMachine {
                     expires_at: now.saturating_add(life),
                     uuid: r.participant_uuid,
                     role: r.role,
+                    service: r.current_service_type,
                 });
                 self.refresh_at = Some(now.saturating_add(life * 2 / 3));
                 self.refresh_attempt = 0;
@@ -783,11 +945,12 @@ impl MeetingMachine {
             Ok(failed @ Reply::Failed { .. }) => {
                 let e = failed.into_result().err().map(|e| e.message);
                 self.refuse(
+                    now,
                     e.filter(|m| !m.is_empty())
                         .unwrap_or(format!("HTTP {}", a.status)),
                 );
             }
-            Err(e) => self.refuse(format!("HTTP {}: {}", a.status, e.reason)),
+            Err(e) => self.refuse(now, format!("HTTP {}: {}", a.status, e.reason)),
         }
     }
 
@@ -816,6 +979,7 @@ impl MeetingMachine {
                     self.refresh_at = Some(now.saturating_add(life * 2 / 3));
                     self.refresh_attempt = 0;
                 }
+                self.send_waiting(now);
             }
             Err(e) => {
                 self.refresh_attempt = self.refresh_attempt.saturating_add(1);
@@ -825,6 +989,8 @@ impl MeetingMachine {
                     "refresh_session #{}: {e}",
                     self.refresh_attempt
                 )));
+                // The old token lives on until the retry: it carries them.
+                self.send_waiting(now);
             }
         }
     }
@@ -838,6 +1004,7 @@ impl MeetingMachine {
             Ok(Reply::Success(s)) => {
                 self.conference.status(&s);
                 self.open_stream(now);
+                self.send_waiting(now);
             }
             Ok(Reply::Failed { .. }) => self.rejoin(now),
             Err(_) => self.trouble(now, Retry::Probe, false),
@@ -921,7 +1088,30 @@ impl Machine for MeetingMachine {
             me: self.me().map(str::to_owned),
             role: self.role(),
             account: self.account().map(str::to_owned),
+            service: self.service(),
         }
+    }
+}
+
+fn build_request(
+    id: u32,
+    method: Method,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<Value>,
+) -> rest::Request {
+    rest::Request {
+        id,
+        method: match method {
+            Method::Get => rest::Method::Get,
+            Method::Post => rest::Method::Post,
+        },
+        logged_url: url.clone(),
+        url,
+        headers,
+        body: body.map_or(Body::None, |b| Body::Json(b.to_string())),
+        credential: Credential::None,
+        timeout_ms: rest::REPLY_TIMEOUT_MS,
     }
 }
 

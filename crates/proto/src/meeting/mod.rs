@@ -26,7 +26,7 @@ pub use event::{
 pub use participant::{Participant, ServiceType};
 pub use session::{NewSession, NewSessionResult, RefreshResult, Version};
 
-use crate::url::{path_segment, percent_encode};
+use crate::url::path_segment;
 use crate::{lenient, DecodeError};
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
@@ -163,12 +163,67 @@ fn service_path(conference: &str, tail: &str) -> String {
 }
 
 /// The event stream: `/api/services/<conference>/events?token=<token>`.
+///
+/// The token goes in as the node wrote it, not encoded again. The document
+/// prints tokens that are already URL-encoded (`%2B`, `%3D` where base64
+/// has `+` and `=`) and writes `events?token=<token>` verbatim, and Pexip's
+/// published web client, whose API this one clones, builds the same URL by
+/// plain concatenation (`"/events?token=" + self.token`). The node decodes
+/// the query once and so reads the token's decoded form; encoding it again
+/// would turn `%2B` into `%252B`, which decodes to `%2B`, not `+`: a token
+/// the node does not know. Only what cannot stand in a query value as it is
+/// gets escaped (see [`token_query`]).
 pub fn events_path(conference: &str, token: &str) -> String {
     format!(
         "{}?token={}",
         service_path(conference, "events"),
-        percent_encode(token)
+        token_query(token)
     )
+}
+
+/// An already URL-encoded token as a query value: `%XX` sequences, letters,
+/// digits and the characters a query allows untouched (`-._~!$'()*,;:@/?`)
+/// stay as they are; anything else (a raw `+` that would read as a space,
+/// `&`, `#`, `=`, a space, a lone `%`, non-ASCII) is percent-encoded, so the
+/// node decodes exactly the token's own decoded form.
+pub fn token_query(token: &str) -> String {
+    let bytes = token.as_bytes();
+    let mut out = String::with_capacity(token.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape_sequence = b == b'%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        let keep = b.is_ascii_alphanumeric() || b"-._~!$'()*,;:@/?".contains(&b);
+        if keep || escape_sequence {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// What the node reads from `events?token=` for a token it issued, under
+/// the reading of [`events_path`]: the token percent-decoded once (`+`
+/// stays `+`: the query was built with it escaped). For simulators.
+pub fn token_decoded(token: &str) -> String {
+    let bytes = token.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |j: usize| bytes.get(j).and_then(|&c| char::from(c).to_digit(16));
+        match (bytes[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, ..) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The latest presentation frame. It needs the `token` header, so an `<img>`

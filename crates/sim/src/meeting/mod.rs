@@ -267,7 +267,11 @@ fn run(sim: &Sim, method: &Method, token: Option<&str>, cmd: Command) -> Result<
 }
 
 fn events(sim: &Sim, token: Option<&str>) -> Response {
-    let who = match caller(sim, token) {
+    let stream_caller = |t: &str| sim.with(|s| s.meeting.stream_caller(t));
+    let who = match token
+        .ok_or_else(Refusal::invalid_token)
+        .and_then(stream_caller)
+    {
         Ok(c) => c,
         Err(r) => return refused(r),
     };

@@ -303,6 +303,21 @@ impl Meeting {
         })
     }
 
+    /// The session behind the token an event stream names: `decoded` is the
+    /// query value as decoded once, to be the issued token's decoded form
+    /// (see `proto::meeting::events_path`). A client that encodes the
+    /// token again sends `%252B` for its `%2B`, which decodes to `%2B`, and
+    /// is refused like a wrong token.
+    pub fn stream_caller(&mut self, decoded: &str) -> Result<Caller, Refusal> {
+        let issued = self
+            .tokens
+            .iter()
+            .find(|t| proto::meeting::token_decoded(&t.token) == decoded)
+            .map(|t| t.token.clone())
+            .ok_or_else(Refusal::invalid_token)?;
+        self.caller(&issued)
+    }
+
     /// Subscribes an event stream for `caller`: the participant sync to send
     /// first, and the receiver of everything after it (taken under the same
     /// lock, so nothing falls between).
@@ -755,6 +770,16 @@ impl Meeting {
             To::All,
             MeetingEvent::ServiceUpdate(ServiceStatus::new(self.locked, self.guests_muted)),
         );
+    }
+
+    /// Another frame of the presentation under way (presentation.jpeg
+    /// serves the same picture); false when nobody presents.
+    pub fn next_frame(&mut self) -> bool {
+        if self.presentation.is_none() {
+            return false;
+        }
+        self.push(To::All, MeetingEvent::PresentationFrame);
+        true
     }
 
     fn start_presentation(&mut self, p: PresentationStart) {

@@ -119,7 +119,7 @@ async fn shutdown_closes_long_lived_connections() {
         addr,
         &format!(
             "/api/services/1061/events?token={}",
-            proto::call::percent_encode(&token)
+            proto::meeting::token_query(&token)
         ),
     )
     .await;

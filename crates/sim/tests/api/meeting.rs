@@ -2,6 +2,7 @@
 
 use crate::client::{post_json, request, start, start_default, Sse};
 use proto::call::percent_encode;
+use proto::meeting::token_query;
 use proto::meeting::{
     decode_check_join, decode_event, decode_reply, MeetingEvent, NewSessionResult, Participant,
     RefreshResult, Role,
@@ -286,12 +287,22 @@ fn decoded(events: &[(String, String)]) -> Vec<MeetingEvent> {
 async fn the_event_stream_syncs_then_follows() {
     let (addr, sim) = start_default().await;
     let host = session(addr, "123456", "主持人").await;
-    // The raw token has '+' (a space in a query) and '%2B': it must be encoded.
+    // The token is already URL-encoded ('%2B') and also has a raw '+' (a
+    // space in a query). As written, the '+' reads as a space: refused.
     let sse = Sse::open(addr, &format!("{BASE}/events?token={}", host.token)).await;
     assert_eq!(sse.status, 403);
-    let mut sse = Sse::open(
+    // Encoded again, '%2B' arrives as '%2B' instead of '+': refused too.
+    assert!(host.token.contains("%2B"));
+    let sse = Sse::open(
         addr,
         &format!("{BASE}/events?token={}", percent_encode(&host.token)),
+    )
+    .await;
+    assert_eq!(sse.status, 403, "a twice-encoded token is not the token");
+    // The console's reading: as written, only what a query cannot hold escaped.
+    let mut sse = Sse::open(
+        addr,
+        &format!("{BASE}/events?token={}", token_query(&host.token)),
     )
     .await;
     assert_eq!(sse.status, 200);
@@ -396,7 +407,7 @@ async fn the_enterprise_cloud_lacks_commands_and_events() {
 
     let mut sse = Sse::open(
         addr,
-        &format!("{BASE}/events?token={}", percent_encode(&host.token)),
+        &format!("{BASE}/events?token={}", token_query(&host.token)),
     )
     .await;
     let names: Vec<String> = sse

@@ -32,6 +32,50 @@ fn requests(out: &[MeetingOutput]) -> Vec<rest::Request> {
         .collect()
 }
 
+/// The end_session requests sent to outlive the page.
+fn farewells(out: &[MeetingOutput]) -> Vec<rest::Request> {
+    out.iter()
+        .filter_map(|o| match o {
+            Output::Send(MeetingSend::Farewell(r)) => Some(r.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Answers checkJoin, new_session and the probe of a rejoin that has just
+/// sent its checkJoin (in `out`), on node `host`; returns the stream opened.
+fn rejoin_via(
+    m: &mut MeetingMachine,
+    now: u64,
+    out: &[MeetingOutput],
+    host: &str,
+    token: &str,
+    uuid: &str,
+) -> u32 {
+    let r = only_request(out);
+    assert!(r.url.ends_with("/checkJoin.shtml"), "{}", r.url);
+    let mut cj = check_join_ok();
+    cj["results"]["mcuHost"] = json!(host);
+    answer(m, now, r.id, 200, cj);
+    let r = only_request(&drain(m));
+    assert_eq!(
+        r.url,
+        format!("http://{host}/api/services/1061/new_session")
+    );
+    answer(m, now, r.id, 200, session_ok(token, "120", uuid));
+    let r = only_request(&drain(m));
+    assert!(r.url.ends_with("/service_status"), "{}", r.url);
+    answer(m, now, r.id, 200, status_ok(false));
+    let (conn, url, _) = opened_conn(&drain(m));
+    assert!(url.starts_with(&format!("http://{host}/")), "{url}");
+    m.handle(now, MeetingInput::StreamOpened { conn });
+    // The participants list asked for as the stream opened.
+    let r = only_request(&drain(m));
+    answer(m, now, r.id, 200, json!({"status":"success","result":[]}));
+    drain(m);
+    conn
+}
+
 fn only_request(out: &[MeetingOutput]) -> rest::Request {
     let r = requests(out);
     assert_eq!(r.len(), 1, "{out:#?}");
@@ -183,7 +227,7 @@ fn join_runs_check_join_new_session_probe_then_the_stream() {
     let (conn, url, logged) = opened_conn(&drain(&mut m));
     assert_eq!(
         url,
-        format!("{NODE}/api/services/1061/events?token=tok%2F1%2Ba%3D%20b")
+        format!("{NODE}/api/services/1061/events?token=tok/1%2Ba%3D%20b")
     );
     assert_eq!(logged, format!("{NODE}/api/services/1061/events?token=***"));
     assert_eq!(
@@ -268,7 +312,8 @@ fn a_failed_refresh_is_retried_with_back_off_and_a_refused_one_rejoins() {
     m.handle_timeout(83_200);
     let r = only_request(&drain(&mut m));
 
-    // The node says the token is no good: a new session at once.
+    // The node says the token is no good: the old session is ended and a
+    // new one starts at once, from checkJoin.
     answer(
         &mut m,
         83_300,
@@ -278,15 +323,13 @@ fn a_failed_refresh_is_retried_with_back_off_and_a_refused_one_rejoins() {
     );
     let out = drain(&mut m);
     assert!(out.contains(&Output::Send(MeetingSend::CloseStream { conn })));
-    let r = only_request(&out);
-    assert!(r.url.ends_with("/new_session"), "{}", r.url);
+    let bye = farewells(&out);
+    assert_eq!(bye.len(), 1, "{out:#?}");
+    assert!(bye[0].url.ends_with("/end_session"));
+    assert_eq!(bye[0].headers, [("token".to_owned(), TOKEN.to_owned())]);
     assert!(matches!(m.link(), MeetingLink::Reconnecting { .. }));
-    answer(&mut m, 83_400, r.id, 200, session_ok("fresh", "120", "me2"));
-    let r = only_request(&drain(&mut m));
-    answer(&mut m, 83_500, r.id, 200, status_ok(false));
-    let (conn2, url, _) = opened_conn(&drain(&mut m));
-    assert!(conn2 > conn && url.ends_with("token=fresh"));
-    m.handle(83_600, MeetingInput::StreamOpened { conn: conn2 });
+    let conn2 = rejoin_via(&mut m, 83_400, &out, "mcu.example:8080", "fresh", "me2");
+    assert!(conn2 > conn);
     assert_eq!(m.link(), &MeetingLink::Online);
     assert_eq!(m.me(), Some("me2"));
 }
@@ -298,7 +341,7 @@ fn a_refresh_retried_past_the_expiry_becomes_a_new_session() {
     m.handle_timeout(now);
     loop {
         let r = only_request(&drain(&mut m));
-        if r.url.ends_with("/new_session") {
+        if r.url.ends_with("/checkJoin.shtml") {
             break;
         }
         assert!(r.url.ends_with("/refresh_session"));
@@ -467,8 +510,10 @@ fn a_probe_refused_after_a_drop_starts_a_new_session() {
         403,
         json!({"status":"failed","result":"invalid token"}),
     );
-    let r = only_request(&drain(&mut m));
-    assert!(r.url.ends_with("/new_session"));
+    let out = drain(&mut m);
+    assert_eq!(farewells(&out).len(), 1, "the refused session is ended");
+    let r = only_request(&out);
+    assert!(r.url.ends_with("/checkJoin.shtml"));
 }
 
 #[test]
@@ -720,6 +765,30 @@ fn unsupported_commands_are_refused_locally_on_the_enterprise_cloud() {
 }
 
 #[test]
+fn the_enterprise_cloud_dials_only_h323_and_sip() {
+    let (mut m, _) = online(Deployment::Enterprise);
+    let dial = |p| Command::Dial(Dial::new(Role::Guest, "1001", p));
+    for p in [DialProtocol::Sip, DialProtocol::H323] {
+        assert!(m.supports(&dial(p)));
+        m.handle(0, MeetingInput::Command(dial(p)));
+        assert_eq!(requests(&drain(&mut m)).len(), 1, "{p:?} goes out");
+    }
+    for p in [
+        DialProtocol::Rtmp,
+        DialProtocol::Mssip,
+        DialProtocol::Rtsp,
+        DialProtocol::Phone,
+        DialProtocol::Auto,
+    ] {
+        assert!(!m.supports(&dial(p)));
+        m.handle(0, MeetingInput::Command(dial(p)));
+        assert!(requests(&drain(&mut m)).is_empty(), "{p:?} is not sent");
+        assert_eq!(m.notice(), Some(&Notice::Unsupported { command: "dial" }));
+        assert!(Command::Dial(Dial::new(Role::Guest, "1001", p)).supported_on(Deployment::Public));
+    }
+}
+
+#[test]
 fn a_command_before_joining_says_so() {
     let mut m = MeetingMachine::new(API, "http", Deployment::Public);
     m.handle(0, MeetingInput::Command(Command::Lock));
@@ -808,13 +877,14 @@ fn leave_closes_the_stream_ends_the_session_and_ignores_late_replies() {
         .expect("closed");
     let end = out
         .iter()
-        .position(|o| matches!(o, Output::Send(MeetingSend::Request(r)) if r.url.ends_with("/end_session")))
+        .position(|o| matches!(o, Output::Send(MeetingSend::Farewell(r)) if r.url.ends_with("/end_session")))
         .expect("end_session sent");
     assert!(
         close < end,
         "the stream closes first, so its end is no error"
     );
-    let end_req = only_request(&out);
+    assert!(requests(&out).is_empty());
+    let end_req = farewells(&out).remove(0);
     assert_eq!(end_req.headers, [("token".to_owned(), TOKEN.to_owned())]);
     assert_eq!(m.link(), &MeetingLink::Idle);
     assert_eq!(m.poll_timeout(), None);
@@ -873,9 +943,9 @@ fn secrets_are_masked_in_logged_text() {
     let r = only_request(&drain(&mut m));
     answer(&mut m, 2_100, r.id, 200, status_ok(false));
     let (_, url, logged) = opened_conn(&drain(&mut m));
-    assert!(url.contains("tok%2F1"));
+    assert!(url.contains("tok/1%2Ba"));
     assert!(
-        !logged.contains("tok%2F1") && logged.ends_with("token=***"),
+        !logged.contains("tok/1") && logged.ends_with("token=***"),
         "{logged}"
     );
 }
@@ -1016,4 +1086,491 @@ fn a_tab_hidden_for_ten_minutes_catches_up_at_once_when_woken() {
         "the token died meanwhile: joining again at once, not refreshing: {urls:?}"
     );
     assert!(m.poll_timeout().unwrap() > late, "nothing overdue is left");
+}
+
+fn refused_token() -> Value {
+    json!({"status":"failed","result":"invalid token"})
+}
+
+#[test]
+fn a_meeting_moved_to_another_node_is_followed_through_check_join() {
+    let (mut m, conn) = online(Deployment::Public);
+    m.handle(1_000, MeetingInput::StreamFailed { conn });
+    m.handle_timeout(m.poll_timeout().unwrap());
+    let r = only_request(&drain(&mut m));
+    assert!(r.url.starts_with(NODE));
+    // The old node no longer hosts the meeting.
+    answer(
+        &mut m,
+        3_000,
+        r.id,
+        404,
+        json!({"status":"failed","result":"conference not found"}),
+    );
+    let out = drain(&mut m);
+    let bye = farewells(&out);
+    assert_eq!(bye.len(), 1, "the old session is ended first");
+    assert!(bye[0].url.starts_with(NODE));
+    rejoin_via(&mut m, 3_100, &out, "mcu2.example:8081", "tok2", "me2");
+    assert_eq!(m.link(), &MeetingLink::Online);
+    assert_eq!(m.me(), Some("me2"));
+    // Commands now go to the new node with the new token.
+    m.handle(3_200, MeetingInput::Command(Command::Lock));
+    let r = only_request(&drain(&mut m));
+    assert_eq!(r.url, "http://mcu2.example:8081/api/services/1061/lock");
+    assert_eq!(r.headers, [("token".to_owned(), "tok2".to_owned())]);
+}
+
+#[test]
+fn a_refused_rejoin_is_retried_with_back_off_and_the_dispatcher_told() {
+    let (mut m, _) = online(Deployment::Public);
+    // The token is refused at its refresh: rejoin from checkJoin.
+    m.handle_timeout(80_020);
+    let r = only_request(&drain(&mut m));
+    answer(&mut m, 80_100, r.id, 403, refused_token());
+    let out = drain(&mut m);
+    assert_eq!(farewells(&out).len(), 1);
+    let mut r = only_request(&out);
+    let mut now = 80_100;
+    let mut waits = Vec::new();
+    // checkJoin answers "no such meeting" three times (a node restarting).
+    for _ in 0..3 {
+        answer(
+            &mut m,
+            now,
+            r.id,
+            200,
+            json!({"code":"404","timeStamp":"t","message":"会议室不存在"}),
+        );
+        assert_eq!(
+            m.notice(),
+            Some(&Notice::RejoinRefused {
+                message: "会议室不存在".into()
+            })
+        );
+        assert!(matches!(m.link(), MeetingLink::Reconnecting { .. }));
+        let out = drain(&mut m);
+        assert!(requests(&out).is_empty(), "not at network speed");
+        assert!(farewells(&out).is_empty(), "no session left to end");
+        let at = m.poll_timeout().unwrap();
+        waits.push(at - now);
+        now = at;
+        m.handle_timeout(now);
+        r = only_request(&drain(&mut m));
+        assert!(r.url.ends_with("/checkJoin.shtml"));
+    }
+    assert!(
+        waits[0] >= 500 && waits[1] > waits[0] && waits[2] > waits[1],
+        "{waits:?}"
+    );
+    // Then new_session refuses once (a wrong-looking pin while it restarts).
+    let mut cj = check_join_ok();
+    cj["results"]["mcuHost"] = json!("mcu.example:8080");
+    answer(&mut m, now, r.id, 200, cj);
+    let r = only_request(&drain(&mut m));
+    answer(&mut m, now, r.id, 403, refused_token());
+    assert!(matches!(m.notice(), Some(Notice::RejoinRefused { .. })));
+    now = m.poll_timeout().unwrap();
+    m.handle_timeout(now);
+    let out = drain(&mut m);
+    rejoin_via(&mut m, now, &out, "mcu.example:8080", "back", "me3");
+    assert_eq!(m.link(), &MeetingLink::Online);
+}
+
+#[test]
+fn a_probe_refused_again_after_a_rejoin_waits_its_back_off() {
+    let (mut m, conn) = online(Deployment::Public);
+    m.handle(1_000, MeetingInput::StreamFailed { conn });
+    let mut now = m.poll_timeout().unwrap();
+    m.handle_timeout(now);
+    let mut laps = Vec::new();
+    for lap in 0..4 {
+        let r = only_request(&drain(&mut m));
+        assert!(r.url.ends_with("/service_status"));
+        answer(&mut m, now, r.id, 403, refused_token());
+        let out = drain(&mut m);
+        assert_eq!(farewells(&out).len(), 1, "lap {lap} ends its session");
+        let r = match requests(&out).as_slice() {
+            [r] => r.clone(),
+            [] => {
+                let at = m.poll_timeout().unwrap();
+                laps.push(at - now);
+                now = at;
+                m.handle_timeout(now);
+                only_request(&drain(&mut m))
+            }
+            more => panic!("{more:#?}"),
+        };
+        answer(&mut m, now, r.id, 200, check_join_ok());
+        let r = only_request(&drain(&mut m));
+        answer(
+            &mut m,
+            now,
+            r.id,
+            200,
+            session_ok(&format!("t{lap}"), "120", "me"),
+        );
+    }
+    assert_eq!(laps.len(), 3, "only the first rejoin is immediate");
+    assert!(laps.iter().all(|&d| d >= 500), "{laps:?}");
+}
+
+#[test]
+fn commands_wait_for_a_token_being_renewed() {
+    let (mut m, _) = online(Deployment::Public);
+    m.handle_timeout(80_020);
+    let refresh = only_request(&drain(&mut m));
+    assert!(refresh.url.ends_with("/refresh_session"));
+    m.handle(80_030, MeetingInput::Command(Command::Lock));
+    m.handle(80_031, MeetingInput::Command(Command::MuteGuests));
+    assert!(requests(&drain(&mut m)).is_empty(), "held");
+    assert_eq!(m.notice(), None, "not a failure");
+    answer(
+        &mut m,
+        80_100,
+        refresh.id,
+        200,
+        json!({"status":"success","result":{"token":"newer","expires":"120"}}),
+    );
+    let sent = requests(&drain(&mut m));
+    let urls: Vec<_> = sent
+        .iter()
+        .map(|r| r.url.rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(urls, ["lock", "muteguests"], "in order");
+    assert!(sent
+        .iter()
+        .all(|r| r.headers == [("token".to_owned(), "newer".to_owned())]));
+
+    // During a rejoin they wait for the new session.
+    m.handle_timeout(160_100);
+    let r = only_request(&drain(&mut m));
+    answer(&mut m, 160_200, r.id, 403, refused_token());
+    let out = drain(&mut m);
+    m.handle(160_300, MeetingInput::Command(Command::Unlock));
+    assert!(requests(&drain(&mut m)).is_empty());
+    let r = only_request(&out);
+    answer(&mut m, 160_400, r.id, 200, check_join_ok());
+    let r = only_request(&drain(&mut m));
+    answer(
+        &mut m,
+        160_500,
+        r.id,
+        200,
+        session_ok("third", "120", "me2"),
+    );
+    let r = only_request(&drain(&mut m));
+    answer(&mut m, 160_600, r.id, 200, status_ok(true));
+    let unlock = requests(&drain(&mut m));
+    assert_eq!(unlock.len(), 1);
+    assert!(unlock[0].url.ends_with("/unlock"));
+    assert_eq!(
+        unlock[0].headers,
+        [("token".to_owned(), "third".to_owned())]
+    );
+
+    // A leave forgets what still waits.
+    m.handle_timeout(240_600);
+    drain(&mut m);
+    m.handle(240_700, MeetingInput::Command(Command::Lock));
+    m.handle(240_800, MeetingInput::Leave);
+    assert!(requests(&drain(&mut m)).is_empty());
+}
+
+#[test]
+fn a_silent_stream_is_reopened_and_events_keep_it_open() {
+    let (mut m, conn) = online(Deployment::Public);
+    // Opened at 40; an event at 100_000 moves the silence deadline.
+    m.handle(
+        100_000,
+        MeetingInput::StreamEvent {
+            conn,
+            name: "stage".into(),
+            data: "[]".into(),
+        },
+    );
+    drain(&mut m);
+    let mut now = 0;
+    // Refreshes come and go (answered) while the stream stays silent.
+    while now < 100_000 + STREAM_SILENT_MS {
+        now = m.poll_timeout().unwrap();
+        m.handle_timeout(now);
+        let out = drain(&mut m);
+        if out.contains(&Output::Send(MeetingSend::CloseStream { conn })) {
+            break;
+        }
+        for r in requests(&out) {
+            assert!(r.url.ends_with("/refresh_session"), "{}", r.url);
+            answer(
+                &mut m,
+                now,
+                r.id,
+                200,
+                json!({"status":"success","result":{"token":"later","expires":"120"}}),
+            );
+        }
+    }
+    assert_eq!(
+        now,
+        100_000 + STREAM_SILENT_MS,
+        "reopened right at the deadline"
+    );
+    // The reopen probes, then opens with the current (refreshed) token.
+    now = m.poll_timeout().unwrap();
+    m.handle_timeout(now);
+    let r = only_request(&drain(&mut m));
+    assert!(r.url.ends_with("/service_status"));
+    assert_eq!(r.headers, [("token".to_owned(), "later".to_owned())]);
+    answer(&mut m, now, r.id, 200, status_ok(false));
+    let (conn2, url, _) = opened_conn(&drain(&mut m));
+    assert!(conn2 > conn && url.ends_with("token=later"), "{url}");
+}
+
+#[test]
+fn a_reconnect_snapshot_shows_only_real_joins_and_leaves() {
+    let (mut m, conn) = online(Deployment::Public);
+    event(&mut m, conn, "participant_sync_begin", json!(null));
+    for (u, n) in [("me", "调度台"), ("a", "A"), ("b", "B")] {
+        event(
+            &mut m,
+            conn,
+            "participant_create",
+            participant(u, n, "chair"),
+        );
+    }
+    event(&mut m, conn, "participant_sync_end", json!(null));
+    m.handle(1_000, MeetingInput::StreamFailed { conn });
+    m.handle_timeout(m.poll_timeout().unwrap());
+    let r = only_request(&drain(&mut m));
+    answer(&mut m, 2_000, r.id, 200, status_ok(false));
+    let (conn2, ..) = opened_conn(&drain(&mut m));
+    m.handle(2_100, MeetingInput::StreamOpened { conn: conn2 });
+    drain(&mut m);
+    let uuids = |m: &MeetingMachine| -> Vec<String> {
+        m.conference()
+            .participants
+            .iter()
+            .map(|p| p.uuid.clone())
+            .collect()
+    };
+    // While the snapshot arrives, nobody disappears.
+    event(&mut m, conn2, "participant_sync_begin", json!(null));
+    assert_eq!(uuids(&m), ["me", "a", "b"]);
+    event(
+        &mut m,
+        conn2,
+        "participant_create",
+        participant("me", "调度台", "chair"),
+    );
+    event(
+        &mut m,
+        conn2,
+        "participant_create",
+        participant("a", "A renamed", "chair"),
+    );
+    event(
+        &mut m,
+        conn2,
+        "participant_create",
+        participant("c", "C", "guest"),
+    );
+    assert_eq!(uuids(&m), ["me", "a", "b", "c"]);
+    event(&mut m, conn2, "participant_sync_end", json!(null));
+    // B left while the stream was down; C came; A's change is kept.
+    assert_eq!(uuids(&m), ["me", "a", "c"]);
+    assert_eq!(
+        m.conference().participant("a").unwrap().display_name,
+        Some("A renamed".into())
+    );
+}
+
+#[test]
+fn the_view_tells_the_role_and_where_this_console_waits() {
+    let mut m = MeetingMachine::new(API, "http", Deployment::Public);
+    join(&mut m, 0);
+    let r = only_request(&drain(&mut m));
+    answer(&mut m, 1, r.id, 200, check_join_ok());
+    let r = only_request(&drain(&mut m));
+    let mut s = session_ok(TOKEN, "120", "me");
+    s["result"]["role"] = json!("GUEST");
+    s["result"]["current_service_type"] = json!("waiting_room");
+    answer(&mut m, 2, r.id, 200, s);
+    let v = m.view();
+    assert!(!v.is_host());
+    assert_eq!(v.service, Some(ServiceType::WaitingRoom));
+    let r = only_request(&drain(&mut m));
+    answer(&mut m, 3, r.id, 200, status_ok(true));
+    let (conn, ..) = opened_conn(&drain(&mut m));
+    m.handle(4, MeetingInput::StreamOpened { conn });
+    // A host lets us in: our own roster entry says so.
+    let mut me = participant("me", "n", "guest");
+    me["service_type"] = json!("conference");
+    event(&mut m, conn, "participant_update", me);
+    assert_eq!(m.view().service, Some(ServiceType::Conference));
+    let mut ivr = participant("me", "n", "guest");
+    ivr["service_type"] = json!("ivr");
+    event(&mut m, conn, "participant_update", ivr);
+    assert_eq!(m.view().service, Some(ServiceType::Ivr));
+}
+
+#[test]
+fn five_minutes_of_5xx_end_joined_again_as_one_participant() {
+    // A node that answers 503 to everything from t=100 s to t=400 s. It
+    // holds sessions by token until end_session or their expiry (120 s,
+    // renewed by refresh_session); an end_session it does not get (down)
+    // does nothing.
+    let (mut m, conn) = online(Deployment::Public);
+    let mut sessions: std::collections::HashMap<String, u64> = [(TOKEN.to_owned(), 120_020)].into();
+    let mut issued = 0;
+    let mut now = 100_000;
+    let down = |now: u64| (100_000..400_000).contains(&now);
+    m.handle(now, MeetingInput::StreamFailed { conn });
+    for _ in 0..10_000 {
+        let out = drain(&mut m);
+        let mut opened = None;
+        for o in &out {
+            match o {
+                Output::Send(MeetingSend::Farewell(r)) if !down(now) => {
+                    sessions.remove(&r.headers[0].1);
+                }
+                Output::Send(MeetingSend::Request(r)) => {
+                    let tail = r.url.rsplit('/').next().unwrap();
+                    let token = r.headers.first().map(|h| h.1.clone()).unwrap_or_default();
+                    let (status, body) = if down(now) {
+                        (503, json!({"status":"failed","result":"down"}))
+                    } else {
+                        match tail {
+                            "checkJoin.shtml" => (200, check_join_ok()),
+                            "new_session" => {
+                                issued += 1;
+                                let t = format!("t{issued}");
+                                sessions.insert(t.clone(), now + 120_000);
+                                (200, session_ok(&t, "120", &format!("me{issued}")))
+                            }
+                            _ if sessions.get(&token).is_none_or(|&e| e <= now) => {
+                                (403, refused_token())
+                            }
+                            "refresh_session" => {
+                                sessions.insert(token.clone(), now + 120_000);
+                                (
+                                    200,
+                                    json!({"status":"success","result":{"token":token,"expires":"120"}}),
+                                )
+                            }
+                            "service_status" => (200, status_ok(false)),
+                            _ => (200, json!({"status":"success","result":[]})),
+                        }
+                    };
+                    answer(&mut m, now, r.id, status, body);
+                }
+                Output::Send(MeetingSend::OpenStream { conn, .. }) if !down(now) => {
+                    opened = Some(*conn)
+                }
+                _ => {}
+            }
+        }
+        if let Some(conn) = opened {
+            m.handle(now, MeetingInput::StreamOpened { conn });
+            continue;
+        }
+        if m.link() == &MeetingLink::Online && now >= 400_000 {
+            break;
+        }
+        if out.is_empty() {
+            now = now.max(m.poll_timeout().expect("always something to wait for"));
+            m.handle_timeout(now);
+        }
+    }
+    assert_eq!(m.link(), &MeetingLink::Online);
+    sessions.retain(|_, &mut e| e > now);
+    assert_eq!(
+        sessions.len(),
+        1,
+        "exactly one session of ours: {sessions:?}"
+    );
+    assert!(issued >= 1);
+    assert!(now < 400_000 + 60_000, "back within a minute: {now}");
+}
+
+#[test]
+fn the_token_goes_into_the_stream_url_as_the_node_wrote_it() {
+    use crate::meeting::{token_decoded, token_query};
+    // The document's own token: already URL-encoded, so unchanged.
+    let doc = "JGyCszPq/CnFVz7Pe/259Wp%2Br5ExBG9myOlMg0Kv9kpFi4eLNLL6ZisIHKgKg2g%2BDiop%3D";
+    assert_eq!(token_query(doc), doc);
+    // What a query cannot hold as it is gets escaped: raw '+', '&', '#',
+    // '=', a space, a lone '%', non-ASCII.
+    assert_eq!(
+        token_query("a+b&c#d=e f%g%4"),
+        "a%2Bb%26c%23d%3De%20f%25g%254"
+    );
+    assert_eq!(token_query("é"), "%C3%A9");
+    // Decoding the query once gives the token's decoded form, whatever it holds.
+    for t in [doc, "a+b&c#d=e f%g%4", "x%2B+y/%3D", "é%C3%A9"] {
+        let sent = token_query(t);
+        assert_eq!(token_decoded(&sent), token_decoded(t), "{t}");
+    }
+    assert_eq!(token_decoded("a%2Bb%3D"), "a+b=");
+}
+
+fn frame_fetches(out: &[MeetingOutput]) -> Vec<rest::Request> {
+    out.iter()
+        .filter_map(|o| match o {
+            Output::Send(MeetingSend::FetchFrame(r)) => Some(r.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn presentation_frames_are_fetched_one_at_a_time_newest_last_and_stop_clears() {
+    let (mut m, conn) = online(Deployment::Public);
+    event(
+        &mut m,
+        conn,
+        "presentation_start",
+        json!({"presenter_name":"现场单兵01","presenter_uri":"sip:a@b"}),
+    );
+    drain(&mut m);
+    event(&mut m, conn, "presentation_frame", json!({}));
+    let out = drain(&mut m);
+    let f = frame_fetches(&out);
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].url,
+        format!("{NODE}/api/services/1061/presentation.jpeg")
+    );
+    assert_eq!(f[0].method, rest::Method::Get);
+    assert_eq!(f[0].headers, [("token".to_owned(), TOKEN.to_owned())]);
+    // Three more frames while it is on its way: one more fetch, afterwards.
+    for _ in 0..3 {
+        event(&mut m, conn, "presentation_frame", json!({}));
+    }
+    assert!(frame_fetches(&drain(&mut m)).is_empty());
+    m.handle(10, MeetingInput::FrameFetched);
+    assert_eq!(frame_fetches(&drain(&mut m)).len(), 1);
+    m.handle(20, MeetingInput::FrameFetched);
+    assert!(frame_fetches(&drain(&mut m)).is_empty(), "nothing newer");
+    assert_eq!(
+        m.conference()
+            .presentation
+            .as_ref()
+            .map(|p| p.presenter_name.as_str()),
+        Some("现场单兵01")
+    );
+    // Stop clears the image, and a fetch still on its way is not repeated.
+    event(&mut m, conn, "presentation_frame", json!({}));
+    event(&mut m, conn, "presentation_frame", json!({}));
+    drain(&mut m);
+    event(&mut m, conn, "presentation_stop", json!({}));
+    assert!(drain(&mut m).contains(&Output::Send(MeetingSend::ClearFrame)));
+    m.handle(30, MeetingInput::FrameFetched);
+    assert!(frame_fetches(&drain(&mut m)).is_empty());
+    assert_eq!(m.conference().presentation, None);
+    // A leave clears it too.
+    event(&mut m, conn, "presentation_frame", json!({}));
+    drain(&mut m);
+    m.handle(40, MeetingInput::FrameFetched);
+    m.handle(50, MeetingInput::Leave);
+    assert!(drain(&mut m).contains(&Output::Send(MeetingSend::ClearFrame)));
 }
