@@ -8,3 +8,4 @@ mod control;
 mod ivr;
 mod meeting;
 mod voice;
+mod voice_script;
