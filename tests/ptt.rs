@@ -56,7 +56,7 @@ async fn the_panel_lists_the_directory_and_refuses_a_call_while_offline() {
     })
     .await;
     assert!(doc().get_element_by_id("ptt-pick-169921").is_some());
-    assert_eq!(text_of("ptt-talker"), "空闲");
+    assert_eq!(text_of("ptt-talker"), "未连接，无法讲话");
     assert_eq!(text_of("ptt-session"), "当前没有组呼");
     let talk = by_id("ptt-talk");
     assert_eq!(talk.get_attribute("data-state").as_deref(), Some("offline"));
