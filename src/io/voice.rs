@@ -6,6 +6,7 @@
 use super::driver::{Driver, Feed, Handles, Shell};
 use crate::journal::{Journal, Kind, Source};
 use leptos::prelude::*;
+use proto::id::BigId;
 use proto::voice::{
     PttCommand, PttState, TerminalId, VoiceEvent, VoiceInput, VoiceMachine, VoiceSend, VoiceView,
 };
@@ -55,31 +56,41 @@ impl VoiceLink {
         self.driver.input(VoiceInput::Logout);
     }
 
-    /// Creates a temporary group call with `to_ids`; the dispatcher gets the floor.
+    /// Creates a temporary group call with `to_ids`; the floor it grants is
+    /// given back at once (the talk key is not held).
     pub fn start_call(&self, to_ids: Vec<TerminalId>) {
         self.ptt_command(PttCommand::StartCall { to_ids });
     }
 
-    /// Asks for the floor in the current call (the talk key went down).
-    pub fn talk(&self) {
-        self.ptt_command(PttCommand::Talk);
+    /// The talk key went down: the floor in the selected call, or a new call
+    /// with `to_ids` and the floor in one gesture.
+    pub fn key_down(&self, to_ids: Vec<TerminalId>) {
+        self.ptt_command(PttCommand::TalkKeyDown { to_ids });
     }
 
-    /// Gives the floor back (the talk key came up).
-    pub fn release(&self) {
-        self.ptt_command(PttCommand::ReleaseFloor);
+    /// The talk key came up: the floor goes back.
+    pub fn key_up(&self) {
+        self.ptt_command(PttCommand::TalkKeyUp);
     }
 
+    /// Chooses the call the talk key speaks in.
+    pub fn select(&self, session: BigId) {
+        self.ptt_command(PttCommand::Select { session });
+    }
+
+    /// Adds terminals to the selected call.
     pub fn add_members(&self, ids: Vec<TerminalId>) {
         self.ptt_command(PttCommand::AddMembers { ids });
     }
 
+    /// Removes terminals from the selected call.
     pub fn kick(&self, ids: Vec<TerminalId>) {
         self.ptt_command(PttCommand::KickMembers { ids });
     }
 
-    pub fn hang_up(&self) {
-        self.ptt_command(PttCommand::HangUp);
+    /// Ends one call; the others go on.
+    pub fn hang_up(&self, session: BigId) {
+        self.ptt_command(PttCommand::HangUp { session });
     }
 
     fn ptt_command(&self, cmd: PttCommand) {

@@ -199,11 +199,14 @@ impl Fuzzed for VoiceMachine {
                 account: step.text.into_owned(),
                 password: "123456".into(),
             },
-            4 => VoiceInput::Ptt(match step.b % 2 {
+            4 => VoiceInput::Ptt(match step.b % 3 {
                 0 => PttCommand::StartCall {
                     to_ids: vec![169_918, u64::from(step.b)],
                 },
-                _ => PttCommand::Talk,
+                1 => PttCommand::TalkKeyDown {
+                    to_ids: vec![169_918],
+                },
+                _ => PttCommand::TalkKeyUp,
             }),
             _ => VoiceInput::Logout,
         }

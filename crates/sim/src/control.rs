@@ -8,6 +8,10 @@
 //! | `GET`/`POST /_sim/faults` | [`crate::Faults`] | read / replace the faults |
 //! | `POST /_sim/voice/drop` | | [`crate::Sim::drop_voice_sockets`] |
 //! | `POST /_sim/voice/talk` | `{"terminalId":169918,"on":true}` | [`crate::Sim::terminal_talk`] |
+//! | `POST /_sim/voice/hangup` | `{"terminalId":169918,"reason":"…"}` | [`crate::Sim::voice_member_hang_up`] |
+//! | `POST /_sim/voice/no-answer` | `{"terminalId":169918,"on":true}` | [`crate::Sim::voice_no_answer`] |
+//! | `POST /_sim/voice/ring-out` | `{"terminalId":169918}` | [`crate::Sim::voice_ring_out`] |
+//! | `POST /_sim/voice/restart` | | [`crate::Sim::voice_restart`] |
 //! | `POST /_sim/calls/{callSid}/advance` | | [`crate::Sim::advance_call`] |
 //! | `POST /_sim/meeting/expire` | | [`crate::Sim::expire_meeting_tokens`] |
 //! | `POST /_sim/meeting/deployment` | `{"deployment":"enterprise"}` | [`crate::Sim::set_deployment`] |
@@ -47,6 +51,7 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/_sim/faults", get(faults).post(set_faults))
         .route("/_sim/voice/drop", post(drop_voice))
         .route("/_sim/voice/talk", post(talk))
+        .merge(voice_script_routes())
         .route("/_sim/calls/{sid}/advance", post(advance_call))
         .route("/_sim/meeting/expire", post(expire))
         .route("/_sim/meeting/deployment", post(deployment))
@@ -179,4 +184,46 @@ async fn outage(State(sim): State<Sim>, Json(o): Json<SetOutage>) -> Response {
         )
             .into_response(),
     }
+}
+
+/// The voice plugin's scripted behaviour: members hanging up, ringing out,
+/// a plugin restart.
+fn voice_script_routes() -> Router<Sim> {
+    Router::new()
+        .route("/_sim/voice/hangup", post(member_hang_up))
+        .route("/_sim/voice/no-answer", post(no_answer))
+        .route("/_sim/voice/ring-out", post(ring_out))
+        .route("/_sim/voice/restart", post(restart_voice))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Terminal {
+    terminal_id: u64,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    on: bool,
+}
+
+/// `changed` is false when the terminal was in no call.
+async fn member_hang_up(State(sim): State<Sim>, Json(t): Json<Terminal>) -> Response {
+    let changed = sim.voice_member_hang_up(t.terminal_id, &t.reason);
+    Json(json!({"ok": true, "changed": changed})).into_response()
+}
+
+async fn no_answer(State(sim): State<Sim>, Json(t): Json<Terminal>) -> Response {
+    sim.voice_no_answer(t.terminal_id, t.on);
+    ok()
+}
+
+/// `changed` is false when the terminal was ringing nowhere.
+async fn ring_out(State(sim): State<Sim>, Json(t): Json<Terminal>) -> Response {
+    let changed = sim.voice_ring_out(t.terminal_id);
+    Json(json!({"ok": true, "changed": changed})).into_response()
+}
+
+async fn restart_voice(State(sim): State<Sim>) -> Response {
+    sim.voice_restart();
+    ok()
 }

@@ -333,6 +333,40 @@ impl Sim {
         changed
     }
 
+    /// A simulated terminal hangs up in every voice session it is in: it
+    /// goes idle, the dispatcher gets tempCallHangup with `reason`, the
+    /// session goes on. Returns whether any session changed.
+    pub fn voice_member_hang_up(&self, terminal_id: u64, reason: &str) -> bool {
+        self.voice_script(|v| v.member_hang_up(terminal_id, reason))
+    }
+
+    /// From now on the terminal rings and never answers (`on`), or answers at once.
+    pub fn voice_no_answer(&self, terminal_id: u64, on: bool) {
+        self.lock().voice.set_no_answer(terminal_id, on);
+    }
+
+    /// A ringing terminal stops ringing unanswered (无人接听). Returns
+    /// whether it was ringing anywhere.
+    pub fn voice_ring_out(&self, terminal_id: u64) -> bool {
+        self.voice_script(|v| v.ring_out(terminal_id))
+    }
+
+    /// The voice plugin restarts: its sockets close and it forgets every
+    /// login and session.
+    pub fn voice_restart(&self) {
+        let mut inner = self.lock();
+        inner.sockets.drop_all();
+        inner.voice.restart();
+    }
+
+    fn voice_script(&self, act: impl FnOnce(&mut VoiceWorld) -> Vec<Outgoing>) -> bool {
+        let mut inner = self.lock();
+        let out = act(&mut inner.voice);
+        let changed = !out.is_empty();
+        inner.deliver(out);
+        changed
+    }
+
     /// Moves a call one state on (1 → 2 → 3; 3 and 4 stay). Returns the new
     /// `stateType`, or `None` for an unknown callSid.
     pub fn advance_call(&self, call_sid: &str) -> Option<u8> {
@@ -385,9 +419,6 @@ pub fn app(sim: Sim) -> axum::Router {
         .merge(meeting::routes().route_layer(outage(Backend::Meeting)))
         .merge(call::routes().route_layer(outage(Backend::Calls)))
         .merge(ivr::routes().route_layer(outage(Backend::Ivr)))
-        .merge(meeting::routes())
-        .merge(call::routes())
-        .merge(ivr::routes())
         .merge(relay::routes())
         .merge(control::routes())
         .merge(statics::routes(&sim.shared.cfg))

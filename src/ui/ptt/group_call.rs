@@ -1,44 +1,89 @@
-//! The temporary group call: choose terminals, start the call, hold to talk,
-//! watch the members and the floor, add and remove members, hang up.
+//! The temporary group calls: choose terminals, start a call (or hold the
+//! talk key to start and talk at once), the list of calls with their
+//! members and talker, add and remove members, hang up, and what the
+//! plugin's replies meant.
 
+use super::sessions::SessionList;
+use super::talk::TalkButton;
 use super::text::PttText;
-use crate::config::Terminal;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::voice::VoiceLink;
 use crate::ui::active::use_active;
-use leptos::ev::{KeyboardEvent, PointerEvent};
 use leptos::prelude::*;
-use proto::voice::PttState;
-use proto::voice::{MemberCallState, PttError, Talker, TerminalId};
-
-/// A member's call state in the dispatcher's words.
-pub fn call_state_word(state: MemberCallState) -> PttText {
-    match state {
-        MemberCallState::Idle => PttText::StateIdle,
-        MemberCallState::Busy => PttText::StateBusy,
-        MemberCallState::Calling => PttText::StateCalling,
-        MemberCallState::Ringing => PttText::StateRinging,
-        MemberCallState::Answered => PttText::StateAnswered,
-    }
-}
-
-/// Who holds the floor, in words.
-pub fn talker_text(view: &PttState, i18n: I18n) -> String {
-    match &view.talker {
-        Some(Talker::Me) => i18n.t(PttText::Me).to_owned(),
-        Some(Talker::Member { name, .. }) => format!("{name}{}", i18n.t(PttText::Talking)),
-        None => i18n.t(PttText::Idle).to_owned(),
-    }
-}
+use proto::id::BigId;
+use proto::voice::{EndReason, PttError, PttNotice, PttState, RequestKind, TerminalId};
 
 pub fn error_text(error: &PttError, i18n: I18n) -> String {
     match error {
         PttError::NotOnline => i18n.t(PttText::NotOnline).to_owned(),
         PttError::NoSession => i18n.t(PttText::NoSessionError).to_owned(),
-        PttError::InCall => i18n.t(PttText::InCall).to_owned(),
         PttError::NoTerminals => i18n.t(PttText::NoTerminals).to_owned(),
         PttError::Server(m) => format!("{}{m}", i18n.t(PttText::Refused)),
     }
+}
+
+pub fn request_word(kind: RequestKind) -> PttText {
+    match kind {
+        RequestKind::CreateGroup => PttText::ReqCreate,
+        RequestKind::RequestMic => PttText::ReqFloor,
+        RequestKind::ReleaseMic => PttText::ReqRelease,
+        RequestKind::AddMembers => PttText::ReqAdd,
+        RequestKind::Recheck => PttText::ReqRecheck,
+        RequestKind::KickMembers => PttText::ReqKick,
+        RequestKind::HangUp => PttText::ReqHangUp,
+    }
+}
+
+pub fn notice_text(notice: &PttNotice, i18n: I18n) -> String {
+    match notice {
+        PttNotice::NoReply { kind } => {
+            format!(
+                "{}{}",
+                i18n.t(PttText::NoReply),
+                i18n.t(request_word(*kind))
+            )
+        }
+        PttNotice::Ended { session, reason } => {
+            let (lead, words) = match reason {
+                EndReason::HungUp => (PttText::EndedHungUp, ""),
+                EndReason::EndedByPlugin { message } => (PttText::EndedByPlugin, message.as_str()),
+                EndReason::NoMemberLeft => (PttText::EndedNoMember, ""),
+                EndReason::Forgotten { message } => (PttText::EndedForgotten, message.as_str()),
+                EndReason::HangUpUnconfirmed { message } => {
+                    (PttText::EndedUnconfirmed, message.as_str())
+                }
+            };
+            let words = if words.is_empty() {
+                String::new()
+            } else {
+                format!(" ({words})")
+            };
+            format!("{}{session}{words}", i18n.t(lead))
+        }
+    }
+}
+
+fn ids(list: &[BigId]) -> String {
+    list.iter()
+        .map(BigId::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Which sessions came through the last reconnect, in words.
+fn reconnect_text(p: &PttState, i18n: I18n) -> Option<String> {
+    let r = p.reconnect.as_ref()?;
+    let parts = [
+        (PttText::ReconnectKept, &r.survived),
+        (PttText::ReconnectLost, &r.lost),
+        (PttText::ReconnectChecking, &r.checking),
+    ];
+    let text: Vec<String> = parts
+        .iter()
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(k, l)| format!("{}{}", i18n.t(*k), ids(l)))
+        .collect();
+    Some(text.join("; "))
 }
 
 #[component]
@@ -48,7 +93,7 @@ pub fn GroupCall() -> impl IntoView {
     let ptt = voice.ptt();
     let terminals = use_active().config.terminals;
     let picked = RwSignal::new(Vec::<TerminalId>::new());
-    let in_call = move || ptt.with(|p| p.session.is_some());
+    let selected = move || ptt.with(|p| p.selected.clone());
 
     let picker = terminals
         .iter()
@@ -80,6 +125,7 @@ pub fn GroupCall() -> impl IntoView {
         picked.set(Vec::new());
         ids
     };
+    let creating = move || ptt.with(|p| p.is_pending(RequestKind::CreateGroup, None));
 
     view! {
         <section id="ptt-group-call" class="group-call">
@@ -87,125 +133,32 @@ pub fn GroupCall() -> impl IntoView {
             <p>{i18n.tr(PttText::Pick)}</p>
             <ul id="ptt-picker" class="terminals">{picker}</ul>
             <p class="buttons">
-                <button id="ptt-start" type="button" prop:disabled=in_call
+                <button id="ptt-start" type="button" prop:disabled=creating aria-busy=move || creating().to_string()
                     on:click=move |_| voice.start_call(take_picked())>{i18n.tr(PttText::StartCall)}</button>
                 " "
-                <button id="ptt-add" type="button" prop:disabled=move || !in_call()
+                <button id="ptt-add" type="button" prop:disabled=move || selected().is_none()
                     on:click=move |_| voice.add_members(take_picked())>{i18n.tr(PttText::AddMembers)}</button>
                 " "
-                <button id="ptt-hangup" type="button" prop:disabled=move || !in_call()
-                    on:click=move |_| voice.hang_up()>{i18n.tr(PttText::HangUp)}</button>
+                <button id="ptt-hangup" type="button" prop:disabled=move || selected().is_none()
+                    on:click=move |_| if let Some(s) = selected() { voice.hang_up(s) }>{i18n.tr(PttText::HangUp)}</button>
             </p>
             <p id="ptt-session" class="status">
-                {move || ptt.with(|p| match &p.session {
-                    Some(s) => format!("{}{}", i18n.t(PttText::Session), s.id),
+                {move || match selected() {
+                    Some(id) => format!("{}{id}", i18n.t(PttText::Session)),
                     None => i18n.t(PttText::NoSession).to_owned(),
-                })}
+                }}
             </p>
-            <TalkButton />
-            <MemberList terminals=terminals />
+            <TalkButton picked=picked />
             <p id="ptt-error" class="error" role="alert">
                 {move || ptt.with(|p| p.error.as_ref().map(|e| error_text(e, i18n)))}
             </p>
+            <p id="ptt-notice" class="status" aria-live="polite">
+                {move || ptt.with(|p| p.notice.as_ref().map(|n| notice_text(n, i18n)))}
+            </p>
+            <p id="ptt-reconnect" class="status" aria-live="polite">
+                {move || ptt.with(|p| reconnect_text(p, i18n))}
+            </p>
+            <SessionList terminals=terminals />
         </section>
-    }
-}
-
-/// Press and hold (pointer or Space) to ask for the floor; let go to give it back.
-#[component]
-fn TalkButton() -> impl IntoView {
-    let i18n = use_i18n();
-    let voice = expect_context::<VoiceLink>();
-    let ptt = voice.ptt();
-    // Only a key that went down here lets the floor go when it comes up.
-    let pressed = RwSignal::new(false);
-    let down = move || {
-        if !pressed.get_untracked() {
-            pressed.set(true);
-            voice.talk();
-        }
-    };
-    let up = move || {
-        if pressed.get_untracked() {
-            pressed.set(false);
-            voice.release();
-        }
-    };
-    let state = move || {
-        ptt.with(|p| match &p.talker {
-            Some(Talker::Me) => "me",
-            Some(Talker::Member { .. }) => "other",
-            None => "idle",
-        })
-    };
-    view! {
-        <button id="ptt-talk" type="button" class="talk" data-state=state
-            prop:disabled=move || ptt.with(|p| p.session.is_none())
-            on:pointerdown=move |ev: PointerEvent| { ev.prevent_default(); down() }
-            on:pointerup=move |_| up()
-            on:pointerleave=move |_| up()
-            on:pointercancel=move |_| up()
-            on:blur=move |_| up()
-            on:keydown=move |ev: KeyboardEvent| if ev.code() == "Space" {
-                ev.prevent_default();
-                if !ev.repeat() { down() }
-            }
-            on:keyup=move |ev: KeyboardEvent| if ev.code() == "Space" { ev.prevent_default(); up() }
-        >
-            <strong id="ptt-talker">{move || ptt.with(|p| talker_text(p, i18n))}</strong>
-            <br />
-            <small>{i18n.tr(PttText::TalkButton)}</small>
-        </button>
-    }
-}
-
-#[component]
-fn MemberList(terminals: Vec<Terminal>) -> impl IntoView {
-    let i18n = use_i18n();
-    let voice = expect_context::<VoiceLink>();
-    let ptt = voice.ptt();
-    let rows = move || {
-        let (members, me) = ptt.with(|p| {
-            (
-                p.session
-                    .as_ref()
-                    .map(|s| s.members.clone())
-                    .unwrap_or_default(),
-                p.my_id(),
-            )
-        });
-        members
-            .into_iter()
-            .map(|m| {
-                let id = m.member_id;
-                let name = if m.member_name.is_empty() {
-                    terminals
-                        .iter()
-                        .find(|t| t.id == id)
-                        .map(|t| t.name.clone())
-                        .unwrap_or_else(|| id.to_string())
-                } else {
-                    m.member_name.clone()
-                };
-                let word = call_state_word(m.call_state);
-                let kick = (Some(id) != me).then(|| {
-                    view! {
-                        <button id=format!("ptt-kick-{id}") class="small" type="button"
-                            on:click=move |_| voice.kick(vec![id])>{i18n.tr(PttText::Kick)}</button>
-                    }
-                });
-                view! {
-                    <li id=format!("ptt-member-{id}") data-state=m.call_state.code().to_string()>
-                        <span class="terminal-name">{name}</span>" · "{id}" · "
-                        <span class="call-state">{i18n.tr(word)}</span>" "
-                        {kick}
-                    </li>
-                }
-            })
-            .collect_view()
-    };
-    view! {
-        <h4>{i18n.tr(PttText::Members)}</h4>
-        <ul id="ptt-members" class="terminals">{rows}</ul>
     }
 }

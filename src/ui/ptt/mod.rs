@@ -1,11 +1,14 @@
-//! Push-to-talk: the voice plugin login, then the temporary group call with
-//! floor control (no audio yet).
+//! Push-to-talk: the voice plugin login, then the temporary group calls
+//! with floor control (no audio yet).
 
 mod group_call;
+mod sessions;
+mod talk;
 pub mod text;
 mod voice_login;
 
-pub use group_call::{call_state_word, error_text, talker_text};
+pub use group_call::{error_text, notice_text};
+pub use sessions::{call_state_word, member_look, talker_text};
 
 use super::panel::Panel;
 use crate::i18n::Key;

@@ -190,6 +190,7 @@ impl VoiceMachine {
     fn next_timeout(&self) -> Option<u64> {
         match self.link {
             Link::Reconnecting { retry_at, .. } if self.step == Step::Idle => Some(retry_at),
+            _ if self.step == Step::Online => self.ptt.next_deadline(),
             _ => self.deadline,
         }
     }
@@ -200,6 +201,15 @@ impl VoiceMachine {
                 self.open(now);
                 return;
             }
+        }
+        if self.step == Step::Online {
+            // A group-call request unanswered in time: the plugin is gone.
+            let before = self.ptt.clone();
+            if self.ptt.expire(now).is_some() {
+                self.ptt_changed(before);
+                self.lost(now);
+            }
+            return;
         }
         if self.deadline.is_some_and(|d| now >= d) {
             self.deadline = None;
@@ -247,6 +257,12 @@ impl VoiceMachine {
                     self.deadline = None;
                     self.attempt = 0;
                     self.set_link(Link::Online);
+                    // After a drop: release a floor it may hold, recheck sessions.
+                    let before = self.ptt.clone();
+                    for req in self.ptt.relogged(now) {
+                        self.send(req);
+                    }
+                    self.ptt_changed(before);
                 } else {
                     self.refuse(ack.message.clone());
                 }
@@ -254,7 +270,9 @@ impl VoiceMachine {
             (VoiceMessage::LogoutResp(_), Step::AwaitLogout) => self.finish_logout(),
             (_, Step::Online) => {
                 let before = self.ptt.clone();
-                self.ptt.receive(&msg);
+                for req in self.ptt.receive(now, &msg) {
+                    self.send(req);
+                }
                 self.ptt_changed(before);
             }
             _ => {}
@@ -265,11 +283,11 @@ impl VoiceMachine {
     fn ptt_command(&mut self, now: u64, cmd: PttCommand) {
         let before = self.ptt.clone();
         if self.step == Step::Online {
-            if let Some(req) = self.ptt.command(now, cmd) {
+            for req in self.ptt.command(now, cmd) {
                 self.send(req);
             }
         } else {
-            self.ptt.refuse_offline();
+            self.ptt.refuse_offline(&cmd);
         }
         self.ptt_changed(before);
     }
@@ -716,22 +734,33 @@ mod tests {
         assert_eq!(drain(&mut m), [Output::Event(VoiceEvent::Message(note))]);
     }
 
-    // ---- the temporary group call ----
+    // ---- the temporary group calls ----
 
     use crate::id::BigId;
     use crate::voice::{
-        CallMember, MemberCallState, MemberResult, PttCommand, PttError, ResultCode, Talker,
+        CallMember, EndReason, Floor, MemberCallState, MemberResult, PttCommand, PttError,
+        PttNotice, RequestKind, ResultCode, Talker, COMMAND_REPLY_MS, FLOOR_REPLY_MS,
     };
 
     const SID: &str = "50351257998589953";
+    const SID2: &str = "50351257998589954";
     const ME: u64 = 169905;
 
+    fn id(s: &str) -> BigId {
+        BigId::parse(s).unwrap()
+    }
+
     fn sid() -> BigId {
-        BigId::parse(SID).unwrap()
+        id(SID)
     }
 
     fn cmd(m: &mut VoiceMachine, now: u64, c: PttCommand) -> Vec<VoiceRequest> {
         m.handle(now, VoiceInput::Ptt(c));
+        sent(&drain(m))
+    }
+
+    fn replied(m: &mut VoiceMachine, now: u64, msg: VoiceMessage) -> Vec<VoiceRequest> {
+        reply(m, now, msg);
         sent(&drain(m))
     }
 
@@ -743,58 +772,101 @@ mod tests {
         }
     }
 
-    /// Online, with a session to 169918 created and answered as the simulator does.
+    fn created(session: &str, transaction: u64) -> VoiceMessage {
+        VoiceMessage::CreateGroup {
+            transaction,
+            session_id: Some(id(session)),
+            ack: ok(1),
+        }
+    }
+
+    fn granted(transaction: u64) -> VoiceMessage {
+        VoiceMessage::RequestMic {
+            transaction: Some(transaction),
+            session_id: None,
+            ack: ok(2),
+        }
+    }
+
+    fn hangup_note(session: &str, from: u64, why: &str) -> VoiceMessage {
+        VoiceMessage::TempCallHangup {
+            call_id: id(session),
+            from_id: from,
+            reason: ResultCode {
+                code: 0,
+                message: why.into(),
+            },
+        }
+    }
+
+    fn state_of(
+        m: &VoiceMachine,
+        session: &str,
+        who: u64,
+    ) -> (MemberCallState, bool, Option<String>) {
+        let s = m.ptt().session(&id(session)).expect("session");
+        let x = s.members.iter().find(|x| x.id == who).expect("member");
+        (x.state, x.no_answer, x.reason.clone())
+    }
+
+    /// Starts a call to `to` from the button (talk key not held), with the
+    /// notifications a plugin sends, and the floor given back.
+    fn call(m: &mut VoiceMachine, now: u64, session: &str, to: &[u64]) {
+        cmd(
+            m,
+            now,
+            PttCommand::StartCall {
+                to_ids: to.to_vec(),
+            },
+        );
+        assert_eq!(
+            replied(m, now + 10, created(session, now)),
+            [VoiceRequest::ReleaseMic]
+        );
+        let mut members = vec![member(ME, "zydd", MemberCallState::Answered)];
+        for t in to {
+            reply(
+                m,
+                now + 11,
+                VoiceMessage::TempCallRing {
+                    call_id: id(session),
+                    from_id: *t,
+                    message: String::new(),
+                },
+            );
+            reply(
+                m,
+                now + 12,
+                VoiceMessage::TempCallAnswer {
+                    call_id: id(session),
+                    from_id: *t,
+                    message: String::new(),
+                },
+            );
+            members.push(member(*t, &format!("ptcs{t}"), MemberCallState::Answered));
+        }
+        reply(
+            m,
+            now + 13,
+            VoiceMessage::TempCallMemberUpdate {
+                call_id: id(session),
+                from_id: ME,
+                members,
+            },
+        );
+        reply(m, now + 14, VoiceMessage::ReleaseMic(ok(1)));
+        drain(m);
+        assert_eq!(m.ptt().floor, Floor::Free);
+    }
+
     fn in_call() -> VoiceMachine {
         let mut m = online();
-        cmd(
-            &mut m,
-            1_000,
-            PttCommand::StartCall {
-                to_ids: vec![169918],
-            },
-        );
-        reply(
-            &mut m,
-            1_010,
-            VoiceMessage::CreateGroup {
-                transaction: 1_000,
-                session_id: Some(sid()),
-                ack: ok(1),
-            },
-        );
-        for msg in [
-            VoiceMessage::TempCallRing {
-                call_id: sid(),
-                from_id: 169918,
-                message: "用户正在响铃".into(),
-            },
-            VoiceMessage::TempCallAnswer {
-                call_id: sid(),
-                from_id: 169918,
-                message: "用户已接受".into(),
-            },
-            VoiceMessage::TempCallMemberUpdate {
-                call_id: sid(),
-                from_id: ME,
-                members: vec![
-                    member(ME, "zydd", MemberCallState::Answered),
-                    member(169918, "ptcs11", MemberCallState::Answered),
-                ],
-            },
-            VoiceMessage::MemberGetMic {
-                group_id: sid(),
-                member_id: ME,
-                member_name: "zydd".into(),
-            },
-        ] {
-            reply(&mut m, 1_020, msg);
-        }
-        drain(&mut m);
+        call(&mut m, 1_000, SID, &[169918, 169919]);
         m
     }
 
     #[test]
-    fn start_call_sends_request_mic_with_to_ids_and_the_time_as_transaction() {
+    fn a_call_started_without_the_talk_key_gives_the_floor_back_at_once() {
         let mut m = online();
         let reqs = cmd(
             &mut m,
@@ -811,106 +883,91 @@ mod tests {
                 session_id: None,
             }]
         );
-    }
-
-    #[test]
-    fn create_group_keeps_the_exact_64_bit_session_id_and_gives_me_the_floor() {
-        let mut m = online();
-        cmd(
-            &mut m,
-            1_000,
-            PttCommand::StartCall {
-                to_ids: vec![169918],
-            },
-        );
+        assert_eq!(m.ptt().floor, Floor::Requesting { session: None });
+        assert!(m.ptt().is_pending(RequestKind::CreateGroup, None));
         // The numeric copy a JavaScript server sends is rounded; only the string counts.
         let text = format!(
-            r#"{{"transaction":1000,"sessionId":"{SID}","type":"createGroup","code":1,"message":"建立会话组成功"}}"#
+            r#"{{"transaction":1671006883842,"sessionId":"{SID}","type":"createGroup","code":1,"message":"建立会话组成功"}}"#
         );
-        m.handle(1_010, VoiceInput::Text { conn: 1, text });
-        let out = drain(&mut m);
-        assert!(out.iter().any(|o| matches!(o, Output::State)));
-        assert_eq!(m.ptt().session_id().unwrap().as_str(), SID);
-        assert_eq!(m.ptt().talker, Some(Talker::Me));
-        assert_eq!(m.ptt().error, None);
+        m.handle(1_671_006_883_900, VoiceInput::Text { conn: 1, text });
+        assert_eq!(sent(&drain(&mut m)), [VoiceRequest::ReleaseMic]);
+        assert_eq!(m.ptt().selected, Some(sid()));
+        assert_eq!(m.ptt().floor, Floor::Releasing, "a visible pending release");
+        let s = m.ptt().selected_session().unwrap();
+        assert_eq!(
+            s.members.iter().map(|x| x.id).collect::<Vec<_>>(),
+            [169918, 169919]
+        );
+        assert!(s
+            .members
+            .iter()
+            .all(|x| x.state == MemberCallState::Calling));
+
+        reply(&mut m, 1_671_006_883_910, VoiceMessage::ReleaseMic(ok(1)));
+        assert_eq!(m.ptt().floor, Floor::Free);
+        assert!(m.ptt().pending.is_empty());
+        assert_eq!(m.ptt().selected_session().unwrap().talker, None);
+        // A terminal can now take the floor.
+        reply(
+            &mut m,
+            1_671_006_884_000,
+            VoiceMessage::MemberGetMic {
+                group_id: sid(),
+                member_id: 169918,
+                member_name: "ptcs11".into(),
+            },
+        );
+        assert_eq!(
+            m.ptt().selected_session().unwrap().talker,
+            Some(Talker::Member {
+                id: 169918,
+                name: "ptcs11".into()
+            })
+        );
     }
 
     #[test]
-    fn ring_answer_and_member_update_fill_the_member_list() {
+    fn holding_the_key_with_terminals_and_no_session_starts_the_call_and_talks() {
         let mut m = online();
-        cmd(
+        let reqs = cmd(
             &mut m,
-            1,
-            PttCommand::StartCall {
+            1_000,
+            PttCommand::TalkKeyDown {
                 to_ids: vec![169918],
             },
         );
+        assert!(matches!(
+            &reqs[..],
+            [VoiceRequest::RequestMic {
+                session_id: None,
+                ..
+            }]
+        ));
+        assert!(m.ptt().key_held);
+        assert!(
+            replied(&mut m, 1_010, created(SID, 1_000)).is_empty(),
+            "the key is held: keep the floor"
+        );
+        assert_eq!(m.ptt().floor, Floor::Held { session: sid() });
+        assert_eq!(m.ptt().selected_session().unwrap().talker, Some(Talker::Me));
+        // My own memberGetMic reveals my id and still reads "me".
         reply(
             &mut m,
-            2,
-            VoiceMessage::CreateGroup {
-                transaction: 1,
-                session_id: Some(sid()),
-                ack: ok(1),
+            1_020,
+            VoiceMessage::MemberGetMic {
+                group_id: sid(),
+                member_id: ME,
+                member_name: "zydd".into(),
             },
         );
-        reply(
-            &mut m,
-            3,
-            VoiceMessage::TempCallRing {
-                call_id: sid(),
-                from_id: 169918,
-                message: String::new(),
-            },
-        );
-        let members = &m.ptt().session.as_ref().unwrap().members;
-        assert_eq!(members[0].call_state, MemberCallState::Ringing);
-        reply(
-            &mut m,
-            4,
-            VoiceMessage::TempCallMemberUpdate {
-                call_id: sid(),
-                from_id: ME,
-                members: vec![
-                    member(ME, "zydd", MemberCallState::Answered),
-                    member(169918, "ptcs11", MemberCallState::Calling),
-                ],
-            },
-        );
-        reply(
-            &mut m,
-            5,
-            VoiceMessage::TempCallAnswer {
-                call_id: sid(),
-                from_id: 169918,
-                message: String::new(),
-            },
-        );
-        let members = &m.ptt().session.as_ref().unwrap().members;
-        assert_eq!(members.len(), 2);
-        assert_eq!(members[1].member_name, "ptcs11");
-        assert_eq!(members[1].call_state, MemberCallState::Answered);
-        // Another session's news changes nothing.
-        reply(
-            &mut m,
-            6,
-            VoiceMessage::TempCallMemberUpdate {
-                call_id: BigId::parse("7").unwrap(),
-                from_id: 1,
-                members: vec![],
-            },
-        );
-        assert_eq!(m.ptt().session.as_ref().unwrap().members.len(), 2);
-    }
+        assert_eq!(m.ptt().my_id(), Some(ME));
+        assert_eq!(m.ptt().selected_session().unwrap().talker, Some(Talker::Me));
 
-    #[test]
-    fn my_own_get_mic_still_reads_me_and_release_frees_the_floor() {
-        let mut m = in_call();
-        assert_eq!(m.ptt().talker, Some(Talker::Me));
         assert_eq!(
-            cmd(&mut m, 2_000, PttCommand::ReleaseFloor),
+            cmd(&mut m, 2_000, PttCommand::TalkKeyUp),
             [VoiceRequest::ReleaseMic]
         );
+        assert_eq!(m.ptt().floor, Floor::Releasing);
         reply(&mut m, 2_010, VoiceMessage::ReleaseMic(ok(1)));
         reply(
             &mut m,
@@ -920,67 +977,61 @@ mod tests {
                 member_id: ME,
             },
         );
-        assert_eq!(m.ptt().talker, None);
-
-        // Talking again names the session.
-        let reqs = cmd(&mut m, 3_000, PttCommand::Talk);
-        assert_eq!(
-            reqs,
-            [VoiceRequest::RequestMic {
-                to_ids: vec![169918],
-                transaction: 3_000,
-                session_id: Some(sid()),
-            }]
-        );
-        reply(
-            &mut m,
-            3_010,
-            VoiceMessage::RequestMic {
-                transaction: Some(3_000),
-                session_id: None,
-                ack: ok(2),
-            },
-        );
-        reply(
-            &mut m,
-            3_011,
-            VoiceMessage::MemberGetMic {
-                group_id: sid(),
-                member_id: ME,
-                member_name: "zydd".into(),
-            },
-        );
-        assert_eq!(m.ptt().talker, Some(Talker::Me));
+        assert_eq!(m.ptt().floor, Floor::Free);
+        assert_eq!(m.ptt().selected_session().unwrap().talker, None);
     }
 
     #[test]
-    fn a_terminal_taking_the_floor_is_shown_and_my_refused_talk_shows_the_servers_words() {
+    fn a_key_let_go_before_the_grant_releases_the_floor_when_it_comes() {
         let mut m = in_call();
-        cmd(&mut m, 2_000, PttCommand::ReleaseFloor);
-        reply(&mut m, 2_010, VoiceMessage::ReleaseMic(ok(1)));
+        let reqs = cmd(&mut m, 2_000, PttCommand::TalkKeyDown { to_ids: vec![] });
+        assert_eq!(
+            reqs,
+            [VoiceRequest::RequestMic {
+                to_ids: vec![169918, 169919],
+                transaction: 2_000,
+                session_id: Some(sid())
+            }]
+        );
+        assert_eq!(
+            m.ptt().floor,
+            Floor::Requesting {
+                session: Some(sid())
+            }
+        );
+        assert!(
+            cmd(&mut m, 2_050, PttCommand::TalkKeyUp).is_empty(),
+            "nothing to release yet"
+        );
+        assert_eq!(
+            replied(&mut m, 2_100, granted(2_000)),
+            [VoiceRequest::ReleaseMic]
+        );
+        assert_eq!(m.ptt().floor, Floor::Releasing);
+        // A repeated key-down (auto-repeat) while held sends nothing more.
+        let mut m = in_call();
+        cmd(&mut m, 3_000, PttCommand::TalkKeyDown { to_ids: vec![] });
+        assert!(cmd(&mut m, 3_001, PttCommand::TalkKeyDown { to_ids: vec![] }).is_empty());
+    }
+
+    #[test]
+    fn a_refused_floor_shows_the_servers_words_and_frees_the_key() {
+        let mut m = in_call();
         reply(
             &mut m,
-            2_020,
+            1_900,
             VoiceMessage::MemberGetMic {
                 group_id: sid(),
                 member_id: 169918,
                 member_name: "ptcs11".into(),
             },
         );
-        assert_eq!(
-            m.ptt().talker,
-            Some(Talker::Member {
-                id: 169918,
-                name: "ptcs11".into()
-            })
-        );
-
-        cmd(&mut m, 2_100, PttCommand::Talk);
+        cmd(&mut m, 2_000, PttCommand::TalkKeyDown { to_ids: vec![] });
         reply(
             &mut m,
-            2_110,
+            2_010,
             VoiceMessage::RequestMic {
-                transaction: Some(2_100),
+                transaction: Some(2_000),
                 session_id: Some(sid()),
                 ack: Ack {
                     code: 0,
@@ -992,15 +1043,17 @@ mod tests {
             m.ptt().error,
             Some(PttError::Server("麦克风打开失败,ptcs11正在讲话".into()))
         );
+        assert_eq!(m.ptt().floor, Floor::Free);
+        assert!(!m.ptt().key_held);
         assert!(matches!(
-            m.ptt().talker,
+            m.ptt().selected_session().unwrap().talker,
             Some(Talker::Member { id: 169918, .. })
         ));
-        // Releasing the key afterwards keeps the refusal visible.
-        cmd(&mut m, 2_200, PttCommand::ReleaseFloor);
-        reply(&mut m, 2_210, VoiceMessage::ReleaseMic(ok(1)));
-        assert!(m.ptt().error.is_some());
-
+        assert!(cmd(&mut m, 2_100, PttCommand::TalkKeyUp).is_empty());
+        assert!(
+            m.ptt().error.is_some(),
+            "letting go keeps the refusal visible"
+        );
         reply(
             &mut m,
             2_300,
@@ -1009,11 +1062,477 @@ mod tests {
                 member_id: 169918,
             },
         );
-        assert_eq!(m.ptt().talker, None);
+        assert_eq!(m.ptt().selected_session().unwrap().talker, None);
     }
 
     #[test]
-    fn add_and_kick_name_the_session_and_show_failures() {
+    fn a_press_while_disconnected_is_refused_at_once_and_never_sent_later() {
+        let mut m = in_call();
+        m.handle(5_000, VoiceInput::SocketClosed { conn: 1 });
+        assert!(cmd(&mut m, 5_100, PttCommand::TalkKeyDown { to_ids: vec![] }).is_empty());
+        assert_eq!(m.ptt().error, Some(PttError::NotOnline));
+        assert!(!m.ptt().key_held);
+        m.handle_timeout(7_000);
+        m.handle(7_010, VoiceInput::SocketOpened { conn: 2 });
+        reply(&mut m, 7_020, VoiceMessage::InitServer(ok(1)));
+        reply(&mut m, 7_030, VoiceMessage::Login(ok(1)));
+        let reqs = sent(&drain(&mut m));
+        assert!(
+            !reqs
+                .iter()
+                .any(|r| matches!(r, VoiceRequest::RequestMic { .. })),
+            "the old press is not replayed: {reqs:?}"
+        );
+        // Before any login at all, too.
+        let mut m = VoiceMachine::new(BASE);
+        assert!(cmd(
+            &mut m,
+            1,
+            PttCommand::StartCall {
+                to_ids: vec![169918]
+            }
+        )
+        .is_empty());
+        assert_eq!(m.ptt().error, Some(PttError::NotOnline));
+    }
+
+    #[test]
+    fn a_lost_floor_reply_is_reported_and_the_floor_released_after_the_reconnect() {
+        for (held, kind) in [
+            (false, RequestKind::RequestMic),
+            (true, RequestKind::ReleaseMic),
+        ] {
+            let mut m = in_call();
+            cmd(&mut m, 2_000, PttCommand::TalkKeyDown { to_ids: vec![] });
+            let mut t = 2_000;
+            if held {
+                reply(&mut m, 2_010, granted(2_000));
+                cmd(&mut m, 3_000, PttCommand::TalkKeyUp);
+                t = 3_000;
+            }
+            assert_eq!(m.poll_timeout(), Some(t + FLOOR_REPLY_MS));
+            m.handle_timeout(t + FLOOR_REPLY_MS - 1);
+            assert_eq!(m.link(), &Link::Online, "not before the deadline");
+            m.handle_timeout(t + FLOOR_REPLY_MS);
+            assert!(matches!(m.link(), Link::Reconnecting { .. }), "{kind:?}");
+            assert_eq!(m.ptt().notice, Some(PttNotice::NoReply { kind }));
+            assert_eq!(m.ptt().floor, Floor::Free, "never left marked held");
+            assert!(drain(&mut m).contains(&Output::Send(VoiceSend::Close { conn: 1 })));
+
+            let due = m.poll_timeout().unwrap();
+            m.handle_timeout(due);
+            m.handle(due + 1, VoiceInput::SocketOpened { conn: 2 });
+            reply(&mut m, due + 2, VoiceMessage::InitServer(ok(1)));
+            reply(&mut m, due + 3, VoiceMessage::Login(ok(1)));
+            let reqs = sent(&drain(&mut m));
+            assert_eq!(reqs[2], VoiceRequest::ReleaseMic, "{reqs:?}");
+            assert_eq!(m.ptt().floor, Floor::Releasing);
+        }
+    }
+
+    #[test]
+    fn a_plugin_silent_on_add_kick_or_hang_up_counts_as_gone() {
+        for c in [
+            PttCommand::AddMembers { ids: vec![169920] },
+            PttCommand::KickMembers { ids: vec![169919] },
+            PttCommand::HangUp { session: sid() },
+        ] {
+            let mut m = in_call();
+            assert_eq!(cmd(&mut m, 2_000, c.clone()).len(), 1);
+            assert_eq!(m.poll_timeout(), Some(2_000 + COMMAND_REPLY_MS));
+            m.handle_timeout(2_000 + COMMAND_REPLY_MS);
+            assert!(
+                matches!(m.link(), Link::Reconnecting { attempt: 1, .. }),
+                "{c:?}"
+            );
+            assert!(matches!(
+                m.ptt().notice,
+                Some(PttNotice::NoReply { .. }) | Some(PttNotice::Ended { .. })
+            ));
+        }
+        // An unanswered hang-up clears the session anyway.
+        let mut m = in_call();
+        cmd(&mut m, 2_000, PttCommand::HangUp { session: sid() });
+        m.handle_timeout(2_000 + COMMAND_REPLY_MS);
+        assert!(m.ptt().sessions.is_empty());
+    }
+
+    #[test]
+    fn a_member_hanging_up_goes_idle_with_the_reason_and_the_call_goes_on() {
+        let mut m = in_call();
+        reply(&mut m, 2_000, hangup_note(SID, 169918, "对方挂断"));
+        assert_eq!(
+            state_of(&m, SID, 169918),
+            (MemberCallState::Idle, false, Some("对方挂断".into()))
+        );
+        assert_eq!(m.ptt().sessions.len(), 1, "the others are still in it");
+        assert_eq!(state_of(&m, SID, 169919).0, MemberCallState::Answered);
+        // The member update that follows keeps the reason.
+        reply(
+            &mut m,
+            2_010,
+            VoiceMessage::TempCallMemberUpdate {
+                call_id: sid(),
+                from_id: ME,
+                members: vec![
+                    member(ME, "zydd", MemberCallState::Answered),
+                    member(169918, "ptcs11", MemberCallState::Idle),
+                    member(169919, "ptcs12", MemberCallState::Answered),
+                ],
+            },
+        );
+        assert_eq!(state_of(&m, SID, 169918).2.as_deref(), Some("对方挂断"));
+        // The last one leaves: the call is over, and the plugin is told.
+        let reqs = replied(&mut m, 2_100, hangup_note(SID, 169919, ""));
+        assert_eq!(reqs, [VoiceRequest::TempCallHangup { session_id: sid() }]);
+        assert!(m.ptt().sessions.is_empty());
+        assert_eq!(
+            m.ptt().notice,
+            Some(PttNotice::Ended {
+                session: sid(),
+                reason: EndReason::NoMemberLeft
+            })
+        );
+    }
+
+    #[test]
+    fn ringing_that_ends_unanswered_reads_no_answer() {
+        let mut m = online();
+        cmd(
+            &mut m,
+            1_000,
+            PttCommand::StartCall {
+                to_ids: vec![169918, 169919],
+            },
+        );
+        reply(&mut m, 1_010, created(SID, 1_000));
+        reply(&mut m, 1_011, VoiceMessage::ReleaseMic(ok(1)));
+        for t in [169918, 169919] {
+            reply(
+                &mut m,
+                1_020,
+                VoiceMessage::TempCallRing {
+                    call_id: sid(),
+                    from_id: t,
+                    message: String::new(),
+                },
+            );
+        }
+        reply(
+            &mut m,
+            1_030,
+            VoiceMessage::TempCallAnswer {
+                call_id: sid(),
+                from_id: 169918,
+                message: String::new(),
+            },
+        );
+        assert_eq!(state_of(&m, SID, 169919).0, MemberCallState::Ringing);
+        reply(&mut m, 30_000, hangup_note(SID, 169919, "无人接听"));
+        assert_eq!(
+            state_of(&m, SID, 169919),
+            (MemberCallState::Idle, true, Some("无人接听".into()))
+        );
+        // By a member update alone too.
+        let mut m = online();
+        cmd(
+            &mut m,
+            1_000,
+            PttCommand::StartCall {
+                to_ids: vec![169918, 169919],
+            },
+        );
+        reply(&mut m, 1_010, created(SID, 1_000));
+        reply(
+            &mut m,
+            1_020,
+            VoiceMessage::TempCallMemberUpdate {
+                call_id: sid(),
+                from_id: ME,
+                members: vec![
+                    member(169918, "ptcs11", MemberCallState::Ringing),
+                    member(169919, "ptcs12", MemberCallState::Answered),
+                ],
+            },
+        );
+        reply(
+            &mut m,
+            30_000,
+            VoiceMessage::TempCallMemberUpdate {
+                call_id: sid(),
+                from_id: ME,
+                members: vec![
+                    member(169918, "ptcs11", MemberCallState::Idle),
+                    member(169919, "ptcs12", MemberCallState::Busy),
+                ],
+            },
+        );
+        assert_eq!(
+            state_of(&m, SID, 169918),
+            (MemberCallState::Idle, true, None)
+        );
+        assert_eq!(state_of(&m, SID, 169919).0, MemberCallState::Busy);
+    }
+
+    #[test]
+    fn the_session_ends_when_the_dispatcher_hangs_up_or_the_plugin_ends_it() {
+        let mut m = in_call();
+        let mut other = in_call();
+        assert_eq!(
+            cmd(&mut m, 2_000, PttCommand::HangUp { session: sid() }),
+            [VoiceRequest::TempCallHangup { session_id: sid() }]
+        );
+        assert!(
+            m.ptt().is_pending(RequestKind::HangUp, Some(&sid())),
+            "visible while under way"
+        );
+        reply(
+            &mut m,
+            2_010,
+            VoiceMessage::HangupResp {
+                call_id: sid(),
+                result: ResultCode {
+                    code: 0,
+                    message: String::new(),
+                },
+            },
+        );
+        assert!(m.ptt().sessions.is_empty());
+        assert_eq!(
+            m.ptt().notice,
+            Some(PttNotice::Ended {
+                session: sid(),
+                reason: EndReason::HungUp
+            })
+        );
+        assert!(cmd(&mut m, 3_000, PttCommand::HangUp { session: sid() }).is_empty());
+        assert_eq!(m.ptt().error, Some(PttError::NoSession));
+
+        // The plugin's own tempCallHangup, from the dispatcher's side, ends it.
+        reply(&mut other, 2_000, hangup_note(SID, ME, "会话已结束"));
+        assert!(other.ptt().sessions.is_empty());
+        assert_eq!(
+            other.ptt().notice,
+            Some(PttNotice::Ended {
+                session: sid(),
+                reason: EndReason::EndedByPlugin {
+                    message: "会话已结束".into()
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn a_session_the_plugin_forgot_is_cleared_and_a_new_call_can_start() {
+        let mut m = in_call();
+        cmd(&mut m, 2_000, PttCommand::TalkKeyDown { to_ids: vec![] });
+        reply(
+            &mut m,
+            2_010,
+            VoiceMessage::RequestMic {
+                transaction: Some(2_000),
+                session_id: Some(sid()),
+                ack: Ack {
+                    code: 0,
+                    message: "麦克风打开失败,会话不存在".into(),
+                },
+            },
+        );
+        assert!(m.ptt().sessions.is_empty());
+        assert_eq!(m.ptt().selected, None);
+        assert!(matches!(
+            &m.ptt().notice,
+            Some(PttNotice::Ended {
+                reason: EndReason::Forgotten { .. },
+                ..
+            })
+        ));
+        cmd(&mut m, 2_050, PttCommand::TalkKeyUp);
+        let reqs = cmd(
+            &mut m,
+            2_100,
+            PttCommand::StartCall {
+                to_ids: vec![169918],
+            },
+        );
+        assert!(matches!(
+            &reqs[..],
+            [VoiceRequest::RequestMic {
+                session_id: None,
+                ..
+            }]
+        ));
+
+        // A refused hang-up clears the session too.
+        let mut m = in_call();
+        cmd(&mut m, 2_000, PttCommand::HangUp { session: sid() });
+        reply(
+            &mut m,
+            2_010,
+            VoiceMessage::HangupResp {
+                call_id: sid(),
+                result: ResultCode {
+                    code: -1,
+                    message: "会话不存在".into(),
+                },
+            },
+        );
+        assert!(m.ptt().sessions.is_empty());
+        assert_eq!(
+            m.ptt().notice,
+            Some(PttNotice::Ended {
+                session: sid(),
+                reason: EndReason::HangUpUnconfirmed {
+                    message: "会话不存在".into()
+                }
+            })
+        );
+
+        // So does a kick the plugin refuses for the same reason.
+        let mut m = in_call();
+        cmd(&mut m, 2_000, PttCommand::KickMembers { ids: vec![169918] });
+        reply(
+            &mut m,
+            2_010,
+            VoiceMessage::KickGroupMemberResp {
+                group_id: Some(sid()),
+                result: Some(ResultCode {
+                    code: -1,
+                    message: "会话不存在".into(),
+                }),
+            },
+        );
+        assert!(m.ptt().sessions.is_empty());
+    }
+
+    #[test]
+    fn after_a_reconnect_the_floor_is_released_and_each_session_rechecked() {
+        let mut m = in_call();
+        call(&mut m, 1_500, SID2, &[169920]);
+        cmd(&mut m, 2_000, PttCommand::TalkKeyDown { to_ids: vec![] });
+        reply(&mut m, 2_010, granted(2_000));
+        m.handle(3_000, VoiceInput::SocketClosed { conn: 1 });
+        assert_eq!(m.ptt().sessions.len(), 2, "kept across the drop");
+        assert!(m.ptt().sessions.iter().all(|s| s.talker.is_none()));
+        let due = m.poll_timeout().unwrap();
+        m.handle_timeout(due);
+        m.handle(due + 1, VoiceInput::SocketOpened { conn: 2 });
+        reply(&mut m, due + 2, VoiceMessage::InitServer(ok(1)));
+        reply(&mut m, due + 3, VoiceMessage::Login(ok(1)));
+        let reqs = sent(&drain(&mut m));
+        assert_eq!(
+            reqs[2..],
+            [
+                VoiceRequest::ReleaseMic,
+                VoiceRequest::AddGroupMember {
+                    session_id: sid(),
+                    members: vec![169918, 169919]
+                },
+                VoiceRequest::AddGroupMember {
+                    session_id: id(SID2),
+                    members: vec![169920]
+                },
+            ],
+            "after initServer and connect"
+        );
+        let report = m.ptt().reconnect.clone().unwrap();
+        assert_eq!(report.checking, [sid(), id(SID2)]);
+        reply(&mut m, due + 10, VoiceMessage::ReleaseMic(ok(1)));
+        reply(
+            &mut m,
+            due + 11,
+            VoiceMessage::AddGroupMemberResp {
+                transaction: None,
+                group_id: sid(),
+                results: vec![MemberResult {
+                    id: 169918,
+                    name: "ptcs11".into(),
+                    code: 0,
+                    message: String::new(),
+                }],
+            },
+        );
+        reply(
+            &mut m,
+            due + 12,
+            VoiceMessage::AddGroupMemberResp {
+                transaction: None,
+                group_id: id(SID2),
+                results: vec![MemberResult {
+                    id: 169920,
+                    name: String::new(),
+                    code: 1,
+                    message: "会话不存在".into(),
+                }],
+            },
+        );
+        let report = m.ptt().reconnect.clone().unwrap();
+        assert_eq!(
+            (report.survived, report.lost, report.checking.len()),
+            (vec![sid()], vec![id(SID2)], 0)
+        );
+        assert_eq!(m.ptt().sessions.len(), 1);
+        assert_eq!(m.ptt().floor, Floor::Free);
+        assert!(m.ptt().pending.is_empty());
+    }
+
+    #[test]
+    fn several_sessions_at_once_talk_in_the_selected_one_and_hang_up_one() {
+        let mut m = in_call();
+        call(&mut m, 1_500, SID2, &[169920]);
+        assert_eq!(m.ptt().sessions.len(), 2);
+        assert_eq!(m.ptt().selected, Some(id(SID2)), "a new call is selected");
+        let reqs = cmd(&mut m, 2_000, PttCommand::TalkKeyDown { to_ids: vec![] });
+        assert!(
+            matches!(&reqs[..], [VoiceRequest::RequestMic { session_id: Some(s), .. }] if s == &id(SID2))
+        );
+        reply(&mut m, 2_010, granted(2_000));
+        cmd(&mut m, 2_100, PttCommand::TalkKeyUp);
+        reply(&mut m, 2_110, VoiceMessage::ReleaseMic(ok(1)));
+
+        cmd(&mut m, 3_000, PttCommand::Select { session: sid() });
+        let reqs = cmd(&mut m, 3_010, PttCommand::TalkKeyDown { to_ids: vec![] });
+        assert!(
+            matches!(&reqs[..], [VoiceRequest::RequestMic { session_id: Some(s), .. }] if s == &sid())
+        );
+        reply(&mut m, 3_020, granted(3_010));
+        assert_eq!(m.ptt().session(&sid()).unwrap().talker, Some(Talker::Me));
+        assert_eq!(m.ptt().session(&id(SID2)).unwrap().talker, None);
+        // Another session's news touches only it.
+        reply(
+            &mut m,
+            3_030,
+            VoiceMessage::MemberGetMic {
+                group_id: id(SID2),
+                member_id: 169920,
+                member_name: "ptcs13".into(),
+            },
+        );
+        assert_eq!(m.ptt().session(&sid()).unwrap().talker, Some(Talker::Me));
+        cmd(&mut m, 3_100, PttCommand::TalkKeyUp);
+        reply(&mut m, 3_110, VoiceMessage::ReleaseMic(ok(1)));
+
+        cmd(&mut m, 4_000, PttCommand::HangUp { session: id(SID2) });
+        reply(
+            &mut m,
+            4_010,
+            VoiceMessage::HangupResp {
+                call_id: id(SID2),
+                result: ResultCode {
+                    code: 0,
+                    message: String::new(),
+                },
+            },
+        );
+        assert_eq!(m.ptt().sessions.len(), 1);
+        assert_eq!(m.ptt().selected, Some(sid()));
+        // Selecting a session that does not exist changes nothing.
+        cmd(&mut m, 4_100, PttCommand::Select { session: id(SID2) });
+        assert_eq!(m.ptt().selected, Some(sid()));
+    }
+
+    #[test]
+    fn add_and_kick_name_the_selected_session_and_show_failures() {
         let mut m = in_call();
         assert_eq!(
             cmd(
@@ -1025,9 +1544,10 @@ mod tests {
             ),
             [VoiceRequest::AddGroupMember {
                 session_id: sid(),
-                members: vec![169920, 5],
+                members: vec![169920, 5]
             }]
         );
+        assert!(m.ptt().is_pending(RequestKind::AddMembers, Some(&sid())));
         reply(
             &mut m,
             2_010,
@@ -1058,7 +1578,7 @@ mod tests {
             cmd(&mut m, 3_000, PttCommand::KickMembers { ids: vec![169918] }),
             [VoiceRequest::KickGroupMember {
                 session_id: sid(),
-                ids: vec![169918],
+                ids: vec![169918]
             }]
         );
         assert_eq!(m.ptt().error, None, "a new command clears the last refusal");
@@ -1069,89 +1589,31 @@ mod tests {
                 group_id: Some(sid()),
                 result: Some(ResultCode {
                     code: -1,
-                    message: "会话不存在".into(),
+                    message: "权限不足".into(),
                 }),
             },
         );
-        assert_eq!(m.ptt().error, Some(PttError::Server("会话不存在".into())));
-    }
-
-    #[test]
-    fn hang_up_clears_the_session_on_the_reply_or_the_notification() {
-        let mut m = in_call();
-        assert_eq!(
-            cmd(&mut m, 2_000, PttCommand::HangUp),
-            [VoiceRequest::TempCallHangup { session_id: sid() }]
-        );
-        reply(
-            &mut m,
-            2_010,
-            VoiceMessage::HangupResp {
-                call_id: sid(),
-                result: ResultCode {
-                    code: 0,
-                    message: String::new(),
-                },
-            },
-        );
-        assert_eq!(m.ptt().session, None);
-        assert_eq!(m.ptt().talker, None);
-
-        // Hung up from the other side.
-        let mut m = in_call();
-        reply(
-            &mut m,
-            2_000,
-            VoiceMessage::TempCallHangup {
-                call_id: sid(),
-                from_id: 169918,
-                reason: ResultCode {
-                    code: 0,
-                    message: String::new(),
-                },
-            },
-        );
-        assert_eq!(m.ptt().session, None);
-        // And without a session the commands that need one are refused locally.
-        assert!(cmd(&mut m, 3_000, PttCommand::HangUp).is_empty());
-        assert_eq!(m.ptt().error, Some(PttError::NoSession));
-        assert!(cmd(&mut m, 3_000, PttCommand::Talk).is_empty());
-        assert_eq!(m.ptt().error, Some(PttError::NoSession));
+        assert_eq!(m.ptt().error, Some(PttError::Server("权限不足".into())));
+        assert_eq!(m.ptt().sessions.len(), 1);
+        assert!(m.ptt().pending.is_empty());
     }
 
     #[test]
     fn local_refusals_send_nothing() {
-        let mut m = VoiceMachine::new(BASE);
-        assert!(cmd(
-            &mut m,
-            1,
-            PttCommand::StartCall {
-                to_ids: vec![169918]
-            }
-        )
-        .is_empty());
-        assert_eq!(m.ptt().error, Some(PttError::NotOnline));
-
         let mut m = online();
         assert!(cmd(&mut m, 1, PttCommand::StartCall { to_ids: vec![] }).is_empty());
         assert_eq!(m.ptt().error, Some(PttError::NoTerminals));
-
-        let mut m = in_call();
-        assert!(cmd(
-            &mut m,
-            1,
-            PttCommand::StartCall {
-                to_ids: vec![169919]
-            }
-        )
-        .is_empty());
-        assert_eq!(m.ptt().error, Some(PttError::InCall));
+        assert!(cmd(&mut m, 2, PttCommand::TalkKeyDown { to_ids: vec![] }).is_empty());
+        assert_eq!(m.ptt().error, Some(PttError::NoTerminals));
+        assert!(!m.ptt().key_held);
+        assert!(cmd(&mut m, 3, PttCommand::AddMembers { ids: vec![1] }).is_empty());
+        assert_eq!(m.ptt().error, Some(PttError::NoSession));
     }
 
     #[test]
     fn a_refused_create_group_shows_the_servers_words() {
         let mut m = online();
-        cmd(&mut m, 1, PttCommand::StartCall { to_ids: vec![9] });
+        cmd(&mut m, 1, PttCommand::TalkKeyDown { to_ids: vec![9] });
         reply(
             &mut m,
             2,
@@ -1164,7 +1626,9 @@ mod tests {
                 },
             },
         );
-        assert_eq!(m.ptt().session, None);
+        assert!(m.ptt().sessions.is_empty());
+        assert_eq!(m.ptt().floor, Floor::Free);
+        assert!(!m.ptt().key_held);
         assert_eq!(
             m.ptt().error,
             Some(PttError::Server("建立会话组失败,没有可呼叫的终端".into()))
@@ -1172,29 +1636,31 @@ mod tests {
     }
 
     #[test]
-    fn a_reconnect_keeps_the_session_but_not_the_floor_and_logout_forgets_it() {
+    fn replies_nobody_asked_for_change_nothing() {
         let mut m = in_call();
-        m.handle(5_000, VoiceInput::SocketClosed { conn: 1 });
-        assert!(matches!(m.link(), Link::Reconnecting { .. }));
-        assert_eq!(m.ptt().talker, None);
-        assert_eq!(m.ptt().session_id(), Some(&sid()));
-        // While reconnecting, commands are refused locally.
-        assert!(cmd(&mut m, 5_100, PttCommand::Talk).is_empty());
-        assert_eq!(m.ptt().error, Some(PttError::NotOnline));
-
-        m.handle_timeout(6_000);
-        m.handle(6_010, VoiceInput::SocketOpened { conn: 2 });
-        reply(&mut m, 6_020, VoiceMessage::InitServer(ok(1)));
-        reply(&mut m, 6_030, VoiceMessage::Login(ok(1)));
-        assert_eq!(m.link(), &Link::Online);
-        drain(&mut m);
-        let reqs = cmd(&mut m, 7_000, PttCommand::Talk);
-        assert!(
-            matches!(&reqs[..], [VoiceRequest::RequestMic { session_id: Some(s), .. }] if s == &sid())
+        let before = m.ptt().clone();
+        reply(&mut m, 2_000, granted(1));
+        reply(&mut m, 2_001, created(SID2, 1));
+        reply(
+            &mut m,
+            2_002,
+            VoiceMessage::HangupResp {
+                call_id: sid(),
+                result: ResultCode {
+                    code: 0,
+                    message: String::new(),
+                },
+            },
         );
+        assert_eq!(m.ptt(), &before);
+    }
 
+    #[test]
+    fn logout_forgets_the_calls() {
+        let mut m = in_call();
         m.handle(8_000, VoiceInput::Logout);
         reply(&mut m, 8_010, VoiceMessage::LogoutResp(ok(1)));
-        assert_eq!(m.ptt().session, None);
+        assert!(m.ptt().sessions.is_empty());
+        assert_eq!(m.ptt().selected, None);
     }
 }

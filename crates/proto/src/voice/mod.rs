@@ -7,5 +7,8 @@ mod session;
 mod wire;
 
 pub use machine::{Link, VoiceEvent, VoiceInput, VoiceMachine, VoiceOutput, VoiceSend, VoiceView};
-pub use session::{CallSession, PttCommand, PttError, PttState, Talker};
+pub use session::{
+    CallSession, EndReason, Floor, PendingRequest, PttCommand, PttError, PttNotice, PttState,
+    ReconnectReport, RequestKind, SessionMember, Talker, COMMAND_REPLY_MS, FLOOR_REPLY_MS,
+};
 pub use wire::*;

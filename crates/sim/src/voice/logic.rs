@@ -76,6 +76,8 @@ struct Session {
     members: Vec<Terminal>,
     /// Who holds the floor: the dispatcher's id or a member's.
     floor: Option<TerminalId>,
+    /// Members not (or no longer) answered; absent means answered.
+    states: BTreeMap<TerminalId, MemberCallState>,
 }
 
 impl Session {
@@ -86,8 +88,18 @@ impl Session {
             call_state: MemberCallState::Answered,
         };
         std::iter::once(answered(self.dispatcher.id, &self.dispatcher.name))
-            .chain(self.members.iter().map(|m| answered(m.id, &m.name)))
+            .chain(self.members.iter().map(|m| CallMember {
+                call_state: self.state_of(m.id),
+                ..answered(m.id, &m.name)
+            }))
             .collect()
+    }
+
+    fn state_of(&self, id: TerminalId) -> MemberCallState {
+        self.states
+            .get(&id)
+            .copied()
+            .unwrap_or(MemberCallState::Answered)
     }
 
     fn name_of(&self, id: TerminalId) -> String {
@@ -134,6 +146,8 @@ pub struct VoiceWorld {
     pub rejected: u64,
     /// Binary messages (push-to-talk audio) received.
     pub audio_frames: u64,
+    /// Terminals that ring and never answer (see `script`).
+    no_answer: Vec<TerminalId>,
 }
 
 impl VoiceWorld {
@@ -146,6 +160,7 @@ impl VoiceWorld {
             next_session: FIRST_SESSION_ID,
             rejected: 0,
             audio_frames: 0,
+            no_answer: Vec::new(),
         }
     }
 
@@ -156,7 +171,8 @@ impl VoiceWorld {
 
     /// A socket closed: its login ends, its sessions stay.
     pub fn close(&mut self, conn: ConnId) {
-        self.conns.remove(&conn);
+        let account = self.conns.remove(&conn).and_then(|c| c.account);
+        self.release_floor_of_gone(account);
     }
 
     /// A binary message: audio of the product's own format. Counted only.
@@ -425,6 +441,7 @@ impl VoiceWorld {
             transaction,
             members: members.clone(),
             floor: Some(user.id),
+            states: self.ringing_states(&members),
         };
         let update = VoiceMessage::TempCallMemberUpdate {
             call_id: id.clone(),
@@ -445,7 +462,7 @@ impl VoiceWorld {
                 ack,
             },
         }];
-        let mut notes = ring_and_answer(&id, &members);
+        let mut notes = ring_and_answer(&id, &members, &self.no_answer);
         notes.push(update);
         notes.push(VoiceMessage::MemberGetMic {
             group_id: id,
@@ -538,6 +555,7 @@ impl VoiceWorld {
         transaction: Option<u64>,
     ) -> Vec<Outgoing> {
         let known: Vec<Option<Terminal>> = ids.iter().map(|i| self.terminal(*i)).collect();
+        let no_answer = self.no_answer.clone();
         let Some(s) = self.session_mut(&user.account, &id) else {
             let results = ids
                 .iter()
@@ -572,6 +590,9 @@ impl VoiceWorld {
             }
         }
         s.members.extend(added.iter().cloned());
+        for t in added.iter().filter(|t| no_answer.contains(&t.id)) {
+            s.states.insert(t.id, MemberCallState::Ringing);
+        }
         let transaction = transaction.or(Some(s.transaction));
         let update = VoiceMessage::TempCallMemberUpdate {
             call_id: s.id.clone(),
@@ -587,7 +608,7 @@ impl VoiceWorld {
             },
         }];
         if !added.is_empty() {
-            let mut notes = ring_and_answer(&id, &added);
+            let mut notes = ring_and_answer(&id, &added, &no_answer);
             notes.push(update);
             out.extend(self.to_account(&user.account, notes));
         }
@@ -799,17 +820,24 @@ fn failed_member(id: TerminalId, message: &str) -> MemberResult {
 }
 
 /// Simulated terminals answer at once: ringing, then answered, for each.
-fn ring_and_answer(id: &BigId, members: &[Terminal]) -> Vec<VoiceMessage> {
+fn ring_and_answer(
+    id: &BigId,
+    members: &[Terminal],
+    no_answer: &[TerminalId],
+) -> Vec<VoiceMessage> {
     let ring = members.iter().map(|m| VoiceMessage::TempCallRing {
         call_id: id.clone(),
         from_id: m.id,
         message: text::RINGING.to_owned(),
     });
-    let answer = members.iter().map(|m| VoiceMessage::TempCallAnswer {
-        call_id: id.clone(),
-        from_id: m.id,
-        message: text::ANSWERED.to_owned(),
-    });
+    let answer = members
+        .iter()
+        .filter(|m| !no_answer.contains(&m.id))
+        .map(|m| VoiceMessage::TempCallAnswer {
+            call_id: id.clone(),
+            from_id: m.id,
+            message: text::ANSWERED.to_owned(),
+        });
     ring.chain(answer).collect()
 }
 
@@ -821,23 +849,25 @@ fn is_http_url(s: &str) -> bool {
         .any(|p| s.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
 }
 
+mod script;
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::SimConfig;
 
-    fn world() -> VoiceWorld {
+    pub(super) fn world() -> VoiceWorld {
         let cfg = SimConfig::default();
         VoiceWorld::new(cfg.users, cfg.terminals)
     }
 
-    fn json(out: &[Outgoing]) -> Vec<Value> {
+    pub(super) fn json(out: &[Outgoing]) -> Vec<Value> {
         out.iter()
             .map(|o| serde_json::from_str(&o.msg.to_json()).unwrap_or(Value::Null))
             .collect()
     }
 
-    fn login(w: &mut VoiceWorld, conn: ConnId) {
+    pub(super) fn login(w: &mut VoiceWorld, conn: ConnId) {
         w.open(conn);
         w.on_text(
             conn,

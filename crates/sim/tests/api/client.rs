@@ -309,3 +309,41 @@ pub async fn set_outage(
     let body = serde_json::to_value(body).expect("outage as JSON");
     post_json(addr, "/_sim/outage", &[], &body).await
 }
+
+/// Typed calls of the voice plugin's scripted behaviour under `/_sim/voice/`.
+pub mod voice_script {
+    use super::post_json;
+    use serde_json::json;
+    use std::net::SocketAddr;
+
+    /// The terminal hangs up in its calls; whether any call changed.
+    pub async fn member_hang_up(addr: SocketAddr, terminal: u64, reason: &str) -> bool {
+        let body = json!({"terminalId": terminal, "reason": reason});
+        post_json(addr, "/_sim/voice/hangup", &[], &body)
+            .await
+            .json()["changed"]
+            == true
+    }
+
+    /// The terminal rings and never answers (`on`), or answers at once.
+    pub async fn no_answer(addr: SocketAddr, terminal: u64, on: bool) {
+        let body = json!({"terminalId": terminal, "on": on});
+        let r = post_json(addr, "/_sim/voice/no-answer", &[], &body).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+
+    /// The ringing terminal rings out; whether it was ringing anywhere.
+    pub async fn ring_out(addr: SocketAddr, terminal: u64) -> bool {
+        let body = json!({"terminalId": terminal});
+        post_json(addr, "/_sim/voice/ring-out", &[], &body)
+            .await
+            .json()["changed"]
+            == true
+    }
+
+    /// The plugin restarts, forgetting logins and sessions.
+    pub async fn restart(addr: SocketAddr) {
+        let r = post_json(addr, "/_sim/voice/restart", &[], &json!({})).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+}

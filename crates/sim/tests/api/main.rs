@@ -9,3 +9,4 @@ mod ivr;
 mod meeting;
 mod outage;
 mod voice;
+mod voice_script;

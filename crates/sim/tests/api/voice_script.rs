@@ -1,0 +1,73 @@
+//! The voice plugin's scripted behaviour, steered from `/_sim/voice/`:
+//! members hanging up and ringing out, a restart that forgets sessions.
+
+use crate::client::start_default;
+use crate::client::voice_script::{member_hang_up, no_answer, restart, ring_out};
+use crate::client::ws::{login, recv, send};
+use serde_json::{json, Value};
+
+/// Messages until one with `cmd` comes; returns it.
+async fn until_cmd(ws: &mut crate::client::ws::Ws, cmd: &str) -> Value {
+    loop {
+        let m = recv(ws).await.unwrap_or_else(|| panic!("no {cmd}"));
+        if m["cmd"] == cmd {
+            return m;
+        }
+    }
+}
+
+#[tokio::test]
+async fn members_hang_up_and_ring_out_on_command_and_the_call_goes_on() {
+    let (addr, sim) = start_default().await;
+    let mut ws = login(addr, "zydd", "123456").await;
+    no_answer(addr, 169919, true).await;
+    send(
+        &mut ws,
+        json!({"type":"requestMic","toIds":[169918,169919],"transaction":1}),
+    )
+    .await;
+    let update = until_cmd(&mut ws, "tempCallMemberUpdate").await;
+    assert_eq!(
+        update["data"]["members"][2]["callState"], 3,
+        "still ringing"
+    );
+
+    assert!(ring_out(addr, 169919).await);
+    let note = until_cmd(&mut ws, "tempCallHangup").await;
+    assert_eq!(note["data"]["fromId"], 169919);
+    assert_eq!(note["data"]["hangupReason"]["message"], "无人接听");
+
+    assert!(member_hang_up(addr, 169918, "对方挂断").await);
+    let note = until_cmd(&mut ws, "tempCallHangup").await;
+    assert_eq!(note["data"]["fromId"], 169918);
+    let states: Vec<i64> = sim.snapshot().voice_sessions[0]
+        .members
+        .iter()
+        .map(|m| m.call_state)
+        .collect();
+    assert_eq!(states, [4, 0, 0], "the session stays, its members idle");
+    assert!(!member_hang_up(addr, 169918, "").await, "already idle");
+}
+
+#[tokio::test]
+async fn a_restart_closes_the_sockets_and_forgets_the_sessions() {
+    let (addr, sim) = start_default().await;
+    let mut ws = login(addr, "zydd", "123456").await;
+    send(
+        &mut ws,
+        json!({"type":"requestMic","toIds":[169918],"transaction":1}),
+    )
+    .await;
+    let created = recv(&mut ws).await.unwrap();
+    let sid = created["sessionId"].as_str().unwrap().to_owned();
+    restart(addr).await;
+    // The notifications already sent, then the close.
+    while recv(&mut ws).await.is_some() {}
+    assert!(sim.snapshot().voice_sessions.is_empty());
+
+    let mut ws = login(addr, "zydd", "123456").await;
+    send(&mut ws, json!({"type":"tempCallHangup","sessionId":sid})).await;
+    let reply = recv(&mut ws).await.unwrap();
+    assert_eq!(reply["data"]["result"]["code"], -1);
+    assert_eq!(reply["data"]["result"]["message"], "会话不存在");
+}

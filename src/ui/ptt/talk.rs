@@ -1,0 +1,185 @@
+//! The talk button: hold (pointer, or Space anywhere on the page but in a
+//! text field) to talk in the selected call, or, with terminals chosen and
+//! no call, to start one and talk at once. Latch mode: click to talk, click
+//! again to stop. It shows the floor's state (asking, mine, someone else's,
+//! giving back), a talk timer, and refuses at once while not connected.
+
+use super::sessions::talker_text;
+use super::text::PttText;
+use crate::i18n::use_i18n;
+use crate::io::voice::VoiceLink;
+use crate::time::now_ms;
+use leptos::ev::{KeyboardEvent, PointerEvent};
+use leptos::prelude::*;
+use proto::voice::{Floor, Link, TerminalId};
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+
+/// The hold-to-talk key (`KeyboardEvent.code`).
+const TALK_KEY: &str = "Space";
+
+/// Whether a key event comes from a place where typing goes: there Space
+/// is a space, not the talk key.
+fn in_text_field(ev: &KeyboardEvent) -> bool {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return false;
+    };
+    if el.is_content_editable() {
+        return true;
+    }
+    match el.tag_name().as_str() {
+        "TEXTAREA" | "SELECT" => true,
+        "INPUT" => {
+            let kind = el.get_attribute("type").unwrap_or_default().to_lowercase();
+            !matches!(
+                kind.as_str(),
+                "checkbox" | "radio" | "button" | "submit" | "reset" | "range" | "color" | "file"
+            )
+        }
+        _ => false,
+    }
+}
+
+/// `m:ss` of a talk that began at `since`.
+fn clock(since: u64, now: u64) -> String {
+    let secs = now.saturating_sub(since) / 1000;
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+#[component]
+pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let voice = expect_context::<VoiceLink>();
+    let ptt = voice.ptt();
+    let link = voice.view();
+    let latch = RwSignal::new(false);
+    // Only a press that went down here lets the floor go when it comes up.
+    let pressed = RwSignal::new(false);
+    let down = move || {
+        if !pressed.get_untracked() {
+            pressed.set(true);
+            voice.key_down(picked.get_untracked());
+        }
+    };
+    let up = move || {
+        if pressed.get_untracked() {
+            pressed.set(false);
+            voice.key_up();
+        }
+    };
+    // The machine drops a press it refused (offline, nothing to talk in).
+    Effect::new(move |_| {
+        if !ptt.with(|p| p.key_held) {
+            pressed.set(false);
+        }
+    });
+    let press = move || {
+        if latch.get_untracked() && pressed.get_untracked() {
+            up()
+        } else {
+            down()
+        }
+    };
+    let let_go = move || {
+        if !latch.get_untracked() {
+            up()
+        }
+    };
+
+    let keydown = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if ev.code() == TALK_KEY && !in_text_field(&ev) {
+            ev.prevent_default();
+            if !ev.repeat() {
+                press();
+            }
+        }
+    });
+    let keyup = window_event_listener(leptos::ev::keyup, move |ev: KeyboardEvent| {
+        if ev.code() == TALK_KEY && !in_text_field(&ev) {
+            ev.prevent_default();
+            let_go();
+        }
+    });
+    // A window that loses focus never sees the key come up.
+    let blur = window_event_listener(leptos::ev::blur, move |_| let_go());
+
+    let now = RwSignal::new(now_ms());
+    let ticker =
+        set_interval_with_handle(move || now.set(now_ms()), Duration::from_millis(250)).ok();
+    let since = RwSignal::new(None::<u64>);
+    Effect::new(move |_| {
+        let held = ptt.with(|p| matches!(p.floor, Floor::Held { .. }));
+        match (held, since.get_untracked()) {
+            (true, None) => since.set(Some(now_ms())),
+            (false, Some(_)) => since.set(None),
+            _ => {}
+        }
+    });
+    on_cleanup(move || {
+        keydown.remove();
+        keyup.remove();
+        blur.remove();
+        if let Some(t) = ticker {
+            t.clear();
+        }
+    });
+
+    let online = move || link.with(|v| v.link == Link::Online);
+    let state = move || {
+        if !online() {
+            return "offline";
+        }
+        ptt.with(|p| match &p.floor {
+            Floor::Requesting { .. } => "requesting",
+            Floor::Releasing => "releasing",
+            Floor::Held { .. } => "me",
+            Floor::Free => match p.selected_session().and_then(|s| s.talker.as_ref()) {
+                Some(_) => "other",
+                None => "idle",
+            },
+        })
+    };
+    let headline = move || {
+        if !online() {
+            return i18n.t(PttText::TalkOffline).to_owned();
+        }
+        ptt.with(|p| match &p.floor {
+            Floor::Requesting { .. } => i18n.t(PttText::Requesting).to_owned(),
+            Floor::Releasing => i18n.t(PttText::Releasing).to_owned(),
+            Floor::Held { .. } => i18n.t(PttText::Me).to_owned(),
+            Floor::Free => talker_text(p.selected_session().and_then(|s| s.talker.as_ref()), i18n),
+        })
+    };
+    let aria_pressed = move || ptt.with(|p| p.key_held || matches!(p.floor, Floor::Held { .. }));
+    let hint = move || {
+        if latch.get() {
+            i18n.t(PttText::TalkLatch)
+        } else {
+            i18n.t(PttText::TalkButton)
+        }
+    };
+
+    view! {
+        <button id="ptt-talk" type="button" class="talk" data-state=state
+            aria-pressed=move || aria_pressed().to_string()
+            on:pointerdown=move |ev: PointerEvent| { ev.prevent_default(); press() }
+            on:pointerup=move |_| let_go()
+            on:pointerleave=move |_| let_go()
+            on:pointercancel=move |_| let_go()
+        >
+            <strong id="ptt-talker">{headline}</strong>
+            <br />
+            <span id="ptt-timer" class="timer">{move || since.get().map(|s| clock(s, now.get()))}</span>
+            <br />
+            <small>{hint}</small>
+        </button>
+        <label class="latch">
+            <input type="checkbox" id="ptt-latch" prop:checked=latch
+                on:change=move |ev| { up(); latch.set(event_target_checked(&ev)) } />
+            " "{i18n.tr(PttText::Latch)}
+        </label>
+    }
+}
