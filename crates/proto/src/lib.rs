@@ -7,6 +7,7 @@
 pub mod backoff;
 pub mod call;
 pub mod clamp;
+pub mod embed;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod id;
