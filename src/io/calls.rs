@@ -14,12 +14,14 @@ use proto::rest;
 pub struct CallDesk {
     driver: Driver<CallHttp>,
     calls: Memo<Vec<Call>>,
+    access_token: StoredValue<String>,
 }
 
 impl CallDesk {
     /// `base_url` is the resolved service address (`calls.baseUrl`, or this
     /// origin when empty).
     pub fn new(base_url: String, access_token: String, journal: Journal) -> Self {
+        let access_token = StoredValue::new(access_token);
         let driver = Driver::new(CallMachine::new(base_url), |feed| CallHttp {
             access_token,
             journal,
@@ -29,7 +31,13 @@ impl CallDesk {
         Self {
             driver,
             calls: Memo::new(move |_| view.with(|v| v.calls.clone())),
+            access_token,
         }
+    }
+
+    /// A token handed over at run time (by an embedding portal); kept in memory only.
+    pub fn set_access_token(&self, token: String) {
+        self.access_token.set_value(token);
     }
 
     /// Every call kept, oldest first.
@@ -52,7 +60,7 @@ impl CallDesk {
 }
 
 struct CallHttp {
-    access_token: String,
+    access_token: StoredValue<String>,
     journal: Journal,
     feed: Feed<CallHttp>,
 }
@@ -64,7 +72,7 @@ impl Shell for CallHttp {
         let feed = self.feed.clone();
         http::start(
             req,
-            &self.access_token,
+            &self.access_token.get_value(),
             self.journal,
             Source::Calls,
             str::to_owned,

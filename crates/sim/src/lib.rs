@@ -38,6 +38,7 @@ mod form;
 mod ids;
 mod ivr;
 mod meeting;
+pub mod portal;
 mod state;
 mod statics;
 mod voice;
@@ -311,14 +312,17 @@ impl Sim {
 
 /// The whole simulator as one router.
 pub fn app(sim: Sim) -> axum::Router {
-    axum::Router::new()
+    // HOOK (embed): frame-ancestors from embed.origins; fold into headers.rs' CSP when both land.
+    let origins = portal::configured_origins(&sim.shared.cfg);
+    let router = axum::Router::new()
         .merge(voice::routes())
         .merge(meeting::routes())
         .merge(call::routes())
         .merge(ivr::routes())
         .merge(control::routes())
         .merge(statics::routes(&sim.shared.cfg))
-        .with_state(sim)
+        .with_state(sim);
+    portal::with_frame_ancestors(router, &origins)
 }
 
 /// Serves [`app`] on `listener` until `shutdown` resolves. Long-lived
