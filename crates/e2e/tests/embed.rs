@@ -250,11 +250,11 @@ async fn the_desk_fits_each_window_and_every_panel_is_reachable_when_narrow() {
     h.open("/").await;
     h.wait_for("#ptt-tab").await;
     assert_eq!(page_overflow(&h).await, json!([0, 0]), "360×480");
-    // The header keeps its items on rows: the title is one line high.
-    let title_lines = h
-        .eval("const t = document.getElementById('app-title'); return Math.round(t.getBoundingClientRect().height / parseFloat(getComputedStyle(t).lineHeight || 20))")
+    // The header keeps its items whole: the title and each light one line high.
+    let tall = h
+        .eval("return [...document.querySelectorAll('#app-title, .light')].filter(e => e.getBoundingClientRect().height >= 2 * parseFloat(getComputedStyle(e).fontSize) * 1.2).map(e => e.id || e.textContent)")
         .await;
-    assert!(title_lines.as_i64().unwrap_or(9) <= 1, "{title_lines}");
+    assert_eq!(tall, json!([]), "wrapped header items");
     for panel in ["ptt", "meeting", "calls", "ivr", "journal", "settings"] {
         h.click(&format!("#{panel}-tab")).await;
         let shown = h
