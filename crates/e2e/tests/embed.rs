@@ -271,3 +271,47 @@ async fn the_desk_fits_each_window_and_every_panel_is_reachable_when_narrow() {
     h.screenshot("layout-360x480").await;
     h.finish().await;
 }
+
+/// WCAG 2.1 A and AA violations axe-core finds on the page, one line each.
+async fn audit(h: &Harness) -> Vec<String> {
+    let axe =
+        std::fs::read_to_string(repo_root().join(".tools/node/node_modules/axe-core/axe.min.js"))
+            .expect("axe-core is installed (cargo xtask setup)");
+    assert_eq!(
+        h.eval(&format!("{axe}\n; return typeof axe")).await,
+        "object"
+    );
+    let found = h
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+                .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .expect("the audit runs");
+    serde_json::from_value(found).unwrap()
+}
+
+#[tokio::test]
+async fn the_accessibility_audit_finds_nothing_at_any_size() {
+    let h = Harness::start(None).await;
+    for (width, height) in [(1920, 1080), (1366, 768), (360, 480)] {
+        h.client.set_window_size(width, height).await.unwrap();
+        h.open("/").await;
+        h.wait_for("#settings-panel").await;
+        let violations = audit(&h).await;
+        assert!(violations.is_empty(), "{width}×{height}: {violations:#?}");
+    }
+    // The audit does see: an image without a text alternative is reported.
+    h.eval("const i = document.createElement('img'); i.src = 'data:,'; document.body.append(i); return true")
+        .await;
+    let violations = audit(&h).await;
+    assert!(
+        violations.iter().any(|v| v.starts_with("image-alt")),
+        "{violations:#?}"
+    );
+    h.finish().await;
+}
