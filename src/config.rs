@@ -1,7 +1,8 @@
 //! Configuration: `config.json` beside index.html, written by hand by each
 //! deployment (every key is in docs/config.md), then the dispatcher's own
 //! overrides from the settings panel, kept in localStorage. Secrets —
-//! passwords and tokens — come only from config.json and are never stored.
+//! passwords and tokens — come from config.json or, in a portal, from the
+//! embedding page (`configure`, held in memory only), and are never stored.
 
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ pub enum Deployment {
     Enterprise,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
@@ -34,9 +35,22 @@ pub struct Config {
     pub ivr: IvrConfig,
     #[serde(default)]
     pub terminals: Vec<Terminal>,
+    #[serde(default)]
+    pub embed: EmbedConfig,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// Embedding in portals (docs/embed.md). Only config.json sets it: the
+/// portal's `configure` cannot.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmbedConfig {
+    /// The origins (`https://portal.example:8443`) allowed to frame, drive
+    /// and hear the console; empty: none.
+    #[serde(default)]
+    pub origins: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VoiceConfig {
     /// The plugin's WebSocket: `ws://…`, `wss://…`, or a path on this origin.
@@ -50,7 +64,7 @@ pub struct VoiceConfig {
     pub password: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MeetingConfig {
     /// Where checkJoin lives; empty means this origin.
@@ -64,7 +78,7 @@ pub struct MeetingConfig {
     pub participant_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CallsConfig {
     /// Prefix of `/v1/app/...`; empty means this origin.
@@ -74,7 +88,7 @@ pub struct CallsConfig {
     pub access_token: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IvrConfig {
     /// The PlayVoice endpoint (the document gives only a base URL).
@@ -157,6 +171,13 @@ impl Config {
         if let Some(l) = &self.language {
             if Lang::from_tag(l).is_none() {
                 p.push(format!("language {l:?}: expected \"zh-CN\" or \"en\""));
+            }
+        }
+        for o in &self.embed.origins {
+            if !is_origin(o) {
+                p.push(format!(
+                    "embed.origins {o:?}: expected an origin such as \"https://portal.example\" (scheme, host, optional port; no path, no *)"
+                ));
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -251,12 +272,58 @@ impl Config {
         self
     }
 
+    /// This configuration with `patch` (config.json keys, nested objects
+    /// merged key by key) applied, checked like config.json itself.
+    pub fn patched(
+        &self,
+        patch: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, Vec<String>> {
+        let mut merged = serde_json::to_value(self).map_err(|e| vec![e.to_string()])?;
+        merge(&mut merged, patch);
+        Self::parse(&merged.to_string())
+    }
+
+    /// Whether the shells built from `self` would differ from those built
+    /// from `other` (addresses, deployment): such changes need a reload.
+    pub fn same_services(&self, other: &Self) -> bool {
+        self.deployment == other.deployment
+            && self.voice.plugin_url == other.voice.plugin_url
+            && self.voice.server_base_url == other.voice.server_base_url
+            && self.meeting.api_server == other.meeting.api_server
+            && self.calls.base_url == other.calls.base_url
+            && self.ivr.url == other.ivr.url
+    }
+
     pub fn lang(&self) -> Lang {
         self.language
             .as_deref()
             .and_then(Lang::from_tag)
             .unwrap_or_default()
     }
+}
+
+fn merge(target: &mut serde_json::Value, patch: &serde_json::Map<String, serde_json::Value>) {
+    for (key, value) in patch {
+        match (target.get_mut(key), value) {
+            (Some(t @ serde_json::Value::Object(_)), serde_json::Value::Object(p)) => merge(t, p),
+            _ => {
+                if let serde_json::Value::Object(t) = target {
+                    t.insert(key.clone(), value.clone());
+                }
+            }
+        }
+    }
+}
+
+/// `scheme://host[:port]` with nothing after: what `MessageEvent.origin` holds.
+pub fn is_origin(v: &str) -> bool {
+    let Some((scheme, rest)) = v.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && !rest.contains(['/', '*', '?', '#', '@', ' '])
+        && v == v.to_ascii_lowercase()
 }
 
 /// A path on this origin, or an absolute address with one of `schemes` and

@@ -105,6 +105,8 @@ catalogue! { pub enum Key {
     PanelIvr => "语音菜单呼叫", "IVR calls";
     PanelJournal => "日志", "Journal";
     PanelSettings => "设置", "Settings";
+    Panels => "面板", "Panels";
+    MicrophoneBlocked => "本页面嵌入在门户框架中，但框架没有麦克风权限：无法对讲。请门户在 iframe 上加 allow=\"microphone; autoplay\"。", "This console is in a portal frame without microphone permission: push-to-talk cannot work. The portal must add allow=\"microphone; autoplay\" to its iframe.";
     Account => "账号", "Account";
     Password => "密码", "Password";
     Login => "登录", "Log in";

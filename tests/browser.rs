@@ -59,6 +59,48 @@ fn a_bad_config_lists_every_problem() {
 }
 
 #[wasm_bindgen_test]
+fn embed_origins_must_be_origins() {
+    let with = |origins: &str| {
+        Config::parse(&format!(
+            r#"{{"voice":{{"pluginUrl":"/v","serverBaseUrl":"/"}},"embed":{{"origins":{origins}}}}}"#
+        ))
+    };
+    let cfg = with(r#"["https://portal.example","http://127.0.0.1:9000"]"#).unwrap();
+    assert_eq!(cfg.embed.origins.len(), 2);
+    for bad in [
+        "*",
+        "https://portal.example/",
+        "portal.example",
+        "https://*.example",
+        "HTTPS://P.EXAMPLE",
+    ] {
+        let problems = with(&format!("[{bad:?}]")).unwrap_err();
+        assert!(problems[0].contains("embed.origins"), "{bad}: {problems:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_portal_patch_merges_key_by_key_and_is_checked() {
+    let cfg = Config::parse(DEMO_CONFIG).unwrap();
+    let patch = |json: &str| {
+        cfg.patched(
+            serde_json::from_str::<serde_json::Value>(json)
+                .unwrap()
+                .as_object()
+                .unwrap(),
+        )
+    };
+    let next = patch(r#"{"voice":{"password":"s3cret"},"calls":{"accessToken":"t"}}"#).unwrap();
+    assert_eq!(next.voice.password, "s3cret");
+    assert_eq!(next.voice.account, cfg.voice.account, "siblings kept");
+    assert_eq!(next.calls.access_token, "t");
+    assert!(next.same_services(&cfg));
+    let moved = patch(r#"{"ivr":{"url":"https://elsewhere/ivr"}}"#).unwrap();
+    assert!(!moved.same_services(&cfg));
+    assert!(patch(r#"{"voice":{"pasword":"x"}}"#).unwrap_err()[0].contains("pasword"));
+}
+
+#[wasm_bindgen_test]
 fn settings_override_addresses_but_never_invalid_ones() {
     let cfg = Config::parse(DEMO_CONFIG).unwrap();
     let s = Settings {

@@ -17,6 +17,7 @@ use proto::rest;
 pub struct CallDesk {
     driver: Driver<CallHttp>,
     calls: Memo<Vec<Call>>,
+    access_token: StoredValue<String>,
 }
 
 impl CallDesk {
@@ -30,6 +31,7 @@ impl CallDesk {
         history: History,
         terminals: Vec<Terminal>,
     ) -> Self {
+        let access_token = StoredValue::new(access_token);
         let driver = Driver::new(CallMachine::new(base_url), |feed| CallHttp {
             access_token,
             journal,
@@ -41,7 +43,13 @@ impl CallDesk {
         Self {
             driver,
             calls: Memo::new(move |_| view.with(|v| v.calls.clone())),
+            access_token,
         }
+    }
+
+    /// A token handed over at run time (by an embedding portal); kept in memory only.
+    pub fn set_access_token(&self, token: String) {
+        self.access_token.set_value(token);
     }
 
     /// Every call kept, oldest first.
@@ -69,7 +77,7 @@ impl CallDesk {
 }
 
 struct CallHttp {
-    access_token: String,
+    access_token: StoredValue<String>,
     journal: Journal,
     history: History,
     terminals: Vec<Terminal>,
@@ -83,7 +91,7 @@ impl Shell for CallHttp {
         let feed = self.feed.clone();
         http::start(
             req,
-            &self.access_token,
+            &self.access_token.get_value(),
             self.journal,
             Source::Calls,
             str::to_owned,

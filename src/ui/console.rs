@@ -1,8 +1,10 @@
 //! The console once configured: starts the shells, shares them through
-//! context, and lays out the panels.
+//! context, lays out the panels (one at a time, with tabs, in a narrow or
+//! compact frame) and connects an embedding portal.
 
 use super::active::Active;
 use super::call::CallPanel;
+use super::embed;
 use super::header::Header;
 use super::ivr::IvrPanel;
 use super::journal::JournalPanel;
@@ -10,6 +12,7 @@ use super::meeting::MeetingPanel;
 use super::ptt::PttPanel;
 use super::settings::SettingsPanel;
 use crate::config::{resolve, Config, Deployment};
+use crate::i18n::{use_i18n, Key};
 use crate::io::calls::CallDesk;
 use crate::io::history::History;
 use crate::io::ivr::IvrDesk;
@@ -18,16 +21,53 @@ use crate::io::page_origin;
 use crate::io::voice::VoiceLink;
 use crate::journal::Journal;
 use leptos::prelude::*;
+use proto::embed::LayoutMode;
 
 #[component]
 pub fn Console(file: Config, config: Config) -> impl IntoView {
+    let i18n = use_i18n();
     let journal = Journal::new();
     provide_context(journal);
-    provide_shells(&config, journal);
-    provide_context(StoredValue::new(Active { file, config }));
+    let shells = provide_shells(&config, journal);
+    let active = StoredValue::new(Active { file, config });
+    provide_context(active);
+    let desk = Desk {
+        mode: RwSignal::new(LayoutMode::Full),
+        panel: RwSignal::new(TABS[0].0),
+        microphone_blocked: embed::microphone_blocked(),
+    };
+    embed::connect(shells, active, desk, i18n);
+    let tabs = TABS
+        .iter()
+        .map(|&(name, title)| {
+            let selected = move || desk.panel.get() == name;
+            view! {
+                <button
+                    role="tab"
+                    id=format!("{name}-tab")
+                    aria-controls=format!("{name}-panel")
+                    aria-selected=move || selected().to_string()
+                    class:selected=selected
+                    on:click=move |_| desk.show(name)
+                >
+                    {i18n.tr(title)}
+                </button>
+            }
+        })
+        .collect_view();
     view! {
         <Header />
-        <main class="console">
+        {desk
+            .microphone_blocked
+            .then(|| view! { <p id="microphone-blocked" class="frame-notice" role="alert">{i18n.tr(Key::MicrophoneBlocked)}</p> })}
+        <nav class="tabs" role="tablist" aria-label=move || i18n.t(Key::Panels)>
+            {tabs}
+        </nav>
+        <main
+            class="console"
+            class:compact=move || desk.mode.get() == LayoutMode::Compact
+            data-panel=move || desk.panel.get()
+        >
             <PttPanel />
             <MeetingPanel />
             <CallPanel />
@@ -35,6 +75,44 @@ pub fn Console(file: Config, config: Config) -> impl IntoView {
             <JournalPanel />
             <SettingsPanel />
         </main>
+    }
+}
+
+/// The panels by protocol name (`show`), in tab order.
+const TABS: [(&str, Key); 6] = [
+    ("ptt", Key::PanelPtt),
+    ("meeting", Key::PanelMeeting),
+    ("calls", Key::PanelCalls),
+    ("ivr", Key::PanelIvr),
+    ("journal", Key::PanelJournal),
+    ("settings", Key::PanelSettings),
+];
+
+/// How the desk is laid out, and which panel leads.
+#[derive(Clone, Copy)]
+pub struct Desk {
+    /// Compact: one panel at a time, as in a narrow frame.
+    pub mode: RwSignal<LayoutMode>,
+    /// The panel shown when only one fits (a name from [`TABS`]).
+    pub panel: RwSignal<&'static str>,
+    /// Framed without `allow="microphone"`: talking cannot work.
+    pub microphone_blocked: bool,
+}
+
+impl Desk {
+    /// Brings panel `name` forward: the one shown when one fits, else
+    /// scrolled into view.
+    pub fn show(&self, name: &str) {
+        let Some(&(name, _)) = TABS.iter().find(|(n, _)| *n == name) else {
+            return;
+        };
+        self.panel.set(name);
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&format!("{name}-panel")))
+        {
+            el.scroll_into_view();
+        }
     }
 }
 

@@ -65,14 +65,33 @@ async fn serve(ws: &Workspace, options: &Options) -> Result<()> {
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", options.host, options.port))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // The example portal on the next port: a second origin, listed in embed.origins.
+    let portal =
+        tokio::net::TcpListener::bind((options.host.as_str(), addr.port().wrapping_add(1)))
+            .await
+            .map_err(|e| format!("cannot listen for the example portal: {e}"))?;
+    let portal_addr = browsable(portal.local_addr().map_err(|e| e.to_string())?);
+    let portal_origin = format!("http://{portal_addr}");
     let sim = sim::Sim::new(sim::SimConfig {
         dist_dir: Some(ws.dist_dir()),
+        config_json: Some(with_portal(
+            &ws.dist_dir().join("config.json"),
+            &portal_origin,
+        )?),
         ..Default::default()
+    });
+    let portal_dir = ws.root.join("examples/portal");
+    tokio::spawn(async move {
+        sim::portal::serve_portal(portal, &portal_dir, std::future::pending()).await
     });
 
     println!();
     println!("Dispatch Desk: http://{}/", browsable(addr));
     println!("demo login: voice account {DEMO_ACCOUNT}, password {DEMO_PASSWORD}");
+    println!(
+        "example portal (docs/embed.md): {portal_origin}/index.html?console=http://{}/",
+        browsable(addr)
+    );
     if !addr.ip().is_loopback() {
         // Browsers grant the microphone and WebCodecs only to secure contexts.
         println!("note: over plain http only localhost is a secure context; other hosts get no microphone or WebCodecs");
@@ -90,6 +109,16 @@ async fn serve(ws: &Workspace, options: &Options) -> Result<()> {
         .map_err(|e| format!("simulator stopped: {e}"))?;
     println!("stopped");
     Ok(())
+}
+
+/// The app's config.json with `origin` as the one embedding portal.
+fn with_portal(config: &std::path::Path, origin: &str) -> Result<String> {
+    let text = std::fs::read_to_string(config)
+        .map_err(|e| format!("cannot read {}: {e}", config.display()))?;
+    let mut json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", config.display()))?;
+    json["embed"] = serde_json::json!({ "origins": [origin] });
+    Ok(json.to_string())
 }
 
 /// The address to type into a browser: a wildcard bind is reachable as 127.0.0.1.
@@ -137,6 +166,20 @@ mod tests {
         assert!(parse(&["--port", "http"]).is_err());
         assert!(parse(&["--port"]).is_err());
         assert!(parse(&["--verbose"]).is_err());
+    }
+
+    #[test]
+    fn the_demo_lists_its_portal_and_keeps_the_rest() {
+        let file = std::env::temp_dir().join(format!("demo-config-{}.json", std::process::id()));
+        std::fs::write(&file, r#"{"voice":{"pluginUrl":"/voice"}}"#).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&with_portal(&file, "http://127.0.0.1:8081").unwrap()).unwrap();
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!(
+            json["embed"]["origins"],
+            serde_json::json!(["http://127.0.0.1:8081"])
+        );
+        assert_eq!(json["voice"]["pluginUrl"], "/voice");
     }
 
     #[test]

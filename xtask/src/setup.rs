@@ -11,6 +11,8 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_VERSION: &str = "0.21.14";
 /// npm's binaryen; Debian's wasm-opt 108 builds a wasm that dies at start-up.
 const BINARYEN_NPM: &str = "binaryen@132.0.0";
+/// The accessibility audit the end-to-end suite injects into the page.
+const AXE_NPM: &str = "axe-core@4.14.1";
 const WASM_OPT_VERSION: &str = "version 132";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -18,7 +20,30 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Everything: the app-building pieces plus the browser the tests drive.
 pub fn everything(ws: &Workspace) -> Result<()> {
     app_tools(ws)?;
-    browser(ws)
+    browser(ws)?;
+    axe(ws)
+}
+
+/// axe-core from npm, beside wasm-opt: `crates/e2e/tests/embed.rs` reads
+/// `axe.min.js` from there.
+fn axe(ws: &Workspace) -> Result<()> {
+    let piece = format!("accessibility audit ({AXE_NPM})");
+    let script = ws.node_tools().join("node_modules/axe-core/axe.min.js");
+    if script.is_file() {
+        report(&piece, false);
+        return Ok(());
+    }
+    let prefix = ws.node_tools().to_string_lossy().into_owned();
+    run(ws.command("npm").args([
+        "install",
+        "--prefix",
+        &prefix,
+        "--no-audit",
+        "--no-fund",
+        AXE_NPM,
+    ]))?;
+    report(&piece, true);
+    Ok(())
 }
 
 /// What building the app needs: target, trunk, wasm-bindgen, wasm-opt, and the

@@ -59,7 +59,14 @@ async fn a_call_to_ptcs11_rings_connects_and_is_cancelled() {
     );
 
     // The journal shows the traffic with the token masked.
-    let journal = h.wait_text("#journal", "/v1/app/callCancel/").await;
+    h.wait_text("#journal", "/v1/app/callCancel/").await;
+    // All of it, also the entries scrolled out of the panel's view.
+    let journal = h
+        .eval("return document.getElementById('journal').textContent")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert!(
         journal.contains("/v1/app/call/169918?access_token=***"),
         "{journal}"

@@ -8,6 +8,7 @@ pub mod backoff;
 pub mod broadcast;
 pub mod call;
 pub mod clamp;
+pub mod embed;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod history;

@@ -43,6 +43,7 @@ mod ids;
 mod ivr;
 mod meeting;
 mod outage;
+pub mod portal;
 pub mod relay;
 mod state;
 mod statics;
@@ -414,6 +415,7 @@ impl Sim {
 pub fn app(sim: Sim) -> axum::Router {
     let outage =
         |backend| axum::middleware::from_fn_with_state((sim.clone(), backend), outage::rest);
+    let origins = portal::configured_origins(&sim.shared.cfg);
     let router = axum::Router::new()
         .merge(voice::routes())
         .merge(meeting::routes().route_layer(outage(Backend::Meeting)))
@@ -423,7 +425,11 @@ pub fn app(sim: Sim) -> axum::Router {
         .merge(control::routes())
         .merge(statics::routes(&sim.shared.cfg))
         .with_state(sim);
-    headers::apply(router, headers::SELF_ONLY)
+    // Only this origin and the portals of embed.origins may frame the console.
+    let ancestors: Vec<&str> = std::iter::once("'self'")
+        .chain(portal::ancestor_sources(&origins))
+        .collect();
+    headers::apply(router, &ancestors)
 }
 
 /// Serves [`app`] on `listener` until `shutdown` resolves. Long-lived
