@@ -74,7 +74,7 @@ pub fn CallHistory() -> impl IntoView {
                 <input id="history-filter" type="search" autocomplete="off"
                     prop:value=query on:input=move |ev| query.set(event_target_value(&ev)) />
             </label>" "
-            <select id="history-kind" on:change=move |ev| kind.set(match event_target_value(&ev).as_str() {
+            <select id="history-kind" aria-label=move || i18n.t(CallText::HistoryKind) on:change=move |ev| kind.set(match event_target_value(&ev).as_str() {
                 "call" => Some(Kind::Call),
                 "ivr" => Some(Kind::Ivr),
                 _ => None,

@@ -34,6 +34,7 @@ crate::catalogue! { pub enum CallText {
     History => "呼叫与语音菜单记录", "Call and IVR history";
     HistoryFilter => "筛选", "Filter";
     HistoryAll => "全部", "All";
+    HistoryKind => "记录类型", "Kind of entry";
     HistoryCalls => "电话", "Calls";
     HistoryIvr => "语音菜单", "IVR";
     HistoryEmpty => "没有记录", "No entries";
