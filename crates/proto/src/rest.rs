@@ -10,7 +10,7 @@
 /// Long enough for a slow vendor, short enough for a dispatcher to act.
 pub const REPLY_TIMEOUT_MS: u64 = 15_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
     Get,
     Post,

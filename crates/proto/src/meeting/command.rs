@@ -12,20 +12,7 @@ pub(super) fn to_json<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).expect("wire types serialize to JSON")
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Method {
-    Get,
-    Post,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-        }
-    }
-}
+pub use crate::rest::Method;
 
 /// A command sent to the meeting node with the `token` header. The result
 /// type of each is noted; results of plain actions are a [`Flag`].

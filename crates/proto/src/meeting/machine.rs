@@ -1102,10 +1102,7 @@ fn build_request(
 ) -> rest::Request {
     rest::Request {
         id,
-        method: match method {
-            Method::Get => rest::Method::Get,
-            Method::Post => rest::Method::Post,
-        },
+        method,
         logged_url: url.clone(),
         url,
         headers,
