@@ -94,10 +94,15 @@ pub fn move_inline_loader(html: &str) -> Result<(String, String)> {
             &html[..start],
             &html[body_end + "</script>".len()..]
         );
-        return Ok((page, format!("{loader}\n")));
+        return Ok((page, format!("{PREFETCH}\n{loader}\n")));
     }
     Err("index.html: no inline <script type=\"module\"> loader from trunk".into())
 }
+
+/// The first line of the loader: config.json is asked for while the wasm
+/// downloads and compiles, not after (`src/io/config_file.rs` takes the
+/// promise). Same path and cache mode as the app's own request.
+const PREFETCH: &str = r#"window.ddConfig = fetch("config.json", { cache: "no-cache" }); // read by the app (config_file.rs)"#;
 
 /// `/` from `import init, * as bindings from '/dispatch-desk-1a2b.js';`.
 fn import_base(loader: &str) -> Option<&str> {
@@ -214,7 +219,10 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         // The preloads and their integrity are untouched.
         assert!(page.contains(r#"<link rel="modulepreload" href="/dispatch-desk-1a2b.js" crossorigin="anonymous" integrity="sha384-BBB">"#));
         assert!(page.contains(r#"integrity="sha384-CCC""#));
-        assert!(loader.starts_with("import init, * as bindings from '/dispatch-desk-1a2b.js';"));
+        // config.json is asked for first, while the wasm loads.
+        let (first, rest) = loader.split_once('\n').unwrap();
+        assert_eq!(first, PREFETCH);
+        assert!(rest.starts_with("import init, * as bindings from '/dispatch-desk-1a2b.js';"));
         assert!(loader.contains("TrunkApplicationStarted"));
         assert!(!loader.contains("<script"));
     }
