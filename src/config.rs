@@ -226,40 +226,29 @@ impl Config {
     /// locking the dispatcher out. A secret from config.json is never sent to
     /// an address the dispatcher changed: it has to be typed again.
     pub fn with_settings(mut self, s: &Settings, secure_page: bool) -> Self {
-        let pick = |target: &mut String, value: &Option<String>, schemes: &[&str]| -> bool {
-            match value.as_ref().filter(|v| {
+        let before = self.clone();
+        let pick = |target: &mut String, value: &Option<String>, schemes: &[&str]| {
+            if let Some(v) = value.as_ref().filter(|v| {
                 is_address(v, schemes) && !(secure_page && is_insecure(v)) && *v != target
             }) {
-                Some(v) => {
-                    *target = v.clone();
-                    true
-                }
-                None => false,
+                *target = v.clone();
             }
         };
         let http = &["http://", "https://"];
-        let plugin = pick(
+        pick(
             &mut self.voice.plugin_url,
             &s.voice_plugin_url,
             &["ws://", "wss://", "http://", "https://"],
         );
-        let server = pick(
+        pick(
             &mut self.voice.server_base_url,
             &s.voice_server_base_url,
             http,
         );
-        if plugin || server {
-            self.voice.password.clear();
-        }
-        if pick(&mut self.meeting.api_server, &s.meeting_api_server, http) {
-            self.meeting.join_pwd.clear();
-        }
-        if pick(&mut self.calls.base_url, &s.calls_base_url, http) {
-            self.calls.access_token.clear();
-        }
-        if pick(&mut self.ivr.url, &s.ivr_url, http) {
-            self.ivr.token.clear();
-        }
+        pick(&mut self.meeting.api_server, &s.meeting_api_server, http);
+        pick(&mut self.calls.base_url, &s.calls_base_url, http);
+        pick(&mut self.ivr.url, &s.ivr_url, http);
+        self.forget_moved_secrets(&before, |_, _| false);
         if let Some(a) = s.voice_account.as_ref().filter(|a| !a.trim().is_empty()) {
             self.voice.account = a.clone();
         }
@@ -283,8 +272,58 @@ impl Config {
         Self::parse(&merged.to_string())
     }
 
+    /// This configuration as a portal's `configure` changes it: like
+    /// [`Self::patched`], and a secret never follows its service to a new
+    /// address unless the patch gives it again.
+    pub fn configured(
+        &self,
+        patch: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, Vec<String>> {
+        let mut next = self.patched(patch)?;
+        next.forget_moved_secrets(self, |service, key| {
+            patch
+                .get(service)
+                .and_then(serde_json::Value::as_object)
+                .is_some_and(|o| o.contains_key(key))
+        });
+        Ok(next)
+    }
+
+    /// Clears each secret whose service's address differs from `before`,
+    /// unless `given(service, key)` says it was just handed over for it.
+    fn forget_moved_secrets(&mut self, before: &Config, given: impl Fn(&str, &str) -> bool) {
+        let voice_moved = self.voice.plugin_url != before.voice.plugin_url
+            || self.voice.server_base_url != before.voice.server_base_url;
+        let moves = [
+            (voice_moved, "voice", "password", &mut self.voice.password),
+            (
+                self.meeting.api_server != before.meeting.api_server,
+                "meeting",
+                "joinPwd",
+                &mut self.meeting.join_pwd,
+            ),
+            (
+                self.calls.base_url != before.calls.base_url,
+                "calls",
+                "accessToken",
+                &mut self.calls.access_token,
+            ),
+            (
+                self.ivr.url != before.ivr.url,
+                "ivr",
+                "token",
+                &mut self.ivr.token,
+            ),
+        ];
+        for (moved, service, key, secret) in moves {
+            if moved && !given(service, key) {
+                secret.clear();
+            }
+        }
+    }
+
     /// Whether the shells built from `self` would differ from those built
-    /// from `other` (addresses, deployment): such changes need a reload.
+    /// from `other` (addresses, deployment): such changes restart the console.
     pub fn same_services(&self, other: &Self) -> bool {
         self.deployment == other.deployment
             && self.voice.plugin_url == other.voice.plugin_url

@@ -101,6 +101,32 @@ fn a_portal_patch_merges_key_by_key_and_is_checked() {
 }
 
 #[wasm_bindgen_test]
+fn a_portal_moving_a_service_takes_its_secret_only_when_given_again() {
+    let cfg = Config::parse(DEMO_CONFIG).unwrap();
+    assert!(!cfg.calls.access_token.is_empty() && !cfg.ivr.token.is_empty());
+    let configure = |json: &str| {
+        cfg.configured(
+            serde_json::from_str::<serde_json::Value>(json)
+                .unwrap()
+                .as_object()
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let moved = configure(r#"{"calls":{"baseUrl":"https://calls.example"}}"#);
+    assert!(!moved.same_services(&cfg));
+    assert_eq!(moved.calls.access_token, "", "the old token stays behind");
+    assert_eq!(moved.ivr.token, cfg.ivr.token, "other services keep theirs");
+    let given = configure(r#"{"calls":{"baseUrl":"https://calls.example","accessToken":"new"}}"#);
+    assert_eq!(given.calls.access_token, "new");
+    let voice = configure(r#"{"voice":{"pluginUrl":"wss://plugin.example/ws","password":"p"}}"#);
+    assert_eq!(voice.voice.password, "p");
+    let unmoved = configure(r#"{"language":"en"}"#);
+    assert_eq!(unmoved.calls.access_token, cfg.calls.access_token);
+    assert!(unmoved.same_services(&cfg));
+}
+
+#[wasm_bindgen_test]
 fn settings_override_addresses_but_never_invalid_ones() {
     let cfg = Config::parse(DEMO_CONFIG).unwrap();
     let s = Settings {

@@ -1,10 +1,13 @@
 //! The root: picks the language, loads config.json, then shows either the
 //! console or a screen saying what is wrong with the configuration.
 
+use super::active::Restart;
 use super::config_error::ConfigError;
 use super::console::Console;
+use crate::config::Config;
 use crate::i18n::{I18n, Key, Lang};
 use crate::io::{config_file, storage};
+use crate::journal::Journal;
 use leptos::prelude::*;
 
 #[component]
@@ -42,7 +45,20 @@ pub fn App() -> impl IntoView {
             let config = file.clone().with_settings(&settings, secure);
             // Effects run after mounting: the console is usable here (`cargo xtask bench` times to it).
             Effect::new(|_| crate::time::mark("dd-ready"));
-            view! { <Console file config /> }.into_any()
+            view! { <Running file config /> }.into_any()
         }
+    }
+}
+
+/// The console with the configuration in force; a portal's `configure` that
+/// changes a service address restarts it (new shells, same journal).
+#[component]
+fn Running(file: Config, config: Config) -> impl IntoView {
+    provide_context(Journal::new());
+    let current = RwSignal::new(config);
+    provide_context(Restart(current.write_only()));
+    move || {
+        let config = current.get();
+        view! { <Console file=file.clone() config /> }
     }
 }

@@ -3,7 +3,7 @@
 //! transport in `io::embed`). Credentials the portal hands over go into the
 //! configuration in force, in memory only.
 
-use super::active::Active;
+use super::active::{Active, Restart};
 use super::console::{Desk, Shells};
 use super::status_light::LightState;
 use crate::config::Config;
@@ -23,8 +23,9 @@ use std::collections::HashMap;
 /// `ready` once the console is mounted.
 pub fn connect(shells: Shells, active: StoredValue<Active>, desk: Desk, i18n: I18n) {
     let origins = active.with_value(|a| a.config.embed.origins.clone());
+    let restart = expect_context::<Restart>();
     let bridge = Bridge::start(&origins, move |request, responder| {
-        dispatch(request, responder, shells, active, desk, i18n)
+        dispatch(request, responder, shells, active, desk, i18n, restart)
     });
     if !bridge.connected() {
         return;
@@ -198,11 +199,12 @@ fn dispatch(
     active: StoredValue<Active>,
     desk: Desk,
     i18n: I18n,
+    restart: Restart,
 ) {
     let config = active.with_value(|a| a.config.clone());
     let done = Ok(Value::Null);
     let outcome = match command {
-        Command::Configure(patch) => configure(&patch, &config, active, shells, i18n),
+        Command::Configure(patch) => configure(&patch, &config, active, shells, i18n, restart),
         Command::VoiceLogin { account, password } => {
             match password.or_else(|| Some(config.voice.password.clone()).filter(|p| !p.is_empty()))
             {
@@ -314,32 +316,38 @@ fn meeting_command(shells: Shells, command: MeetingCommand) -> Result<Value, Emb
 
 /// Applies config.json keys given at run time. Credentials, names, the
 /// directory and the language take effect at once; a change of service
-/// address or deployment would need new shells, so it is refused whole.
+/// address or deployment restarts the console (after this answer, and a new
+/// `ready` follows).
 fn configure(
     patch: &serde_json::Map<String, Value>,
     config: &Config,
     active: StoredValue<Active>,
     shells: Shells,
     i18n: I18n,
+    restart: Restart,
 ) -> Result<Value, EmbedError> {
-    let next = config
-        .patched(patch)
-        .map_err(|problems| EmbedError::new(ErrorCode::BadArguments, problems.join("; ")))?;
+    let bad = |problems: Vec<String>| EmbedError::new(ErrorCode::BadArguments, problems.join("; "));
+    let next = config.configured(patch).map_err(bad)?;
+    if crate::io::page_origin().starts_with("https:") {
+        let insecure = next.insecure_addresses();
+        if !insecure.is_empty() {
+            return Err(bad(insecure));
+        }
+    }
+    if patch.contains_key("language") {
+        i18n.lang.set(next.lang());
+    }
     if !next.same_services(config) {
-        return Err(refused(
-            "service addresses and deployment come from config.json; reload the frame to change them",
-        ));
+        restart.with(next);
+        return Ok(json!({ "restarted": true }));
     }
     if next.calls.access_token != config.calls.access_token {
         shells
             .calls
             .set_access_token(next.calls.access_token.clone());
     }
-    if patch.contains_key("language") {
-        i18n.lang.set(next.lang());
-    }
     active.update_value(|a| a.config = next);
-    Ok(Value::Null)
+    Ok(json!({ "restarted": false }))
 }
 
 /// Sends a PlayVoice with the token and caller number from the

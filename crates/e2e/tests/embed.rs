@@ -315,3 +315,145 @@ async fn the_accessibility_audit_finds_nothing_at_any_size() {
     );
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_portal_drives_the_meeting_calls_and_ivr_and_moves_a_service() {
+    let portal = portal_origin().await;
+    let h = Harness::start(Some(config_for(&[&portal]))).await;
+    h.sim.set_faults(sim::Faults {
+        calls_manual: true,
+        ..Default::default()
+    });
+    h.client
+        .goto(&format!("{portal}/index.html?console={}/", h.base))
+        .await
+        .unwrap();
+    wait_event(&h, "ready", |_| true).await;
+    let answer = command(
+        &h,
+        "configure",
+        json!({ "calls": { "accessToken": "demo-token" }, "ivr": { "token": "ABCDEFG" } }),
+    )
+    .await;
+    assert_eq!(answer["result"]["restarted"], false, "{answer}");
+
+    // The meeting: join with config.json's PIN, lock, mute someone.
+    let answer = command(&h, "meeting.join", json!({ "conference": "1061" })).await;
+    assert_eq!(answer["ok"], true, "{answer}");
+    let roster = wait_event(&h, "meeting.roster", |d| {
+        d["participants"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p["display_name"] == "现场单兵01"))
+    })
+    .await;
+    let field = roster["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["display_name"] == "现场单兵01")
+        .unwrap()["uuid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let answer = command(&h, "meeting.lock", json!({ "locked": true })).await;
+    assert_eq!(answer["ok"], true, "{answer}");
+    h.wait_sim("the meeting locked", |s| s.meeting.locked).await;
+    let answer = command(
+        &h,
+        "meeting.mute",
+        json!({ "participant": field, "muted": true }),
+    )
+    .await;
+    assert_eq!(answer["ok"], true, "{answer}");
+    h.wait_sim("the field unit muted", |s| {
+        s.meeting
+            .participants
+            .iter()
+            .any(|p| p.uuid == field && p.is_muted)
+    })
+    .await;
+    wait_event(&h, "meeting.roster", |d| {
+        d["participants"].as_array().is_some_and(|p| {
+            p.iter()
+                .any(|p| p["uuid"] == field.as_str() && p["is_muted"] == "YES")
+        })
+    })
+    .await;
+
+    // A call with the portal's token: its states come as events; cancel ends it.
+    let answer = command(&h, "call.dial", json!({ "userId": 169918 })).await;
+    assert_eq!(answer["ok"], true, "{answer}");
+    h.wait_sim("the call was placed", |s| s.calls.len() == 1)
+        .await;
+    let sid = h.sim.snapshot().calls[0].call_sid.clone();
+    h.sim.advance_call(&sid);
+    wait_event(&h, "call.state", |d| {
+        d["callSid"] == sid.as_str() && d["state"] == "ringing"
+    })
+    .await;
+    let answer = command(&h, "call.cancel", json!({ "callSid": sid })).await;
+    assert_eq!(answer["ok"], true, "{answer}");
+    h.wait_sim("the call ended", |s| s.calls[0].state_type == 4)
+        .await;
+    wait_event(&h, "call.state", |d| {
+        d["callSid"] == sid.as_str() && d["state"] == "cancelled"
+    })
+    .await;
+    let answer = command(&h, "call.cancel", json!({ "callSid": "no-such-call" })).await;
+    assert_eq!(answer["error"]["code"], "refused", "{answer}");
+
+    // The voice menu with the portal's token, field for field.
+    let answer = command(
+        &h,
+        "ivr.play",
+        json!({ "destnumber": "13333333333", "voicetype": 2, "voicefile": "welcome.wav", "customuuid": "case-9" }),
+    )
+    .await;
+    assert_eq!(answer["ok"], true, "{answer}");
+    let record = h.sim.snapshot().ivr_requests[0].clone();
+    assert!(record.accepted, "{record:?}");
+    // Accepted means the simulator checked the portal's token (it keeps it masked).
+    assert_eq!(
+        record.fields.get("customuuid").map(String::as_str),
+        Some("case-9")
+    );
+
+    // A new plugin address restarts the console: a second ready, and the
+    // password typed for the old address does not follow it.
+    let answer = command(
+        &h,
+        "configure",
+        json!({ "voice": { "password": "123456" } }),
+    )
+    .await;
+    assert_eq!(answer["result"]["restarted"], false, "{answer}");
+    let plugin = format!("{}/voice", h.base.replacen("http", "ws", 1));
+    let answer = command(&h, "configure", json!({ "voice": { "pluginUrl": plugin } })).await;
+    assert_eq!(answer["result"]["restarted"], true, "{answer}");
+    wait_js(
+        &h,
+        "a second ready",
+        "return window.deskMessages.filter(m => m.event === 'ready').length",
+        |n| *n == json!(2),
+    )
+    .await;
+    // The old shells are gone: the meeting session ended with them.
+    h.wait_sim("the old meeting session ended", |s| {
+        s.meeting.sessions.is_empty()
+    })
+    .await;
+    let answer = command(&h, "voice.login", json!({ "account": "zydd" })).await;
+    assert_eq!(answer["error"]["code"], "badArguments", "{answer}");
+    let answer = command(
+        &h,
+        "voice.login",
+        json!({ "account": "zydd", "password": "123456" }),
+    )
+    .await;
+    assert_eq!(answer["ok"], true, "{answer}");
+    h.wait_sim("zydd logged in at the new address", |s| {
+        s.voice_accounts == ["zydd"]
+    })
+    .await;
+    h.finish().await;
+}
