@@ -6,6 +6,7 @@ pub mod app;
 pub mod call;
 pub mod config_error;
 pub mod console;
+pub mod credentials;
 pub mod embed;
 pub mod header;
 pub mod ivr;

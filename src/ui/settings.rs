@@ -3,6 +3,7 @@
 //! the new addresses; nothing secret is offered here.
 
 use super::active::use_active;
+use super::credentials::Credentials;
 use super::panel::Panel;
 use crate::config::{Deployment, Settings};
 use crate::i18n::{use_i18n, Key};
@@ -92,6 +93,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     <button id="settings-reset" type="button" on:click=reset>{i18n.tr(Key::ResetSettings)}</button>
                 </div>
             </form>
+            <Credentials />
         </Panel>
     }
 }

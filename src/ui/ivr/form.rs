@@ -6,7 +6,7 @@ use super::{IvrSent, IvrState, HISTORY};
 use crate::i18n::use_i18n;
 use crate::io::ivr::IvrDesk;
 use crate::time::now_ms;
-use crate::ui::active::use_active;
+use crate::ui::active::{use_active, Active};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::ivr::VoiceType;
@@ -16,8 +16,8 @@ pub fn IvrForm() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<IvrState>();
     let desk = expect_context::<IvrDesk>();
+    let active = expect_context::<StoredValue<Active>>();
     let config = use_active().config.ivr;
-    let token = config.token;
     let destnumber = RwSignal::new(String::new());
     let voicetype = RwSignal::new(VoiceType::Offline);
     let voicefile = RwSignal::new(String::new());
@@ -44,6 +44,8 @@ pub fn IvrForm() -> impl IntoView {
             disnumber: disnumber.get_untracked(),
             customuuid: customuuid.get_untracked(),
         };
+        // Read when sent: the dispatcher or the portal may give it later.
+        let token = active.with_value(|a| a.config.ivr.token.clone());
         let play = match build(&fields, &token) {
             Ok(play) => play,
             Err(field) => {

@@ -4,7 +4,7 @@
 use super::text::MeetingText;
 use crate::i18n::{use_i18n, Key};
 use crate::io::meeting::Meeting;
-use crate::ui::active::use_active;
+use crate::ui::active::{use_active, Active};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::machine::MeetingLink;
@@ -17,8 +17,10 @@ pub fn JoinForm() -> impl IntoView {
     let cfg = use_active().config.meeting;
     let conference = RwSignal::new(cfg.join_account);
     let missing = RwSignal::new(false);
-    // The pin stays in configuration and the machine's memory.
-    let (pin, name) = (cfg.join_pwd, cfg.participant_name);
+    // The PIN stays in the configuration in force and the machine's memory;
+    // read when joining, as the dispatcher or the portal may give it later.
+    let active_config = expect_context::<StoredValue<Active>>();
+    let name = cfg.participant_name;
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -30,7 +32,8 @@ pub fn JoinForm() -> impl IntoView {
             } else {
                 name.clone()
             };
-            meeting.join(account, pin.clone(), name);
+            let pin = active_config.with_value(|a| a.config.meeting.join_pwd.clone());
+            meeting.join(account, pin, name);
         }
     };
     let link = move || state.with(|v| v.link.clone());
