@@ -289,6 +289,29 @@ impl Config {
         Ok(next)
     }
 
+    /// `self` (config.json with new settings) with the secrets `current`
+    /// holds (typed, or from a portal) for each service whose address stays.
+    pub fn with_secrets_of(mut self, current: &Config) -> Self {
+        let mut kept = current.clone();
+        kept.voice.plugin_url = self.voice.plugin_url.clone();
+        kept.voice.server_base_url = self.voice.server_base_url.clone();
+        kept.meeting.api_server = self.meeting.api_server.clone();
+        kept.calls.base_url = self.calls.base_url.clone();
+        kept.ivr.url = self.ivr.url.clone();
+        kept.forget_moved_secrets(current, |_, _| false);
+        for (mine, theirs) in [
+            (&mut self.voice.password, kept.voice.password),
+            (&mut self.meeting.join_pwd, kept.meeting.join_pwd),
+            (&mut self.calls.access_token, kept.calls.access_token),
+            (&mut self.ivr.token, kept.ivr.token),
+        ] {
+            if !theirs.is_empty() {
+                *mine = theirs;
+            }
+        }
+        self
+    }
+
     /// Clears each secret whose service's address differs from `before`,
     /// unless `given(service, key)` says it was just handed over for it.
     fn forget_moved_secrets(&mut self, before: &Config, given: impl Fn(&str, &str) -> bool) {

@@ -1,8 +1,9 @@
 //! The settings panel: service addresses, deployment and account, kept in
-//! this browser. Saving reloads the console so every shell starts afresh with
-//! the new addresses; nothing secret is offered here.
+//! this browser. Saving restarts the console so every shell starts afresh
+//! with the new addresses (the journal, and the credentials of services that
+//! stay where they were, are kept); nothing secret is stored.
 
-use super::active::use_active;
+use super::active::{use_active, Active, Restart};
 use super::credentials::Credentials;
 use super::panel::Panel;
 use crate::config::{Deployment, Settings};
@@ -26,6 +27,13 @@ pub fn SettingsPanel() -> impl IntoView {
     let ivr = field(&config.ivr.url);
     let deployment = RwSignal::new(config.deployment);
     let error = RwSignal::new(None::<String>);
+    let in_force = expect_context::<StoredValue<Active>>();
+    let restart = expect_context::<Restart>();
+    let secure = crate::io::page_origin().starts_with("https:");
+    let restart_with = move |s: &Settings| {
+        let (file, current) = in_force.with_value(|a| (a.file.clone(), a.config.clone()));
+        restart.with(file.with_settings(s, secure).with_secrets_of(&current));
+    };
 
     let save = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -44,13 +52,13 @@ pub fn SettingsPanel() -> impl IntoView {
             ..s
         };
         match storage::save_settings(&s) {
-            Ok(()) => reload(),
+            Ok(()) => restart_with(&s),
             Err(e) => error.set(Some(e)),
         }
     };
     let reset = move |_| {
         storage::clear_settings();
-        reload();
+        restart_with(&storage::load_settings());
     };
     let text_input = move |id: &'static str, label: Key, value: RwSignal<String>| {
         view! {
@@ -95,11 +103,5 @@ pub fn SettingsPanel() -> impl IntoView {
             </form>
             <Credentials />
         </Panel>
-    }
-}
-
-fn reload() {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().reload();
     }
 }

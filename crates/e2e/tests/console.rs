@@ -124,16 +124,37 @@ async fn settings_are_kept_in_this_browser_without_secrets() {
     let h = Harness::start(None).await;
     h.open("/").await;
     h.fill("#voice-password", "123456").await;
+    h.fill("#credential-ivr-token", "typed-ivr").await;
+    h.click("#credentials-apply").await;
     h.fill("#settings-voice-account", "ddy2").await;
+    h.fill("#settings-calls", &format!("{}/elsewhere", h.base))
+        .await;
+    h.eval("window.beforeSave = true; return true").await;
     h.click("#settings-save").await;
-    // Saving reloads the console with the override in force.
+    // Saving restarts the console with the override in force: the journal
+    // stays, and so does a credential whose service did not move; the calls
+    // token from config.json does not follow its service to a new address.
     h.wait_value("#voice-account", "ddy2").await;
+    h.wait_text("#credential-ivr-token-state", "已设置").await;
+    h.wait_text("#credential-calls-token-state", "未设置").await;
+    assert_eq!(
+        h.eval("return window.beforeSave === true").await,
+        true,
+        "the page was reloaded"
+    );
     let stored = h
         .eval("return localStorage.getItem('dispatch-desk.settings')")
         .await;
     let stored = stored.as_str().unwrap_or_default().to_owned();
     assert!(stored.contains("ddy2"), "{stored}");
-    for secret in ["123456", "demo-token", "ABCDEFG", "password", "token"] {
+    for secret in [
+        "123456",
+        "demo-token",
+        "ABCDEFG",
+        "typed-ivr",
+        "password",
+        "token",
+    ] {
         assert!(!stored.contains(secret), "{secret} stored: {stored}");
     }
     // The override logs in as that dispatcher.
@@ -144,5 +165,6 @@ async fn settings_are_kept_in_this_browser_without_secrets() {
 
     h.click("#settings-reset").await;
     h.wait_value("#voice-account", "zydd").await;
+    h.wait_text("#credential-calls-token-state", "已设置").await;
     h.finish().await;
 }
