@@ -6,12 +6,9 @@
 mod coldload;
 
 use std::hint::black_box;
-use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use proto::voice::VoiceMessage;
 
 use crate::ws::{run as run_command, Workspace};
@@ -122,12 +119,9 @@ impl Bundle {
     }
 }
 
-/// Size at gzip's best compression, as a server would send it.
+/// Size gzipped as dist/ serves it (zopfli, see `dist::precompress`).
 fn gzipped_len(bytes: &[u8]) -> u64 {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    // Writing into a Vec cannot fail.
-    encoder.write_all(bytes).expect("gzip into memory");
-    encoder.finish().expect("gzip into memory").len() as u64
+    dist::gzip(bytes).len() as u64
 }
 
 fn kb(bytes: u64) -> String {

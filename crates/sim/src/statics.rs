@@ -1,7 +1,9 @@
 //! The app itself: `/config.json` (from [`crate::SimConfig::config_json`]
 //! when set) and the files of `dist/`, with `index.html` for any unknown
-//! path so the app's own routes survive a reload. Without a built app, a
-//! short page says how to build it.
+//! path so the app's own routes survive a reload. A file's `.gz` beside it
+//! (`cargo xtask dist` writes them) is sent instead to a browser that
+//! accepts gzip, as nginx's `gzip_static` does. Without a built app, a short
+//! page says how to build it.
 
 use crate::{Sim, SimConfig};
 use axum::http::header::CONTENT_TYPE;
@@ -28,7 +30,8 @@ pub(crate) fn routes(cfg: &SimConfig) -> Router<Sim> {
         .filter(|d| d.join("index.html").is_file())
     {
         Some(dist) => {
-            let files = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+            let index = ServeFile::new(dist.join("index.html")).precompressed_gzip();
+            let files = ServeDir::new(dist).precompressed_gzip().fallback(index);
             router.fallback_service(files)
         }
         None => router.fallback(not_built),

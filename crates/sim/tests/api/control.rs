@@ -98,6 +98,36 @@ async fn config_json_and_the_app() {
 }
 
 #[tokio::test]
+async fn a_precompressed_file_goes_to_browsers_that_accept_gzip() {
+    let dist = std::env::temp_dir().join(format!("sim-dist-gz-{}", std::process::id()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<html>app</html>").unwrap();
+    std::fs::write(dist.join("app_bg.wasm"), b"\0asm plain").unwrap();
+    // Not real gzip: the test only needs to tell which file was sent.
+    std::fs::write(dist.join("app_bg.wasm.gz"), b"gz bytes").unwrap();
+    let cfg = SimConfig {
+        dist_dir: Some(dist.clone()),
+        ..SimConfig::default()
+    };
+    let (addr, _sim) = start(cfg).await;
+    let gzip = [("Accept-Encoding", "gzip, deflate, br")];
+    let r = request(addr, "GET", "/app_bg.wasm", &gzip, b"").await;
+    assert_eq!(r.header("content-encoding"), Some("gzip"));
+    assert_eq!(r.header("content-type"), Some("application/wasm"));
+    assert_eq!(r.body, b"gz bytes");
+    let r = get(addr, "/app_bg.wasm").await;
+    assert_eq!(r.header("content-encoding"), None);
+    assert_eq!(r.body, b"\0asm plain");
+    // Without a .gz, the file itself, even to a browser that accepts gzip.
+    let r = request(addr, "GET", "/", &gzip, b"").await;
+    assert_eq!(
+        (r.header("content-encoding"), r.text()),
+        (None, "<html>app</html>".to_owned())
+    );
+    let _ = std::fs::remove_dir_all(&dist);
+}
+
+#[tokio::test]
 async fn shutdown_closes_long_lived_connections() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
