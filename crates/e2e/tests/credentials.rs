@@ -15,26 +15,25 @@ fn config_without_secrets() -> String {
     config.to_string()
 }
 
+/// The settings' credential fields, by id.
+const FIELDS: [&str; 3] = [
+    "credential-meeting-pin",
+    "credential-calls-token",
+    "credential-ivr-token",
+];
+
 #[tokio::test]
 async fn credentials_typed_in_settings_reach_every_service_and_no_storage() {
     let h = Harness::start(Some(config_without_secrets())).await;
     h.open("/").await;
-    for id in [
-        "credential-meeting-pin",
-        "credential-calls-token",
-        "credential-ivr-token",
-    ] {
+    for id in FIELDS {
         h.wait_text(&format!("#{id}-state"), "未设置").await;
     }
     h.fill("#credential-meeting-pin", "123456").await;
     h.fill("#credential-calls-token", "demo-token").await;
     h.fill("#credential-ivr-token", "ABCDEFG").await;
     h.click("#credentials-apply").await;
-    for id in [
-        "credential-meeting-pin",
-        "credential-calls-token",
-        "credential-ivr-token",
-    ] {
+    for id in FIELDS {
         h.wait_text(&format!("#{id}-state"), "已设置").await;
         h.wait_value(&format!("#{id}"), "").await;
     }
