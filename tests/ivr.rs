@@ -10,7 +10,7 @@ use dispatch_desk::ui::ivr::check::{build, IvrField, IvrFields};
 use dispatch_desk::ui::ivr::text::IvrText;
 use dispatch_desk::ui::ivr::IvrPanel;
 use leptos::prelude::*;
-use proto::ivr::{KeyRoute, VoiceType};
+use proto::ivr::{KeyRoute, KeyRoutes, VoiceType};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -27,7 +27,10 @@ fn fields() -> IvrFields {
         destnumber: "13333333333".into(),
         voicetype: VoiceType::Url,
         voicefile: "wwww.baidu.com/test.mp3".into(),
-        userid: "1@extGroup-1".into(),
+        routes: vec![
+            ("1".into(), "extGroup-1".into()),
+            ("2".into(), " extGroup-2 ".into()),
+        ],
         disnumber: String::new(),
         customuuid: " 13333333333 ".into(),
     }
@@ -51,16 +54,20 @@ fn a_good_form_becomes_the_documents_request() {
     assert_eq!(get("token"), Some("ABCDEFG"));
     assert_eq!(get("voicetype"), Some("2"));
     assert_eq!(get("chengshudu"), Some("1"));
-    assert_eq!(get("userid"), Some("1@extGroup-1"));
+    assert_eq!(get("userid"), Some("1@extGroup-1,2@extGroup-2"));
     assert_eq!(get("customuuid"), Some("13333333333"));
     assert_eq!(get("disnumber"), None, "blank: the service picks one");
     assert_eq!(
-        play.userid,
-        Some(KeyRoute {
+        play.userid.unwrap().0[0],
+        KeyRoute {
             key: '1',
             group: "extGroup-1".into()
-        })
+        }
     );
+    let mut no_routes = fields();
+    no_routes.routes.clear();
+    let play = build(&no_routes, "ABCDEFG").unwrap();
+    assert_eq!(play.userid, None::<KeyRoutes>, "no rows: no userid");
 }
 
 #[wasm_bindgen_test]
@@ -76,8 +83,13 @@ fn the_wrong_field_is_named() {
         IvrField::Destnumber
     );
     assert_eq!(with(|f| f.voicefile = "  ".into()), IvrField::Voicefile);
-    assert_eq!(with(|f| f.userid = "1extGroup-1".into()), IvrField::Userid);
-    assert_eq!(with(|f| f.userid = "12@g".into()), IvrField::Userid);
+    assert_eq!(with(|f| f.routes[0].1.clear()), IvrField::Route(0));
+    assert_eq!(
+        with(|f| f.routes[1].1 = "ext group".into()),
+        IvrField::Route(1)
+    );
+    assert_eq!(with(|f| f.routes[1].0 = "1".into()), IvrField::Route(1));
+    assert_eq!(IvrField::Route(1).name(), "userid");
     assert_eq!(with(|f| f.disnumber = "abc".into()), IvrField::Disnumber);
     assert_eq!(build(&fields(), " ").unwrap_err(), IvrField::Token);
 }

@@ -85,8 +85,62 @@ pub struct Snapshot {
     pub recipients: Vec<Recipient>,
 }
 
+impl Snapshot {
+    /// A batch of `template` (its token, destnumber and customuuid left
+    /// out) to `numbers`, running.
+    pub fn of_batch(
+        batch: String,
+        template: &PlayVoice,
+        numbers: Vec<String>,
+        interval_ms: u64,
+    ) -> Self {
+        let form = template
+            .form_fields()
+            .into_iter()
+            .filter(|(k, _)| !matches!(*k, "token" | "destnumber" | "customuuid"))
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        let recipients = numbers
+            .into_iter()
+            .enumerate()
+            .map(|(i, number)| Recipient {
+                number,
+                customuuid: format!("{batch}-{}", i + 1),
+                status: Status::Waiting,
+                attempts: 0,
+            })
+            .collect();
+        Self {
+            batch,
+            form,
+            interval_ms: interval_ms.max(MIN_INTERVAL_MS),
+            run: Run::Running,
+            recipients,
+        }
+    }
+
+    /// No batch: nothing to send, nothing to show.
+    pub fn none() -> Self {
+        Self {
+            batch: String::new(),
+            form: Vec::new(),
+            interval_ms: MIN_INTERVAL_MS,
+            run: Run::Done,
+            recipients: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BroadcastInput {
+    /// A new batch (see [`Broadcast::new`]); ignored while one is running
+    /// or paused. Replies still due for the batch it replaces are dropped.
+    Start {
+        batch: String,
+        template: PlayVoice,
+        numbers: Vec<String>,
+        interval_ms: u64,
+    },
     Pause,
     Resume,
     Cancel,
@@ -119,7 +173,7 @@ pub struct Broadcast {
     snap: Snapshot,
     next_send_at: u64,
     pending: Pending<usize>,
-    out: Outbox<rest::Request, ()>,
+    out: Outbox<rest::Request, Recipient>,
 }
 
 impl Broadcast {
@@ -134,34 +188,16 @@ impl Broadcast {
         interval_ms: u64,
         now: u64,
     ) -> Self {
-        let batch = batch.into();
-        let form = template
-            .form_fields()
-            .into_iter()
-            .filter(|(k, _)| !matches!(*k, "token" | "destnumber" | "customuuid"))
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect();
-        let recipients = numbers
-            .into_iter()
-            .enumerate()
-            .map(|(i, number)| Recipient {
-                number,
-                customuuid: format!("{batch}-{}", i + 1),
-                status: Status::Waiting,
-                attempts: 0,
-            })
-            .collect();
         Self::restored(
             url,
-            Snapshot {
-                batch,
-                form,
-                interval_ms: interval_ms.max(MIN_INTERVAL_MS),
-                run: Run::Running,
-                recipients,
-            },
+            Snapshot::of_batch(batch.into(), template, numbers, interval_ms),
             now,
         )
+    }
+
+    /// No batch yet: waits for [`BroadcastInput::Start`].
+    pub fn idle(url: impl Into<String>, now: u64) -> Self {
+        Self::restored(url, Snapshot::none(), now)
     }
 
     /// A batch stored by an earlier page: paused, and a request that was
@@ -250,6 +286,7 @@ impl Broadcast {
         };
         if let Some(r) = self.snap.recipients.get_mut(i) {
             r.status = status;
+            self.out.event(r.clone());
         }
         self.finish_if_done();
         self.out.changed();
@@ -280,7 +317,8 @@ impl Broadcast {
 impl Machine for Broadcast {
     type Input = BroadcastInput;
     type Send = rest::Request;
-    type Event = ();
+    /// A number whose request settled (sent, failed or unknown), for the history.
+    type Event = Recipient;
     type View = BroadcastView;
 
     fn handle(&mut self, now: u64, input: BroadcastInput) {
@@ -305,6 +343,17 @@ impl Machine for Broadcast {
                     }
                 }
                 self.snap.run = Run::Running;
+                self.finish_if_done();
+            }
+            BroadcastInput::Start {
+                batch,
+                template,
+                numbers,
+                interval_ms,
+            } if matches!(self.snap.run, Run::Done | Run::Cancelled) => {
+                self.pending.retain(|_| false);
+                self.snap = Snapshot::of_batch(batch, &template, numbers, interval_ms);
+                self.next_send_at = now;
                 self.finish_if_done();
             }
             BroadcastInput::Reply(Reply { id, outcome }) => {
@@ -340,7 +389,7 @@ impl Machine for Broadcast {
         self.send_due(now);
     }
 
-    fn poll_output(&mut self) -> Option<Output<rest::Request, ()>> {
+    fn poll_output(&mut self) -> Option<Output<rest::Request, Recipient>> {
         self.out.pop()
     }
 
@@ -578,6 +627,57 @@ mod tests {
         b.handle_timeout(rest::REPLY_TIMEOUT_MS);
         assert_eq!(b.view().recipients[0].status, Status::Unknown);
         assert_eq!(sent(&mut b).len(), 1, "and the next goes");
+    }
+
+    #[test]
+    fn an_idle_desk_starts_one_batch_at_a_time_and_reports_each_number_settled() {
+        let mut b = Broadcast::idle(URL, 0);
+        assert_eq!(b.view().progress(), (0, 0));
+        assert_eq!(b.poll_timeout(), None);
+        let start = |batch: &str, n| BroadcastInput::Start {
+            batch: batch.into(),
+            template: template(),
+            numbers: numbers(n),
+            interval_ms: 0,
+        };
+        b.handle(100, start("b1", 2));
+        let first = sent(&mut b).pop().expect("sent at once");
+        assert_eq!(field(&first, "customuuid"), Some("b1-1"));
+        b.handle(150, start("b2", 5));
+        assert_eq!(b.view().recipients.len(), 2, "one batch at a time");
+        b.handle(
+            200,
+            BroadcastInput::Reply(Reply::answered(first.id, 200, refused())),
+        );
+        let settled: Vec<Recipient> = drain(&mut b)
+            .into_iter()
+            .filter_map(|o| match o {
+                Output::Event(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(settled.len(), 1);
+        assert_eq!(settled[0].customuuid, "b1-1");
+        assert_eq!(settled[0].status.as_str(), "failed");
+
+        // The interval is at least MIN_INTERVAL_MS.
+        assert_eq!(b.poll_timeout(), Some(100 + MIN_INTERVAL_MS));
+        b.handle_timeout(100 + MIN_INTERVAL_MS);
+        let second = sent(&mut b).pop().unwrap();
+        b.handle(400, BroadcastInput::Cancel);
+        b.handle(500, start("b2", 3));
+        assert_eq!(b.snapshot().batch, "b2", "a cancelled batch is replaced");
+        let next = sent(&mut b).pop().unwrap();
+        assert_eq!(field(&next, "customuuid"), Some("b2-1"));
+        b.handle(
+            510,
+            BroadcastInput::Reply(Reply::answered(second.id, 200, ok())),
+        );
+        assert_eq!(
+            b.view().recipients[1].status,
+            Status::Waiting,
+            "a reply of the old batch changes nothing"
+        );
     }
 
     #[test]

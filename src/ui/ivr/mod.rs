@@ -6,14 +6,16 @@ pub mod check;
 mod form;
 mod history;
 mod outcome;
+mod routes;
 pub mod text;
 
 use super::panel::Panel;
 use crate::i18n::{use_i18n, Key};
 use crate::io::ivr::IvrDesk;
 use crate::io::ivr::IvrOutcome;
+use crate::ui::active::use_active;
 use check::IvrField;
-use form::IvrForm;
+use form::{Draft, IvrForm};
 use history::IvrHistory;
 use leptos::prelude::*;
 use outcome::IvrResult;
@@ -50,6 +52,7 @@ pub fn IvrPanel() -> impl IntoView {
         field_error: RwSignal::new(None),
         history: RwSignal::new(Vec::new()),
     });
+    provide_context(Draft::new(use_active().config.ivr.disnumber));
     view! {
         <Panel id="ivr-panel" title=Key::PanelIvr>
             <dl class="facts">
