@@ -255,7 +255,7 @@ async fn a_broadcast_goes_through_every_number_and_is_kept_for_the_next_page() {
         "oldest last: {sent:?}"
     );
     wait_for("the batch stored", 2_000, || {
-        stored_batch().is_some_and(|s| s.contains("13300000003") && s.contains("\"done\""))
+        stored_batch().is_some_and(|s| s.contains("13300000003") && s.contains("\tdone\n"))
     })
     .await;
     assert!(!stored_batch().unwrap().contains("secret-ivr"));

@@ -30,7 +30,7 @@ impl BroadcastDesk {
         let now = now_ms();
         let stored = storage()
             .and_then(|s| s.get_item(KEY).ok().flatten())
-            .and_then(|text| serde_json::from_str::<Snapshot>(&text).ok());
+            .and_then(|text| Snapshot::decode(&text));
         let machine = match stored {
             Some(snap) => Broadcast::restore(url, snap, now),
             None => Broadcast::idle(url, now),
@@ -45,8 +45,8 @@ impl BroadcastDesk {
         let view = driver.view();
         Effect::new(move |_| {
             view.track();
-            let text = driver.with_machine(|m| serde_json::to_string(m.snapshot()).ok());
-            if let (Some(Some(text)), Some(s)) = (text, storage()) {
+            let text = driver.with_machine(|m| m.snapshot().encode());
+            if let (Some(text), Some(s)) = (text, storage()) {
                 // A full store keeps the batch in this page only.
                 let _ = s.set_item(KEY, &text);
             }

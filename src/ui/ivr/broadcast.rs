@@ -19,13 +19,13 @@ use proto::broadcast::{parse_numbers, BroadcastInput, Run, Status, MIN_INTERVAL_
 use wasm_bindgen::JsCast;
 
 /// Seconds typed in, as the gap between two requests (ms), at least the minimum.
-pub fn interval_ms(text: &str) -> Option<u64> {
+fn interval_ms(text: &str) -> Option<u64> {
     let secs: f64 = text.trim().parse().ok()?;
     (secs.is_finite() && secs >= 0.0).then(|| ((secs * 1_000.0) as u64).max(MIN_INTERVAL_MS))
 }
 
 /// The words of a batch's run.
-pub fn run_word(run: Run) -> IvrText {
+fn run_word(run: Run) -> IvrText {
     match run {
         Run::Running => IvrText::RunRunning,
         Run::Paused => IvrText::RunPaused,
@@ -103,14 +103,14 @@ pub fn BroadcastSection() -> impl IntoView {
                 .count()
         })
     });
+    // Shown or hidden rather than mounted and unmounted: lighter in the bundle.
     let button = move |id: &'static str,
                        word: IvrText,
                        input: fn() -> BroadcastInput,
-                       shown: Box<dyn Fn() -> bool + Send + Sync>| {
+                       shown: fn(Option<Run>, usize) -> bool| {
         view! {
-            <Show when=move || shown()>
-                <button id=id class="small" type="button" on:click=move |_| desk.input(input())>{i18n.tr(word)}</button>" "
-            </Show>
+            <button id=id class="small" type="button" prop:hidden=move || !shown(run.get(), failed.get())
+                on:click=move |_| desk.input(input())>{i18n.tr(word)}</button>" "
         }
     };
     let export = move |_| {
@@ -148,7 +148,7 @@ pub fn BroadcastSection() -> impl IntoView {
                 {move || no_numbers.get().then(|| i18n.t(IvrText::BroadcastNoNumbers))}
                 {move || bad_interval.get().then(|| i18n.t(IvrText::BroadcastBadInterval))}
             </p>
-            <Show when=move || run.get().is_some()>
+            <div prop:hidden=move || run.get().is_none()>
                 <p class="broadcast-progress">
                     <progress id="broadcast-progress" max=move || total.get() value=move || done.get()
                         aria-label=move || i18n.t(IvrText::BroadcastProgress)></progress>" "
@@ -156,15 +156,16 @@ pub fn BroadcastSection() -> impl IntoView {
                     <strong id="broadcast-run">{move || run.get().map(|r| i18n.t(run_word(r)))}</strong>
                 </p>
                 <p class="broadcast-tools">
-                    {button("broadcast-pause", IvrText::Pause, || BroadcastInput::Pause, Box::new(move || run.get() == Some(Run::Running)))}
-                    {button("broadcast-resume", IvrText::Resume, || BroadcastInput::Resume, Box::new(move || run.get() == Some(Run::Paused)))}
-                    {button("broadcast-cancel", IvrText::CancelBatch, || BroadcastInput::Cancel, Box::new(busy))}
+                    {button("broadcast-pause", IvrText::Pause, || BroadcastInput::Pause, |run, _| run == Some(Run::Running))}
+                    {button("broadcast-resume", IvrText::Resume, || BroadcastInput::Resume, |run, _| run == Some(Run::Paused))}
+                    {button("broadcast-cancel", IvrText::CancelBatch, || BroadcastInput::Cancel,
+                        |run, _| matches!(run, Some(Run::Running | Run::Paused)))}
                     {button("broadcast-retry", IvrText::RetryFailed, || BroadcastInput::RetryFailed,
-                        Box::new(move || failed.get() > 0 && run.get() != Some(Run::Cancelled)))}
+                        |run, failed| failed > 0 && run != Some(Run::Cancelled))}
                     <button id="broadcast-export" class="small" type="button" on:click=export>{i18n.tr(IvrText::ExportResults)}</button>
                 </p>
                 <BroadcastResults />
-            </Show>
+            </div>
         </section>
     }
 }

@@ -13,7 +13,7 @@ use proto::broadcast::Status;
 use proto::history::Outcome;
 
 /// A number's status in words.
-pub fn status_word(status: &Status) -> IvrText {
+fn status_word(status: &Status) -> IvrText {
     match status {
         Status::Waiting => IvrText::StatusWaiting,
         Status::Sending => IvrText::StatusSending,
