@@ -63,7 +63,7 @@ impl BroadcastDesk {
     pub fn start(&self, template: PlayVoice, numbers: Vec<String>, interval_ms: u64) {
         self.driver.input(BroadcastInput::Start {
             batch: format!("b{}", now_ms()),
-            template,
+            template: Box::new(template),
             numbers,
             interval_ms,
         });

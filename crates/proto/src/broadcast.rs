@@ -207,7 +207,7 @@ impl Snapshot {
         } else {
             form_line.split('\t').map(unescape).collect()
         };
-        if form_fields.len() % 2 != 0 {
+        if !form_fields.len().is_multiple_of(2) {
             return None;
         }
         let form = form_fields
@@ -263,7 +263,7 @@ pub enum BroadcastInput {
     /// or paused. Replies still due for the batch it replaces are dropped.
     Start {
         batch: String,
-        template: PlayVoice,
+        template: Box<PlayVoice>,
         numbers: Vec<String>,
         interval_ms: u64,
     },
@@ -763,7 +763,7 @@ mod tests {
         assert_eq!(b.poll_timeout(), None);
         let start = |batch: &str, n| BroadcastInput::Start {
             batch: batch.into(),
-            template: template(),
+            template: Box::new(template()),
             numbers: numbers(n),
             interval_ms: 0,
         };
