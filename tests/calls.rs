@@ -180,3 +180,82 @@ fn clear_history() {
         .remove_item("dispatch-desk.history")
         .unwrap();
 }
+
+thread_local! {
+    static HISTORY: std::cell::Cell<Option<dispatch_desk::io::history::History>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// The calls panel, keeping the history handle it was given.
+fn panel_keeping_history() -> impl IntoView {
+    HISTORY.with(|h| h.set(Some(expect_context::<dispatch_desk::io::history::History>())));
+    view! { <CallPanel /> }
+}
+
+#[wasm_bindgen_test]
+async fn a_callback_redraws_its_history_row_in_place() {
+    use proto::history::{encode, Entry, Kind as EntryKind, Outcome};
+    let entry = |kind, target: &str, start_ms, outcome, customuuid: &str| Entry {
+        kind,
+        target: target.into(),
+        who: String::new(),
+        start_ms,
+        duration_ms: None,
+        outcome,
+        detail: String::new(),
+        customuuid: customuuid.into(),
+    };
+    local_storage()
+        .set_item(
+            "dispatch-desk.history",
+            &encode(&[
+                entry(
+                    EntryKind::Ivr,
+                    "85781218893",
+                    2_000,
+                    Outcome::Sent,
+                    "110001168",
+                ),
+                entry(EntryKind::Call, "169918", 1_000, Outcome::Cancelled, ""),
+            ]),
+        )
+        .unwrap();
+    let mut config = Config::parse(DEMO_CONFIG).unwrap();
+    config.calls.base_url = "http://127.0.0.1:9".into();
+    let mounted = mount_panel(config, panel_keeping_history);
+    leptos::task::tick().await;
+    let find = |css: &str| doc().query_selector(css).unwrap().expect(css);
+    let ivr_row = find("#call-history li[data-customuuid='110001168']");
+    let call_row = find("#call-history li[data-kind=call]");
+    assert_eq!(
+        ivr_row.get_attribute("data-outcome").as_deref(),
+        Some("sent")
+    );
+
+    let record = proto::ivr::decode_call_record(include_str!(
+        "../crates/proto/tests/fixtures/ivr/call_record_callback.json"
+    ))
+    .unwrap();
+    let history = HISTORY.with(|h| h.get()).expect("the panel's history");
+    history.amend("110001168", |e| e.apply_call_record(&record));
+    wait_for("the row to show the call record", 2_000, || {
+        ivr_row.get_attribute("data-outcome").as_deref() == Some("hung-up")
+    })
+    .await;
+    let again = find("#call-history li[data-customuuid='110001168']");
+    assert!(
+        js_sys::Object::is(&again, &ivr_row),
+        "the same row, redrawn in place"
+    );
+    assert!(js_sys::Object::is(
+        &find("#call-history li[data-kind=call]"),
+        &call_row
+    ));
+    let text = ivr_row.text_content().unwrap();
+    assert!(
+        text.contains("0:10") && text.contains("cause 10001"),
+        "{text}"
+    );
+    mounted.root.remove();
+    clear_history();
+}

@@ -10,7 +10,7 @@ use dispatch_desk::ui::ivr::check::{build, IvrField, IvrFields};
 use dispatch_desk::ui::ivr::text::IvrText;
 use dispatch_desk::ui::ivr::IvrPanel;
 use leptos::prelude::*;
-use proto::ivr::{KeyRoute, VoiceType};
+use proto::ivr::{KeyRoute, KeyRoutes, VoiceType};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -27,7 +27,10 @@ fn fields() -> IvrFields {
         destnumber: "13333333333".into(),
         voicetype: VoiceType::Url,
         voicefile: "wwww.baidu.com/test.mp3".into(),
-        userid: "1@extGroup-1".into(),
+        routes: vec![
+            ("1".into(), "extGroup-1".into()),
+            ("2".into(), " extGroup-2 ".into()),
+        ],
         disnumber: String::new(),
         customuuid: " 13333333333 ".into(),
     }
@@ -51,16 +54,20 @@ fn a_good_form_becomes_the_documents_request() {
     assert_eq!(get("token"), Some("ABCDEFG"));
     assert_eq!(get("voicetype"), Some("2"));
     assert_eq!(get("chengshudu"), Some("1"));
-    assert_eq!(get("userid"), Some("1@extGroup-1"));
+    assert_eq!(get("userid"), Some("1@extGroup-1,2@extGroup-2"));
     assert_eq!(get("customuuid"), Some("13333333333"));
     assert_eq!(get("disnumber"), None, "blank: the service picks one");
     assert_eq!(
-        play.userid,
-        Some(KeyRoute {
+        play.userid.unwrap().0[0],
+        KeyRoute {
             key: '1',
             group: "extGroup-1".into()
-        })
+        }
     );
+    let mut no_routes = fields();
+    no_routes.routes.clear();
+    let play = build(&no_routes, "ABCDEFG").unwrap();
+    assert_eq!(play.userid, None::<KeyRoutes>, "no rows: no userid");
 }
 
 #[wasm_bindgen_test]
@@ -76,8 +83,13 @@ fn the_wrong_field_is_named() {
         IvrField::Destnumber
     );
     assert_eq!(with(|f| f.voicefile = "  ".into()), IvrField::Voicefile);
-    assert_eq!(with(|f| f.userid = "1extGroup-1".into()), IvrField::Userid);
-    assert_eq!(with(|f| f.userid = "12@g".into()), IvrField::Userid);
+    assert_eq!(with(|f| f.routes[0].1.clear()), IvrField::Route(0));
+    assert_eq!(
+        with(|f| f.routes[1].1 = "ext group".into()),
+        IvrField::Route(1)
+    );
+    assert_eq!(with(|f| f.routes[1].0 = "1".into()), IvrField::Route(1));
+    assert_eq!(IvrField::Route(1).name(), "userid");
     assert_eq!(with(|f| f.disnumber = "abc".into()), IvrField::Disnumber);
     assert_eq!(build(&fields(), " ").unwrap_err(), IvrField::Token);
 }
@@ -171,4 +183,99 @@ async fn the_panel_checks_the_form_then_reports_a_silent_service() {
         .iter()
         .all(|e| !e.text.render(Lang::En).contains("secret-ivr")));
     mounted.root.remove();
+}
+
+fn set_text(id: &str, text: &str) {
+    let el = by_id(id);
+    js_sys::Reflect::set(&el, &"value".into(), &text.into()).unwrap();
+    el.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+fn stored_batch() -> Option<String> {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("dispatch-desk.broadcast")
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_broadcast_goes_through_every_number_and_is_kept_for_the_next_page() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item("dispatch-desk.broadcast").unwrap();
+    let config = || {
+        let mut config = Config::parse(DEMO_CONFIG).unwrap();
+        config.ivr.url = "http://127.0.0.1:9/ivr".into();
+        config.ivr.token = "secret-ivr".into();
+        config
+    };
+    let mounted = mount_panel(config(), || view! { <IvrPanel /> });
+    let journal = mounted.journal;
+    leptos::task::tick().await;
+    type_into("ivr-voicefile", "welcome.wav");
+    set_text(
+        "broadcast-numbers",
+        "phone\n13300000001\n13300000002\n133-x\n13300000003\n",
+    );
+    type_into("broadcast-interval", "0.2");
+    leptos::task::tick().await;
+    assert_eq!(
+        by_id("broadcast-count")
+            .get_attribute("data-count")
+            .as_deref(),
+        Some("3")
+    );
+    assert!(
+        text_of("broadcast-count").contains("133-x"),
+        "a line not understood is shown"
+    );
+    click("broadcast-start");
+    // The service is unreachable: each number's outcome is unknown, and the
+    // next goes all the same.
+    wait_for("every number tried", 10_000, || {
+        doc()
+            .query_selector_all("#broadcast-results tr[data-status=unknown]")
+            .unwrap()
+            .length()
+            == 3
+    })
+    .await;
+    let sent: Vec<String> = journal
+        .entries()
+        .iter()
+        .filter(|e| e.kind == Kind::Sent)
+        .map(|e| e.text.render(Lang::En))
+        .collect();
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert!(
+        sent[2].contains("destnumber=13300000001"),
+        "oldest last: {sent:?}"
+    );
+    wait_for("the batch stored", 2_000, || {
+        stored_batch().is_some_and(|s| s.contains("13300000003") && s.contains("\tdone\n"))
+    })
+    .await;
+    assert!(!stored_batch().unwrap().contains("secret-ivr"));
+    mounted.root.remove();
+    drop(mounted);
+
+    let mounted = mount_panel(config(), || view! { <IvrPanel /> });
+    leptos::task::tick().await;
+    assert_eq!(
+        doc()
+            .query_selector_all("#broadcast-results tbody tr")
+            .unwrap()
+            .length(),
+        3,
+        "kept for the next page"
+    );
+    assert_eq!(
+        by_id("broadcast").get_attribute("data-run").as_deref(),
+        Some("done")
+    );
+    mounted.root.remove();
+    storage.remove_item("dispatch-desk.broadcast").unwrap();
 }

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 const KEY: &str = "dispatch-desk.history";
 
-fn storage() -> Option<web_sys::Storage> {
+pub(super) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
@@ -37,6 +37,17 @@ impl History {
 
     pub fn record(&self, entry: Entry) {
         self.update(|all| history::record(all, entry));
+    }
+
+    /// Records `entry`, in place of the one with its `customuuid` if any
+    /// (a broadcast number sent again).
+    pub fn put(&self, entry: Entry) {
+        self.update(|all| {
+            if !entry.customuuid.is_empty() {
+                all.retain(|e| e.customuuid != entry.customuuid);
+            }
+            history::record(all, entry);
+        });
     }
 
     /// Changes the entry with this `customuuid` (an IVR callback came).

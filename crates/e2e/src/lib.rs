@@ -196,6 +196,29 @@ impl Harness {
         self.client.execute(js, vec![]).await.expect("script runs")
     }
 
+    /// Makes the next file the app offers for download (a Blob URL, as its
+    /// CSV exports make) readable with [`Harness::downloaded`].
+    pub async fn catch_download(&self) {
+        self.eval(
+            "window.__download = null; const make = URL.createObjectURL; \
+             URL.createObjectURL = b => { b.text().then(t => window.__download = t); return make(b); }; \
+             return true",
+        )
+        .await;
+    }
+
+    /// The text of the download caught since [`Harness::catch_download`].
+    pub async fn downloaded(&self) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(text) = self.eval("return window.__download").await.as_str() {
+                return text.to_owned();
+            }
+            assert!(Instant::now() < deadline, "nothing was downloaded");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Writes a screenshot under target/e2e/ for a person to look at.
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("screenshot");

@@ -1,9 +1,12 @@
 //! Phone calls (document 001) in a real browser against the simulator:
 //! a call to a terminal through its states, cancelling it, the server's own
-//! refusal, customer service, and the access token kept out of the journal.
+//! refusal, customer service, and the access token kept out of the journal;
+//! one call for a double click, a live call through an outage, and the
+//! history across a reload and as CSV.
 
 use e2e::Harness;
-use sim::Faults;
+use sim::{Backend, Faults, Outage};
+use std::time::{Duration, Instant};
 
 const LIGHT: &str = "#calls-light";
 const NO_PHONE: &str = "用户未绑定手机号,请手动拨打010-56469588!";
@@ -133,5 +136,143 @@ async fn a_failing_service_shows_its_own_message_and_english_follows_the_switch(
     h.click("#lang-switch").await;
     h.wait_text("#call-1 .call-state", "Call failed").await;
     h.wait_text("#call-service", "Call customer service").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_double_click_places_one_call() {
+    let h = start_manual().await;
+    h.wait_for("#call-terminal-169918").await;
+    // Two clicks in one go, before the page can redraw the button.
+    h.eval("const b = document.getElementById('call-terminal-169918'); b.click(); b.click(); return true")
+        .await;
+    h.wait_sim("the call was placed", |s| s.calls.len() == 1)
+        .await;
+    let sid = h.sim.snapshot().calls[0].call_sid.clone();
+    h.wait_attr("#call-1", "data-sid", &sid).await;
+    // The same with the dial form, sent twice at once.
+    h.fill("#call-dial-id", "169919").await;
+    h.eval("const f = document.getElementById('call-dial'); f.requestSubmit(); f.requestSubmit(); return true")
+        .await;
+    h.wait_sim("the second call was placed", |s| s.calls.len() == 2)
+        .await;
+    let sid = h.sim.snapshot().calls[1].call_sid.clone();
+    h.wait_attr("#call-2", "data-sid", &sid).await;
+    assert!(
+        h.client
+            .find(fantoccini::Locator::Css("#call-3"))
+            .await
+            .is_err(),
+        "one call per intent"
+    );
+    assert_eq!(h.sim.snapshot().calls.len(), 2);
+    h.finish().await;
+}
+
+/// Polls `css`'s attribute until it is `want`, for up to `secs` seconds.
+async fn wait_attr_for(h: &Harness, css: &str, attr: &str, want: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let value = match h.client.find(fantoccini::Locator::Css(css)).await {
+            Ok(el) => el.attr(attr).await.ok().flatten(),
+            Err(_) => None,
+        };
+        if value.as_deref() == Some(want) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out: {css}[{attr}] is {value:?}, want {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_20_s_outage_keeps_the_live_call_cancellable_and_stale_then_it_recovers() {
+    let h = start_manual().await;
+    h.click("#call-terminal-169918").await;
+    h.wait_sim("the call was placed", |s| s.calls.len() == 1)
+        .await;
+    let sid = h.sim.snapshot().calls[0].call_sid.clone();
+    h.sim.advance_call(&sid);
+    h.sim.advance_call(&sid);
+    h.wait_attr("#call-1", "data-state", "connected").await;
+    h.wait_attr("#call-1", "data-stale", "false").await;
+
+    // The proxy in front of the service answers 502 pages for 20 s.
+    let outage = serde_json::json!({
+        "backend": "calls",
+        "outage": {"kind": "html_error", "status": 502},
+        "for_ms": 20_000,
+    });
+    let set = h
+        .eval(&format!(
+            "return fetch('/_sim/outage', {{method: 'POST', headers: {{'Content-Type': 'application/json'}}, body: JSON.stringify({outage})}}).then(r => r.json())"
+        ))
+        .await;
+    assert_eq!(set["ok"], true, "{set}");
+    assert_eq!(
+        h.sim.snapshot().outages.get(&Backend::Calls),
+        Some(&Outage::HtmlError { status: 502 })
+    );
+    h.wait_attr("#call-1", "data-stale", "true").await;
+    h.wait_text("#call-1 .call-hint", "状态未确认").await;
+    // Still live as far as anyone knows: it stays, and so does Cancel.
+    h.wait_attr("#call-1", "data-state", "connected").await;
+    h.wait_for("#call-cancel-1").await;
+    wait_attr_for(&h, "#call-1", "data-stale", "false", 40).await;
+    h.wait_attr("#call-1", "data-state", "connected").await;
+    h.click("#call-cancel-1").await;
+    h.wait_attr("#call-1", "data-state", "ended").await;
+    h.wait_sim("the simulator ended the call", |s| {
+        s.calls[0].state_type == 4
+    })
+    .await;
+    // The browser logs each 502 page it got; those, and only those.
+    for e in h.console_errors().await {
+        assert!(
+            e.contains("/v1/app/callState/") && e.contains("status of 502"),
+            "{e}"
+        );
+    }
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn the_history_survives_a_reload_and_exports_csv() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    // 169930 rings and ends unanswered by itself.
+    h.fill("#call-dial-id", "169930").await;
+    h.click("#call-dial-button").await;
+    h.wait_attr("#call-1", "data-state", "ended").await;
+    h.wait_attr("#call-history li", "data-outcome", "not-answered")
+        .await;
+    h.client.refresh().await.unwrap();
+    h.wait_attr("#call-history li", "data-outcome", "not-answered")
+        .await;
+    h.wait_text("#call-history li .history-target", "169930")
+        .await;
+    let stored = h
+        .eval("return localStorage.getItem('dispatch-desk.history')")
+        .await;
+    assert!(
+        !stored.as_str().unwrap_or_default().contains("demo-token"),
+        "{stored}"
+    );
+    h.catch_download().await;
+    h.click("#history-export").await;
+    let csv = h.downloaded().await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "kind,target,who,start_utc,duration_s,outcome,detail,customuuid"
+    );
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(
+        lines[1].starts_with("call,169930,,") && lines[1].contains(",not-answered,"),
+        "{csv}"
+    );
     h.finish().await;
 }

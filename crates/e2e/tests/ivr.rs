@@ -15,7 +15,8 @@ async fn fill_valid(h: &Harness) {
         .await
         .unwrap();
     h.fill("#ivr-voicefile", "wwww.baidu.com/test.mp3").await;
-    h.fill("#ivr-userid", "1@extGroup-1").await;
+    h.click("#ivr-route-add").await;
+    h.fill("#ivr-route-group-1", "extGroup-1").await;
     h.fill("#ivr-customuuid", "case-1").await;
 }
 
@@ -55,6 +56,72 @@ async fn a_valid_ivr_call_is_accepted_and_recorded() {
     h.finish().await;
 }
 
+/// Two key routes built row by row (a third added and removed) reach the
+/// IVR service field for field, as `/_sim/ivr/last` shows what it received.
+#[tokio::test]
+async fn an_ivr_request_built_with_two_key_routes_reaches_the_service_field_for_field() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    h.fill("#ivr-destnumber", "13500000001").await;
+    h.fill("#ivr-voicefile", "menu.wav").await;
+    for _ in 0..3 {
+        h.click("#ivr-route-add").await;
+    }
+    h.wait_value("#ivr-route-key-2", "2").await;
+    h.fill("#ivr-route-group-1", "sales").await;
+    h.fill("#ivr-route-group-2", "extGroup-2").await;
+    h.click("#ivr-route-remove-2").await;
+    h.wait_for("#ivr-route-group-3").await;
+    assert!(
+        h.client
+            .find(fantoccini::Locator::Css("#ivr-route-group-2"))
+            .await
+            .is_err(),
+        "the removed row is gone"
+    );
+    h.wait_for("#ivr-route-key-3")
+        .await
+        .select_by_value("#")
+        .await
+        .unwrap();
+    h.fill("#ivr-route-group-3", "support").await;
+    h.fill("#ivr-disnumber", "2120280001").await;
+    h.click("#ivr-send").await;
+    h.wait_text("#ivr-result", "播放命令发送成功").await;
+    // The customuuid made for it is shown in the form.
+    let customuuid = h
+        .wait_for("#ivr-customuuid")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(customuuid.starts_with("dd"), "{customuuid}");
+
+    let last = h
+        .eval("return fetch('/_sim/ivr/last').then(r => r.json())")
+        .await;
+    assert_eq!(last["ok"], true, "{last}");
+    let fields = last["request"]["fields"].as_object().unwrap();
+    let want = [
+        ("service", "App.Sip_Call.PlayVoice"),
+        ("token", "***"),
+        ("voicetype", "1"),
+        ("destnumber", "13500000001"),
+        ("voicefile", "menu.wav"),
+        ("chengshudu", "1"),
+        ("userid", "1@sales,#@support"),
+        ("disnumber", "2120280001"),
+        ("customuuid", customuuid.as_str()),
+    ];
+    assert_eq!(fields.len(), want.len(), "{fields:?}");
+    for (k, v) in want {
+        assert_eq!(fields[k], v, "{k}");
+    }
+    assert_eq!(last["request"]["accepted"], true);
+    h.finish().await;
+}
+
 #[tokio::test]
 async fn a_missing_destination_is_named_and_nothing_is_sent() {
     let h = Harness::start(None).await;
@@ -67,11 +134,14 @@ async fn a_missing_destination_is_named_and_nothing_is_sent() {
     h.wait_attr("#ivr-destnumber", "aria-invalid", "true").await;
 
     h.fill("#ivr-destnumber", "13333333333").await;
-    h.fill("#ivr-userid", "1extGroup-1").await;
+    // A key route row without its extension group is named.
+    h.click("#ivr-route-add").await;
     h.click("#ivr-send").await;
     h.wait_attr("#ivr-field-error", "data-field", "userid")
         .await;
-    h.wait_text("#ivr-field-error", "1@extGroup-1").await;
+    h.wait_text("#ivr-field-error", "分机组").await;
+    h.wait_attr("#ivr-route-group-1", "aria-invalid", "true")
+        .await;
     h.wait_attr("#ivr-destnumber", "aria-invalid", "false")
         .await;
 

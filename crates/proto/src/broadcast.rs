@@ -15,13 +15,40 @@ use crate::history::csv_field;
 use crate::ivr::{decode_reply, PlayVoice};
 use crate::machine::{Machine, Outbox, Output};
 use crate::rest::{self, Body, Credential, Failure, Method, Pending, Reply};
-use serde::{Deserialize, Serialize};
 
 /// The shortest gap allowed between two requests.
 pub const MIN_INTERVAL_MS: u64 = 200;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "kebab-case")]
+/// The first line of a stored [`Snapshot`].
+const STORE_VERSION: &str = "broadcast 1";
+
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
     Waiting,
     Sending,
@@ -56,7 +83,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipient {
     pub number: String,
     pub customuuid: String,
@@ -64,8 +91,7 @@ pub struct Recipient {
     pub attempts: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Run {
     Running,
     Paused,
@@ -75,7 +101,9 @@ pub enum Run {
 }
 
 /// Everything a reload must not lose; no token (the shell adds it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Stored as text of its own ([`Snapshot::encode`]): a derived decoder of
+/// these types would weigh on the app's bundle far more.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     pub batch: String,
     /// The voice menu, `token` and `destnumber` empty.
@@ -85,8 +113,160 @@ pub struct Snapshot {
     pub recipients: Vec<Recipient>,
 }
 
+impl Snapshot {
+    /// A batch of `template` (its token, destnumber and customuuid left
+    /// out) to `numbers`, running.
+    pub fn of_batch(
+        batch: String,
+        template: &PlayVoice,
+        numbers: Vec<String>,
+        interval_ms: u64,
+    ) -> Self {
+        let form = template
+            .form_fields()
+            .into_iter()
+            .filter(|(k, _)| !matches!(*k, "token" | "destnumber" | "customuuid"))
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        let recipients = numbers
+            .into_iter()
+            .enumerate()
+            .map(|(i, number)| Recipient {
+                number,
+                customuuid: format!("{batch}-{}", i + 1),
+                status: Status::Waiting,
+                attempts: 0,
+            })
+            .collect();
+        Self {
+            batch,
+            form,
+            interval_ms: interval_ms.max(MIN_INTERVAL_MS),
+            run: Run::Running,
+            recipients,
+        }
+    }
+
+    /// Lines of tab-separated fields (tabs, line breaks and backslashes
+    /// escaped): a version, the batch, the voice menu's fields, then one
+    /// line a number.
+    pub fn encode(&self) -> String {
+        let run = match self.run {
+            Run::Running => "running",
+            Run::Paused => "paused",
+            Run::Cancelled => "cancelled",
+            Run::Done => "done",
+        };
+        let mut out = format!(
+            "{STORE_VERSION}\n{}\t{}\t{run}\n",
+            escape(&self.batch),
+            self.interval_ms
+        );
+        let form: Vec<String> = self
+            .form
+            .iter()
+            .flat_map(|(k, v)| [escape(k), escape(v)])
+            .collect();
+        out.push_str(&form.join("\t"));
+        for r in &self.recipients {
+            let detail = match &r.status {
+                Status::Sent { desc } => desc.as_str(),
+                Status::Failed { detail } => detail.as_str(),
+                _ => "",
+            };
+            out.push_str(&format!(
+                "\n{}\t{}\t{}\t{}\t{}",
+                escape(&r.number),
+                escape(&r.customuuid),
+                r.status.as_str(),
+                r.attempts,
+                escape(detail)
+            ));
+        }
+        out
+    }
+
+    /// What [`Snapshot::encode`] wrote; `None` for anything else.
+    pub fn decode(text: &str) -> Option<Self> {
+        let mut lines = text.split('\n');
+        if lines.next()? != STORE_VERSION {
+            return None;
+        }
+        let head: Vec<String> = lines.next()?.split('\t').map(unescape).collect();
+        let [batch, interval, run] = <[String; 3]>::try_from(head).ok()?;
+        let run = match run.as_str() {
+            "running" => Run::Running,
+            "paused" => Run::Paused,
+            "cancelled" => Run::Cancelled,
+            "done" => Run::Done,
+            _ => return None,
+        };
+        let form_line = lines.next()?;
+        let form_fields: Vec<String> = if form_line.is_empty() {
+            Vec::new()
+        } else {
+            form_line.split('\t').map(unescape).collect()
+        };
+        if !form_fields.len().is_multiple_of(2) {
+            return None;
+        }
+        let form = form_fields
+            .chunks(2)
+            .map(|kv| (kv[0].clone(), kv[1].clone()))
+            .collect();
+        let recipients = lines
+            .map(|line| {
+                let fields: Vec<String> = line.split('\t').map(unescape).collect();
+                let [number, customuuid, status, attempts, detail] =
+                    <[String; 5]>::try_from(fields).ok()?;
+                let status = match status.as_str() {
+                    "waiting" => Status::Waiting,
+                    "sending" => Status::Sending,
+                    "sent" => Status::Sent { desc: detail },
+                    "failed" => Status::Failed { detail },
+                    "unknown" => Status::Unknown,
+                    "skipped" => Status::Skipped,
+                    _ => return None,
+                };
+                Some(Recipient {
+                    number,
+                    customuuid,
+                    status,
+                    attempts: attempts.parse().ok()?,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self {
+            batch,
+            form,
+            interval_ms: interval.parse().ok()?,
+            run,
+            recipients,
+        })
+    }
+
+    /// No batch: nothing to send, nothing to show.
+    pub fn none() -> Self {
+        Self {
+            batch: String::new(),
+            form: Vec::new(),
+            interval_ms: MIN_INTERVAL_MS,
+            run: Run::Done,
+            recipients: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BroadcastInput {
+    /// A new batch (see [`Broadcast::new`]); ignored while one is running
+    /// or paused. Replies still due for the batch it replaces are dropped.
+    Start {
+        batch: String,
+        template: Box<PlayVoice>,
+        numbers: Vec<String>,
+        interval_ms: u64,
+    },
     Pause,
     Resume,
     Cancel,
@@ -119,7 +299,7 @@ pub struct Broadcast {
     snap: Snapshot,
     next_send_at: u64,
     pending: Pending<usize>,
-    out: Outbox<rest::Request, ()>,
+    out: Outbox<rest::Request, Recipient>,
 }
 
 impl Broadcast {
@@ -134,34 +314,16 @@ impl Broadcast {
         interval_ms: u64,
         now: u64,
     ) -> Self {
-        let batch = batch.into();
-        let form = template
-            .form_fields()
-            .into_iter()
-            .filter(|(k, _)| !matches!(*k, "token" | "destnumber" | "customuuid"))
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect();
-        let recipients = numbers
-            .into_iter()
-            .enumerate()
-            .map(|(i, number)| Recipient {
-                number,
-                customuuid: format!("{batch}-{}", i + 1),
-                status: Status::Waiting,
-                attempts: 0,
-            })
-            .collect();
         Self::restored(
             url,
-            Snapshot {
-                batch,
-                form,
-                interval_ms: interval_ms.max(MIN_INTERVAL_MS),
-                run: Run::Running,
-                recipients,
-            },
+            Snapshot::of_batch(batch.into(), template, numbers, interval_ms),
             now,
         )
+    }
+
+    /// No batch yet: waits for [`BroadcastInput::Start`].
+    pub fn idle(url: impl Into<String>, now: u64) -> Self {
+        Self::restored(url, Snapshot::none(), now)
     }
 
     /// A batch stored by an earlier page: paused, and a request that was
@@ -250,6 +412,7 @@ impl Broadcast {
         };
         if let Some(r) = self.snap.recipients.get_mut(i) {
             r.status = status;
+            self.out.event(r.clone());
         }
         self.finish_if_done();
         self.out.changed();
@@ -280,7 +443,8 @@ impl Broadcast {
 impl Machine for Broadcast {
     type Input = BroadcastInput;
     type Send = rest::Request;
-    type Event = ();
+    /// A number whose request settled (sent, failed or unknown), for the history.
+    type Event = Recipient;
     type View = BroadcastView;
 
     fn handle(&mut self, now: u64, input: BroadcastInput) {
@@ -305,6 +469,17 @@ impl Machine for Broadcast {
                     }
                 }
                 self.snap.run = Run::Running;
+                self.finish_if_done();
+            }
+            BroadcastInput::Start {
+                batch,
+                template,
+                numbers,
+                interval_ms,
+            } if matches!(self.snap.run, Run::Done | Run::Cancelled) => {
+                self.pending.retain(|_| false);
+                self.snap = Snapshot::of_batch(batch, &template, numbers, interval_ms);
+                self.next_send_at = now;
                 self.finish_if_done();
             }
             BroadcastInput::Reply(Reply { id, outcome }) => {
@@ -340,7 +515,7 @@ impl Machine for Broadcast {
         self.send_due(now);
     }
 
-    fn poll_output(&mut self) -> Option<Output<rest::Request, ()>> {
+    fn poll_output(&mut self) -> Option<Output<rest::Request, Recipient>> {
         self.out.pop()
     }
 
@@ -554,10 +729,11 @@ mod tests {
         step(&mut b, |id| Reply::answered(id, 200, ok()));
         b.handle_timeout(b.poll_timeout().unwrap());
         sent(&mut b);
-        let stored = serde_json::to_string(b.snapshot()).unwrap();
+        let stored = b.snapshot().encode();
         assert!(!stored.contains("SECRET"), "no token stored");
 
-        let snap: Snapshot = serde_json::from_str(&stored).unwrap();
+        let snap = Snapshot::decode(&stored).unwrap();
+        assert_eq!(&snap, b.snapshot());
         let mut b = Broadcast::restore(URL, snap, 60_000);
         let v = b.view();
         assert_eq!(v.run, Run::Paused);
@@ -578,6 +754,86 @@ mod tests {
         b.handle_timeout(rest::REPLY_TIMEOUT_MS);
         assert_eq!(b.view().recipients[0].status, Status::Unknown);
         assert_eq!(sent(&mut b).len(), 1, "and the next goes");
+    }
+
+    #[test]
+    fn an_idle_desk_starts_one_batch_at_a_time_and_reports_each_number_settled() {
+        let mut b = Broadcast::idle(URL, 0);
+        assert_eq!(b.view().progress(), (0, 0));
+        assert_eq!(b.poll_timeout(), None);
+        let start = |batch: &str, n| BroadcastInput::Start {
+            batch: batch.into(),
+            template: Box::new(template()),
+            numbers: numbers(n),
+            interval_ms: 0,
+        };
+        b.handle(100, start("b1", 2));
+        let first = sent(&mut b).pop().expect("sent at once");
+        assert_eq!(field(&first, "customuuid"), Some("b1-1"));
+        b.handle(150, start("b2", 5));
+        assert_eq!(b.view().recipients.len(), 2, "one batch at a time");
+        b.handle(
+            200,
+            BroadcastInput::Reply(Reply::answered(first.id, 200, refused())),
+        );
+        let settled: Vec<Recipient> = drain(&mut b)
+            .into_iter()
+            .filter_map(|o| match o {
+                Output::Event(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(settled.len(), 1);
+        assert_eq!(settled[0].customuuid, "b1-1");
+        assert_eq!(settled[0].status.as_str(), "failed");
+
+        // The interval is at least MIN_INTERVAL_MS.
+        assert_eq!(b.poll_timeout(), Some(100 + MIN_INTERVAL_MS));
+        b.handle_timeout(100 + MIN_INTERVAL_MS);
+        let second = sent(&mut b).pop().unwrap();
+        b.handle(400, BroadcastInput::Cancel);
+        b.handle(500, start("b2", 3));
+        assert_eq!(b.snapshot().batch, "b2", "a cancelled batch is replaced");
+        let next = sent(&mut b).pop().unwrap();
+        assert_eq!(field(&next, "customuuid"), Some("b2-1"));
+        b.handle(
+            510,
+            BroadcastInput::Reply(Reply::answered(second.id, 200, ok())),
+        );
+        assert_eq!(
+            b.view().recipients[1].status,
+            Status::Waiting,
+            "a reply of the old batch changes nothing"
+        );
+    }
+
+    #[test]
+    fn a_snapshot_reads_back_whatever_its_text_holds() {
+        let mut snap = Snapshot::of_batch("b\t1".into(), &template(), numbers(3), 500);
+        snap.form.push(("voicefile".into(), "a\\b\nc\td\r".into()));
+        snap.run = Run::Cancelled;
+        snap.recipients[0].status = Status::Sent {
+            desc: "播放命令发送成功".into(),
+        };
+        snap.recipients[0].attempts = 2;
+        snap.recipients[1].status = Status::Failed {
+            detail: "line\nbreak\\".into(),
+        };
+        snap.recipients[2].status = Status::Skipped;
+        assert_eq!(Snapshot::decode(&snap.encode()), Some(snap.clone()));
+        let none = Snapshot::none();
+        assert_eq!(Snapshot::decode(&none.encode()), Some(none));
+        for bad in [
+            "",
+            "broadcast 2\nb\t1\tdone\n",
+            "[]",
+            "broadcast 1\nb\tx\tdone\n",
+        ] {
+            assert_eq!(Snapshot::decode(bad), None, "{bad:?}");
+        }
+        let mut text = snap.encode();
+        text.push_str("\n1\tb-9\tlost\t1\t");
+        assert_eq!(Snapshot::decode(&text), None, "an unknown status");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// Entries kept, newest first; older ones are dropped.
 pub const MAX_ENTRIES: usize = 500;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Click-to-call (document 001).

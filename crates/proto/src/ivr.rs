@@ -76,6 +76,53 @@ impl fmt::Display for KeyRoute {
     }
 }
 
+/// `userid` as the form builds it: one key route a row, each key once. The
+/// document shows a single route (`1@extGroup-1`) and says nothing of more;
+/// several are sent joined by `,` (`1@extGroup-1,2@extGroup-2`), the one
+/// way a single form field can carry them. A deployment whose service takes
+/// only one route gets one when the dispatcher adds one row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeyRoutes(pub Vec<KeyRoute>);
+
+impl FromStr for KeyRoutes {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let routes = s
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<Vec<KeyRoute>, _>>()?;
+        Self::new(routes)
+    }
+}
+
+impl KeyRoutes {
+    /// At least one route, and no key routed twice.
+    pub fn new(routes: Vec<KeyRoute>) -> Result<Self, String> {
+        if routes.is_empty() {
+            return Err("userid: no key route".to_owned());
+        }
+        for (i, r) in routes.iter().enumerate() {
+            if routes[..i].iter().any(|o| o.key == r.key) {
+                return Err(format!("userid: key {} is routed twice", r.key));
+            }
+        }
+        Ok(Self(routes))
+    }
+}
+
+impl fmt::Display for KeyRoutes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, r) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{r}")?;
+        }
+        Ok(())
+    }
+}
+
 /// The field that makes a PlayVoice request invalid: what the form marks
 /// and the simulator names, never a sentence to match on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,7 +139,7 @@ pub enum Invalid {
     Voicefile,
     /// Given, and not only digits.
     Disnumber,
-    /// Not `key@group` with a key of 0-9, * or #.
+    /// Not `key@group` with a key of 0-9, * or #, or a key routed twice.
     Userid,
 }
 
@@ -133,7 +180,7 @@ pub struct PlayVoice {
     pub voicefile: String,
     /// Undocumented: the table's whole description is "1", and the example sends 1.
     pub chengshudu: Option<String>,
-    pub userid: Option<KeyRoute>,
+    pub userid: Option<KeyRoutes>,
     /// The calling number; empty or absent picks one at random.
     pub disnumber: Option<String>,
     /// Returned as is in the call-record callback.
@@ -172,7 +219,7 @@ impl PlayVoice {
         ];
         let optional = [
             ("chengshudu", self.chengshudu.clone()),
-            ("userid", self.userid.as_ref().map(KeyRoute::to_string)),
+            ("userid", self.userid.as_ref().map(KeyRoutes::to_string)),
             ("disnumber", self.disnumber.clone()),
             ("customuuid", self.customuuid.clone()),
         ];

@@ -128,6 +128,27 @@ fn key_routes() {
 }
 
 #[test]
+fn several_key_routes_go_in_one_field_each_key_once() {
+    let routes: KeyRoutes = "1@extGroup-1, 2@extGroup-2".parse().unwrap();
+    assert_eq!(routes.0.len(), 2);
+    assert_eq!(routes.0[1].key, '2');
+    assert_eq!(routes.to_string(), "1@extGroup-1,2@extGroup-2");
+    for bad in ["", "1@a,", "1@a,1@b", "1@a;2@b"] {
+        assert!(bad.parse::<KeyRoutes>().is_err(), "{bad}");
+    }
+    let mut req = example();
+    req.userid = Some(routes);
+    let fields = req.form_fields();
+    assert!(fields.contains(&("userid", "1@extGroup-1,2@extGroup-2".to_owned())));
+    let parsed = PlayVoice::from_form(fields.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
+    assert_eq!(parsed, req);
+    assert_eq!(
+        PlayVoice::from_form([("voicetype", "1"), ("userid", "1@a,1@b")]),
+        Err(Invalid::Userid)
+    );
+}
+
+#[test]
 fn the_reply() {
     let reply = decode_reply(fixture!("reply")).unwrap();
     let data = reply.clone().into_result().unwrap();

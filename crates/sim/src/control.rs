@@ -18,6 +18,7 @@
 //! | `POST /_sim/meeting/present` | `{"presenter":"Bob"}` or `{"presenter":null}` | [`crate::Sim::meeting_present`] |
 //! | `POST /_sim/meeting/speak` | `{"uuid":"…"}` | [`crate::Sim::meeting_speak`] |
 //! | `POST /_sim/outage` | [`SetOutage`] | [`crate::Sim::set_outage`] / [`crate::Sim::clear_outage`] |
+//! | `GET /_sim/ivr/last` | | the last IVR request received: `{"ok":true,"request":`[`crate::IvrRecord`]`}`, 404 before any |
 //!
 //! Outages (`backend` is `voice`, `calls`, `meeting` or `ivr`; `for_ms`
 //! left out means until cleared or reset):
@@ -58,6 +59,7 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/_sim/meeting/present", post(present))
         .route("/_sim/meeting/speak", post(speak))
         .route("/_sim/outage", post(outage))
+        .route("/_sim/ivr/last", get(last_ivr))
         .route(
             "/_sim/{*rest}",
             any(|| async { found(false, json!({"error": "no such control"})) }),
@@ -123,6 +125,11 @@ async fn advance_call(State(sim): State<Sim>, Path(sid): Path<String>) -> Respon
         state.is_some(),
         json!({"stateType": state.map(|s| s.to_string())}),
     )
+}
+
+async fn last_ivr(State(sim): State<Sim>) -> Response {
+    let last = sim.snapshot().ivr_requests.pop();
+    found(last.is_some(), json!({ "request": last }))
 }
 
 async fn expire(State(sim): State<Sim>) -> Response {

@@ -14,12 +14,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use proto::ivr::{
-    CallRecord, ExtensionState, ExtensionStatus, IvrReply, IvrReplyData, KeyRoute, PlayVoice,
+    CallRecord, ExtensionState, ExtensionStatus, IvrReply, IvrReplyData, KeyRoutes, PlayVoice,
     VoiceType, SERVICE,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// The refusal of a number in `Faults::ivr_refused`.
+pub const REFUSED_NUMBER: &str = "被叫号码无效";
 
 pub(crate) fn routes() -> Router<Sim> {
     Router::new().route("/ivr", post(play_voice))
@@ -62,7 +65,13 @@ async fn play_voice(State(sim): State<Sim>, req: Request) -> Response {
         let outcome = match (&s.faults.ivr_error, &fields) {
             (Some(msg), _) => Err((500, msg.clone())),
             (None, Err(e)) => Err((400, e.clone())),
-            (None, Ok(f)) => validate(f, &token),
+            (None, Ok(f)) => validate(f, &token).and_then(|play| {
+                if s.faults.ivr_refused.contains(&play.destnumber) {
+                    Err((400, REFUSED_NUMBER.to_owned()))
+                } else {
+                    Ok(play)
+                }
+            }),
         };
         let (reply, callbacks) = match &outcome {
             Ok(play) => {
@@ -164,7 +173,7 @@ fn validate(f: &BTreeMap<String, String>, token: &str) -> Result<PlayVoice, (u64
     if get("disnumber").is_some_and(|d| !digits(d)) {
         return Err(invalid("disnumber", "只能是数字"));
     }
-    if get("userid").is_some_and(|u| u.parse::<KeyRoute>().is_err()) {
+    if get("userid").is_some_and(|u| u.parse::<KeyRoutes>().is_err()) {
         return Err(invalid("userid", "格式应为 按键@分机组,如1@extGroup-1"));
     }
     PlayVoice::from_form(f.iter().map(|(k, v)| (k.as_str(), v.trim())))
@@ -242,6 +251,7 @@ fn callbacks(play: &PlayVoice, now: u64) -> Vec<Callback> {
         userkey: play
             .userid
             .as_ref()
+            .and_then(|r| r.0.first())
             .map(|r| r.key.to_string())
             .unwrap_or_default(),
         destnumber: play.destnumber.clone(),

@@ -14,7 +14,7 @@
 //! | voice | dispatcher `zydd` / `123456` (id 169905, name `zydd`); dispatcher `ddy2` / `654321` (id 169906); terminals 169918 `ptcs11`, 169919 `ptcs12`, 169920 `ptcs13`, 169921 `ptcs14` |
 //! | meeting | conference `1061`, alias `zjvmr@myvmr.cn`; host pin `123456`, guest pin `654321`; checkJoin `joinAccount` `1061` + `joinPwd` `123456` is a host |
 //! | calls | `access_token` `demo-token`; target ids 169918..169921 are callable, 169999 has no phone (用户未绑定手机号,请手动拨打010-56469588!); 169930 is busy (4 after ringing), 169931 never answers, 169932 hangs up 3 s after answering, 169933 is refused (无通讯子账户,请联系管理员!) |
-//! | IVR | token `ABCDEFG` |
+//! | IVR | token `ABCDEFG`; numbers in `Faults::ivr_refused` are refused (被叫号码无效) |
 //!
 //! # Routes
 //!
@@ -182,6 +182,9 @@ pub struct Faults {
     pub meeting_token_ttl_secs: Option<u64>,
     /// Every IVR request answers `ret` 500 with this message.
     pub ivr_error: Option<String>,
+    /// IVR requests to these numbers are refused (`ret` 400, 被叫号码无效),
+    /// the others go on: a broadcast with failures by target.
+    pub ivr_refused: Vec<String>,
 }
 
 /// What the simulator holds, for tests and the demo's status (`GET /_sim/state`).

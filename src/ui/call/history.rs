@@ -1,5 +1,7 @@
 //! The shift's history of calls and IVR requests (kept across reloads):
 //! filter by words and kind, redial a call, export what is shown as CSV.
+//! Rows are keyed, each with a memo of its own: a callback that amends one
+//! entry redraws that row only.
 
 use super::item::duration_text;
 use super::text::CallText;
@@ -21,10 +23,17 @@ pub fn outcome_word(outcome: Outcome) -> CallText {
     }
 }
 
+/// What tells an entry apart for as long as it is kept: callbacks change
+/// its outcome, duration and detail, never these.
+type EntryKey = (u64, Kind, String, String);
+
+fn key_of(e: &Entry) -> EntryKey {
+    (e.start_ms, e.kind, e.target.clone(), e.customuuid.clone())
+}
+
 #[component]
 pub fn CallHistory() -> impl IntoView {
     let i18n = use_i18n();
-    let desk = expect_context::<CallDesk>();
     let store = expect_context::<History>();
     let query = RwSignal::new(String::new());
     let kind = RwSignal::new(None::<Kind>);
@@ -33,38 +42,22 @@ pub fn CallHistory() -> impl IntoView {
         store.entries().with(|all| {
             all.iter()
                 .filter(|e| e.matches(&q, k))
-                .cloned()
-                .collect::<Vec<Entry>>()
+                .map(key_of)
+                .collect::<Vec<EntryKey>>()
         })
     });
     let export = move |_| {
-        let text = shown.with_untracked(|rows| history::csv(rows));
+        let text = shown.with_untracked(|keys| {
+            store.entries().with_untracked(|all| {
+                let rows: Vec<Entry> = all
+                    .iter()
+                    .filter(|e| keys.contains(&key_of(e)))
+                    .cloned()
+                    .collect();
+                history::csv(&rows)
+            })
+        });
         let _ = download_csv("dispatch-history.csv", &text);
-    };
-    let row = move |(n, e): (usize, Entry)| {
-        let redial = redial_target(&e);
-        let time = clock_text(e.start_ms);
-        let kind_word = match e.kind {
-            Kind::Call => CallText::HistoryCalls,
-            Kind::Ivr => CallText::HistoryIvr,
-        };
-        view! {
-            <li class="history-entry" data-n=n data-kind=match e.kind { Kind::Call => "call", Kind::Ivr => "ivr" }
-                data-outcome=e.outcome.as_str() data-customuuid=e.customuuid.clone()>
-                <time>{time.get(..8).unwrap_or(&time).to_owned()}</time>" "
-                <span class="history-kind">{i18n.tr(kind_word)}</span>" "
-                <span class="history-target">{e.target.clone()}</span>" "
-                <span class="history-who">{e.who.clone()}</span>" "
-                <strong class="history-outcome">{i18n.tr(outcome_word(e.outcome))}</strong>" "
-                <span class="history-duration">{e.duration_ms.map(duration_text)}</span>" "
-                <span class="history-detail">{e.detail.clone()}</span>
-                {redial.map(|target| view! {
-                    " "<button class="small history-redial" type="button"
-                        prop:disabled=move || desk.dialling(target)
-                        on:click=move |_| desk.place(target)>{i18n.tr(CallText::Redial)}</button>
-                })}
-            </li>
-        }
     };
     view! {
         <h3>{i18n.tr(CallText::History)}</h3>
@@ -87,10 +80,53 @@ pub fn CallHistory() -> impl IntoView {
             <button id="history-clear" class="small" type="button" on:click=move |_| store.clear()>{i18n.tr(CallText::ClearHistory)}</button>
         </div>
         <ol id="call-history" class="call-history">
-            {move || shown.get().into_iter().enumerate().map(row).collect_view()}
+            <For each=move || shown.get() key=|k| k.clone() let(key)>
+                <HistoryRow key />
+            </For>
         </ol>
         <Show when=move || shown.with(Vec::is_empty)>
             <p id="history-none" class="empty">{i18n.tr(CallText::HistoryEmpty)}</p>
         </Show>
+    }
+}
+
+/// One entry, redrawn from its own memo when a callback amends it.
+#[component]
+fn HistoryRow(key: EntryKey) -> impl IntoView {
+    let i18n = use_i18n();
+    let desk = expect_context::<CallDesk>();
+    let store = expect_context::<History>();
+    let (start_ms, kind, target, customuuid) = key.clone();
+    let entry = Memo::new(move |_| {
+        store
+            .entries()
+            .with(|all| all.iter().find(|e| key_of(e) == key).cloned())
+    });
+    let with = move |f: fn(&Entry) -> String| {
+        move || entry.with(|e| e.as_ref().map(f).unwrap_or_default())
+    };
+    let redial = entry.with_untracked(|e| e.as_ref().and_then(redial_target));
+    let time = clock_text(start_ms);
+    let kind_word = match kind {
+        Kind::Call => CallText::HistoryCalls,
+        Kind::Ivr => CallText::HistoryIvr,
+    };
+    let outcome = move || entry.with(|e| e.as_ref().map(|e| e.outcome));
+    view! {
+        <li class="history-entry" data-kind=match kind { Kind::Call => "call", Kind::Ivr => "ivr" }
+            data-outcome=move || outcome().map(Outcome::as_str).unwrap_or_default() data-customuuid=customuuid>
+            <time>{time.get(..8).unwrap_or(&time).to_owned()}</time>" "
+            <span class="history-kind">{i18n.tr(kind_word)}</span>" "
+            <span class="history-target">{target}</span>" "
+            <span class="history-who">{with(|e| e.who.clone())}</span>" "
+            <strong class="history-outcome">{move || outcome().map(|o| i18n.t(outcome_word(o)))}</strong>" "
+            <span class="history-duration">{with(|e| e.duration_ms.map(duration_text).unwrap_or_default())}</span>" "
+            <span class="history-detail">{with(|e| e.detail.clone())}</span>
+            {redial.map(|target| view! {
+                " "<button class="small history-redial" type="button"
+                    prop:disabled=move || desk.dialling(target)
+                    on:click=move |_| desk.place(target)>{i18n.tr(CallText::Redial)}</button>
+            })}
+        </li>
     }
 }

@@ -1,29 +1,78 @@
-//! The voice-menu call form: checked before sending, sent once.
+//! The voice-menu call form: checked before sending, sent once. Its fields
+//! are a [`Draft`] the broadcast reuses as its voice menu.
 
 use super::check::{build, IvrField, IvrFields};
+use super::routes::{KeyRouteRows, RouteRow};
 use super::text::IvrText;
 use super::{IvrSent, IvrState, HISTORY};
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, I18n};
 use crate::io::ivr::IvrDesk;
 use crate::time::now_ms;
-use crate::ui::active::{use_active, Active};
+use crate::ui::active::Active;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::ivr::VoiceType;
+
+/// The form's fields as the dispatcher is filling them.
+#[derive(Debug, Clone, Copy)]
+pub struct Draft {
+    pub destnumber: RwSignal<String>,
+    pub voicetype: RwSignal<VoiceType>,
+    pub voicefile: RwSignal<String>,
+    pub routes: RwSignal<Vec<RouteRow>>,
+    pub disnumber: RwSignal<String>,
+    pub customuuid: RwSignal<String>,
+}
+
+impl Draft {
+    pub fn new(disnumber: String) -> Self {
+        Self {
+            destnumber: RwSignal::new(String::new()),
+            voicetype: RwSignal::new(VoiceType::Offline),
+            voicefile: RwSignal::new(String::new()),
+            routes: RwSignal::new(Vec::new()),
+            disnumber: RwSignal::new(disnumber),
+            customuuid: RwSignal::new(String::new()),
+        }
+    }
+
+    /// What the fields hold now (untracked).
+    pub fn fields(&self) -> IvrFields {
+        IvrFields {
+            destnumber: self.destnumber.get_untracked(),
+            voicetype: self.voicetype.get_untracked(),
+            voicefile: self.voicefile.get_untracked(),
+            routes: self.routes.with_untracked(|rows| {
+                rows.iter()
+                    .map(|r| (r.key.get_untracked(), r.group.get_untracked()))
+                    .collect()
+            }),
+            disnumber: self.disnumber.get_untracked(),
+            customuuid: self.customuuid.get_untracked(),
+        }
+    }
+}
+
+/// The dispatcher's words for a field to fix.
+pub fn field_error_text(field: &IvrField, i18n: I18n) -> String {
+    let t = |k| i18n.t(k);
+    match field {
+        IvrField::Destnumber => t(IvrText::BadDestnumber).to_owned(),
+        IvrField::Voicefile => t(IvrText::BadVoicefile).to_owned(),
+        IvrField::Route(_) => t(IvrText::BadUserid).to_owned(),
+        IvrField::Disnumber => t(IvrText::BadDisnumber).to_owned(),
+        IvrField::Token => t(IvrText::NoToken).to_owned(),
+        IvrField::Other(why) => format!("{}{why}", t(IvrText::BadRequest)),
+    }
+}
 
 #[component]
 pub fn IvrForm() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<IvrState>();
     let desk = expect_context::<IvrDesk>();
+    let draft = expect_context::<Draft>();
     let active = expect_context::<StoredValue<Active>>();
-    let config = use_active().config.ivr;
-    let destnumber = RwSignal::new(String::new());
-    let voicetype = RwSignal::new(VoiceType::Offline);
-    let voicefile = RwSignal::new(String::new());
-    let userid = RwSignal::new(String::new());
-    let disnumber = RwSignal::new(config.disnumber);
-    let customuuid = RwSignal::new(String::new());
     let seq = StoredValue::new(0u32);
 
     let submit = move |ev: SubmitEvent| {
@@ -33,20 +82,14 @@ pub fn IvrForm() -> impl IntoView {
         }
         // Callbacks are matched by customuuid: one is made when none is given,
         // and shown in the form.
-        if customuuid.with_untracked(|c| c.trim().is_empty()) {
-            customuuid.set(format!("dd{}{}", now_ms(), seq.get_value() + 1));
+        if draft.customuuid.with_untracked(|c| c.trim().is_empty()) {
+            draft
+                .customuuid
+                .set(format!("dd{}{}", now_ms(), seq.get_value() + 1));
         }
-        let fields = IvrFields {
-            destnumber: destnumber.get_untracked(),
-            voicetype: voicetype.get_untracked(),
-            voicefile: voicefile.get_untracked(),
-            userid: userid.get_untracked(),
-            disnumber: disnumber.get_untracked(),
-            customuuid: customuuid.get_untracked(),
-        };
         // Read when sent: the dispatcher or the portal may give it later.
         let token = active.with_value(|a| a.config.ivr.token.clone());
-        let play = match build(&fields, &token) {
+        let play = match build(&draft.fields(), &token) {
             Ok(play) => play,
             Err(field) => {
                 state.field_error.set(Some(field));
@@ -95,9 +138,10 @@ pub fn IvrForm() -> impl IntoView {
                 </label>
             }
         };
+    let voicetype = draft.voicetype;
     view! {
         <form id="ivr-form" class="login ivr-form" on:submit=submit>
-            {text_input("ivr-destnumber", "destnumber", IvrText::Destnumber, destnumber)}
+            {text_input("ivr-destnumber", "destnumber", IvrText::Destnumber, draft.destnumber)}
             <label>
                 {i18n.tr(IvrText::Voicetype)}
                 <select id="ivr-voicetype" name="voicetype"
@@ -106,24 +150,17 @@ pub fn IvrForm() -> impl IntoView {
                     <option value="2" selected=move || voicetype.get() == VoiceType::Url>{i18n.tr(IvrText::VoiceUrl)}</option>
                 </select>
             </label>
-            {text_input("ivr-voicefile", "voicefile", IvrText::Voicefile, voicefile)}
-            {text_input("ivr-userid", "userid", IvrText::Userid, userid)}
-            {text_input("ivr-disnumber", "disnumber", IvrText::Disnumber, disnumber)}
-            {text_input("ivr-customuuid", "customuuid", IvrText::Customuuid, customuuid)}
+            {text_input("ivr-voicefile", "voicefile", IvrText::Voicefile, draft.voicefile)}
+            <KeyRouteRows rows=draft.routes />
+            {text_input("ivr-disnumber", "disnumber", IvrText::Disnumber, draft.disnumber)}
+            {text_input("ivr-customuuid", "customuuid", IvrText::Customuuid, draft.customuuid)}
             <button id="ivr-send" type="submit" prop:disabled=move || state.sending.get()>
                 {move || i18n.t(if state.sending.get() { IvrText::Sending } else { IvrText::Send })}
             </button>
         </form>
         <p id="ivr-field-error" class="error" role="alert"
             data-field=move || state.field_error.with(|f| f.as_ref().map(IvrField::name).unwrap_or_default())>
-            {move || state.field_error.get().map(|f| match f {
-                IvrField::Destnumber => i18n.t(IvrText::BadDestnumber).to_owned(),
-                IvrField::Voicefile => i18n.t(IvrText::BadVoicefile).to_owned(),
-                IvrField::Userid => i18n.t(IvrText::BadUserid).to_owned(),
-                IvrField::Disnumber => i18n.t(IvrText::BadDisnumber).to_owned(),
-                IvrField::Token => i18n.t(IvrText::NoToken).to_owned(),
-                IvrField::Other(why) => format!("{}{why}", i18n.t(IvrText::BadRequest)),
-            })}
+            {move || state.field_error.with(|f| f.as_ref().map(|f| field_error_text(f, i18n)))}
         </p>
     }
 }

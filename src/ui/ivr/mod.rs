@@ -2,18 +2,26 @@
 //! outcome in words, and the recent calls sent. The panel holds the state
 //! its components share.
 
+mod broadcast;
+mod broadcast_results;
 pub mod check;
 mod form;
 mod history;
 mod outcome;
+mod routes;
 pub mod text;
 
 use super::panel::Panel;
 use crate::i18n::{use_i18n, Key};
+use crate::io::broadcast::BroadcastDesk;
+use crate::io::history::History;
 use crate::io::ivr::IvrDesk;
 use crate::io::ivr::IvrOutcome;
+use crate::journal::Journal;
+use crate::ui::active::use_active;
+use broadcast::BroadcastSection;
 use check::IvrField;
-use form::IvrForm;
+use form::{Draft, IvrForm};
 use history::IvrHistory;
 use leptos::prelude::*;
 use outcome::IvrResult;
@@ -45,11 +53,19 @@ pub struct IvrState {
 pub fn IvrPanel() -> impl IntoView {
     let i18n = use_i18n();
     let url = expect_context::<IvrDesk>().url();
+    let config = use_active().config.ivr;
     provide_context(IvrState {
         sending: RwSignal::new(false),
         field_error: RwSignal::new(None),
         history: RwSignal::new(Vec::new()),
     });
+    provide_context(Draft::new(config.disnumber));
+    provide_context(BroadcastDesk::new(
+        url.clone(),
+        config.token,
+        expect_context::<Journal>(),
+        expect_context::<History>(),
+    ));
     view! {
         <Panel id="ivr-panel" title=Key::PanelIvr>
             <dl class="facts">
@@ -59,6 +75,7 @@ pub fn IvrPanel() -> impl IntoView {
             <IvrForm />
             <IvrResult />
             <IvrHistory />
+            <BroadcastSection />
         </Panel>
     }
 }

@@ -216,3 +216,50 @@ async fn callbacks_reach_the_relay_stream_and_posted_bodies_are_relayed_unchange
     let r = request(addr, "POST", "/relay/extension-status", &[], b"{not json").await;
     assert_eq!(r.status, 400);
 }
+
+/// Two key routes in one `userid`; the last request as `/_sim/ivr/last`
+/// shows it; a number in `ivr_refused` is refused, the others go on.
+#[tokio::test]
+async fn two_key_routes_and_refusals_by_number() {
+    use crate::client::get;
+    let (addr, sim) = start_default().await;
+    assert_eq!(get(addr, "/_sim/ivr/last").await.status, 404);
+    let mut two = GOOD.to_vec();
+    two.retain(|(k, _)| *k != "userid");
+    two.push(("userid", "1@extGroup-1,2@extGroup-2"));
+    let r = post_multipart(addr, &two).await;
+    assert_eq!(r["data"]["status"], 0, "{r}");
+    let last = get(addr, "/_sim/ivr/last").await.json();
+    assert_eq!(last["ok"], true);
+    assert_eq!(
+        last["request"]["fields"]["userid"],
+        "1@extGroup-1,2@extGroup-2"
+    );
+    assert_eq!(last["request"]["fields"]["token"], "***");
+    assert_eq!(last["request"]["accepted"], true);
+
+    let mut twice = GOOD.to_vec();
+    twice.retain(|(k, _)| *k != "userid");
+    twice.push(("userid", "1@extGroup-1,1@extGroup-2"));
+    let r = post_multipart(addr, &twice).await;
+    assert!(r["msg"].as_str().unwrap().contains("userid"), "{r}");
+
+    sim.set_faults(sim::Faults {
+        ivr_refused: vec!["13333333333".into()],
+        ..Default::default()
+    });
+    let r = post_multipart(addr, GOOD).await;
+    assert_eq!(
+        (r["ret"].as_i64(), r["msg"].as_str()),
+        (Some(400), Some("被叫号码无效"))
+    );
+    let mut other = GOOD.to_vec();
+    other.retain(|(k, _)| *k != "destnumber");
+    other.push(("destnumber", "13444444444"));
+    assert_eq!(post_multipart(addr, &other).await["ret"], 200);
+    let records = sim.snapshot().ivr_requests;
+    assert_eq!(
+        records.iter().map(|r| r.accepted).collect::<Vec<_>>(),
+        [true, false, false, true]
+    );
+}
