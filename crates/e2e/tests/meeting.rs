@@ -419,3 +419,136 @@ async fn a_burst_of_5xx_with_the_token_lost_ends_joined_again_as_one_participant
     h.wait_sim("locked", |s| s.meeting.locked).await;
     h.finish().await;
 }
+
+/// How many roster rows are shown.
+async fn row_count(h: &Harness) -> u64 {
+    let js = "return document.querySelectorAll('#meeting-participants > li').length";
+    h.eval(js).await.as_u64().unwrap_or(0)
+}
+
+async fn wait_rows(h: &Harness, want: u64) {
+    let deadline = Instant::now() + WAIT;
+    while row_count(h).await != want {
+        assert!(
+            Instant::now() < deadline,
+            "timed out: {} rows, want {want}",
+            row_count(h).await
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The uuids of the roster's rows, top to bottom.
+async fn row_order(h: &Harness) -> Vec<String> {
+    let js = "return [...document.querySelectorAll('#meeting-participants > li')]\
+              .map(li => li.id.replace('meeting-p-', ''))";
+    let v = h.eval(js).await;
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Picks `value` in the `<select>` `css` the way a person does.
+async fn select(h: &Harness, css: &str, value: &str) {
+    let js = format!(
+        "const s = document.querySelector({css:?}); s.value = {value:?}; \
+         s.dispatchEvent(new Event('change', {{bubbles: true}})); return s.value"
+    );
+    assert_eq!(h.eval(&js).await, serde_json::Value::String(value.into()));
+}
+
+#[tokio::test]
+async fn the_roster_shows_every_field_searches_sorts_and_admits_all() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    join(&h).await;
+    h.wait_text("#meeting-participants", "李工(手机)").await;
+    let s = h.sim.snapshot();
+    let phone = uuid_of(&s, "李工(手机)");
+    let screen = uuid_of(&s, "指挥中心大屏");
+    let row = format!("#meeting-p-{phone}");
+    // The document's fields: protocol, direction, encryption, audio only,
+    // time in the meeting (m:ss since start_time).
+    let text = h.wait_text(&row, "phone").await;
+    for want in ["访客", "呼入", "已加密", "仅音频"] {
+        assert!(text.contains(want), "{want} in {text:?}");
+    }
+    let since = format!("return document.querySelector('{row} .since').textContent");
+    let since = h.eval(&since).await;
+    let since = since.as_str().unwrap_or_default();
+    assert!(
+        since
+            .split_once(':')
+            .is_some_and(|(m, s)| m.parse::<u32>().is_ok()
+                && s.len() == 2
+                && s.parse::<u32>().is_ok()),
+        "time in the meeting {since:?}"
+    );
+    h.wait_text("#meeting-participant-count", "4").await;
+
+    // Who speaks: the stage, and "speakers first" puts the speaker on top.
+    assert!(h.sim.meeting_speak(&phone));
+    h.wait_attr(&row, "data-speaking", "true").await;
+    select(&h, "#meeting-roster-sort", "stage").await;
+    let deadline = Instant::now() + WAIT;
+    while row_order(&h).await.first() != Some(&phone) {
+        assert!(Instant::now() < deadline, "the speaker is not first");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(h.sim.meeting_speak(&screen));
+    let deadline = Instant::now() + WAIT;
+    while row_order(&h).await[..2] != [screen.clone(), phone.clone()] {
+        assert!(Instant::now() < deadline, "the stage order is not followed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    h.wait_attr(&row, "data-speaking", "false").await;
+    select(&h, "#meeting-roster-sort", "name").await;
+
+    // Search narrows the rows; clearing it brings them back.
+    h.fill("#meeting-roster-search", "李工").await;
+    wait_rows(&h, 1).await;
+    h.wait_for(&row).await;
+    h.fill("#meeting-roster-search", "nobody-here").await;
+    h.wait_for("#meeting-roster-none").await;
+    h.fill("#meeting-roster-search", "PHONE").await;
+    wait_rows(&h, 1).await;
+    h.eval(
+        "const i = document.querySelector('#meeting-roster-search'); i.value = ''; \
+            i.dispatchEvent(new Event('input', {bubbles: true})); return true",
+    )
+    .await;
+    wait_rows(&h, 4).await;
+
+    // Locked: two guests wait; "admit all" lets both in.
+    h.click("#meeting-lock").await;
+    h.wait_attr("#meeting-locked", "data-locked", "true").await;
+    let carol = h.sim.meeting_join("Carol", sim::Role::Guest);
+    let dave = h.sim.meeting_join("Dave", sim::Role::Guest);
+    for u in [&carol, &dave] {
+        h.wait_attr(&format!("#meeting-p-{u}"), "data-service", "waiting_room")
+            .await;
+    }
+    h.wait_text("#meeting-admit-all", "(2)").await;
+    h.click("#meeting-admit-all").await;
+    h.wait_sim("both admitted", |s| {
+        s.meeting
+            .participants
+            .iter()
+            .filter(|p| p.uuid == carol || p.uuid == dave)
+            .all(|p| p.service_type == "conference")
+    })
+    .await;
+    for u in [&carol, &dave] {
+        h.wait_attr(&format!("#meeting-p-{u}"), "data-service", "conference")
+            .await;
+    }
+    wait_gone(&h, "#meeting-admit-all").await;
+
+    // A leave takes the row away.
+    assert!(h.sim.meeting_leave(&carol));
+    wait_gone(&h, &format!("#meeting-p-{carol}")).await;
+    h.wait_text("#meeting-participant-count", "5").await;
+    h.finish().await;
+}

@@ -17,6 +17,8 @@
 //! | `POST /_sim/meeting/deployment` | `{"deployment":"enterprise"}` | [`crate::Sim::set_deployment`] |
 //! | `POST /_sim/meeting/present` | `{"presenter":"Bob"}` or `{"presenter":null}` | [`crate::Sim::meeting_present`] |
 //! | `POST /_sim/meeting/speak` | `{"uuid":"…"}` | [`crate::Sim::meeting_speak`] |
+//! | `POST /_sim/meeting/join` | `{"name":"Carol","role":"guest"}` | [`crate::Sim::meeting_join`], answers its `uuid` |
+//! | `POST /_sim/meeting/leave` | `{"uuid":"…"}` | [`crate::Sim::meeting_leave`] |
 //! | `POST /_sim/outage` | [`SetOutage`] | [`crate::Sim::set_outage`] / [`crate::Sim::clear_outage`] |
 //!
 //! Outages (`backend` is `voice`, `calls`, `meeting` or `ivr`; `for_ms`
@@ -57,6 +59,7 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/_sim/meeting/deployment", post(deployment))
         .route("/_sim/meeting/present", post(present))
         .route("/_sim/meeting/speak", post(speak))
+        .merge(meeting_script_routes())
         .route("/_sim/outage", post(outage))
         .route(
             "/_sim/{*rest}",
@@ -226,4 +229,26 @@ async fn ring_out(State(sim): State<Sim>, Json(t): Json<Terminal>) -> Response {
 async fn restart_voice(State(sim): State<Sim>) -> Response {
     sim.voice_restart();
     ok()
+}
+
+/// The meeting's scripted behaviour: joins and leaves.
+fn meeting_script_routes() -> Router<Sim> {
+    Router::new()
+        .route("/_sim/meeting/join", post(meeting_join))
+        .route("/_sim/meeting/leave", post(meeting_leave))
+}
+
+#[derive(Deserialize)]
+struct ScriptJoin {
+    name: String,
+    role: proto::meeting::Role,
+}
+
+async fn meeting_join(State(sim): State<Sim>, Json(j): Json<ScriptJoin>) -> Response {
+    let uuid = sim.meeting_join(&j.name, j.role);
+    Json(json!({"ok": true, "uuid": uuid})).into_response()
+}
+
+async fn meeting_leave(State(sim): State<Sim>, Json(s): Json<Speak>) -> Response {
+    found(sim.meeting_leave(&s.uuid), json!({}))
 }

@@ -53,7 +53,7 @@ pub use call::CallInfo;
 pub use ivr::IvrRecord;
 pub use meeting::{MeetingState, ParticipantInfo, SessionInfo};
 pub use outage::{Backend, Outage};
-pub use proto::meeting::Deployment;
+pub use proto::meeting::{Deployment, Role};
 pub use voice::{ConnId, Outgoing, VoiceMemberState, VoiceSessionState, VoiceWorld};
 
 use serde::{Deserialize, Serialize};
@@ -402,6 +402,18 @@ impl Sim {
     /// for an unknown uuid.
     pub fn meeting_speak(&self, participant_uuid: &str) -> bool {
         self.lock().meeting.speak(participant_uuid)
+    }
+
+    /// Someone joins the meeting from a device (protocol `sip`): in the
+    /// waiting room when the meeting is locked and `role` is a guest.
+    /// Returns its uuid.
+    pub fn meeting_join(&self, name: &str, role: proto::meeting::Role) -> String {
+        self.lock().meeting.script_join(name, role)
+    }
+
+    /// A participant hangs up; false for an unknown uuid.
+    pub fn meeting_leave(&self, participant_uuid: &str) -> bool {
+        self.lock().meeting.script_leave(participant_uuid)
     }
 
     /// Never panics: a poisoned lock (a panic elsewhere while holding it)

@@ -59,6 +59,23 @@ catalogue! { pub enum MeetingText {
     InWaitingRoom => "在等候室中，等待主持人准许入会", "In the waiting room, waiting for a host to admit this console";
     AtPinPrompt => "等待输入会议密码", "At the PIN prompt, waiting for the meeting PIN";
     ConferenceState => "会议状态", "Meeting state";
+    Search => "搜索参会者", "Search participants";
+    SortBy => "排序", "Sort";
+    SortJoined => "按入会时间", "By time joined";
+    SortName => "按名称", "By name";
+    SortRole => "主持人优先", "Hosts first";
+    SortStage => "发言者优先", "Speakers first";
+    AdmitAll => "全部准许入会", "Admit all";
+    NoMatch => "没有符合条件的参会者", "No participant matches";
+    Gateway => "点对点", "Point-to-point";
+    PresentingNow => "演示中", "Presenting";
+    DirectionIn => "呼入", "Called in";
+    DirectionOut => "呼出", "Dialled out";
+    Encrypted => "已加密", "Encrypted";
+    Unencrypted => "未加密", "Not encrypted";
+    AudioOnly => "仅音频", "Audio only";
+    RxDenied => "不接收演示", "Presentation blocked";
+    TimeInMeeting => "入会时长", "Time in the meeting";
 }}
 
 crate::phrase! {

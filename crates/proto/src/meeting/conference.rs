@@ -16,6 +16,8 @@ pub struct ConferenceState {
     pub participants: Vec<Participant>,
     /// Uuids speaking now (stage `vad` above 0).
     pub speaking: Vec<String>,
+    /// Uuids on the stage, latest speaker first.
+    pub stage: Vec<String>,
     pub locked: bool,
     pub guests_muted: bool,
     pub layout: Option<Layout>,
@@ -47,6 +49,7 @@ impl ConferenceState {
     fn remove(&mut self, uuid: &str) {
         self.participants.retain(|p| p.uuid != uuid);
         self.speaking.retain(|u| u != uuid);
+        self.stage.retain(|u| u != uuid);
     }
 
     fn status(&mut self, s: &ServiceStatus) {
@@ -147,6 +150,7 @@ impl Conference {
         }
         let present: HashSet<&str> = c.participants.iter().map(|p| p.uuid.as_str()).collect();
         c.speaking.retain(|u| present.contains(u.as_str()));
+        c.stage.retain(|u| present.contains(u.as_str()));
     }
 
     pub fn apply(&mut self, event: MeetingEvent) -> Option<Effect> {
@@ -176,6 +180,7 @@ impl Conference {
                 if let Some(seen) = self.sync.take() {
                     c.participants.retain(|p| seen.contains(&p.uuid));
                     c.speaking.retain(|u| seen.contains(u));
+                    c.stage.retain(|u| seen.contains(u));
                 }
             }
             MeetingEvent::ServiceUpdate(s) => {
@@ -184,11 +189,14 @@ impl Conference {
             }
             MeetingEvent::Layout(l) => c.layout = Some(l),
             MeetingEvent::Stage(entries) => {
+                let mut entries = entries.items;
+                entries.sort_by_key(|e| e.stage_index);
                 c.speaking = entries
-                    .into_iter()
+                    .iter()
                     .filter(|e| e.vad > 0)
-                    .map(|e| e.participant_uuid)
+                    .map(|e| e.participant_uuid.clone())
                     .collect();
+                c.stage = entries.into_iter().map(|e| e.participant_uuid).collect();
             }
             MeetingEvent::PresentationStart(p) => {
                 c.presentation = Some(p);

@@ -17,10 +17,10 @@
 use super::events::{Pushed, To};
 use crate::{clock, ids, Conference, SimConfig};
 use proto::meeting::{
-    Audience, CallDisconnected, CallsResult, ChatMessage, Command, Deployment, Disconnect, Flag,
-    Layout, MeetingEvent, NewSessionResult, Participant, ParticipantCommand, ParticipantDelete,
-    Present, PresentationStart, RefreshResult, Role, ServiceStatus, ServiceType, StageEntry,
-    SubCall, Version,
+    Audience, CallDisconnected, CallsResult, ChatMessage, Command, Deployment, Dial, Disconnect,
+    Flag, Layout, LayoutOverride, MeetingEvent, NewSessionResult, Participant, ParticipantCommand,
+    ParticipantDelete, Present, PresentationStart, RefreshResult, Role, ServiceStatus, ServiceType,
+    StageEntry, SubCall, Transfer, Version,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -111,6 +111,18 @@ pub struct MeetingState {
     pub sessions: Vec<SessionInfo>,
     /// Chat messages sent, oldest first: (origin, payload).
     pub messages: Vec<(String, String)>,
+    /// Every dial's body, oldest first.
+    #[serde(default)]
+    pub dials: Vec<Dial>,
+    /// DTMF sent, oldest first: (participant uuid, digits).
+    #[serde(default)]
+    pub dtmf: Vec<(String, String)>,
+    /// Participants transferred away, oldest first: (uuid, the transfer).
+    #[serde(default)]
+    pub transfers: Vec<(String, Transfer)>,
+    /// The layouts of the last override_layout.
+    #[serde(default)]
+    pub layouts: Vec<LayoutOverride>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +133,12 @@ pub struct ParticipantInfo {
     pub role: String,
     pub service_type: String,
     pub is_muted: bool,
+    pub protocol: String,
+    pub is_presenting: bool,
+    /// Put in the spotlight (a non-zero `spotlight` time).
+    pub spotlight: bool,
+    /// `ALLOW` / `DENY`.
+    pub rx_presentation_policy: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +167,10 @@ pub(crate) struct Meeting {
     stage: Vec<String>,
     subcalls: Vec<SubCallRec>,
     messages: Vec<(String, String)>,
+    dials: Vec<Dial>,
+    dtmf: Vec<(String, String)>,
+    transfers: Vec<(String, Transfer)>,
+    layouts: Vec<LayoutOverride>,
 }
 
 impl Meeting {
@@ -167,6 +189,10 @@ impl Meeting {
             stage: Vec::new(),
             subcalls: Vec::new(),
             messages: Vec::new(),
+            dials: Vec::new(),
+            dtmf: Vec::new(),
+            transfers: Vec::new(),
+            layouts: Vec::new(),
         };
         // Devices already in the meeting, so the demo has something to manage.
         let seeds = [
@@ -424,6 +450,7 @@ impl Meeting {
                 yes
             }
             Command::Dial(d) => {
+                self.dials.push(d.clone());
                 let uuid = ids::uuid();
                 let name = d
                     .remote_display_name
@@ -514,6 +541,7 @@ impl Meeting {
             }
             Command::Participants => json!(self.visible().collect::<Vec<_>>()),
             Command::OverrideLayout(o) => {
+                self.layouts = o.layouts.clone();
                 for l in o.layouts {
                     let participants = if l.actors.is_empty() {
                         self.stage.iter().take(8).cloned().collect()
@@ -593,7 +621,10 @@ impl Meeting {
                 });
                 yes
             }
-            ParticipantCommand::Dtmf { .. } => yes,
+            ParticipantCommand::Dtmf { digits } => {
+                self.dtmf.push((uuid.to_owned(), digits));
+                yes
+            }
             ParticipantCommand::Calls(call) => {
                 let call_uuid = ids::uuid();
                 let presenting = matches!(
@@ -635,6 +666,7 @@ impl Meeting {
                 yes
             }
             ParticipantCommand::Transfer(t) => {
+                self.transfers.push((uuid.to_owned(), t.clone()));
                 let reason = format!("Transferred to {}", t.conference_alias);
                 if session {
                     self.end_session(uuid, Some(&reason));
@@ -689,6 +721,33 @@ impl Meeting {
         }
     }
 
+    /// A device joins: in the waiting room if the meeting is locked and it
+    /// is a guest.
+    pub fn script_join(&mut self, name: &str, role: Role) -> String {
+        let service = if role == Role::Guest && self.locked {
+            ServiceType::WaitingRoom
+        } else {
+            ServiceType::Conference
+        };
+        let uuid = ids::uuid();
+        let p = self.participant(uuid.clone(), name, role, "sip", service);
+        self.add_participant(p);
+        uuid
+    }
+
+    /// A participant hangs up (a session's participant ends its session).
+    pub fn script_leave(&mut self, uuid: &str) -> bool {
+        if !self.participants.iter().any(|p| p.uuid == uuid) {
+            return false;
+        }
+        if self.sessions.iter().any(|s| s.uuid == uuid) {
+            self.end_session(uuid, None);
+        } else {
+            self.remove_participant(uuid);
+        }
+        true
+    }
+
     /// Makes a participant the current speaker.
     pub fn speak(&mut self, uuid: &str) -> bool {
         if !self.participants.iter().any(|p| p.uuid == uuid) {
@@ -729,6 +788,10 @@ impl Meeting {
                     role: p.role.map(Role::as_wire).unwrap_or_default().to_owned(),
                     service_type: p.service_type.clone().map(String::from).unwrap_or_default(),
                     is_muted: p.is_muted.unwrap_or(false),
+                    protocol: p.protocol.clone().unwrap_or_default(),
+                    is_presenting: p.is_presenting.unwrap_or(false),
+                    spotlight: p.spotlight.unwrap_or(0) > 0,
+                    rx_presentation_policy: p.rx_presentation_policy.clone().unwrap_or_default(),
                 })
                 .collect(),
             sessions: self
@@ -748,6 +811,10 @@ impl Meeting {
                 })
                 .collect(),
             messages: self.messages.clone(),
+            dials: self.dials.clone(),
+            dtmf: self.dtmf.clone(),
+            transfers: self.transfers.clone(),
+            layouts: self.layouts.clone(),
         }
     }
 

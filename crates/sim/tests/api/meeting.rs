@@ -422,3 +422,39 @@ async fn the_enterprise_cloud_lacks_commands_and_events() {
     );
     assert!(names.iter().any(|n| n == "participant_update"));
 }
+
+#[tokio::test]
+async fn scripted_joins_wait_while_locked_and_leaves_go() {
+    let (addr, sim) = start_default().await;
+    let host = session(addr, "123456", "host").await;
+    let (status, _) = command(addr, "POST", "lock", &host.token, None).await;
+    assert_eq!(status, 200);
+    let r = post_json(
+        addr,
+        "/_sim/meeting/join",
+        &[],
+        &json!({"name": "Carol", "role": "guest"}),
+    )
+    .await;
+    let carol = r.json()["uuid"].as_str().unwrap().to_owned();
+    let chair = sim.meeting_join("Dave", Role::Host);
+    let info = |uuid: &str| {
+        sim.snapshot()
+            .meeting
+            .participants
+            .into_iter()
+            .find(|p| p.uuid == uuid)
+    };
+    assert_eq!(info(&carol).unwrap().service_type, "waiting_room");
+    assert_eq!(info(&carol).unwrap().protocol, "sip");
+    assert_eq!(info(&chair).unwrap().service_type, "conference");
+
+    let r = post_json(addr, "/_sim/meeting/leave", &[], &json!({"uuid": carol})).await;
+    assert_eq!(r.status, 200);
+    assert!(info(&carol).is_none());
+    let r = post_json(addr, "/_sim/meeting/leave", &[], &json!({"uuid": carol})).await;
+    assert_eq!(r.status, 404);
+    // A session's own participant leaving ends the session.
+    assert!(sim.meeting_leave(&host.participant_uuid));
+    assert!(sim.snapshot().meeting.sessions.is_empty());
+}
