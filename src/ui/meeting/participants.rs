@@ -132,10 +132,48 @@ pub fn ParticipantList() -> impl IntoView {
 #[component]
 fn ParticipantRow(uuid: String, rows: Memo<Rows>, now: ReadSignal<u64>) -> impl IntoView {
     let i18n = use_i18n();
-    let meeting = expect_context::<Meeting>();
     let key = uuid.clone();
     let row = Memo::new(move |_| rows.with(|r| r.get(&key).cloned()));
-    move || row.get().map(|row| row_view(i18n, meeting, row, now))
+    let open = RwSignal::new(false);
+    let is = move |f: fn(&Row) -> bool| move || row.with(|r| r.as_ref().is_some_and(f));
+    let attr = move |f: fn(&Row) -> &'static str| move || row.with(|r| r.as_ref().map_or("", f));
+    let tools = is(|r| r.host_tools && !r.me);
+    let (li_id, menu_id) = (
+        format!("meeting-p-{uuid}"),
+        format!("meeting-p-{uuid}-menu"),
+    );
+    view! {
+        <li id=li_id class="participant"
+            class:speaking=is(|r| r.speaking)
+            data-role=attr(|r| if r.p.role == Some(Role::Host) { "chair" } else { "guest" })
+            data-muted=attr(|r| flag(r.p.is_muted == Some(true)))
+            data-speaking=attr(|r| flag(r.speaking))
+            data-presenting=attr(|r| flag(r.p.is_presenting == Some(true)))
+            data-spotlight=attr(|r| flag(r.p.spotlight.unwrap_or(0) > 0))
+            data-rx=attr(|r| if rx_denied(&r.p) { "deny" } else { "allow" })
+            data-service=move || row.with(|r| r.as_ref().and_then(|r| r.p.service_type.clone()).map_or_else(|| "conference".to_owned(), String::from))>
+            {move || row.get().map(|row| summary(i18n, row, now))}
+            <Show when=tools>
+                " "
+                <button id=menu_id.clone() class="small menu" type="button"
+                    aria-expanded=move || flag(open.get())
+                    on:click=move |_| open.update(|o| *o = !*o)>
+                    {i18n.tr(MeetingText::Actions)}
+                </button>
+            </Show>
+            {move || (tools() && open.get()).then(|| view! {
+                <super::row_menu::RowMenu uuid=uuid.clone() row=Signal::derive(move || row.get().map(|r| r.p)) />
+            })}
+        </li>
+    }
+}
+
+fn flag(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
 }
 
 /// A participant's service in words, when it is not simply in the conference.
@@ -189,95 +227,31 @@ fn rx_denied(p: &Participant) -> bool {
         .is_some_and(|s| s.trim().eq_ignore_ascii_case("deny"))
 }
 
-fn row_view(i18n: I18n, meeting: Meeting, row: Row, now: ReadSignal<u64>) -> impl IntoView {
+/// The row's words: name, role, state chips, and the details line.
+fn summary(i18n: I18n, row: Row, now: ReadSignal<u64>) -> impl IntoView {
     let Row {
-        p,
-        speaking,
-        me,
-        host_tools,
+        p, speaking, me, ..
     } = row;
-    let uuid = p.uuid.clone();
     let host = p.role == Some(Role::Host);
-    let muted = p.is_muted.unwrap_or(false);
-    let presenting = p.is_presenting.unwrap_or(false);
-    let spotlit = p.spotlight.unwrap_or(0) > 0;
-    let service_name = p
-        .service_type
-        .clone()
-        .map(String::from)
-        .unwrap_or_else(|| "conference".to_owned());
-    let state_word = service_word(p.service_type.as_ref());
-    let waiting = p.service_type == Some(ServiceType::WaitingRoom);
     let since = p.start_time.filter(|&t| t > 0);
     let duration = move || since.map(|t| duration_text(now.get().saturating_sub(t) * 1_000));
-    let details = details(i18n, &p);
-
-    let action = |suffix: &'static str, label: MeetingText, command: ParticipantCommand| {
-        let cmd = Command::Participant {
-            uuid: uuid.clone(),
-            command,
-        };
-        let supported = meeting.supports(&cmd);
-        let id = format!("meeting-p-{uuid}-{suffix}");
-        let title = (!supported).then(|| i18n.t(MeetingText::UnsupportedHint));
-        view! {
-            <button id=id class="small" type="button" disabled=!supported title=title
-                on:click=move |_| meeting.command(cmd.clone())>{i18n.tr(label)}</button>
-        }
-    };
-    let actions = (!me && host_tools).then(|| {
-        view! {
-            <span class="actions">
-                {if muted {
-                    action("mute", MeetingText::Unmute, ParticipantCommand::Unmute)
-                } else {
-                    action("mute", MeetingText::Mute, ParticipantCommand::Mute)
-                }}
-                {if host {
-                    action("role", MeetingText::MakeGuest, ParticipantCommand::Role(Role::Guest))
-                } else {
-                    action("role", MeetingText::MakeHost, ParticipantCommand::Role(Role::Host))
-                }}
-                {if spotlit {
-                    action("spotlight", MeetingText::SpotlightOff, ParticipantCommand::SpotlightOff)
-                } else {
-                    action("spotlight", MeetingText::SpotlightOn, ParticipantCommand::SpotlightOn)
-                }}
-                {waiting.then(|| action("admit", MeetingText::Admit, ParticipantCommand::Unlock))}
-                {action("kick", MeetingText::Kick, ParticipantCommand::Disconnect)}
-            </span>
-        }
-    });
     let chip = |on: bool, class: &'static str, text: MeetingText| {
         on.then(|| view! { " " <span class=class>{i18n.tr(text)}</span> })
     };
     view! {
-        <li id=format!("meeting-p-{uuid}") class="participant"
-            class:speaking=speaking
-            data-role=if host { "chair" } else { "guest" }
-            data-muted=muted.to_string()
-            data-speaking=speaking.to_string()
-            data-presenting=presenting.to_string()
-            data-spotlight=spotlit.to_string()
-            data-rx=if rx_denied(&p) { "deny" } else { "allow" }
-            data-service=service_name>
-            <span class="name">{roster::shown_name(&p).to_owned()}{me.then(|| i18n.t(MeetingText::Me))}</span>
-            " "
-            <span class="role">{i18n.tr(if host { MeetingText::RoleHost } else { MeetingText::RoleGuest })}</span>
-            {state_word.map(|w| view! { " " <span class="service">{i18n.tr(w)}</span> })}
-            {chip(muted, "muted", MeetingText::Muted)}
-            {chip(speaking, "speaking", MeetingText::Speaking)}
-            {chip(presenting, "presenting", MeetingText::PresentingNow)}
-            {chip(spotlit, "spotlit", MeetingText::Spotlit)}
-            " "
-            {actions}
-            <br />
-            <small class="meta">
-                {details}
-                {move || duration().map(|d| view! {
-                    " · " <span class="since" title=i18n.t(MeetingText::TimeInMeeting)>{d}</span>
-                })}
-            </small>
-        </li>
+        <span class="name">{roster::shown_name(&p).to_owned()}{me.then(|| i18n.t(MeetingText::Me))}</span>
+        " "
+        <span class="role">{i18n.tr(if host { MeetingText::RoleHost } else { MeetingText::RoleGuest })}</span>
+        {service_word(p.service_type.as_ref()).map(|w| view! { " " <span class="service">{i18n.tr(w)}</span> })}
+        {chip(p.is_muted == Some(true), "muted", MeetingText::Muted)}
+        {chip(speaking, "speaking", MeetingText::Speaking)}
+        {chip(p.is_presenting == Some(true), "presenting", MeetingText::PresentingNow)}
+        {chip(p.spotlight.unwrap_or(0) > 0, "spotlit", MeetingText::Spotlit)}
+        <small class="meta">
+            {details(i18n, &p)}
+            {move || duration().map(|d| view! {
+                " · " <span class="since" title=i18n.t(MeetingText::TimeInMeeting)>{d}</span>
+            })}
+        </small>
     }
 }

@@ -76,6 +76,39 @@ catalogue! { pub enum MeetingText {
     AudioOnly => "仅音频", "Audio only";
     RxDenied => "不接收演示", "Presentation blocked";
     TimeInMeeting => "入会时长", "Time in the meeting";
+    Actions => "操作", "Actions";
+    AllowRx => "允许接收演示", "Allow presentation";
+    DenyRx => "禁止接收演示", "Block presentation";
+    DtmfDigits => "按键", "Keys";
+    SendDtmf => "发送按键", "Send DTMF";
+    TransferTo => "转移到会议室", "Transfer to meeting";
+    Pin => "入会密码", "PIN";
+    Transfer => "转移", "Transfer";
+    GreyedOnEnterprise => "灰色操作：企业专属云不支持", "Greyed out: not supported on the enterprise cloud";
+    StartService => "开启会议", "Start the meeting";
+    EndMeeting => "结束会议", "End the meeting";
+    EndMeetingAsk => "结束会议将把所有人（包括本台）移出会议。确定吗？", "Ending the meeting puts everyone out, this console included. Sure?";
+    EndMeetingConfirm => "确定结束", "End it for everyone";
+    Cancel => "取消", "Cancel";
+    LayoutTitle => "会中布局…", "Layout…";
+    Audience => "适用于", "For";
+    AudienceBoth => "主持人和访客", "Hosts and guests";
+    LayoutKind => "布局", "Layout";
+    Actors => "指定显示的参会者（按勾选顺序）", "Participants shown (in the order ticked)";
+    VadBackfill => "空位按语音激励补齐", "Fill empty places by voice activity";
+    PlusN => "+N 提示", "Plus-n";
+    OverlayText => "叠加文字", "Overlay text";
+    ApplyLayout => "应用布局", "Apply layout";
+    MoreOptions => "更多选项", "More options";
+    ByDefault => "默认", "Default";
+    CallType => "呼叫类型", "Call type";
+    PresentationUrl => "辅流推送地址（RTMP）", "Presentation URL (RTMP)";
+    Streaming => "作为流媒体呼叫（RTMP）", "Streaming call (RTMP)";
+    DtmfAfterConnect => "接通后发送的按键", "DTMF once connected";
+    Source => "主叫会议室", "Call from meeting";
+    SourceName => "被叫看到的会议室名", "Meeting name shown to them";
+    RemoteName => "在参会者列表中的名字", "Name on the roster";
+    KeepAlive => "会议保持", "Keep the meeting alive";
 }}
 
 crate::phrase! {
