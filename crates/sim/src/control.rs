@@ -19,6 +19,10 @@
 //! | `POST /_sim/meeting/speak` | `{"uuid":"…"}` | [`crate::Sim::meeting_speak`] |
 //! | `POST /_sim/meeting/join` | `{"name":"Carol","role":"guest"}` | [`crate::Sim::meeting_join`], answers its `uuid` |
 //! | `POST /_sim/meeting/leave` | `{"uuid":"…"}` | [`crate::Sim::meeting_leave`] |
+//! | `POST /_sim/meeting/move` | | [`crate::Sim::meeting_move_node`], answers the new `node` |
+//! | `POST /_sim/meeting/streams` | `{"action":"drop"}` or `{"action":"silence"}` | [`crate::Sim::meeting_drop_streams`] / [`crate::Sim::meeting_silence_streams`] |
+//!
+//! Refreshes fail with the `meeting_refresh_status` fault (`/_sim/faults`).
 //! | `POST /_sim/outage` | [`SetOutage`] | [`crate::Sim::set_outage`] / [`crate::Sim::clear_outage`] |
 //!
 //! Outages (`backend` is `voice`, `calls`, `meeting` or `ivr`; `for_ms`
@@ -236,6 +240,33 @@ fn meeting_script_routes() -> Router<Sim> {
     Router::new()
         .route("/_sim/meeting/join", post(meeting_join))
         .route("/_sim/meeting/leave", post(meeting_leave))
+        .route("/_sim/meeting/move", post(meeting_move))
+        .route("/_sim/meeting/streams", post(meeting_streams))
+}
+
+async fn meeting_move(State(sim): State<Sim>) -> Response {
+    let node = sim.meeting_move_node();
+    Json(json!({"ok": true, "node": node})).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum StreamAction {
+    Drop,
+    Silence,
+}
+
+#[derive(Deserialize)]
+struct Streams {
+    action: StreamAction,
+}
+
+async fn meeting_streams(State(sim): State<Sim>, Json(s): Json<Streams>) -> Response {
+    match s.action {
+        StreamAction::Drop => sim.meeting_drop_streams(),
+        StreamAction::Silence => sim.meeting_silence_streams(),
+    }
+    ok()
 }
 
 #[derive(Deserialize)]

@@ -180,6 +180,10 @@ pub struct Faults {
     /// Tokens issued from now on live this many seconds instead of 120
     /// (`expires` says so too).
     pub meeting_token_ttl_secs: Option<u64>,
+    /// refresh_session answers this HTTP status with
+    /// `{"status":"failed","result":"refresh failed"}` (a 5xx the console
+    /// retries, a 4xx it takes as the token refused).
+    pub meeting_refresh_status: Option<u16>,
     /// Every IVR request answers `ret` 500 with this message.
     pub ivr_error: Option<String>,
 }
@@ -409,6 +413,23 @@ impl Sim {
     /// Returns its uuid.
     pub fn meeting_join(&self, name: &str, role: proto::meeting::Role) -> String {
         self.lock().meeting.script_join(name, role)
+    }
+
+    /// The meeting moves to another node (see `meeting::routes`): the old
+    /// node refuses everything, its sessions and streams end. Returns the
+    /// new node's number.
+    pub fn meeting_move_node(&self) -> u32 {
+        self.lock().meeting.move_node()
+    }
+
+    /// Every open meeting event stream ends (the console sees it drop).
+    pub fn meeting_drop_streams(&self) {
+        self.lock().meeting.end_all_streams();
+    }
+
+    /// Every open meeting event stream stays open but says nothing more.
+    pub fn meeting_silence_streams(&self) {
+        self.lock().meeting.silence_streams();
     }
 
     /// A participant hangs up; false for an unknown uuid.

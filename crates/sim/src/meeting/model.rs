@@ -101,6 +101,10 @@ struct SubCallRec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingState {
     pub deployment: Deployment,
+    /// The node hosting the meeting: 0 answers at `/api/services/…`, node n
+    /// at `/nodes/<n>/api/services/…` (checkJoin's `mcuHost` says which).
+    #[serde(default)]
+    pub node: u32,
     pub conference: String,
     pub alias: String,
     pub locked: bool,
@@ -154,6 +158,7 @@ pub struct SessionInfo {
 
 pub(crate) struct Meeting {
     pub deployment: Deployment,
+    node: u32,
     conf: Conference,
     tx: broadcast::Sender<Pushed>,
     locked: bool,
@@ -177,6 +182,7 @@ impl Meeting {
     pub fn new(cfg: &SimConfig, tx: broadcast::Sender<Pushed>) -> Self {
         let mut m = Self {
             deployment: cfg.deployment,
+            node: 0,
             conf: cfg.conference.clone(),
             tx,
             locked: false,
@@ -380,6 +386,30 @@ impl Meeting {
 
     pub fn end_all_streams(&self) {
         let _ = self.tx.send(Pushed::End { session: None });
+    }
+
+    /// Open streams stay open but deliver nothing more (a half-open
+    /// connection); streams opened later are not affected.
+    pub fn silence_streams(&self) {
+        let _ = self.tx.send(Pushed::Silence);
+    }
+
+    /// The node now hosting the meeting.
+    pub fn node(&self) -> u32 {
+        self.node
+    }
+
+    /// The meeting moves to another node: the old one knows it no more
+    /// (its sessions, tokens and streams end without a word), and checkJoin
+    /// names the new one.
+    pub fn move_node(&mut self) -> u32 {
+        self.node += 1;
+        let sessions: Vec<String> = self.sessions.iter().map(|s| s.uuid.clone()).collect();
+        for uuid in sessions {
+            self.end_session(&uuid, None);
+        }
+        self.end_all_streams();
+        self.node
     }
 
     fn issue(&mut self, session: &str, ttl: u64) -> String {
@@ -773,6 +803,7 @@ impl Meeting {
         let now = Instant::now();
         MeetingState {
             deployment: self.deployment,
+            node: self.node,
             conference: self.conf.id.clone(),
             alias: self.conf.alias.clone(),
             locked: self.locked,
