@@ -27,14 +27,23 @@ pub struct Meeting {
 }
 
 impl Meeting {
-    /// `api_server`: the absolute address of checkJoin's server.
-    pub fn new(api_server: String, deployment: Deployment, journal: Journal) -> Self {
+    /// `api_server`: the absolute address of checkJoin's server;
+    /// `stream_silent_secs`: the event stream's silence limit, if not the default.
+    pub fn new(
+        api_server: String,
+        deployment: Deployment,
+        stream_silent_secs: Option<u64>,
+        journal: Journal,
+    ) -> Self {
         let scheme = web_sys::window()
             .and_then(|w| w.location().protocol().ok())
             .map(|p| p.trim_end_matches(':').to_owned())
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| "https".to_owned());
-        let machine = MeetingMachine::new(api_server, scheme, deployment);
+        let mut machine = MeetingMachine::new(api_server, scheme, deployment);
+        if let Some(secs) = stream_silent_secs {
+            machine.set_stream_silent_ms(secs.saturating_mul(1_000));
+        }
         let frame = RwSignal::new(None);
         let driver = Driver::new(machine, |feed| Streams {
             streams: Handles::new(),

@@ -789,3 +789,118 @@ async fn every_conference_command_changes_the_simulator_and_the_panel() {
     h.wait_text("#meeting-error-text", "已被移出会议").await;
     h.finish().await;
 }
+
+/// The browser logs each refused request itself; those with `status` on a
+/// path containing `path`, and only those, are expected.
+async fn expect_refusals_only(h: &Harness, path: &str, status: &str) {
+    for e in h.console_errors().await {
+        assert!(
+            e.contains(path)
+                && e.contains("Failed to load resource")
+                && e.contains(&format!("status of {status}")),
+            "{e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_meeting_moved_to_another_node_is_followed() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    join(&h).await;
+    h.wait_text("#meeting-participants", "现场单兵01").await;
+    let me = session_uuid(&h.sim.snapshot()).unwrap();
+
+    assert_eq!(h.sim.meeting_move_node(), 1);
+    // The old node refuses; checkJoin names the new one; one of us there.
+    h.wait_sim("joined on the new node", |s| {
+        s.meeting.node == 1
+            && s.meeting.sessions.len() == 1
+            && s.meeting.sessions[0].participant_uuid != me
+            && s.meeting
+                .participants
+                .iter()
+                .filter(|p| p.display_name == "调度台")
+                .count()
+                == 1
+    })
+    .await;
+    h.wait_attr(LIGHT, "data-state", "online").await;
+    h.wait_text("#journal", "/nodes/1/api/services/1061/").await;
+    h.wait_text("#meeting-participants", "现场单兵01").await;
+    expect_refusals_only(&h, "/api/services/1061/", "404").await;
+    // Commands go to the new node.
+    h.click("#meeting-lock").await;
+    h.wait_sim("locked", |s| s.meeting.locked).await;
+    h.wait_attr("#meeting-locked", "data-locked", "true").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_silent_event_stream_is_reopened() {
+    let config = include_str!("../../../config.json").replace(
+        "\"participantName\": \"调度台\"",
+        "\"participantName\": \"调度台\", \"streamSilentSecs\": 5",
+    );
+    assert!(config.contains("streamSilentSecs"));
+    let h = Harness::start(Some(config)).await;
+    h.open("/").await;
+    join(&h).await;
+    h.wait_text("#meeting-participants", "现场单兵01").await;
+    let me = session_uuid(&h.sim.snapshot()).unwrap();
+
+    // Open but mute: a join is not delivered, until the console gives up
+    // on the silent stream and opens another, whose snapshot has it.
+    h.sim.meeting_silence_streams();
+    let erin = h.sim.meeting_join("Erin", sim::Role::Guest);
+    h.wait_for(&format!("#meeting-p-{erin}")).await;
+    h.wait_text("#journal", "event stream silent").await;
+    h.wait_attr(LIGHT, "data-state", "online").await;
+    // The same session all along: a reopen, not a rejoin.
+    assert_eq!(session_uuid(&h.sim.snapshot()), Some(me));
+    assert!(h.sim.meeting_speak(&erin));
+    h.wait_attr(&format!("#meeting-p-{erin}"), "data-speaking", "true")
+        .await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn refused_refreshes_end_in_a_new_session_as_one_participant() {
+    let h = Harness::start(None).await;
+    h.sim.set_faults(Faults {
+        meeting_token_ttl_secs: Some(3),
+        meeting_refresh_status: Some(403),
+        ..Default::default()
+    });
+    h.open("/").await;
+    join(&h).await;
+    let me = session_uuid(&h.sim.snapshot()).unwrap();
+    // The refresh at two seconds is refused: the old session ends, a new
+    // one starts from checkJoin.
+    h.wait_sim("a new session, the old one ended", |s| {
+        s.meeting.sessions.len() == 1 && s.meeting.sessions[0].participant_uuid != me
+    })
+    .await;
+    h.sim.set_faults(Faults {
+        meeting_token_ttl_secs: Some(3),
+        ..Default::default()
+    });
+    h.wait_attr(LIGHT, "data-state", "online").await;
+    // Refreshes work again: a session holds its old token and the new one.
+    h.wait_sim("refreshed", |s| {
+        s.meeting.sessions.len() == 1 && s.meeting.sessions[0].tokens.len() >= 2
+    })
+    .await;
+    assert_eq!(
+        h.sim
+            .snapshot()
+            .meeting
+            .participants
+            .iter()
+            .filter(|p| p.display_name == "调度台")
+            .count(),
+        1
+    );
+    expect_refusals_only(&h, "/api/services/1061/", "403").await;
+    h.finish().await;
+}

@@ -9,21 +9,22 @@ use leptos::prelude::*;
 use proto::meeting::Command;
 
 /// `label` and `command` may follow the state (mute / unmute); whether the
-/// cloud has the command is decided by its kind, once.
+/// cloud has the command is decided by its kind, once. Both are boxed so
+/// every button is the same code (the bundle is counted in kilobytes).
 #[component]
 pub fn CommandButton(
     #[prop(into)] id: String,
-    label: impl Fn() -> MeetingText + Send + Sync + 'static,
-    command: impl Fn() -> Command + Send + Sync + 'static,
+    #[prop(into)] label: Signal<MeetingText>,
+    #[prop(into)] command: Callback<(), Command>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let meeting = expect_context::<Meeting>();
-    let supported = meeting.supports(&command());
+    let supported = meeting.supports(&command.run(()));
     view! {
         <button id=id class="small" type="button" disabled=!supported
             title=(!supported).then(|| i18n.t(MeetingText::UnsupportedHint))
-            on:click=move |_| meeting.command(command())>
-            {move || i18n.t(label())}
+            on:click=move |_| meeting.command(command.run(()))>
+            {move || i18n.t(label.get())}
         </button>
     }
 }
