@@ -51,6 +51,7 @@ impl Meeting {
             unload: on_unload(feed.clone()),
             frame,
             frame_generation: Rc::new(Cell::new(0)),
+            synced: Cell::new(None),
             feed,
             journal,
         });
@@ -107,6 +108,10 @@ struct Streams {
     frame: RwSignal<Option<String>>,
     /// Moves on at each clear, so a fetch that ends after it shows nothing.
     frame_generation: Rc<Cell<u32>>,
+    /// Participants in the participant_sync under way: a snapshot is
+    /// journaled as one line with its count, not one line a participant
+    /// (a thousand of them would push everything else out of the journal).
+    synced: Cell<Option<u32>>,
     feed: Feed<Streams>,
     journal: Journal,
 }
@@ -200,8 +205,12 @@ impl Feed<Streams> {
         self.input_with(|s: &Streams| {
             let conn = s.streams.conn_of(e)?;
             Some(match r {
-                Reported::Opened => MeetingInput::StreamOpened { conn },
+                Reported::Opened => {
+                    s.synced.set(None);
+                    MeetingInput::StreamOpened { conn }
+                }
                 Reported::Failed => {
+                    s.synced.set(None);
                     s.journal.log(
                         Source::Meeting,
                         Kind::Error,
@@ -210,8 +219,24 @@ impl Feed<Streams> {
                     MeetingInput::StreamFailed { conn }
                 }
                 Reported::Named { name, data } => {
-                    s.journal
-                        .log(Source::Meeting, Kind::Received, format!("{name} {data}"));
+                    let line = match (name.as_str(), s.synced.get()) {
+                        ("participant_sync_begin", _) => {
+                            s.synced.set(Some(0));
+                            Some(name.clone())
+                        }
+                        ("participant_sync_end", n) => {
+                            s.synced.set(None);
+                            Some(format!("{name} ({})", n.unwrap_or(0)))
+                        }
+                        ("participant_create" | "participant_update", Some(n)) => {
+                            s.synced.set(Some(n.saturating_add(1)));
+                            None
+                        }
+                        _ => Some(format!("{name} {data}")),
+                    };
+                    if let Some(line) = line {
+                        s.journal.log(Source::Meeting, Kind::Received, line);
+                    }
                     MeetingInput::StreamEvent { conn, name, data }
                 }
             })

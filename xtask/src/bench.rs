@@ -1,9 +1,10 @@
 //! `cargo xtask bench`: measurements, not tests. The console's cold load in
-//! Chromium, the size of what a browser downloads, and how long proto takes to
+//! Chromium, a 1000-participant roster burst there, the size of what a browser downloads, and how long proto takes to
 //! decode a voice notification natively. Timings print as
 //! `bench: <name>: p50 <x> ms, p95 <y> ms (n=<n>, target <t>)`.
 
 mod coldload;
+mod roster;
 
 use std::hint::black_box;
 use std::io::Write;
@@ -18,6 +19,8 @@ use crate::ws::{run as run_command, Workspace};
 use crate::{dist, setup, Result};
 
 pub const DECODE_COMMAND: &str = "bench-decode";
+/// Milliseconds from the event stream's opening to the last of 1000 participants shown, at p95.
+const ROSTER_TARGET_MS: f64 = 150.0;
 /// Milliseconds from navigation start to a usable console, at p95.
 const COLD_LOAD_TARGET_MS: f64 = 200.0;
 /// wasm + JS + CSS, gzipped.
@@ -79,6 +82,13 @@ pub fn run(ws: &Workspace) -> Result<()> {
     );
     let mut ready: Vec<f64> = loads.iter().map(|l| l.ready).collect();
     report("cold-load", &mut ready, COLD_LOAD_TARGET_MS);
+
+    let mut burst = roster::measure(&dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
+    report(
+        &format!("meeting roster {}", roster::PARTICIPANTS),
+        &mut burst,
+        ROSTER_TARGET_MS,
+    );
 
     let bundle = Bundle::measure(&dist)?;
     println!(

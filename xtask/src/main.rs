@@ -26,7 +26,8 @@ usage: cargo xtask <command>
                          build, then serve the app and the simulated back ends
                          (default http://127.0.0.1:8080/), until Ctrl-C
   test                   run every suite (native, browser, end-to-end) and print the counts
-  bench                  the console's cold load in Chromium (p50, p95 of 20), the bundle size,
+  bench                  the console's cold load in Chromium (p50, p95 of 20), a 1000-participant
+                         meeting roster burst there (p50, p95 of 10), the bundle size,
                          and the time proto takes to decode a voice message
   fuzz [--secs N] [--target T]
                          run each libFuzzer target of fuzz/ (cargo fuzz, nightly) for N seconds

@@ -10,6 +10,7 @@ use crate::io::meeting::Meeting;
 use crate::time::now_ms;
 use crate::ui::call::duration_text;
 use leptos::prelude::*;
+use proto::meeting::machine::MeetingView;
 use proto::meeting::roster::{self, RosterSort};
 use proto::meeting::{Command, Participant, ParticipantCommand, Role, ServiceType};
 use std::collections::HashMap;
@@ -18,7 +19,8 @@ use std::sync::Arc;
 /// What one row shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Row {
-    p: Participant,
+    /// Shared with the view: unchanged rows compare by pointer.
+    p: Arc<Participant>,
     speaking: bool,
     me: bool,
     /// This console is a host: the row offers host actions.
@@ -46,11 +48,32 @@ fn admit(uuid: String) -> Command {
     }
 }
 
+/// The view as of the last frame. A sync of a thousand participants is a
+/// thousand events; the roster is rebuilt once a frame rather than once an
+/// event, which would cost a thousand times the last one.
+fn throttled(view: ReadSignal<MeetingView>) -> ReadSignal<MeetingView> {
+    let shown = RwSignal::new(view.get_untracked());
+    let due = StoredValue::new(false);
+    Effect::new(move |_| {
+        view.track();
+        if !due.get_value() {
+            due.set_value(true);
+            request_animation_frame(move || {
+                due.set_value(false);
+                if let Some(v) = view.try_get_untracked() {
+                    shown.try_set(v);
+                }
+            });
+        }
+    });
+    shown.read_only()
+}
+
 #[component]
 pub fn ParticipantList() -> impl IntoView {
     let i18n = use_i18n();
     let meeting = expect_context::<Meeting>();
-    let state = meeting.view();
+    let state = throttled(meeting.view());
     let query = RwSignal::new(String::new());
     let sort = RwSignal::new(RosterSort::default());
     let rows: Memo<Rows> = Memo::new(move |_| {
@@ -162,7 +185,7 @@ fn ParticipantRow(uuid: String, rows: Memo<Rows>, now: ReadSignal<u64>) -> impl 
                 </button>
             </Show>
             {move || (tools() && open.get()).then(|| view! {
-                <super::row_menu::RowMenu uuid=uuid.clone() row=Signal::derive(move || row.get().map(|r| r.p)) />
+                <super::row_menu::RowMenu uuid=uuid.clone() row=Signal::derive(move || row.with(|r| r.as_ref().map(|r| r.p.clone()))) />
             })}
         </li>
     }

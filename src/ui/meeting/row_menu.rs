@@ -9,6 +9,7 @@ use crate::io::meeting::Meeting;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::{Command, Participant, ParticipantCommand, Role, ServiceType, Transfer};
+use std::sync::Arc;
 
 /// Whether DTMF makes sense: a phone, or a call the meeting dialled out.
 fn takes_dtmf(p: &Participant) -> bool {
@@ -16,7 +17,7 @@ fn takes_dtmf(p: &Participant) -> bool {
 }
 
 #[component]
-pub fn RowMenu(uuid: String, row: Signal<Option<Participant>>) -> impl IntoView {
+pub fn RowMenu(uuid: String, row: Signal<Option<Arc<Participant>>>) -> impl IntoView {
     let i18n = use_i18n();
     let meeting = expect_context::<Meeting>();
     let id = {
@@ -30,7 +31,7 @@ pub fn RowMenu(uuid: String, row: Signal<Option<Participant>>) -> impl IntoView 
             command,
         }
     };
-    let is = move |f: fn(&Participant) -> bool| move || row.with(|p| p.as_ref().is_some_and(f));
+    let is = move |f: fn(&Participant) -> bool| move || row.with(|p| p.as_deref().is_some_and(f));
     let muted = is(|p| p.is_muted == Some(true));
     let denied = is(|p| {
         p.rx_presentation_policy

@@ -4,6 +4,7 @@
 
 use super::conference::ConferenceState;
 use super::{Participant, Role, ServiceType};
+use std::sync::Arc;
 
 /// The orders the roster offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -71,7 +72,7 @@ pub fn matches(p: &Participant, query: &str) -> bool {
 
 /// The uuids to show, searched and sorted.
 pub fn order(state: &ConferenceState, query: &str, sort: RosterSort) -> Vec<String> {
-    let mut rows: Vec<(usize, &Participant)> = state
+    let mut rows: Vec<(usize, &Arc<Participant>)> = state
         .participants
         .iter()
         .filter(|p| matches(p, query))
@@ -122,7 +123,7 @@ mod tests {
         let mut d = Participant::new("d");
         d.service_type = Some(ServiceType::WaitingRoom);
         ConferenceState {
-            participants: vec![a, b, c, d],
+            participants: [a, b, c, d].map(Arc::new).to_vec(),
             speaking: vec!["c".into()],
             stage: vec!["b".into(), "c".into()],
             ..Default::default()
