@@ -63,8 +63,9 @@ fn run(args: &[String]) -> Result<ExitCode> {
         "demo" => demo::Options::parse(rest).and_then(|options| demo::run(&ws, &options)),
         "bench" => no_arguments(command, rest).and_then(|()| bench::run(&ws)),
         "fuzz" => fuzz::Options::parse(rest).and_then(|options| fuzz::run(&ws, &options)),
-        // Internal: `bench` runs this in an optimised build of xtask.
+        // Internal: `bench` runs these in an optimised build of xtask.
         bench::DECODE_COMMAND => bench::decode(),
+        bench::ROSTER_COMMAND => bench::roster_burst(&ws),
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     };
     done.map(|()| ExitCode::SUCCESS)
