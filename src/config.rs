@@ -76,6 +76,10 @@ pub struct MeetingConfig {
     pub join_pwd: String,
     #[serde(default)]
     pub participant_name: String,
+    /// Seconds an event stream may stay silent before it is reopened
+    /// (default 180, at least 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_silent_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -167,6 +171,11 @@ impl Config {
                     "{key} {value:?}: expected http://, https://, a path starting with / or empty"
                 ));
             }
+        }
+        if let Some(secs @ 0..5) = self.meeting.stream_silent_secs {
+            p.push(format!(
+                "meeting.streamSilentSecs {secs}: expected 5 or more"
+            ));
         }
         if let Some(l) = &self.language {
             if Lang::from_tag(l).is_none() {

@@ -67,7 +67,7 @@ async fn an_unreachable_api_server_turns_the_light_red_and_leave_stops_it() {
     let owner = Owner::new();
     let (meeting, journal) = owner.with(|| {
         let journal = Journal::new();
-        let m = Meeting::new(NOWHERE.into(), Deployment::Public, journal);
+        let m = Meeting::new(NOWHERE.into(), Deployment::Public, None, journal);
         m.join("1061".into(), "123456".into(), "调度台".into());
         (m, journal)
     });

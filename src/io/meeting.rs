@@ -27,14 +27,23 @@ pub struct Meeting {
 }
 
 impl Meeting {
-    /// `api_server`: the absolute address of checkJoin's server.
-    pub fn new(api_server: String, deployment: Deployment, journal: Journal) -> Self {
+    /// `api_server`: the absolute address of checkJoin's server;
+    /// `stream_silent_secs`: the event stream's silence limit, if not the default.
+    pub fn new(
+        api_server: String,
+        deployment: Deployment,
+        stream_silent_secs: Option<u64>,
+        journal: Journal,
+    ) -> Self {
         let scheme = web_sys::window()
             .and_then(|w| w.location().protocol().ok())
             .map(|p| p.trim_end_matches(':').to_owned())
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| "https".to_owned());
-        let machine = MeetingMachine::new(api_server, scheme, deployment);
+        let mut machine = MeetingMachine::new(api_server, scheme, deployment);
+        if let Some(secs) = stream_silent_secs {
+            machine.set_stream_silent_ms(secs.saturating_mul(1_000));
+        }
         let frame = RwSignal::new(None);
         let driver = Driver::new(machine, |feed| Streams {
             streams: Handles::new(),
@@ -42,6 +51,7 @@ impl Meeting {
             unload: on_unload(feed.clone()),
             frame,
             frame_generation: Rc::new(Cell::new(0)),
+            synced: Cell::new(None),
             feed,
             journal,
         });
@@ -98,6 +108,10 @@ struct Streams {
     frame: RwSignal<Option<String>>,
     /// Moves on at each clear, so a fetch that ends after it shows nothing.
     frame_generation: Rc<Cell<u32>>,
+    /// Participants in the participant_sync under way: a snapshot is
+    /// journaled as one line with its count, not one line a participant
+    /// (a thousand of them would push everything else out of the journal).
+    synced: Cell<Option<u32>>,
     feed: Feed<Streams>,
     journal: Journal,
 }
@@ -191,8 +205,12 @@ impl Feed<Streams> {
         self.input_with(|s: &Streams| {
             let conn = s.streams.conn_of(e)?;
             Some(match r {
-                Reported::Opened => MeetingInput::StreamOpened { conn },
+                Reported::Opened => {
+                    s.synced.set(None);
+                    MeetingInput::StreamOpened { conn }
+                }
                 Reported::Failed => {
+                    s.synced.set(None);
                     s.journal.log(
                         Source::Meeting,
                         Kind::Error,
@@ -201,8 +219,24 @@ impl Feed<Streams> {
                     MeetingInput::StreamFailed { conn }
                 }
                 Reported::Named { name, data } => {
-                    s.journal
-                        .log(Source::Meeting, Kind::Received, format!("{name} {data}"));
+                    let line = match (name.as_str(), s.synced.get()) {
+                        ("participant_sync_begin", _) => {
+                            s.synced.set(Some(0));
+                            Some(name.clone())
+                        }
+                        ("participant_sync_end", n) => {
+                            s.synced.set(None);
+                            Some(format!("{name} ({})", n.unwrap_or(0)))
+                        }
+                        ("participant_create" | "participant_update", Some(n)) => {
+                            s.synced.set(Some(n.saturating_add(1)));
+                            None
+                        }
+                        _ => Some(format!("{name} {data}")),
+                    };
+                    if let Some(line) = line {
+                        s.journal.log(Source::Meeting, Kind::Received, line);
+                    }
                     MeetingInput::StreamEvent { conn, name, data }
                 }
             })

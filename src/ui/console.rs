@@ -151,6 +151,7 @@ pub fn provide_shells(config: &Config, journal: Journal) -> Shells {
                 Deployment::Public => proto::meeting::Deployment::Public,
                 Deployment::Enterprise => proto::meeting::Deployment::Enterprise,
             },
+            config.meeting.stream_silent_secs,
             journal,
         ),
         calls: CallDesk::new(

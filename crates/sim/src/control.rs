@@ -17,6 +17,12 @@
 //! | `POST /_sim/meeting/deployment` | `{"deployment":"enterprise"}` | [`crate::Sim::set_deployment`] |
 //! | `POST /_sim/meeting/present` | `{"presenter":"Bob"}` or `{"presenter":null}` | [`crate::Sim::meeting_present`] |
 //! | `POST /_sim/meeting/speak` | `{"uuid":"…"}` | [`crate::Sim::meeting_speak`] |
+//! | `POST /_sim/meeting/join` | `{"name":"Carol","role":"guest"}` | [`crate::Sim::meeting_join`], answers its `uuid` |
+//! | `POST /_sim/meeting/leave` | `{"uuid":"…"}` | [`crate::Sim::meeting_leave`] |
+//! | `POST /_sim/meeting/move` | | [`crate::Sim::meeting_move_node`], answers the new `node` |
+//! | `POST /_sim/meeting/streams` | `{"action":"drop"}` or `{"action":"silence"}` | [`crate::Sim::meeting_drop_streams`] / [`crate::Sim::meeting_silence_streams`] |
+//!
+//! Refreshes fail with the `meeting_refresh_status` fault (`/_sim/faults`).
 //! | `POST /_sim/outage` | [`SetOutage`] | [`crate::Sim::set_outage`] / [`crate::Sim::clear_outage`] |
 //! | `GET /_sim/ivr/last` | | the last IVR request received: `{"ok":true,"request":`[`crate::IvrRecord`]`}`, 404 before any |
 //!
@@ -58,6 +64,7 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/_sim/meeting/deployment", post(deployment))
         .route("/_sim/meeting/present", post(present))
         .route("/_sim/meeting/speak", post(speak))
+        .merge(meeting_script_routes())
         .route("/_sim/outage", post(outage))
         .route("/_sim/ivr/last", get(last_ivr))
         .route(
@@ -233,4 +240,53 @@ async fn ring_out(State(sim): State<Sim>, Json(t): Json<Terminal>) -> Response {
 async fn restart_voice(State(sim): State<Sim>) -> Response {
     sim.voice_restart();
     ok()
+}
+
+/// The meeting's scripted behaviour: joins and leaves.
+fn meeting_script_routes() -> Router<Sim> {
+    Router::new()
+        .route("/_sim/meeting/join", post(meeting_join))
+        .route("/_sim/meeting/leave", post(meeting_leave))
+        .route("/_sim/meeting/move", post(meeting_move))
+        .route("/_sim/meeting/streams", post(meeting_streams))
+}
+
+async fn meeting_move(State(sim): State<Sim>) -> Response {
+    let node = sim.meeting_move_node();
+    Json(json!({"ok": true, "node": node})).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum StreamAction {
+    Drop,
+    Silence,
+}
+
+#[derive(Deserialize)]
+struct Streams {
+    action: StreamAction,
+}
+
+async fn meeting_streams(State(sim): State<Sim>, Json(s): Json<Streams>) -> Response {
+    match s.action {
+        StreamAction::Drop => sim.meeting_drop_streams(),
+        StreamAction::Silence => sim.meeting_silence_streams(),
+    }
+    ok()
+}
+
+#[derive(Deserialize)]
+struct ScriptJoin {
+    name: String,
+    role: proto::meeting::Role,
+}
+
+async fn meeting_join(State(sim): State<Sim>, Json(j): Json<ScriptJoin>) -> Response {
+    let uuid = sim.meeting_join(&j.name, j.role);
+    Json(json!({"ok": true, "uuid": uuid})).into_response()
+}
+
+async fn meeting_leave(State(sim): State<Sim>, Json(s): Json<Speak>) -> Response {
+    found(sim.meeting_leave(&s.uuid), json!({}))
 }

@@ -53,7 +53,7 @@ pub use call::CallInfo;
 pub use ivr::IvrRecord;
 pub use meeting::{MeetingState, ParticipantInfo, SessionInfo};
 pub use outage::{Backend, Outage};
-pub use proto::meeting::Deployment;
+pub use proto::meeting::{Deployment, Role};
 pub use voice::{ConnId, Outgoing, VoiceMemberState, VoiceSessionState, VoiceWorld};
 
 use serde::{Deserialize, Serialize};
@@ -180,6 +180,10 @@ pub struct Faults {
     /// Tokens issued from now on live this many seconds instead of 120
     /// (`expires` says so too).
     pub meeting_token_ttl_secs: Option<u64>,
+    /// refresh_session answers this HTTP status with
+    /// `{"status":"failed","result":"refresh failed"}` (a 5xx the console
+    /// retries, a 4xx it takes as the token refused).
+    pub meeting_refresh_status: Option<u16>,
     /// Every IVR request answers `ret` 500 with this message.
     pub ivr_error: Option<String>,
     /// IVR requests to these numbers are refused (`ret` 400, 被叫号码无效),
@@ -405,6 +409,35 @@ impl Sim {
     /// for an unknown uuid.
     pub fn meeting_speak(&self, participant_uuid: &str) -> bool {
         self.lock().meeting.speak(participant_uuid)
+    }
+
+    /// Someone joins the meeting from a device (protocol `sip`): in the
+    /// waiting room when the meeting is locked and `role` is a guest.
+    /// Returns its uuid.
+    pub fn meeting_join(&self, name: &str, role: proto::meeting::Role) -> String {
+        self.lock().meeting.script_join(name, role)
+    }
+
+    /// The meeting moves to another node (see `meeting::routes`): the old
+    /// node refuses everything, its sessions and streams end. Returns the
+    /// new node's number.
+    pub fn meeting_move_node(&self) -> u32 {
+        self.lock().meeting.move_node()
+    }
+
+    /// Every open meeting event stream ends (the console sees it drop).
+    pub fn meeting_drop_streams(&self) {
+        self.lock().meeting.end_all_streams();
+    }
+
+    /// Every open meeting event stream stays open but says nothing more.
+    pub fn meeting_silence_streams(&self) {
+        self.lock().meeting.silence_streams();
+    }
+
+    /// A participant hangs up; false for an unknown uuid.
+    pub fn meeting_leave(&self, participant_uuid: &str) -> bool {
+        self.lock().meeting.script_leave(participant_uuid)
     }
 
     /// Never panics: a poisoned lock (a panic elsewhere while holding it)

@@ -4,12 +4,15 @@
 //! here and shared with the panel's components through context.
 
 mod chat;
+mod command_button;
 mod controls;
 mod dial;
 mod join;
+mod layout;
 mod notice;
 mod participants;
 mod presentation;
+mod row_menu;
 mod seat;
 pub mod text;
 

@@ -140,6 +140,14 @@ pub enum ParticipantCommand {
 }
 
 impl ParticipantCommand {
+    /// DTMF from what the dispatcher typed: blanks dropped, then only the
+    /// keypad's `0-9 * # A-D`; `None` when nothing, or anything else, is left.
+    pub fn dtmf(typed: &str) -> Option<Self> {
+        let digits: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+        let keypad = |c: char| c.is_ascii_digit() || "*#ABCDabcd".contains(c);
+        (!digits.is_empty() && digits.chars().all(keypad)).then_some(Self::Dtmf { digits })
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Self::Disconnect => "disconnect",
@@ -470,5 +478,23 @@ impl CallsResult {
         match self {
             Self::Rtmp { call_uuid, .. } | Self::WebRtc { call_uuid, .. } => call_uuid,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dtmf_takes_the_keypad_only() {
+        let digits = |t: &str| match ParticipantCommand::dtmf(t) {
+            Some(ParticipantCommand::Dtmf { digits }) => Some(digits),
+            _ => None,
+        };
+        assert_eq!(digits(" 12 34# ").as_deref(), Some("1234#"));
+        assert_eq!(digits("*9A").as_deref(), Some("*9A"));
+        assert_eq!(digits("  "), None);
+        assert_eq!(digits("12x"), None);
+        assert_eq!(digits("1;2"), None);
     }
 }

@@ -5,6 +5,7 @@
 use super::{ChatMessage, Layout, MeetingEvent, Participant, PresentationStart, ServiceStatus};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Chat messages kept for the panel.
 pub const MAX_MESSAGES: usize = 200;
@@ -12,10 +13,14 @@ pub const MAX_MESSAGES: usize = 200;
 /// The conference as the events describe it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ConferenceState {
-    /// In order of arrival.
-    pub participants: Vec<Participant>,
+    /// In order of arrival. Shared, so the view handed out after every
+    /// event (a 1000-participant sync is 1000 events) copies pointers, not
+    /// participants; a change replaces the one it changes.
+    pub participants: Vec<Arc<Participant>>,
     /// Uuids speaking now (stage `vad` above 0).
     pub speaking: Vec<String>,
+    /// Uuids on the stage, latest speaker first.
+    pub stage: Vec<String>,
     pub locked: bool,
     pub guests_muted: bool,
     pub layout: Option<Layout>,
@@ -28,7 +33,10 @@ pub struct ConferenceState {
 
 impl ConferenceState {
     pub fn participant(&self, uuid: &str) -> Option<&Participant> {
-        self.participants.iter().find(|p| p.uuid == uuid)
+        self.participants
+            .iter()
+            .find(|p| p.uuid == uuid)
+            .map(|p| &**p)
     }
 
     pub fn is_speaking(&self, uuid: &str) -> bool {
@@ -39,14 +47,15 @@ impl ConferenceState {
     /// update leaves out (or sends as `null`) keep their value.
     fn upsert(&mut self, p: Participant) {
         match self.participants.iter_mut().find(|o| o.uuid == p.uuid) {
-            Some(old) => *old = merge(old, p),
-            None => self.participants.push(p),
+            Some(old) => *old = Arc::new(merge(old, p)),
+            None => self.participants.push(Arc::new(p)),
         }
     }
 
     fn remove(&mut self, uuid: &str) {
         self.participants.retain(|p| p.uuid != uuid);
         self.speaking.retain(|u| u != uuid);
+        self.stage.retain(|u| u != uuid);
     }
 
     fn status(&mut self, s: &ServiceStatus) {
@@ -132,7 +141,7 @@ impl Conference {
             return;
         }
         let c = &mut self.state;
-        let newer: Vec<Participant> = c
+        let newer: Vec<Arc<Participant>> = c
             .participants
             .drain(..)
             .filter(|p| touched.get(&p.uuid) == Some(&true))
@@ -143,10 +152,11 @@ impl Conference {
             }
         }
         for p in newer {
-            c.upsert(p);
+            c.upsert(Arc::unwrap_or_clone(p));
         }
         let present: HashSet<&str> = c.participants.iter().map(|p| p.uuid.as_str()).collect();
         c.speaking.retain(|u| present.contains(u.as_str()));
+        c.stage.retain(|u| present.contains(u.as_str()));
     }
 
     pub fn apply(&mut self, event: MeetingEvent) -> Option<Effect> {
@@ -176,6 +186,7 @@ impl Conference {
                 if let Some(seen) = self.sync.take() {
                     c.participants.retain(|p| seen.contains(&p.uuid));
                     c.speaking.retain(|u| seen.contains(u));
+                    c.stage.retain(|u| seen.contains(u));
                 }
             }
             MeetingEvent::ServiceUpdate(s) => {
@@ -184,11 +195,14 @@ impl Conference {
             }
             MeetingEvent::Layout(l) => c.layout = Some(l),
             MeetingEvent::Stage(entries) => {
+                let mut entries = entries.items;
+                entries.sort_by_key(|e| e.stage_index);
                 c.speaking = entries
-                    .into_iter()
+                    .iter()
                     .filter(|e| e.vad > 0)
-                    .map(|e| e.participant_uuid)
+                    .map(|e| e.participant_uuid.clone())
                     .collect();
+                c.stage = entries.into_iter().map(|e| e.participant_uuid).collect();
             }
             MeetingEvent::PresentationStart(p) => {
                 c.presentation = Some(p);

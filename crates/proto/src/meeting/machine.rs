@@ -36,7 +36,11 @@ pub const STREAM_OPEN_TIMEOUT_MS: u64 = 10_000;
 /// server sends to keep a connection open never reach an `EventSource`'s
 /// listeners, so a half-open connection shows only as silence; reopening
 /// costs one `participant_sync` snapshot, which changes nothing shown.
+/// The default; a deployment may set its own
+/// ([`MeetingMachine::set_stream_silent_ms`]).
 pub const STREAM_SILENT_MS: u64 = 180_000;
+/// The shortest silence limit taken, so a stream is never reopened in a loop.
+pub const MIN_STREAM_SILENT_MS: u64 = 5_000;
 /// Commands held while the token is being renewed; more are refused.
 pub const MAX_WAITING_COMMANDS: usize = 16;
 /// Every event name of the stream, lower case as on the wire: the shell
@@ -291,6 +295,8 @@ pub struct MeetingMachine {
     waiting: Vec<Command>,
     /// When the open stream last delivered anything.
     heard_at: u64,
+    /// How long it may stay silent before it is reopened.
+    stream_silent_ms: u64,
     frames: FrameFetch,
     conference: Conference,
     notice: Option<Notice>,
@@ -327,11 +333,18 @@ impl MeetingMachine {
             rejoining: false,
             waiting: Vec::new(),
             heard_at: 0,
+            stream_silent_ms: STREAM_SILENT_MS,
             frames: FrameFetch::default(),
             conference: Conference::default(),
             notice: None,
             out: Outbox::default(),
         }
+    }
+
+    /// How long the event stream may stay silent before it is reopened;
+    /// at least [`MIN_STREAM_SILENT_MS`].
+    pub fn set_stream_silent_ms(&mut self, ms: u64) {
+        self.stream_silent_ms = ms.max(MIN_STREAM_SILENT_MS);
     }
 
     pub fn link(&self) -> &MeetingLink {
@@ -386,7 +399,7 @@ impl MeetingMachine {
     fn next_timeout(&self) -> Option<u64> {
         let stream = match self.stream {
             Stream::Opening { deadline } => Some(deadline),
-            Stream::Open => Some(self.heard_at.saturating_add(STREAM_SILENT_MS)),
+            Stream::Open => Some(self.heard_at.saturating_add(self.stream_silent_ms)),
             Stream::Closed => None,
         };
         let refresh = self.refresh_at.filter(|_| !self.refreshing);
@@ -479,7 +492,7 @@ impl MeetingMachine {
         }
         match self.stream {
             Stream::Opening { deadline } if now >= deadline => self.stream_lost(now),
-            Stream::Open if now >= self.heard_at.saturating_add(STREAM_SILENT_MS) => {
+            Stream::Open if now >= self.heard_at.saturating_add(self.stream_silent_ms) => {
                 self.note(MeetingNote::Info("event stream silent: reopened".into()));
                 self.stream_lost(now);
             }

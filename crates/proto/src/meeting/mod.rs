@@ -12,6 +12,7 @@ mod conference;
 mod event;
 pub mod machine;
 mod participant;
+pub mod roster;
 mod session;
 
 pub use command::{

@@ -2,7 +2,8 @@
 //! Events named in lower case, JSON data from `proto`'s event types. It opens
 //! with participant_sync_begin, the participants, participant_sync_end, then
 //! follows the meeting live. It ends when its session ends, on reset, when
-//! the `meeting_down` fault is set, and at shutdown.
+//! the `meeting_down` fault is set, when the meeting moves to another node,
+//! and at shutdown; silenced, it stays open and says nothing more.
 
 use crate::Sim;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -42,6 +43,8 @@ pub(crate) enum Pushed {
     Event { to: To, event: Box<MeetingEvent> },
     /// Ends the stream of one session, or of all.
     End { session: Option<String> },
+    /// Streams open now deliver nothing more, and stay open.
+    Silence,
 }
 
 /// How often an idle stream checks whether tokens have expired, so that a
@@ -54,6 +57,7 @@ struct StreamState {
     rx: broadcast::Receiver<Pushed>,
     queue: VecDeque<MeetingEvent>,
     ended: bool,
+    silent: bool,
     tick: Interval,
 }
 
@@ -71,6 +75,7 @@ pub(crate) fn stream(
         rx,
         queue: initial.into(),
         ended: false,
+        silent: false,
         tick,
     };
     let events = futures_util::stream::unfold(state, |mut st| async move {
@@ -85,9 +90,13 @@ pub(crate) fn stream(
             tokio::select! {
                 pushed = st.rx.recv() => match pushed {
                     Ok(Pushed::Event { to, event }) => {
-                        if to.includes(&st.me) {
+                        if to.includes(&st.me) && !st.silent {
                             st.queue.push_back(*event);
                         }
+                    }
+                    Ok(Pushed::Silence) => {
+                        st.silent = true;
+                        st.queue.clear();
                     }
                     Ok(Pushed::End { session }) => {
                         if session.is_none_or(|s| s == st.me) {
@@ -95,7 +104,8 @@ pub(crate) fn stream(
                         }
                     }
                     // Fell behind: send the participant list again rather than a wrong one.
-                    Err(RecvError::Lagged(_)) => st.queue.extend(st.sim.with(|s| s.meeting.sync_events())),
+                    Err(RecvError::Lagged(_)) if !st.silent => st.queue.extend(st.sim.with(|s| s.meeting.sync_events())),
+                    Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => st.ended = true,
                 },
                 _ = st.tick.tick() => st.sim.with(|s| s.meeting.purge()),

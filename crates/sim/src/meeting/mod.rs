@@ -2,7 +2,9 @@
 //! server", and the "meeting node" under `/api/services/<conf>/` (both on
 //! this one port; `mcuHost` is this server's own Host header, without a
 //! scheme, as the quirk goes). `model` holds the meeting, `events` the
-//! event stream.
+//! event stream. After a move (`Sim::meeting_move_node`) the meeting is on
+//! node n, under `/nodes/<n>/api/services/<conf>/`, and `mcuHost` says so;
+//! the old node answers 404 `conference not found`.
 //!
 //! Failures of the node are `{"status":"failed","result":"<why>"}` with an
 //! HTTP status: 403 `invalid token` (wrong, expired or ended token; also a
@@ -52,6 +54,11 @@ pub(crate) fn routes() -> Router<Sim> {
             "/api/services/{conf}/participants/{uuid}/{cmd}",
             any(participant),
         )
+        .route("/nodes/{node}/api/services/{conf}/{cmd}", any(conference))
+        .route(
+            "/nodes/{node}/api/services/{conf}/participants/{uuid}/{cmd}",
+            any(participant),
+        )
         // Unknown API paths answer JSON, not the app's index.html.
         .route(
             "/api/{*rest}",
@@ -84,12 +91,22 @@ fn down() -> Refusal {
     }
 }
 
-/// Fault and conference checks shared by every node request.
-fn node_check(sim: &Sim, conf: &str) -> Result<(), Refusal> {
+/// The path's parameters: `conf`, `cmd`, and `node` and `uuid` where the
+/// route has them.
+type Params = HashMap<String, String>;
+
+fn param<'a>(p: &'a Params, name: &str) -> &'a str {
+    p.get(name).map_or("", String::as_str)
+}
+
+/// Fault and conference checks shared by every node request: the meeting
+/// must be on the node asked.
+fn node_check(sim: &Sim, p: &Params) -> Result<(), Refusal> {
+    let node = p.get("node").map_or(Some(0), |n| n.parse::<u32>().ok());
     sim.with(|s| {
         if s.faults.meeting_down {
             Err(down())
-        } else if !s.meeting.is_conference(conf) {
+        } else if !s.meeting.is_conference(param(p, "conf")) || node != Some(s.meeting.node()) {
             Err(Refusal {
                 status: 404,
                 result: "conference not found".into(),
@@ -129,7 +146,13 @@ async fn check_join(State(sim): State<Sim>, req: Request) -> Response {
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
     };
-    let (down, conf) = sim.with(|s| (s.faults.meeting_down, s.meeting.conference().clone()));
+    let (down, conf, node) = sim.with(|s| {
+        (
+            s.faults.meeting_down,
+            s.meeting.conference().clone(),
+            s.meeting.node(),
+        )
+    });
     if down {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -158,7 +181,10 @@ async fn check_join(State(sim): State<Sim>, req: Request) -> Response {
         password: pwd,
         participant_name: name,
         role_type: Some(role),
-        mcu_host: host,
+        mcu_host: match node {
+            0 => host,
+            n => format!("{host}/nodes/{n}"),
+        },
         company_id: Some(1001),
         is_record: true,
         is_live: false,
@@ -171,24 +197,26 @@ async fn check_join(State(sim): State<Sim>, req: Request) -> Response {
 /// Everything under `/api/services/<conf>/<cmd>`.
 async fn conference(
     State(sim): State<Sim>,
-    Path((conf, cmd)): Path<(String, String)>,
+    Path(params): Path<Params>,
     method: Method,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = node_check(&sim, &conf) {
+    if let Err(r) = node_check(&sim, &params) {
         return refused(r);
     }
-    let result = match (cmd.as_str(), &method) {
+    let cmd = param(&params, "cmd");
+    let result = match (cmd, &method) {
         ("new_session", &Method::POST) => new_session(&sim, &headers, &body),
         ("events", &Method::GET) => return events(&sim, query.get("token").map(String::as_str)),
         ("presentation.jpeg", &Method::GET) => {
             return presentation(&sim, header(&headers, "token"))
         }
         ("new_session" | "events" | "presentation.jpeg", _) => Err(wrong_method()),
-        _ => parse_command(&cmd, &body)
-            .and_then(|c| run(&sim, &method, header(&headers, "token"), c)),
+        _ => {
+            parse_command(cmd, &body).and_then(|c| run(&sim, &method, header(&headers, "token"), c))
+        }
     };
     result.map_or_else(refused, success)
 }
@@ -196,15 +224,16 @@ async fn conference(
 /// `/api/services/<conf>/participants/<uuid>/<cmd>`.
 async fn participant(
     State(sim): State<Sim>,
-    Path((conf, uuid, cmd)): Path<(String, String, String)>,
+    Path(params): Path<Params>,
     method: Method,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = node_check(&sim, &conf) {
+    if let Err(r) = node_check(&sim, &params) {
         return refused(r);
     }
-    parse_participant_command(&cmd, &body)
+    let uuid = param(&params, "uuid").to_owned();
+    parse_participant_command(param(&params, "cmd"), &body)
         .map(|command| Command::Participant { uuid, command })
         .and_then(|c| run(&sim, &method, header(&headers, "token"), c))
         .map_or_else(refused, success)
@@ -252,6 +281,13 @@ fn new_session(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Result<Value, Ref
 fn run(sim: &Sim, method: &Method, token: Option<&str>, cmd: Command) -> Result<Value, Refusal> {
     if cmd.method().as_str() != method.as_str() {
         return Err(wrong_method());
+    }
+    let refresh_fails = sim.with(|s| s.faults.meeting_refresh_status);
+    if let (Command::RefreshSession, Some(status)) = (&cmd, refresh_fails) {
+        return Err(Refusal {
+            status,
+            result: "refresh failed".into(),
+        });
     }
     let who = caller(sim, token)?;
     let ttl = ttl(sim);

@@ -17,10 +17,10 @@
 use super::events::{Pushed, To};
 use crate::{clock, ids, Conference, SimConfig};
 use proto::meeting::{
-    Audience, CallDisconnected, CallsResult, ChatMessage, Command, Deployment, Disconnect, Flag,
-    Layout, MeetingEvent, NewSessionResult, Participant, ParticipantCommand, ParticipantDelete,
-    Present, PresentationStart, RefreshResult, Role, ServiceStatus, ServiceType, StageEntry,
-    SubCall, Version,
+    Audience, CallDisconnected, CallsResult, ChatMessage, Command, Deployment, Dial, Disconnect,
+    Flag, Layout, LayoutOverride, MeetingEvent, NewSessionResult, Participant, ParticipantCommand,
+    ParticipantDelete, Present, PresentationStart, RefreshResult, Role, ServiceStatus, ServiceType,
+    StageEntry, SubCall, Transfer, Version,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -101,6 +101,10 @@ struct SubCallRec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingState {
     pub deployment: Deployment,
+    /// The node hosting the meeting: 0 answers at `/api/services/…`, node n
+    /// at `/nodes/<n>/api/services/…` (checkJoin's `mcuHost` says which).
+    #[serde(default)]
+    pub node: u32,
     pub conference: String,
     pub alias: String,
     pub locked: bool,
@@ -111,6 +115,18 @@ pub struct MeetingState {
     pub sessions: Vec<SessionInfo>,
     /// Chat messages sent, oldest first: (origin, payload).
     pub messages: Vec<(String, String)>,
+    /// Every dial's body, oldest first.
+    #[serde(default)]
+    pub dials: Vec<Dial>,
+    /// DTMF sent, oldest first: (participant uuid, digits).
+    #[serde(default)]
+    pub dtmf: Vec<(String, String)>,
+    /// Participants transferred away, oldest first: (uuid, the transfer).
+    #[serde(default)]
+    pub transfers: Vec<(String, Transfer)>,
+    /// The layouts of the last override_layout.
+    #[serde(default)]
+    pub layouts: Vec<LayoutOverride>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +137,12 @@ pub struct ParticipantInfo {
     pub role: String,
     pub service_type: String,
     pub is_muted: bool,
+    pub protocol: String,
+    pub is_presenting: bool,
+    /// Put in the spotlight (a non-zero `spotlight` time).
+    pub spotlight: bool,
+    /// `ALLOW` / `DENY`.
+    pub rx_presentation_policy: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +158,7 @@ pub struct SessionInfo {
 
 pub(crate) struct Meeting {
     pub deployment: Deployment,
+    node: u32,
     conf: Conference,
     tx: broadcast::Sender<Pushed>,
     locked: bool,
@@ -149,12 +172,17 @@ pub(crate) struct Meeting {
     stage: Vec<String>,
     subcalls: Vec<SubCallRec>,
     messages: Vec<(String, String)>,
+    dials: Vec<Dial>,
+    dtmf: Vec<(String, String)>,
+    transfers: Vec<(String, Transfer)>,
+    layouts: Vec<LayoutOverride>,
 }
 
 impl Meeting {
     pub fn new(cfg: &SimConfig, tx: broadcast::Sender<Pushed>) -> Self {
         let mut m = Self {
             deployment: cfg.deployment,
+            node: 0,
             conf: cfg.conference.clone(),
             tx,
             locked: false,
@@ -167,6 +195,10 @@ impl Meeting {
             stage: Vec::new(),
             subcalls: Vec::new(),
             messages: Vec::new(),
+            dials: Vec::new(),
+            dtmf: Vec::new(),
+            transfers: Vec::new(),
+            layouts: Vec::new(),
         };
         // Devices already in the meeting, so the demo has something to manage.
         let seeds = [
@@ -356,6 +388,30 @@ impl Meeting {
         let _ = self.tx.send(Pushed::End { session: None });
     }
 
+    /// Open streams stay open but deliver nothing more (a half-open
+    /// connection); streams opened later are not affected.
+    pub fn silence_streams(&self) {
+        let _ = self.tx.send(Pushed::Silence);
+    }
+
+    /// The node now hosting the meeting.
+    pub fn node(&self) -> u32 {
+        self.node
+    }
+
+    /// The meeting moves to another node: the old one knows it no more
+    /// (its sessions, tokens and streams end without a word), and checkJoin
+    /// names the new one.
+    pub fn move_node(&mut self) -> u32 {
+        self.node += 1;
+        let sessions: Vec<String> = self.sessions.iter().map(|s| s.uuid.clone()).collect();
+        for uuid in sessions {
+            self.end_session(&uuid, None);
+        }
+        self.end_all_streams();
+        self.node
+    }
+
     fn issue(&mut self, session: &str, ttl: u64) -> String {
         let token = ids::token();
         let expires_at = Instant::now() + Duration::from_secs(ttl);
@@ -424,6 +480,7 @@ impl Meeting {
                 yes
             }
             Command::Dial(d) => {
+                self.dials.push(d.clone());
                 let uuid = ids::uuid();
                 let name = d
                     .remote_display_name
@@ -514,6 +571,7 @@ impl Meeting {
             }
             Command::Participants => json!(self.visible().collect::<Vec<_>>()),
             Command::OverrideLayout(o) => {
+                self.layouts = o.layouts.clone();
                 for l in o.layouts {
                     let participants = if l.actors.is_empty() {
                         self.stage.iter().take(8).cloned().collect()
@@ -593,7 +651,10 @@ impl Meeting {
                 });
                 yes
             }
-            ParticipantCommand::Dtmf { .. } => yes,
+            ParticipantCommand::Dtmf { digits } => {
+                self.dtmf.push((uuid.to_owned(), digits));
+                yes
+            }
             ParticipantCommand::Calls(call) => {
                 let call_uuid = ids::uuid();
                 let presenting = matches!(
@@ -635,6 +696,7 @@ impl Meeting {
                 yes
             }
             ParticipantCommand::Transfer(t) => {
+                self.transfers.push((uuid.to_owned(), t.clone()));
                 let reason = format!("Transferred to {}", t.conference_alias);
                 if session {
                     self.end_session(uuid, Some(&reason));
@@ -689,6 +751,33 @@ impl Meeting {
         }
     }
 
+    /// A device joins: in the waiting room if the meeting is locked and it
+    /// is a guest.
+    pub fn script_join(&mut self, name: &str, role: Role) -> String {
+        let service = if role == Role::Guest && self.locked {
+            ServiceType::WaitingRoom
+        } else {
+            ServiceType::Conference
+        };
+        let uuid = ids::uuid();
+        let p = self.participant(uuid.clone(), name, role, "sip", service);
+        self.add_participant(p);
+        uuid
+    }
+
+    /// A participant hangs up (a session's participant ends its session).
+    pub fn script_leave(&mut self, uuid: &str) -> bool {
+        if !self.participants.iter().any(|p| p.uuid == uuid) {
+            return false;
+        }
+        if self.sessions.iter().any(|s| s.uuid == uuid) {
+            self.end_session(uuid, None);
+        } else {
+            self.remove_participant(uuid);
+        }
+        true
+    }
+
     /// Makes a participant the current speaker.
     pub fn speak(&mut self, uuid: &str) -> bool {
         if !self.participants.iter().any(|p| p.uuid == uuid) {
@@ -714,6 +803,7 @@ impl Meeting {
         let now = Instant::now();
         MeetingState {
             deployment: self.deployment,
+            node: self.node,
             conference: self.conf.id.clone(),
             alias: self.conf.alias.clone(),
             locked: self.locked,
@@ -729,6 +819,10 @@ impl Meeting {
                     role: p.role.map(Role::as_wire).unwrap_or_default().to_owned(),
                     service_type: p.service_type.clone().map(String::from).unwrap_or_default(),
                     is_muted: p.is_muted.unwrap_or(false),
+                    protocol: p.protocol.clone().unwrap_or_default(),
+                    is_presenting: p.is_presenting.unwrap_or(false),
+                    spotlight: p.spotlight.unwrap_or(0) > 0,
+                    rx_presentation_policy: p.rx_presentation_policy.clone().unwrap_or_default(),
                 })
                 .collect(),
             sessions: self
@@ -748,6 +842,10 @@ impl Meeting {
                 })
                 .collect(),
             messages: self.messages.clone(),
+            dials: self.dials.clone(),
+            dtmf: self.dtmf.clone(),
+            transfers: self.transfers.clone(),
+            layouts: self.layouts.clone(),
         }
     }
 

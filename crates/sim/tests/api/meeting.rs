@@ -422,3 +422,124 @@ async fn the_enterprise_cloud_lacks_commands_and_events() {
     );
     assert!(names.iter().any(|n| n == "participant_update"));
 }
+
+#[tokio::test]
+async fn scripted_joins_wait_while_locked_and_leaves_go() {
+    let (addr, sim) = start_default().await;
+    let host = session(addr, "123456", "host").await;
+    let (status, _) = command(addr, "POST", "lock", &host.token, None).await;
+    assert_eq!(status, 200);
+    let r = post_json(
+        addr,
+        "/_sim/meeting/join",
+        &[],
+        &json!({"name": "Carol", "role": "guest"}),
+    )
+    .await;
+    let carol = r.json()["uuid"].as_str().unwrap().to_owned();
+    let chair = sim.meeting_join("Dave", Role::Host);
+    let info = |uuid: &str| {
+        sim.snapshot()
+            .meeting
+            .participants
+            .into_iter()
+            .find(|p| p.uuid == uuid)
+    };
+    assert_eq!(info(&carol).unwrap().service_type, "waiting_room");
+    assert_eq!(info(&carol).unwrap().protocol, "sip");
+    assert_eq!(info(&chair).unwrap().service_type, "conference");
+
+    let r = post_json(addr, "/_sim/meeting/leave", &[], &json!({"uuid": carol})).await;
+    assert_eq!(r.status, 200);
+    assert!(info(&carol).is_none());
+    let r = post_json(addr, "/_sim/meeting/leave", &[], &json!({"uuid": carol})).await;
+    assert_eq!(r.status, 404);
+    // A session's own participant leaving ends the session.
+    assert!(sim.meeting_leave(&host.participant_uuid));
+    assert!(sim.snapshot().meeting.sessions.is_empty());
+}
+
+#[tokio::test]
+async fn a_moved_meeting_is_on_another_node_and_the_old_one_refuses() {
+    let (addr, sim) = start_default().await;
+    let old = session(addr, "123456", "host").await;
+    let r = post_json(addr, "/_sim/meeting/move", &[], &json!({})).await;
+    assert_eq!(r.json()["node"], 1);
+    // The old session is gone, the old node knows the meeting no more.
+    assert!(sim.snapshot().meeting.sessions.is_empty());
+    let (status, _) = command(addr, "GET", "service_status", &old.token, None).await;
+    assert_eq!(status, 404);
+    // checkJoin names the new node, where a session works.
+    let body = json!({"joinAccount":"1061","joinPwd":"123456","participantName":"x"});
+    let r = post_json(addr, "/api/v3/meet/checkJoin.shtml", &[], &body).await;
+    let host = decode_check_join(&r.text()).unwrap().into_result().unwrap();
+    assert_eq!(host.mcu_host, format!("{addr}/nodes/1"));
+    let node = "/nodes/1/api/services/1061";
+    let r = post_json(
+        addr,
+        &format!("{node}/new_session"),
+        &[("pin", "123456")],
+        &json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let token = decode_reply::<NewSessionResult>(&r.text())
+        .unwrap()
+        .into_result()
+        .unwrap()
+        .token;
+    let r = request(
+        addr,
+        "GET",
+        &format!("{node}/service_status"),
+        &[("token", &token)],
+        b"",
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r = post_json(
+        addr,
+        &format!("/nodes/7/api/services/1061/new_session"),
+        &[("pin", "123456")],
+        &json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(sim.snapshot().meeting.node, 1);
+}
+
+#[tokio::test]
+async fn streams_can_be_silenced_or_dropped_and_refreshes_failed() {
+    let (addr, sim) = start_default().await;
+    let host = session(addr, "123456", "host").await;
+    let path = format!("{BASE}/events?token={}", token_query(&host.token));
+    let mut sse = Sse::open(addr, &path).await;
+    sse.until("participant_sync_end").await;
+    let r = post_json(
+        addr,
+        "/_sim/meeting/streams",
+        &[],
+        &json!({"action": "silence"}),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    command(addr, "POST", "lock", &host.token, None).await;
+    assert_eq!(sse.next().await, None, "a silenced stream says nothing");
+    // A stream opened after it is not silenced; a drop ends it.
+    let mut fresh = Sse::open(addr, &path).await;
+    fresh.until("participant_sync_end").await;
+    command(addr, "POST", "unlock", &host.token, None).await;
+    fresh.until("service_update").await;
+    sim.meeting_drop_streams();
+    assert_eq!(fresh.next().await, None);
+
+    sim.set_faults(sim::Faults {
+        meeting_refresh_status: Some(503),
+        ..Default::default()
+    });
+    let (status, v) = command(addr, "POST", "refresh_session", &host.token, None).await;
+    assert_eq!((status, v["status"].as_str()), (503, Some("failed")));
+    sim.set_faults(sim::Faults::default());
+    let (status, _) = command(addr, "POST", "refresh_session", &host.token, None).await;
+    assert_eq!(status, 200);
+}

@@ -1327,6 +1327,27 @@ fn a_silent_stream_is_reopened_and_events_keep_it_open() {
 }
 
 #[test]
+fn a_deployment_may_shorten_the_silence_limit_but_not_below_five_seconds() {
+    let (mut m, conn) = online(Deployment::Public);
+    m.set_stream_silent_ms(1);
+    m.handle(
+        1_000,
+        MeetingInput::StreamEvent {
+            conn,
+            name: "stage".into(),
+            data: "[]".into(),
+        },
+    );
+    drain(&mut m);
+    let closed = |m: &mut MeetingMachine, now| {
+        m.handle_timeout(now);
+        drain(m).contains(&Output::Send(MeetingSend::CloseStream { conn }))
+    };
+    assert!(!closed(&mut m, 1_000 + MIN_STREAM_SILENT_MS - 1));
+    assert!(closed(&mut m, 1_000 + MIN_STREAM_SILENT_MS));
+}
+
+#[test]
 fn a_reconnect_snapshot_shows_only_real_joins_and_leaves() {
     let (mut m, conn) = online(Deployment::Public);
     event(&mut m, conn, "participant_sync_begin", json!(null));

@@ -1,0 +1,206 @@
+//! The roster as the dispatcher asks to see it: searched, sorted, and who
+//! waits to be let in. Pure functions over [`ConferenceState`], so the
+//! panel only renders what they return.
+
+use super::conference::ConferenceState;
+use super::{Participant, Role, ServiceType};
+use std::sync::Arc;
+
+/// The orders the roster offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum RosterSort {
+    /// By `start_time`, earliest first; then in order of arrival.
+    #[default]
+    Joined,
+    /// By shown name, case-insensitively.
+    Name,
+    /// Hosts first, then in order of arrival.
+    Role,
+    /// Speaking now first, then by place on the stage (latest speaker
+    /// first), then the rest in order of arrival.
+    Stage,
+}
+
+impl RosterSort {
+    pub const ALL: [Self; 4] = [Self::Joined, Self::Name, Self::Role, Self::Stage];
+
+    /// A stable name (form values, tests).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Joined => "joined",
+            Self::Name => "name",
+            Self::Role => "role",
+            Self::Stage => "stage",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// The name the roster shows: display name, else overlay text, else
+/// address, else the uuid.
+pub fn shown_name(p: &Participant) -> &str {
+    [&p.display_name, &p.overlay_text, &p.uri]
+        .into_iter()
+        .flatten()
+        .map(|s| s.trim())
+        .find(|s| !s.is_empty())
+        .unwrap_or(&p.uuid)
+}
+
+/// Whether `p` answers the search `query` (case-insensitive, surrounding
+/// blanks ignored): its name, overlay text, address, alias or protocol
+/// contains it. An empty query matches everyone.
+pub fn matches(p: &Participant, query: &str) -> bool {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return true;
+    }
+    [
+        &p.display_name,
+        &p.overlay_text,
+        &p.uri,
+        &p.local_alias,
+        &p.protocol,
+    ]
+    .into_iter()
+    .flatten()
+    .any(|s| s.to_lowercase().contains(&q))
+}
+
+/// The uuids to show, searched and sorted.
+pub fn order(state: &ConferenceState, query: &str, sort: RosterSort) -> Vec<String> {
+    let mut rows: Vec<(usize, &Arc<Participant>)> = state
+        .participants
+        .iter()
+        .filter(|p| matches(p, query))
+        .enumerate()
+        .collect();
+    match sort {
+        RosterSort::Joined => rows.sort_by_key(|(i, p)| (p.start_time.unwrap_or(u64::MAX), *i)),
+        RosterSort::Name => rows.sort_by_cached_key(|(i, p)| (shown_name(p).to_lowercase(), *i)),
+        RosterSort::Role => rows.sort_by_key(|(i, p)| (p.role != Some(Role::Host), *i)),
+        RosterSort::Stage => rows.sort_by_key(|(i, p)| {
+            let place = state.stage.iter().position(|u| *u == p.uuid);
+            (!state.is_speaking(&p.uuid), place.unwrap_or(usize::MAX), *i)
+        }),
+    }
+    rows.into_iter().map(|(_, p)| p.uuid.clone()).collect()
+}
+
+/// Those in the waiting room of a locked meeting, in order of arrival:
+/// what "admit all" lets in.
+pub fn waiting(state: &ConferenceState) -> Vec<String> {
+    state
+        .participants
+        .iter()
+        .filter(|p| p.service_type == Some(ServiceType::WaitingRoom))
+        .map(|p| p.uuid.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(uuid: &str, name: &str, role: Role, start: u64) -> Participant {
+        let mut p = Participant::new(uuid);
+        p.display_name = Some(name.into());
+        p.role = Some(role);
+        p.start_time = Some(start);
+        p
+    }
+
+    fn state() -> ConferenceState {
+        let mut a = p("a", "zed", Role::Guest, 30);
+        a.protocol = Some("sip".into());
+        a.service_type = Some(ServiceType::WaitingRoom);
+        let mut b = p("b", "Alice", Role::Host, 10);
+        b.uri = Some("tel:13800138000".into());
+        let c = p("c", "bob", Role::Guest, 20);
+        let mut d = Participant::new("d");
+        d.service_type = Some(ServiceType::WaitingRoom);
+        ConferenceState {
+            participants: [a, b, c, d].map(Arc::new).to_vec(),
+            speaking: vec!["c".into()],
+            stage: vec!["b".into(), "c".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn each_sort_orders_the_roster() {
+        let s = state();
+        let by = |k| order(&s, "", k);
+        assert_eq!(by(RosterSort::Joined), ["b", "c", "a", "d"]);
+        // "d" has no name: its uuid stands for it.
+        assert_eq!(by(RosterSort::Name), ["b", "c", "d", "a"]);
+        assert_eq!(by(RosterSort::Role), ["b", "a", "c", "d"]);
+        // Speaking first, then the stage, then arrival.
+        assert_eq!(by(RosterSort::Stage), ["c", "b", "a", "d"]);
+    }
+
+    #[test]
+    fn search_looks_at_name_address_and_protocol_ignoring_case() {
+        let s = state();
+        assert_eq!(order(&s, " ALI ", RosterSort::Joined), ["b"]);
+        assert_eq!(order(&s, "13800", RosterSort::Joined), ["b"]);
+        assert_eq!(order(&s, "sip", RosterSort::Joined), ["a"]);
+        assert!(order(&s, "nobody", RosterSort::Joined).is_empty());
+        assert_eq!(order(&s, "", RosterSort::Joined).len(), 4);
+    }
+
+    #[test]
+    fn waiting_lists_the_waiting_room_in_arrival_order() {
+        assert_eq!(waiting(&state()), ["a", "d"]);
+        assert!(waiting(&ConferenceState::default()).is_empty());
+    }
+
+    #[test]
+    fn stage_events_give_the_stage_in_index_order_and_leaves_drop_out() {
+        use crate::meeting::conference::Conference;
+        use crate::meeting::{MeetingEvent, ParticipantDelete, StageEntry};
+        let mut c = Conference::default();
+        for u in ["a", "b"] {
+            c.apply(MeetingEvent::ParticipantCreate(Participant::new(u)));
+        }
+        let entry = |i, u: &str, vad| StageEntry {
+            stage_index: i,
+            participant_uuid: u.into(),
+            vad,
+        };
+        c.apply(MeetingEvent::Stage(
+            vec![entry(1, "a", 0), entry(0, "b", 100)].into(),
+        ));
+        assert_eq!(c.state().stage, ["b", "a"]);
+        assert_eq!(c.state().speaking, ["b"]);
+        assert_eq!(order(c.state(), "", RosterSort::Stage), ["b", "a"]);
+        c.apply(MeetingEvent::ParticipantDelete(ParticipantDelete {
+            uuid: "b".into(),
+        }));
+        assert_eq!(c.state().stage, ["a"]);
+        assert!(c.state().speaking.is_empty());
+    }
+
+    #[test]
+    fn sort_names_round_trip() {
+        for k in RosterSort::ALL {
+            assert_eq!(RosterSort::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(RosterSort::parse("bogus"), None);
+    }
+
+    #[test]
+    fn the_shown_name_falls_back_to_overlay_address_then_uuid() {
+        let mut x = Participant::new("u1");
+        assert_eq!(shown_name(&x), "u1");
+        x.uri = Some("sip:x@y".into());
+        assert_eq!(shown_name(&x), "sip:x@y");
+        x.overlay_text = Some("X".into());
+        assert_eq!(shown_name(&x), "X");
+        x.display_name = Some(" ".into());
+        assert_eq!(shown_name(&x), "X");
+    }
+}

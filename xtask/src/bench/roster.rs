@@ -1,0 +1,149 @@
+//! The meeting roster under a 1000-participant sync burst, in headless
+//! Chromium: the simulator holds the participants, the console joins, and
+//! its new event stream opens with participant_sync_begin, a
+//! participant_create for each, participant_sync_end.
+//!
+//! A burst is timed by the page itself: from the moment the stream opens (a
+//! listener added ahead of the app's, through a wrapped `EventSource`) to
+//! the first frame after the roster holds every row. The console also asks
+//! for the participants list when the stream opens; whichever of the two
+//! fills the roster first is the burst measured. WebDriver round trips only
+//! poll for the result.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use fantoccini::Client;
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use super::coldload::{Driver, Profiles};
+use crate::Result;
+
+/// Participants in the meeting, this console included.
+pub const PARTICIPANTS: usize = 1000;
+/// Bursts measured; one more runs first, unmeasured (a first compile of
+/// the page's code is not the roster's).
+pub const RUNS: usize = 10;
+const DEADLINE: Duration = Duration::from_secs(30);
+const POLL: Duration = Duration::from_millis(20);
+
+/// Wraps `EventSource` so the stream's opening is seen before the app sees it,
+/// watches the roster's row count, and joins. `arguments[0]`: the rows.
+const WATCH_AND_JOIN: &str = r#"
+const rows = arguments[0];
+const Native = window.EventSource;
+const burst = window.__rosterBurst = { start: null, end: null };
+window.EventSource = function (url, init) {
+    const es = new Native(url, init);
+    es.addEventListener('open', () => {
+        if (burst.start === null) burst.start = performance.now();
+    });
+    return es;
+};
+window.EventSource.prototype = Native.prototype;
+let framed = false;
+new MutationObserver(() => {
+    const list = document.getElementById('meeting-participants');
+    if (framed || burst.start === null || !list || list.children.length < rows) return;
+    framed = true;
+    requestAnimationFrame(() => { burst.end = performance.now(); });
+}).observe(document.body, { childList: true, subtree: true });
+document.getElementById('meeting-join').click();
+return true;
+"#;
+
+const READ: &str = r#"
+const b = window.__rosterBurst;
+return b && b.end !== null ? b.end - b.start : null;
+"#;
+
+/// Milliseconds from the stream's opening to the last row shown, per burst.
+pub fn measure(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<f64>> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start tokio: {e}"))?;
+    runtime.block_on(measure_async(dist, chromium, chromedriver))
+}
+
+async fn measure_async(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<f64>> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+    let base = format!(
+        "http://{}/",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    let sim = sim::Sim::new(sim::SimConfig {
+        dist_dir: Some(dist.to_path_buf()),
+        ..Default::default()
+    });
+    // The seeded devices and this console are in the meeting already.
+    let seeded = sim.snapshot().meeting.participants.len() + 1;
+    for i in seeded..PARTICIPANTS {
+        sim.meeting_join(&format!("终端{i:04}"), sim::Role::Guest);
+    }
+    let (stop_server, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(sim::serve(listener, sim, async move {
+        let _ = stopped.await;
+    }));
+
+    let driver = Driver::start(chromedriver)?;
+    let profiles = Profiles::new()?;
+    let outcome = match driver.session(chromium, &profiles.fresh(0)?).await {
+        Ok(client) => {
+            let mut times = Vec::with_capacity(RUNS);
+            let mut outcome = Ok(());
+            for i in 0..=RUNS {
+                match burst(&client, &base).await {
+                    Ok(ms) if i > 0 => times.push(ms),
+                    Ok(_) => {}
+                    Err(e) => {
+                        outcome = Err(format!("roster burst {i}: {e}"));
+                        break;
+                    }
+                }
+            }
+            let _ = client.close().await;
+            outcome.map(|()| times)
+        }
+        Err(e) => Err(e),
+    };
+    let _ = stop_server.send(());
+    let _ = server.await;
+    outcome
+}
+
+/// A fresh page (the last one's session ends as it goes), a join, the burst.
+async fn burst(client: &Client, base: &str) -> Result<f64> {
+    client
+        .goto(base)
+        .await
+        .map_err(|e| format!("cannot open {base}: {e}"))?;
+    let deadline = Instant::now() + DEADLINE;
+    let js = |e: fantoccini::error::CmdError| format!("script failed: {e}");
+    while client
+        .execute("return !!document.getElementById('meeting-join')", vec![])
+        .await
+        .map_err(js)?
+        != Value::Bool(true)
+    {
+        if Instant::now() > deadline {
+            return Err("the meeting panel's join button never appeared".into());
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    client
+        .execute(WATCH_AND_JOIN, vec![Value::from(PARTICIPANTS)])
+        .await
+        .map_err(js)?;
+    loop {
+        if let Some(ms) = client.execute(READ, vec![]).await.map_err(js)?.as_f64() {
+            return Ok(ms);
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "the roster never showed {PARTICIPANTS} rows within {DEADLINE:?}"
+            ));
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
