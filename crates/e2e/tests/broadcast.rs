@@ -21,6 +21,8 @@ async fn rows_with(h: &Harness, status: &str) -> u64 {
     .unwrap_or_default()
 }
 
+/// Polls until the count of `status` rows meets `cond`; on a timeout the
+/// failure shows the broadcast section, the journal and console errors.
 async fn wait_rows(h: &Harness, what: &str, mut cond: impl FnMut(u64) -> bool, status: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
