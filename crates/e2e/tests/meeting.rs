@@ -592,7 +592,8 @@ async fn every_participant_command_changes_the_simulator_and_the_roster() {
     h.click(&button("menu")).await;
 
     // Each toggle, on and off: the simulator changes, the row follows.
-    let toggles: [(&str, &str, &str, &str, fn(&sim::ParticipantInfo) -> String); 3] = [
+    type Read = fn(&sim::ParticipantInfo) -> String;
+    let toggles: [(&str, &str, &str, &str, Read); 3] = [
         ("mute", "data-muted", "true", "false", |p| {
             p.is_muted.to_string()
         }),

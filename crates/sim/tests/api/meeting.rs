@@ -499,7 +499,7 @@ async fn a_moved_meeting_is_on_another_node_and_the_old_one_refuses() {
     assert_eq!(r.status, 200);
     let r = post_json(
         addr,
-        &format!("/nodes/7/api/services/1061/new_session"),
+        "/nodes/7/api/services/1061/new_session",
         &[("pin", "123456")],
         &json!({}),
     )
