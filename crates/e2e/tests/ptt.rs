@@ -171,3 +171,36 @@ async fn a_press_before_login_is_refused_at_once() {
     h.wait_text("#ptt-error", "未连接语音服务").await;
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_saved_group_starts_a_call() {
+    let h = Harness::start(None).await;
+    login(&h).await;
+    // Found by a search, plus an id typed in.
+    h.fill("#ptt-search", "ptcs12").await;
+    h.click("#ptt-all").await;
+    h.fill("#ptt-id", "169921").await;
+    h.click("#ptt-id-add").await;
+    h.fill("#ptt-group-name", "东区").await;
+    h.click("#ptt-group-save").await;
+    h.wait_text("#ptt-groups", "东区 (2)").await;
+    h.click("#ptt-none").await;
+
+    // A reload keeps it; one click calls its terminals, the floor left free.
+    login(&h).await;
+    h.wait_text("#ptt-groups", "东区 (2)").await;
+    h.click("#ptt-group-0").await;
+    h.wait_sim("the group's call", |s| {
+        s.voice_sessions.len() == 1
+            && s.voice_sessions[0]
+                .members
+                .iter()
+                .map(|m| m.id)
+                .eq([ME, 169919, 169921])
+    })
+    .await;
+    h.wait_text("#ptt-member-169921", "已接听").await;
+    h.wait_sim("the floor is free", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+    h.finish().await;
+}

@@ -1,6 +1,7 @@
 //! Push-to-talk: the voice plugin login, then the temporary group calls
 //! with floor control (no audio yet).
 
+mod directory;
 mod group_call;
 mod sessions;
 mod talk;

@@ -3,6 +3,20 @@
 crate::catalogue! { pub enum PttText {
     GroupCall => "临时组呼", "Group call";
     Pick => "选择终端", "Choose terminals";
+    Search => "按名称或编号搜索", "Search by name or id";
+    SelectAll => "全选", "Select all";
+    SelectNone => "全不选", "Select none";
+    NoMatch => "没有匹配的终端", "No terminal matches";
+    NotInDirectory => "不在通讯录中", "not in the directory";
+    TypeId => "按编号添加终端", "Add a terminal by id";
+    AddId => "加入", "Add";
+    BadId => "终端编号只能是数字", "A terminal id is digits only";
+    SavedGroups => "常用组", "Saved groups";
+    GroupName => "组名", "Group name";
+    SaveGroup => "保存所选终端为组", "Save chosen terminals as a group";
+    GroupNeeds => "请输入组名并选择终端", "Give a name and choose terminals";
+    CallGroup => "呼叫", "Call";
+    DeleteGroup => "删除", "Delete";
     StartCall => "发起组呼", "Start group call";
     AddMembers => "添加所选终端", "Add chosen terminals";
     HangUp => "挂断", "Hang up";
