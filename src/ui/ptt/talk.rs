@@ -9,6 +9,7 @@ use super::text::PttText;
 use crate::i18n::use_i18n;
 use crate::io::voice::VoiceLink;
 use crate::time::now_ms;
+use crate::ui::call::duration_text;
 use leptos::ev::{KeyboardEvent, PointerEvent};
 use leptos::prelude::*;
 use proto::voice::{Floor, Link, TerminalId};
@@ -41,12 +42,6 @@ fn in_text_field(ev: &KeyboardEvent) -> bool {
         }
         _ => false,
     }
-}
-
-/// `m:ss` of a talk that began at `since`.
-fn clock(since: u64, now: u64) -> String {
-    let secs = now.saturating_sub(since) / 1000;
-    format!("{}:{:02}", secs / 60, secs % 60)
 }
 
 #[component]
@@ -172,7 +167,7 @@ pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
         >
             <strong id="ptt-talker">{headline}</strong>
             <br />
-            <span id="ptt-timer" class="timer">{move || since.get().map(|s| clock(s, now.get()))}</span>
+            <span id="ptt-timer" class="timer">{move || since.get().map(|s| duration_text(now.get().saturating_sub(s)))}</span>
             <br />
             <small>{hint}</small>
         </button>

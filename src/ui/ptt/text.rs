@@ -28,6 +28,9 @@ crate::catalogue! { pub enum PttText {
     Selected => "讲话对象", "Talking here";
     Members => "成员", "Members";
     Me => "我在讲话", "I am talking";
+    MeShort => "我（调度员）", "Me (dispatcher)";
+    Transmissions => "最近讲话", "Recent transmissions";
+    OnAir => "讲话中", "talking now";
     Talking => " 正在讲话", " is talking";
     Idle => "空闲", "Idle";
     Requesting => "正在申请话语权…", "Asking for the floor…";

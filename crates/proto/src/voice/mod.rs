@@ -11,6 +11,7 @@ mod wire;
 pub use machine::{Link, VoiceEvent, VoiceInput, VoiceMachine, VoiceOutput, VoiceSend, VoiceView};
 pub use session::{
     CallSession, EndReason, Floor, PendingRequest, PttCommand, PttError, PttNotice, PttState,
-    ReconnectReport, RequestKind, SessionMember, Talker, COMMAND_REPLY_MS, FLOOR_REPLY_MS,
+    ReconnectReport, RequestKind, SessionMember, Talker, Transmission, COMMAND_REPLY_MS,
+    FLOOR_REPLY_MS, MAX_TRANSMISSIONS,
 };
 pub use wire::*;
