@@ -7,6 +7,7 @@ use dispatch_desk::io::voice::VoiceLink;
 use dispatch_desk::journal::Journal;
 use dispatch_desk::ui::ptt::text::PttText;
 use dispatch_desk::ui::ptt::{call_state_word, member_look, PttPanel};
+use dispatch_desk::ui::settings::SettingsPanel;
 use leptos::prelude::*;
 use proto::voice::{MemberCallState, SessionMember};
 use wasm_bindgen::JsCast;
@@ -266,4 +267,77 @@ async fn a_saved_group_is_kept_without_secrets_and_starts_a_call_in_one_click() 
     })
     .await;
     assert_eq!(stored_groups().as_deref(), Some("[]"));
+}
+
+/// Dispatches a key event with `code` on the element `#id` (or the body);
+/// returns whether the page took it (default prevented).
+fn key(kind: &str, code: &str, id: Option<&str>) -> bool {
+    let target = id.map_or("document.body".to_owned(), |i| {
+        format!("document.getElementById({i:?})")
+    });
+    let js = format!(
+        "!{target}.dispatchEvent(new KeyboardEvent({kind:?}, {{code: {code:?}, bubbles: true, cancelable: true}}))"
+    );
+    js_sys::eval(&js).unwrap().as_bool().unwrap()
+}
+
+fn set_settings(json: Option<&str>) {
+    let store = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    match json {
+        Some(j) => store.set_item("dispatch-desk.settings", j).unwrap(),
+        None => store.remove_item("dispatch-desk.settings").unwrap(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_talk_key_is_the_one_set_in_settings() {
+    set_settings(Some(r#"{"talkKey":"F8"}"#));
+    let config = Config::parse(DEMO_CONFIG).unwrap();
+    let _m = mount_panel(config, panel);
+    set_settings(None);
+    wait_for("the talk button", 5_000, || {
+        doc().get_element_by_id("ptt-talk").is_some()
+    })
+    .await;
+    assert!(
+        text_of("ptt-talk").contains("按住讲话：F8"),
+        "{}",
+        text_of("ptt-talk")
+    );
+    // Space is no longer the talk key; F8 is (refused at once: offline).
+    assert!(!key("keydown", "Space", None));
+    assert!(!key("keyup", "Space", None));
+    tick(50).await;
+    assert_eq!(text_of("ptt-error"), "");
+    assert!(key("keydown", "F8", None));
+    wait_for("the refused press", 5_000, || {
+        text_of("ptt-error").contains("未连接语音服务")
+    })
+    .await;
+    assert!(key("keyup", "F8", None));
+    // Still a letter in a text field.
+    assert!(!key("keydown", "F8", Some("ptt-search")));
+}
+
+#[wasm_bindgen_test]
+async fn the_settings_field_takes_the_key_pressed_in_it() {
+    set_settings(None);
+    let config = Config::parse(DEMO_CONFIG).unwrap();
+    let _m = mount_panel(config, || view! { <SettingsPanel /> });
+    wait_for("the field", 5_000, || {
+        doc().get_element_by_id("settings-talk-key").is_some()
+    })
+    .await;
+    let field = || by_id("settings-talk-key").unchecked_into::<web_sys::HtmlInputElement>();
+    wait_for("Space by default", 5_000, || field().value() == "空格").await;
+    assert!(key("keydown", "F8", Some("settings-talk-key")));
+    wait_for("F8", 5_000, || field().value() == "F8").await;
+    assert_eq!(field().get_attribute("data-code").as_deref(), Some("F8"));
+    assert!(key("keydown", "KeyT", Some("settings-talk-key")));
+    wait_for("T", 5_000, || field().value() == "T").await;
+    // Tab still moves on; Escape goes back to Space.
+    assert!(!key("keydown", "Tab", Some("settings-talk-key")));
+    assert!(key("keydown", "Escape", Some("settings-talk-key")));
+    wait_for("Space again", 5_000, || field().value() == "空格").await;
+    assert_eq!(field().get_attribute("data-code").as_deref(), Some(""));
 }

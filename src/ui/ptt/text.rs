@@ -36,7 +36,9 @@ crate::catalogue! { pub enum PttText {
     Requesting => "正在申请话语权…", "Asking for the floor…";
     Releasing => "正在释放话语权…", "Giving the floor back…";
     Waiting => "等待回应…", "Waiting for the reply…";
-    TalkButton => "按住讲话（空格）", "Hold to talk (Space)";
+    TalkButton => "按住讲话：", "Hold to talk: ";
+    SpaceKey => "空格", "Space";
+    TalkKeySetting => "讲话键（在此按下要用的键，Esc 恢复空格）", "Talk key (press it here; Esc for Space)";
     TalkLatch => "点击讲话，再点击停止", "Click to talk, click again to stop";
     Latch => "锁定模式（点击开始/停止）", "Latch mode (click to start / stop)";
     TalkOffline => "未连接，无法讲话", "Not connected: cannot talk";
