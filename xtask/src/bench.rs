@@ -1,9 +1,10 @@
 //! `cargo xtask bench`: measurements, not tests. The console's cold load in
-//! Chromium, the size of what a browser downloads, and how long proto takes to
+//! Chromium, push-to-talk access time in Chromium against the simulator, the size of what a browser downloads, and how long proto takes to
 //! decode a voice notification natively. Timings print as
 //! `bench: <name>: p50 <x> ms, p95 <y> ms (n=<n>, target <t>)`.
 
 mod coldload;
+mod ptt;
 
 use std::hint::black_box;
 use std::io::Write;
@@ -20,6 +21,9 @@ use crate::{dist, setup, Result};
 pub const DECODE_COMMAND: &str = "bench-decode";
 /// Milliseconds from navigation start to a usable console, at p95.
 const COLD_LOAD_TARGET_MS: f64 = 200.0;
+/// Milliseconds from pressing the talk key to the floor shown granted
+/// (3GPP TS 22.179's push-to-talk access time).
+const PTT_ACCESS_TARGET_MS: f64 = 300.0;
 /// wasm + JS + CSS, gzipped.
 const BUNDLE_TARGET_KB: f64 = 300.0;
 /// Decodes per timed batch, and batches.
@@ -79,6 +83,9 @@ pub fn run(ws: &Workspace) -> Result<()> {
     );
     let mut ready: Vec<f64> = loads.iter().map(|l| l.ready).collect();
     report("cold-load", &mut ready, COLD_LOAD_TARGET_MS);
+
+    let mut access = ptt::measure(&dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
+    report("ptt access", &mut access, PTT_ACCESS_TARGET_MS);
 
     let bundle = Bundle::measure(&dist)?;
     println!(
