@@ -1714,6 +1714,13 @@ mod tests {
             },
         );
         replied(&mut m, 1_010, created(SID, 1_000));
+        let s = m.ptt().selected_session().unwrap();
+        assert_eq!(
+            s.talker,
+            Some(Talker::Me),
+            "the grant shows until given back"
+        );
+        assert!(s.transmissions.is_empty());
         reply(&mut m, 1_011, get_mic(SID, ME, "zydd"));
         reply(&mut m, 1_012, VoiceMessage::ReleaseMic(ok(1)));
         reply(&mut m, 1_013, lost_mic(SID, ME));

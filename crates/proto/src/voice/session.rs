@@ -220,20 +220,22 @@ pub struct CallSession {
 
 impl CallSession {
     /// A new talker (or none): the transmission under way ends at `now`, and
-    /// a new one begins with id `next_id + 1`.
-    fn set_talker(&mut self, talker: Option<Talker>, now: u64, next_id: &mut u64) {
+    /// with `counter` a new one begins, its id the next count. Without it
+    /// the talker is shown but no transmission begins (a grant given back
+    /// at once, the talk key not held).
+    fn set_talker(&mut self, talker: Option<Talker>, now: u64, counter: Option<&mut u64>) {
         if self.talker == talker {
             return;
         }
         if let Some(open) = self.transmissions.first_mut().filter(|t| t.ended.is_none()) {
             open.ended = Some(now);
         }
-        if let Some(who) = &talker {
-            *next_id += 1;
+        if let (Some(who), Some(counter)) = (&talker, counter) {
+            *counter += 1;
             self.transmissions.insert(
                 0,
                 Transmission {
-                    id: *next_id,
+                    id: *counter,
                     talker: who.clone(),
                     started: now,
                     ended: None,
@@ -442,7 +444,7 @@ impl PttState {
             }
         }
         for s in &mut self.sessions {
-            s.set_talker(None, now, &mut self.last_transmission);
+            s.set_talker(None, now, Some(&mut self.last_transmission));
         }
     }
 
@@ -539,7 +541,7 @@ impl PttState {
                     }
                     for s in &mut self.sessions {
                         if s.talker == Some(Talker::Me) {
-                            s.set_talker(None, now, &mut self.last_transmission);
+                            s.set_talker(None, now, Some(&mut self.last_transmission));
                         }
                     }
                 } else {
@@ -623,7 +625,7 @@ impl PttState {
                     m.set_state(MemberCallState::Idle);
                     m.reason = Some(reason.message.clone()).filter(|r| !r.is_empty());
                     if matches!(&s.talker, Some(Talker::Member { id, .. }) if id == from_id) {
-                        s.set_talker(None, now, &mut self.last_transmission);
+                        s.set_talker(None, now, Some(&mut self.last_transmission));
                     }
                     self.end_if_empty(now, call_id, &mut out);
                 }
@@ -653,14 +655,14 @@ impl PttState {
                 if !s.is_terminal(*member_id) {
                     self.my_id.get_or_insert(*member_id);
                     if mine {
-                        s.set_talker(Some(Talker::Me), now, &mut self.last_transmission);
+                        s.set_talker(Some(Talker::Me), now, Some(&mut self.last_transmission));
                     }
                 } else {
                     let who = Talker::Member {
                         id: *member_id,
                         name: member_name.clone(),
                     };
-                    s.set_talker(Some(who), now, &mut self.last_transmission);
+                    s.set_talker(Some(who), now, Some(&mut self.last_transmission));
                 }
             }
             VoiceMessage::MemberLostMic {
@@ -675,7 +677,7 @@ impl PttState {
                         None => None,
                     };
                     if holder == Some(*member_id) {
-                        s.set_talker(None, now, &mut self.last_transmission);
+                        s.set_talker(None, now, Some(&mut self.last_transmission));
                     }
                 }
             }
@@ -721,13 +723,12 @@ impl PttState {
         });
     }
 
-    /// The floor is mine in `session`: kept (and talked in) while the key is
-    /// held, else given back at once.
+    /// The floor is mine in `session`: kept (a transmission) while the key
+    /// is held, else given back at once.
     fn granted(&mut self, now: u64, session: BigId, out: &mut Vec<VoiceRequest>) {
-        if self.key_held {
-            if let Some(s) = self.sessions.iter_mut().find(|s| s.id == session) {
-                s.set_talker(Some(Talker::Me), now, &mut self.last_transmission);
-            }
+        if let Some(s) = self.sessions.iter_mut().find(|s| s.id == session) {
+            let counter = self.key_held.then_some(&mut self.last_transmission);
+            s.set_talker(Some(Talker::Me), now, counter);
         }
         self.floor = Floor::Held { session };
         if !self.key_held {
