@@ -69,7 +69,7 @@ pub fn Directory(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
         }
     };
     let all = move |_| {
-        for (id, _) in shown() {
+        for (id, _) in untrack(shown) {
             pick(id, true);
         }
     };

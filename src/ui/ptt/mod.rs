@@ -10,7 +10,7 @@ mod voice_login;
 
 pub use group_call::{error_text, notice_text};
 pub use sessions::{call_state_word, member_look, talker_text};
-pub use talk::{key_label, TalkKeyField, DEFAULT_TALK_KEY};
+pub use talk::TalkKeyField;
 
 use super::panel::Panel;
 use crate::i18n::Key;

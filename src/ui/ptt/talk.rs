@@ -1,8 +1,9 @@
 //! The talk button: hold (pointer, or the talk key — Space unless settings
-//! say otherwise — anywhere on the page but in a text field) to talk in the selected call, or, with terminals chosen and
-//! no call, to start one and talk at once. Latch mode: click to talk, click
-//! again to stop. It shows the floor's state (asking, mine, someone else's,
-//! giving back), a talk timer, and refuses at once while not connected.
+//! say otherwise — anywhere on the page but in a text field) to talk in the
+//! selected call, or, with terminals chosen and no call, to start one and
+//! talk at once. Latch mode: click (or press the key) to talk, again to
+//! stop. It shows the floor's state (asking, mine, someone else's, giving
+//! back), a talk timer, and refuses at once while not connected.
 
 use super::sessions::talker_text;
 use super::text::PttText;
@@ -18,10 +19,10 @@ use std::time::Duration;
 use wasm_bindgen::JsCast;
 
 /// The hold-to-talk key (`KeyboardEvent.code`) unless settings name another.
-pub const DEFAULT_TALK_KEY: &str = "Space";
+const DEFAULT_TALK_KEY: &str = "Space";
 
 /// A key's name for the dispatcher: `KeyT` is T, `Digit5` is 5.
-pub fn key_label(code: &str, i18n: I18n) -> String {
+fn key_label(code: &str, i18n: I18n) -> String {
     if code == DEFAULT_TALK_KEY {
         return i18n.t(PttText::SpaceKey).to_owned();
     }
@@ -32,7 +33,7 @@ pub fn key_label(code: &str, i18n: I18n) -> String {
 }
 
 /// The settings field that takes the talk key: press the key in it. Tab
-/// still leaves the field; Escape or Backspace goes back to Space.
+/// still leaves the field; Escape, Backspace or Delete goes back to Space.
 #[component]
 pub fn TalkKeyField(code: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
