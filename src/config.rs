@@ -128,6 +128,8 @@ pub struct Settings {
     pub meeting_api_server: Option<String>,
     pub calls_base_url: Option<String>,
     pub ivr_url: Option<String>,
+    /// The push-to-talk key (a `KeyboardEvent.code`); none: Space.
+    pub talk_key: Option<String>,
 }
 
 impl Config {

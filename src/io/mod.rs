@@ -7,6 +7,7 @@ pub mod calls;
 pub mod config_file;
 pub mod driver;
 pub mod embed;
+pub mod groups;
 pub mod history;
 pub mod http;
 pub mod ivr;

@@ -9,6 +9,7 @@ use super::panel::Panel;
 use crate::config::{Deployment, Settings};
 use crate::i18n::{use_i18n, Key};
 use crate::io::storage;
+use crate::ui::ptt::TalkKeyField;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -25,6 +26,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let meeting = field(&config.meeting.api_server);
     let calls = field(&config.calls.base_url);
     let ivr = field(&config.ivr.url);
+    let talk_key = field(&storage::load_settings().talk_key.unwrap_or_default());
     let deployment = RwSignal::new(config.deployment);
     let error = RwSignal::new(None::<String>);
     let in_force = expect_context::<StoredValue<Active>>();
@@ -48,6 +50,7 @@ pub fn SettingsPanel() -> impl IntoView {
             meeting_api_server: keep(meeting),
             calls_base_url: keep(calls),
             ivr_url: keep(ivr),
+            talk_key: keep(talk_key),
             deployment: Some(deployment.get_untracked()),
             ..s
         };
@@ -77,6 +80,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 {text_input("settings-meeting-api", Key::MeetingApiServer, meeting)}
                 {text_input("settings-calls", Key::CallsBaseUrl, calls)}
                 {text_input("settings-ivr", Key::IvrUrl, ivr)}
+                <TalkKeyField code=talk_key />
                 <label>
                     {i18n.tr(Key::Deployment)}
                     <select id="settings-deployment" on:change=move |ev| {

@@ -1,9 +1,11 @@
 //! `cargo xtask bench`: measurements, not tests. The console's cold load in
-//! Chromium, a 1000-participant roster burst there, the size of what a browser downloads, and how long proto takes to
+//! Chromium, a 1000-participant roster burst there, push-to-talk access time
+//! against the simulator, the size of what a browser downloads, and how long proto takes to
 //! decode a voice notification natively. Timings print as
 //! `bench: <name>: p50 <x> ms, p95 <y> ms (n=<n>, target <t>)`.
 
 mod coldload;
+mod ptt;
 mod roster;
 
 use std::hint::black_box;
@@ -21,6 +23,9 @@ pub const ROSTER_COMMAND: &str = "bench-roster";
 const ROSTER_TARGET_MS: f64 = 150.0;
 /// Milliseconds from navigation start to a usable console, at p95.
 const COLD_LOAD_TARGET_MS: f64 = 200.0;
+/// Milliseconds from pressing the talk key to the floor shown granted
+/// (3GPP TS 22.179's push-to-talk access time).
+const PTT_ACCESS_TARGET_MS: f64 = 300.0;
 /// wasm + JS + CSS, gzipped.
 const BUNDLE_TARGET_KB: f64 = 300.0;
 /// Decodes per timed batch, and batches.
@@ -69,6 +74,9 @@ pub fn run(ws: &Workspace) -> Result<()> {
 
     // Optimised too: the simulator streaming the burst is not what is timed.
     run_command(&mut optimised(ws, ROSTER_COMMAND))?;
+
+    let mut access = ptt::measure(&dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
+    report("ptt access", &mut access, PTT_ACCESS_TARGET_MS);
 
     let bundle = Bundle::measure(&dist)?;
     println!(

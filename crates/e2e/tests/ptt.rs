@@ -31,16 +31,20 @@ async fn start_call(h: &Harness, to: &[u64]) -> String {
     h.sim.snapshot().voice_sessions[0].session_id.clone()
 }
 
-/// A Space key event dispatched on the element `css` (or the body);
+/// A key event with `code` dispatched on the element `css` (or the body);
 /// returns whether the page took it as the talk key (default prevented).
-async fn space(h: &Harness, kind: &str, css: Option<&str>) -> bool {
+async fn key(h: &Harness, kind: &str, code: &str, css: Option<&str>) -> bool {
     let target = css.map_or("document.body".to_owned(), |c| {
         format!("document.querySelector({c:?})")
     });
     let js = format!(
-        "const t = {target}; return !t.dispatchEvent(new KeyboardEvent('{kind}', {{code: 'Space', key: ' ', bubbles: true, cancelable: true}}));"
+        "const t = {target}; return !t.dispatchEvent(new KeyboardEvent('{kind}', {{code: '{code}', bubbles: true, cancelable: true}}));"
     );
     h.eval(&js).await.as_bool() == Some(true)
+}
+
+async fn space(h: &Harness, kind: &str, css: Option<&str>) -> bool {
+    key(h, kind, "Space", css).await
 }
 
 #[tokio::test]
@@ -169,5 +173,231 @@ async fn a_press_before_login_is_refused_at_once() {
     h.click("#ptt-pick-169918").await;
     h.click("#ptt-start").await;
     h.wait_text("#ptt-error", "未连接语音服务").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_saved_group_starts_a_call() {
+    let h = Harness::start(None).await;
+    login(&h).await;
+    // Found by a search, plus an id typed in.
+    h.fill("#ptt-search", "ptcs12").await;
+    h.click("#ptt-all").await;
+    h.fill("#ptt-id", "169921").await;
+    h.click("#ptt-id-add").await;
+    h.fill("#ptt-group-name", "东区").await;
+    h.click("#ptt-group-save").await;
+    h.wait_text("#ptt-groups", "东区 (2)").await;
+    h.click("#ptt-none").await;
+
+    // A reload keeps it; one click calls its terminals, the floor left free.
+    login(&h).await;
+    h.wait_text("#ptt-groups", "东区 (2)").await;
+    h.click("#ptt-group-0").await;
+    h.wait_sim("the group's call", |s| {
+        s.voice_sessions.len() == 1
+            && s.voice_sessions[0]
+                .members
+                .iter()
+                .map(|m| m.id)
+                .eq([ME, 169919, 169921])
+    })
+    .await;
+    h.wait_text("#ptt-member-169921", "已接听").await;
+    h.wait_sim("the floor is free", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_talk_key_chosen_in_settings_and_latch_mode() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    h.wait_for("#settings-talk-key").await;
+    assert!(key(&h, "keydown", "F8", Some("#settings-talk-key")).await);
+    h.wait_value("#settings-talk-key", "F8").await;
+    h.click("#settings-save").await;
+    login(&h).await;
+    h.wait_text("#ptt-talk", "F8").await;
+    start_call(&h, &[169918]).await;
+    h.wait_sim("the floor is free", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+
+    // F8 is the talk key now; Space is not.
+    assert!(!space(&h, "keydown", None).await);
+    assert!(!space(&h, "keyup", None).await);
+    assert!(key(&h, "keydown", "F8", None).await);
+    h.wait_sim("the floor is mine", |s| {
+        s.voice_sessions[0].floor == Some(ME)
+    })
+    .await;
+    assert!(key(&h, "keyup", "F8", None).await);
+    h.wait_sim("released", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+
+    // Latch mode: a click talks and stays talking after the pointer is up;
+    // the next click stops.
+    h.click("#ptt-latch").await;
+    h.wait_text("#ptt-talk", "点击讲话").await;
+    h.click("#ptt-talk").await;
+    h.wait_sim("latched on", |s| s.voice_sessions[0].floor == Some(ME))
+        .await;
+    h.wait_text("#ptt-talker", "我在讲话").await;
+    h.wait_attr("#ptt-talk", "aria-pressed", "true").await;
+    h.wait_text("#ptt-timer", "0:0").await;
+    h.click("#ptt-talk").await;
+    h.wait_sim("latched off", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+    h.wait_attr("#ptt-talk", "aria-pressed", "false").await;
+    // The talk key latches too: down and up talks, the next press stops.
+    assert!(key(&h, "keydown", "F8", None).await);
+    assert!(key(&h, "keyup", "F8", None).await);
+    h.wait_sim("key latched on", |s| s.voice_sessions[0].floor == Some(ME))
+        .await;
+    h.wait_attr("#ptt-talk", "aria-pressed", "true").await;
+    assert!(key(&h, "keydown", "F8", None).await);
+    assert!(key(&h, "keyup", "F8", None).await);
+    h.wait_sim("key latched off", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+    h.finish().await;
+}
+
+/// How many releaseMic requests the journal shows the console sent.
+async fn releases_sent(h: &Harness) -> usize {
+    let journal = h
+        .eval("return document.getElementById('journal').textContent")
+        .await;
+    journal
+        .as_str()
+        .unwrap_or_default()
+        .matches(r#"{"type":"releaseMic"}"#)
+        .count()
+}
+
+#[tokio::test]
+async fn a_socket_dropped_while_talking_comes_back_with_the_floor_released_at_the_plugin() {
+    let h = Harness::start(None).await;
+    login(&h).await;
+    let sid = start_call(&h, &[169918]).await;
+    h.wait_text("#ptt-member-169918", "已接听").await;
+    h.wait_sim("the floor is free", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+    // Talking (the key held) when the network drops.
+    assert!(space(&h, "keydown", None).await);
+    h.wait_sim("the floor is mine", |s| {
+        s.voice_sessions[0].floor == Some(ME)
+    })
+    .await;
+    h.wait_text("#ptt-talker", "我在讲话").await;
+    let before = releases_sent(&h).await;
+    h.sim.drop_voice_sockets();
+
+    // Back online: no longer shown talking, the call kept, and the console
+    // itself told the plugin it let the floor go.
+    h.wait_text("#ptt-reconnect", "保留").await;
+    h.wait_text("#ptt-reconnect", &sid).await;
+    h.wait_attr("#voice-light", "data-state", "online").await;
+    h.wait_attr("#ptt-talk", "aria-pressed", "false").await;
+    h.wait_attr("#ptt-talk", "data-state", "idle").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while releases_sent(&h).await <= before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no releaseMic after the reconnect"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    h.wait_sim("the floor free at the plugin", |s| {
+        s.voice_sessions.len() == 1 && s.voice_sessions[0].floor.is_none()
+    })
+    .await;
+    // The key still held comes up: nothing more; a terminal can talk.
+    assert!(space(&h, "keyup", None).await);
+    assert!(h.sim.terminal_talk(169918, true));
+    h.wait_text(&format!("#ptt-talker-{sid}"), "ptcs11 (169918)")
+        .await;
+    assert!(h.sim.terminal_talk(169918, false));
+    // And the dispatcher can talk again.
+    assert!(space(&h, "keydown", None).await);
+    h.wait_sim("the floor is mine again", |s| {
+        s.voice_sessions[0].floor == Some(ME)
+    })
+    .await;
+    assert!(space(&h, "keyup", None).await);
+    h.wait_sim("released again", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn two_group_calls_at_once_talking_in_the_selected_one() {
+    let h = Harness::start(None).await;
+    h.sim.voice_several_sessions(true);
+    login(&h).await;
+    let first = start_call(&h, &[169918]).await;
+    h.click("#ptt-pick-169919").await;
+    h.click("#ptt-start").await;
+    h.wait_sim("two sessions", |s| s.voice_sessions.len() == 2)
+        .await;
+    let second = h.sim.snapshot().voice_sessions[1].session_id.clone();
+    // The new call is the one selected for talking.
+    h.wait_attr(&format!("#ptt-select-{second}"), "aria-pressed", "true")
+        .await;
+    h.wait_attr(&format!("#ptt-select-{first}"), "aria-pressed", "false")
+        .await;
+    h.wait_sim("both floors free", |s| {
+        s.voice_sessions.iter().all(|v| v.floor.is_none())
+    })
+    .await;
+
+    let floors = |s: &sim::SimState| -> Vec<Option<u64>> {
+        s.voice_sessions.iter().map(|v| v.floor).collect()
+    };
+    assert!(space(&h, "keydown", None).await);
+    h.wait_sim("talking in the second", |s| floors(s) == [None, Some(ME)])
+        .await;
+    assert!(space(&h, "keyup", None).await);
+    h.wait_sim("released", |s| floors(s) == [None, None]).await;
+
+    // Select the first: the key talks there, while a terminal talks in the second.
+    h.click(&format!("#ptt-select-{first}")).await;
+    h.wait_attr(&format!("#ptt-select-{first}"), "aria-pressed", "true")
+        .await;
+    assert!(h.sim.terminal_talk(169919, true));
+    h.wait_text(&format!("#ptt-talker-{second}"), "ptcs12 (169919)")
+        .await;
+    assert!(space(&h, "keydown", None).await);
+    h.wait_sim("talking in the first", |s| {
+        floors(s) == [Some(ME), Some(169919)]
+    })
+    .await;
+    h.wait_text(&format!("#ptt-talker-{first}"), "我在讲话")
+        .await;
+    assert!(space(&h, "keyup", None).await);
+    assert!(h.sim.terminal_talk(169919, false));
+    h.wait_sim("both free", |s| floors(s) == [None, None]).await;
+    // Each call lists its own transmissions.
+    h.wait_text(&format!("#ptt-turns-{first}"), "我（调度员）")
+        .await;
+    h.wait_text(&format!("#ptt-turns-{second}"), "ptcs12 (169919)")
+        .await;
+    let first_turns = h
+        .eval(&format!(
+            "return document.getElementById('ptt-turns-{first}').textContent"
+        ))
+        .await;
+    assert!(
+        !first_turns.as_str().unwrap_or_default().contains("169919"),
+        "{first_turns}"
+    );
+    h.screenshot("ptt-two-calls").await;
+
+    // Hanging up one leaves the other.
+    h.click(&format!("#ptt-hangup-{second}")).await;
+    h.wait_sim("one session left", |s| {
+        s.voice_sessions.len() == 1 && s.voice_sessions[0].session_id == first
+    })
+    .await;
+    h.wait_text("#ptt-session", &first).await;
     h.finish().await;
 }

@@ -12,6 +12,7 @@
 //! | `POST /_sim/voice/no-answer` | `{"terminalId":169918,"on":true}` | [`crate::Sim::voice_no_answer`] |
 //! | `POST /_sim/voice/ring-out` | `{"terminalId":169918}` | [`crate::Sim::voice_ring_out`] |
 //! | `POST /_sim/voice/restart` | | [`crate::Sim::voice_restart`] |
+//! | `POST /_sim/voice/several-sessions` | `{"on":true}` | [`crate::Sim::voice_several_sessions`] |
 //! | `POST /_sim/calls/{callSid}/advance` | | [`crate::Sim::advance_call`] |
 //! | `POST /_sim/meeting/expire` | | [`crate::Sim::expire_meeting_tokens`] |
 //! | `POST /_sim/meeting/deployment` | `{"deployment":"enterprise"}` | [`crate::Sim::set_deployment`] |
@@ -208,6 +209,7 @@ fn voice_script_routes() -> Router<Sim> {
         .route("/_sim/voice/no-answer", post(no_answer))
         .route("/_sim/voice/ring-out", post(ring_out))
         .route("/_sim/voice/restart", post(restart_voice))
+        .route("/_sim/voice/several-sessions", post(several_sessions))
 }
 
 #[derive(Deserialize)]
@@ -235,6 +237,16 @@ async fn no_answer(State(sim): State<Sim>, Json(t): Json<Terminal>) -> Response 
 async fn ring_out(State(sim): State<Sim>, Json(t): Json<Terminal>) -> Response {
     let changed = sim.voice_ring_out(t.terminal_id);
     Json(json!({"ok": true, "changed": changed})).into_response()
+}
+
+#[derive(Deserialize)]
+struct Switch {
+    on: bool,
+}
+
+async fn several_sessions(State(sim): State<Sim>, Json(s): Json<Switch>) -> Response {
+    sim.voice_several_sessions(s.on);
+    ok()
 }
 
 async fn restart_voice(State(sim): State<Sim>) -> Response {

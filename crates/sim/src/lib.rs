@@ -353,6 +353,12 @@ impl Sim {
         self.lock().voice.set_no_answer(terminal_id, on);
     }
 
+    /// Lets a dispatcher start a new voice session while one runs (`on`),
+    /// or refuses the second createGroup (the default).
+    pub fn voice_several_sessions(&self, on: bool) {
+        self.lock().voice.set_several_sessions(on);
+    }
+
     /// A ringing terminal stops ringing unanswered (无人接听). Returns
     /// whether it was ringing anywhere.
     pub fn voice_ring_out(&self, terminal_id: u64) -> bool {

@@ -3,6 +3,7 @@
 //! members and talker, add and remove members, hang up, and what the
 //! plugin's replies meant.
 
+use super::directory::Directory;
 use super::sessions::SessionList;
 use super::talk::TalkButton;
 use super::text::PttText;
@@ -95,31 +96,6 @@ pub fn GroupCall() -> impl IntoView {
     let picked = RwSignal::new(Vec::<TerminalId>::new());
     let selected = move || ptt.with(|p| p.selected.clone());
 
-    let picker = terminals
-        .iter()
-        .map(|t| {
-            let id = t.id;
-            let checked = move || picked.with(|p| p.contains(&id));
-            let toggle = move |ev| {
-                let on = event_target_checked(&ev);
-                picked.update(|p| {
-                    p.retain(|x| *x != id);
-                    if on {
-                        p.push(id);
-                    }
-                });
-            };
-            view! {
-                <li>
-                    <label>
-                        <input type="checkbox" id=format!("ptt-pick-{id}") prop:checked=checked on:change=toggle />
-                        " "{t.name.clone()}" · "{id}
-                    </label>
-                </li>
-            }
-        })
-        .collect_view();
-
     let take_picked = move || {
         let ids = picked.get_untracked();
         picked.set(Vec::new());
@@ -130,8 +106,7 @@ pub fn GroupCall() -> impl IntoView {
     view! {
         <section id="ptt-group-call" class="group-call">
             <h3>{i18n.tr(PttText::GroupCall)}</h3>
-            <p>{i18n.tr(PttText::Pick)}</p>
-            <ul id="ptt-picker" class="terminals">{picker}</ul>
+            <Directory picked=picked />
             <p class="buttons">
                 <button id="ptt-start" type="button" prop:disabled=creating aria-busy=move || creating().to_string()
                     on:click=move |_| voice.start_call(take_picked())>{i18n.tr(PttText::StartCall)}</button>

@@ -1,6 +1,7 @@
 //! Push-to-talk: the voice plugin login, then the temporary group calls
 //! with floor control (no audio yet).
 
+mod directory;
 mod group_call;
 mod sessions;
 mod talk;
@@ -9,6 +10,7 @@ mod voice_login;
 
 pub use group_call::{error_text, notice_text};
 pub use sessions::{call_state_word, member_look, talker_text};
+pub use talk::TalkKeyField;
 
 use super::panel::Panel;
 use crate::i18n::Key;

@@ -7,8 +7,10 @@ use super::text::PttText;
 use crate::config::Terminal;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::voice::VoiceLink;
+use crate::time::clock_text;
+use crate::ui::call::duration_text;
 use leptos::prelude::*;
-use proto::voice::{CallSession, MemberCallState, PttState, SessionMember, Talker};
+use proto::voice::{CallSession, MemberCallState, PttState, SessionMember, Talker, Transmission};
 
 /// A member's call state in the dispatcher's words.
 pub fn call_state_word(state: MemberCallState) -> PttText {
@@ -91,6 +93,17 @@ fn session_row(
         .iter()
         .map(|m| member_row(m, selected, p.my_id(), terminals, i18n, voice))
         .collect_view();
+    let turns = (!s.transmissions.is_empty()).then(|| {
+        let rows = s
+            .transmissions
+            .iter()
+            .map(|t| transmission_row(t, i18n))
+            .collect_view();
+        view! {
+            <p class="transmissions-head">{i18n.t(PttText::Transmissions)}</p>
+            <ol class="transmissions" id=format!("ptt-turns-{sid}")>{rows}</ol>
+        }
+    });
     let (pick, hang) = (sid.clone(), sid.clone());
     view! {
         <li id=format!("ptt-call-{sid}") class="session" class:selected=selected>
@@ -109,6 +122,28 @@ fn session_row(
             </p>
             <p class="pending" aria-live="polite">{waiting}</p>
             <ul class="members" id=selected.then_some("ptt-members")>{members}</ul>
+            {turns}
+        </li>
+    }
+}
+
+/// One turn at the floor: when it began, who talked, how long (or that it
+/// is under way). Its id names it for whatever keeps its audio.
+fn transmission_row(t: &Transmission, i18n: I18n) -> impl IntoView {
+    let who = match &t.talker {
+        Talker::Me => i18n.t(PttText::MeShort).to_owned(),
+        Talker::Member { id, name } => format!("{name} ({id})"),
+    };
+    let length = match t.ended {
+        Some(_) => duration_text(t.duration_ms(0)),
+        None => i18n.t(PttText::OnAir).to_owned(),
+    };
+    // HH:MM:SS of the journal's clock, without the milliseconds.
+    let mut at = clock_text(t.started);
+    at.truncate(8);
+    view! {
+        <li id=format!("ptt-tx-{}", t.id) class="transmission">
+            <time>{at}</time>" · "{who}" · "<span class="length">{length}</span>
         </li>
     }
 }

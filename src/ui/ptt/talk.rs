@@ -1,22 +1,61 @@
-//! The talk button: hold (pointer, or Space anywhere on the page but in a
-//! text field) to talk in the selected call, or, with terminals chosen and
-//! no call, to start one and talk at once. Latch mode: click to talk, click
-//! again to stop. It shows the floor's state (asking, mine, someone else's,
-//! giving back), a talk timer, and refuses at once while not connected.
+//! The talk button: hold (pointer, or the talk key — Space unless settings
+//! say otherwise — anywhere on the page but in a text field) to talk in the
+//! selected call, or, with terminals chosen and no call, to start one and
+//! talk at once. Latch mode: click (or press the key) to talk, again to
+//! stop. It shows the floor's state (asking, mine, someone else's, giving
+//! back), a talk timer, and refuses at once while not connected.
 
 use super::sessions::talker_text;
 use super::text::PttText;
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, I18n};
+use crate::io::storage;
 use crate::io::voice::VoiceLink;
 use crate::time::now_ms;
+use crate::ui::call::duration_text;
 use leptos::ev::{KeyboardEvent, PointerEvent};
 use leptos::prelude::*;
 use proto::voice::{Floor, Link, TerminalId};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 
-/// The hold-to-talk key (`KeyboardEvent.code`).
-const TALK_KEY: &str = "Space";
+/// The hold-to-talk key (`KeyboardEvent.code`) unless settings name another.
+const DEFAULT_TALK_KEY: &str = "Space";
+
+/// A key's name for the dispatcher: `KeyT` is T, `Digit5` is 5.
+fn key_label(code: &str, i18n: I18n) -> String {
+    if code == DEFAULT_TALK_KEY {
+        return i18n.t(PttText::SpaceKey).to_owned();
+    }
+    code.strip_prefix("Key")
+        .or_else(|| code.strip_prefix("Digit"))
+        .unwrap_or(code)
+        .to_owned()
+}
+
+/// The settings field that takes the talk key: press the key in it. Tab
+/// still leaves the field; Escape, Backspace or Delete goes back to Space.
+#[component]
+pub fn TalkKeyField(code: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let take = move |ev: KeyboardEvent| {
+        let key = ev.code();
+        if key == "Tab" || key.is_empty() {
+            return;
+        }
+        ev.prevent_default();
+        let cleared = matches!(key.as_str(), "Escape" | "Backspace" | "Delete");
+        code.set(if cleared { String::new() } else { key });
+    };
+    let shown =
+        move || code.with(|c| key_label(if c.is_empty() { DEFAULT_TALK_KEY } else { c }, i18n));
+    view! {
+        <label>
+            {i18n.tr(PttText::TalkKeySetting)}
+            <input id="settings-talk-key" readonly data-code=move || code.get()
+                prop:value=shown on:keydown=take />
+        </label>
+    }
+}
 
 /// Whether a key event comes from a place where typing goes: there Space
 /// is a space, not the talk key.
@@ -43,24 +82,27 @@ fn in_text_field(ev: &KeyboardEvent) -> bool {
     }
 }
 
-/// `m:ss` of a talk that began at `since`.
-fn clock(since: u64, now: u64) -> String {
-    let secs = now.saturating_sub(since) / 1000;
-    format!("{}:{:02}", secs / 60, secs % 60)
-}
-
 #[component]
 pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
     let i18n = use_i18n();
     let voice = expect_context::<VoiceLink>();
     let ptt = voice.ptt();
     let link = voice.view();
+    let talk_key = StoredValue::new(
+        storage::load_settings()
+            .talk_key
+            .unwrap_or_else(|| DEFAULT_TALK_KEY.to_owned()),
+    );
+    let is_talk_key =
+        move |ev: &KeyboardEvent| talk_key.with_value(|k| ev.code() == *k) && !in_text_field(ev);
     let latch = RwSignal::new(false);
     // Only a press that went down here lets the floor go when it comes up.
     let pressed = RwSignal::new(false);
     let down = move || {
         if !pressed.get_untracked() {
             pressed.set(true);
+            // Push-to-talk access time runs from here (`cargo xtask bench`).
+            crate::time::mark("dd-ptt-press");
             voice.key_down(picked.get_untracked());
         }
     };
@@ -90,7 +132,7 @@ pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
     };
 
     let keydown = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        if ev.code() == TALK_KEY && !in_text_field(&ev) {
+        if is_talk_key(&ev) {
             ev.prevent_default();
             if !ev.repeat() {
                 press();
@@ -98,7 +140,7 @@ pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
         }
     });
     let keyup = window_event_listener(leptos::ev::keyup, move |ev: KeyboardEvent| {
-        if ev.code() == TALK_KEY && !in_text_field(&ev) {
+        if is_talk_key(&ev) {
             ev.prevent_default();
             let_go();
         }
@@ -113,7 +155,11 @@ pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
     Effect::new(move |_| {
         let held = ptt.with(|p| matches!(p.floor, Floor::Held { .. }));
         match (held, since.get_untracked()) {
-            (true, None) => since.set(Some(now_ms())),
+            (true, None) => {
+                since.set(Some(now_ms()));
+                // ... to here: the floor granted, shown.
+                crate::time::mark("dd-ptt-granted");
+            }
             (false, Some(_)) => since.set(None),
             _ => {}
         }
@@ -156,9 +202,10 @@ pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
     let aria_pressed = move || ptt.with(|p| p.key_held || matches!(p.floor, Floor::Held { .. }));
     let hint = move || {
         if latch.get() {
-            i18n.t(PttText::TalkLatch)
+            i18n.t(PttText::TalkLatch).to_owned()
         } else {
-            i18n.t(PttText::TalkButton)
+            let key = talk_key.with_value(|k| key_label(k, i18n));
+            format!("{}{key}", i18n.t(PttText::TalkButton))
         }
     };
 
@@ -172,7 +219,7 @@ pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
         >
             <strong id="ptt-talker">{headline}</strong>
             <br />
-            <span id="ptt-timer" class="timer">{move || since.get().map(|s| clock(s, now.get()))}</span>
+            <span id="ptt-timer" class="timer">{move || since.get().map(|s| duration_text(now.get().saturating_sub(s)))}</span>
             <br />
             <small>{hint}</small>
         </button>

@@ -329,6 +329,9 @@ impl VoiceMachine {
         self.close();
         self.attempt = self.attempt.saturating_add(1);
         let retry_at = now.saturating_add(self.backoff.jittered_ms(self.attempt, now));
+        let before = self.ptt.clone();
+        self.ptt.link_lost(now);
+        self.ptt_changed(before);
         self.set_link(Link::Reconnecting {
             attempt: self.attempt,
             retry_at,
@@ -368,8 +371,8 @@ impl VoiceMachine {
             self.emit(VoiceEvent::LinkChanged(link));
             let before = self.ptt.clone();
             match &self.link {
-                Link::Online | Link::Connecting => {}
-                Link::Reconnecting { .. } => self.ptt.link_lost(),
+                // A drop is folded in by `lost`, which knows the time.
+                Link::Online | Link::Connecting | Link::Reconnecting { .. } => {}
                 Link::Offline | Link::Refused { .. } => self.ptt.reset(),
             }
             self.ptt_changed(before);
@@ -740,6 +743,7 @@ mod tests {
     use crate::voice::{
         CallMember, EndReason, Floor, MemberCallState, MemberResult, PttCommand, PttError,
         PttNotice, RequestKind, ResultCode, Talker, COMMAND_REPLY_MS, FLOOR_REPLY_MS,
+        MAX_TRANSMISSIONS,
     };
 
     const SID: &str = "50351257998589953";
@@ -1662,5 +1666,156 @@ mod tests {
         reply(&mut m, 8_010, VoiceMessage::LogoutResp(ok(1)));
         assert!(m.ptt().sessions.is_empty());
         assert_eq!(m.ptt().selected, None);
+    }
+
+    fn get_mic(session: &str, who: u64, name: &str) -> VoiceMessage {
+        VoiceMessage::MemberGetMic {
+            group_id: id(session),
+            member_id: who,
+            member_name: name.into(),
+        }
+    }
+
+    fn lost_mic(session: &str, who: u64) -> VoiceMessage {
+        VoiceMessage::MemberLostMic {
+            group_id: id(session),
+            member_id: who,
+        }
+    }
+
+    /// (talker, started, ended) of a session's transmissions, newest first.
+    fn turns(m: &VoiceMachine, session: &str) -> Vec<(Talker, u64, Option<u64>)> {
+        m.ptt()
+            .session(&id(session))
+            .expect("session")
+            .transmissions
+            .iter()
+            .map(|t| (t.talker.clone(), t.started, t.ended))
+            .collect()
+    }
+
+    fn terminal(who: u64, name: &str) -> Talker {
+        Talker::Member {
+            id: who,
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn each_turn_at_the_floor_is_listed_with_who_when_and_how_long() {
+        let mut m = online();
+        // Starting a call without the key (and the plugin's memberGetMic
+        // for that grant) is no transmission.
+        cmd(
+            &mut m,
+            1_000,
+            PttCommand::StartCall {
+                to_ids: vec![169918],
+            },
+        );
+        replied(&mut m, 1_010, created(SID, 1_000));
+        let s = m.ptt().selected_session().unwrap();
+        assert_eq!(
+            s.talker,
+            Some(Talker::Me),
+            "the grant shows until given back"
+        );
+        assert!(s.transmissions.is_empty());
+        reply(&mut m, 1_011, get_mic(SID, ME, "zydd"));
+        reply(&mut m, 1_012, VoiceMessage::ReleaseMic(ok(1)));
+        reply(&mut m, 1_013, lost_mic(SID, ME));
+        assert_eq!(turns(&m, SID), []);
+
+        reply(&mut m, 2_000, get_mic(SID, 169918, "ptcs11"));
+        let t = &m.ptt().selected_session().unwrap().transmissions[0];
+        assert_eq!(t.ended, None, "under way");
+        assert_eq!(t.duration_ms(2_500), 500);
+        reply(&mut m, 4_500, lost_mic(SID, 169918));
+        assert_eq!(
+            turns(&m, SID),
+            [(terminal(169918, "ptcs11"), 2_000, Some(4_500))]
+        );
+        assert_eq!(
+            m.ptt().selected_session().unwrap().transmissions[0].duration_ms(9_000),
+            2_500
+        );
+
+        // The dispatcher's own turn: from the grant to the confirmed release.
+        cmd(&mut m, 5_000, PttCommand::TalkKeyDown { to_ids: vec![] });
+        reply(&mut m, 5_040, granted(5_000));
+        reply(&mut m, 5_041, get_mic(SID, ME, "zydd"));
+        cmd(&mut m, 7_000, PttCommand::TalkKeyUp);
+        reply(&mut m, 7_030, VoiceMessage::ReleaseMic(ok(1)));
+        reply(&mut m, 7_031, lost_mic(SID, ME));
+        assert_eq!(
+            turns(&m, SID),
+            [
+                (Talker::Me, 5_040, Some(7_030)),
+                (terminal(169918, "ptcs11"), 2_000, Some(4_500)),
+            ]
+        );
+        let ids: Vec<u64> = m
+            .ptt()
+            .selected_session()
+            .unwrap()
+            .transmissions
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        assert!(ids[0] > ids[1], "each has its own id: {ids:?}");
+    }
+
+    #[test]
+    fn a_turn_ends_when_another_takes_the_floor_the_talker_hangs_up_or_the_link_drops() {
+        let mut m = in_call();
+        reply(&mut m, 2_000, get_mic(SID, 169918, "ptcs11"));
+        // No memberLostMic came: the next talker ends the turn.
+        reply(&mut m, 3_000, get_mic(SID, 169919, "ptcs12"));
+        // The same talker again is the same turn.
+        reply(&mut m, 3_100, get_mic(SID, 169919, "ptcs12"));
+        reply(&mut m, 4_000, hangup_note(SID, 169919, "对方挂断"));
+        assert_eq!(
+            turns(&m, SID),
+            [
+                (terminal(169919, "ptcs12"), 3_000, Some(4_000)),
+                (terminal(169918, "ptcs11"), 2_000, Some(3_000)),
+            ]
+        );
+        reply(&mut m, 5_000, get_mic(SID, 169918, "ptcs11"));
+        let conn = m.conn;
+        m.handle(6_000, VoiceInput::SocketClosed { conn });
+        assert_eq!(
+            turns(&m, SID)[0],
+            (terminal(169918, "ptcs11"), 5_000, Some(6_000))
+        );
+    }
+
+    #[test]
+    fn transmissions_are_kept_per_session_and_bounded() {
+        let mut m = in_call();
+        call(&mut m, 1_500, SID2, &[169920]);
+        reply(&mut m, 1_600, get_mic(SID2, 169920, "ptcs13"));
+        for i in 0..(MAX_TRANSMISSIONS as u64 + 5) {
+            let at = 2_000 + i * 100;
+            reply(&mut m, at, get_mic(SID, 169918, "ptcs11"));
+            reply(&mut m, at + 50, lost_mic(SID, 169918));
+        }
+        let first = turns(&m, SID);
+        assert_eq!(first.len(), MAX_TRANSMISSIONS);
+        let last_start = 2_000 + (MAX_TRANSMISSIONS as u64 + 4) * 100;
+        assert_eq!(first[0].1, last_start, "newest first");
+        assert_eq!(first[MAX_TRANSMISSIONS - 1].1, 2_500, "the oldest dropped");
+        assert_eq!(turns(&m, SID2), [(terminal(169920, "ptcs13"), 1_600, None)]);
+        // Ids stay unique across sessions.
+        let mut ids: Vec<u64> = m
+            .ptt()
+            .sessions
+            .iter()
+            .flat_map(|s| s.transmissions.iter().map(|t| t.id))
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
     }
 }

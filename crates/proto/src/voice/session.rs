@@ -21,6 +21,8 @@ use crate::id::BigId;
 pub const FLOOR_REPLY_MS: u64 = 5_000;
 /// How long add, kick and hang-up may wait for their reply.
 pub const COMMAND_REPLY_MS: u64 = 10_000;
+/// Transmissions kept per session, newest first; older ones are dropped.
+pub const MAX_TRANSMISSIONS: usize = 20;
 
 /// A command of the push-to-talk panel.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,27 @@ pub enum Talker {
         id: TerminalId,
         name: String,
     },
+}
+
+/// One turn at a session's floor, from the floor notifications (memberGetMic
+/// to memberLostMic) and the dispatcher's own grants and releases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transmission {
+    /// Unique among this console's transmissions, so what is recorded of
+    /// one can be tied to it.
+    pub id: u64,
+    pub talker: Talker,
+    /// When it began (ms, the machine's clock).
+    pub started: u64,
+    /// When it ended; `None` while under way.
+    pub ended: Option<u64>,
+}
+
+impl Transmission {
+    /// How long it lasted, or has lasted by `now`.
+    pub fn duration_ms(&self, now: u64) -> u64 {
+        self.ended.unwrap_or(now).saturating_sub(self.started)
+    }
 }
 
 /// The dispatcher's own floor, as far as the plugin has answered.
@@ -189,11 +212,40 @@ pub struct CallSession {
     pub id: BigId,
     pub members: Vec<SessionMember>,
     pub talker: Option<Talker>,
+    /// Who talked, when and how long; newest first, at most [`MAX_TRANSMISSIONS`].
+    pub transmissions: Vec<Transmission>,
     /// The terminals called into it; any other member is the dispatcher.
     invited: Vec<TerminalId>,
 }
 
 impl CallSession {
+    /// A new talker (or none): the transmission under way ends at `now`, and
+    /// with `counter` a new one begins, its id the next count. Without it
+    /// the talker is shown but no transmission begins (a grant given back
+    /// at once, the talk key not held).
+    fn set_talker(&mut self, talker: Option<Talker>, now: u64, counter: Option<&mut u64>) {
+        if self.talker == talker {
+            return;
+        }
+        if let Some(open) = self.transmissions.first_mut().filter(|t| t.ended.is_none()) {
+            open.ended = Some(now);
+        }
+        if let (Some(who), Some(counter)) = (&talker, counter) {
+            *counter += 1;
+            self.transmissions.insert(
+                0,
+                Transmission {
+                    id: *counter,
+                    talker: who.clone(),
+                    started: now,
+                    ended: None,
+                },
+            );
+            self.transmissions.truncate(MAX_TRANSMISSIONS);
+        }
+        self.talker = talker;
+    }
+
     fn is_terminal(&self, id: TerminalId) -> bool {
         self.invited.contains(&id)
     }
@@ -238,6 +290,8 @@ pub struct PttState {
     release_owed: bool,
     /// The terminals of the createGroup under way.
     invited_next: Vec<TerminalId>,
+    /// The id of the last transmission begun.
+    last_transmission: u64,
 }
 
 impl PttState {
@@ -375,7 +429,7 @@ impl PttState {
     /// this socket and nobody is heard through it. Sessions stay (the plugin
     /// keeps them across sockets) until the plugin says otherwise; a floor
     /// held or asked for is owed a release; a hang-up under way is done here.
-    pub fn link_lost(&mut self) {
+    pub fn link_lost(&mut self, now: u64) {
         self.release_owed |= self.floor != Floor::Free;
         self.floor = Floor::Free;
         self.key_held = false;
@@ -390,7 +444,7 @@ impl PttState {
             }
         }
         for s in &mut self.sessions {
-            s.talker = None;
+            s.set_talker(None, now, Some(&mut self.last_transmission));
         }
     }
 
@@ -425,7 +479,10 @@ impl PttState {
 
     /// Logged out or refused: forget everything.
     pub fn reset(&mut self) {
-        *self = Self::default();
+        *self = Self {
+            last_transmission: self.last_transmission,
+            ..Self::default()
+        };
     }
 
     /// Folds in a reply or notification; returns the requests it calls for.
@@ -445,6 +502,7 @@ impl PttState {
                             id: id.clone(),
                             members: invited.iter().map(|i| SessionMember::called(*i)).collect(),
                             talker: None,
+                            transmissions: Vec::new(),
                             invited,
                         });
                         self.selected = Some(id.clone());
@@ -483,7 +541,7 @@ impl PttState {
                     }
                     for s in &mut self.sessions {
                         if s.talker == Some(Talker::Me) {
-                            s.talker = None;
+                            s.set_talker(None, now, Some(&mut self.last_transmission));
                         }
                     }
                 } else {
@@ -567,7 +625,7 @@ impl PttState {
                     m.set_state(MemberCallState::Idle);
                     m.reason = Some(reason.message.clone()).filter(|r| !r.is_empty());
                     if matches!(&s.talker, Some(Talker::Member { id, .. }) if id == from_id) {
-                        s.talker = None;
+                        s.set_talker(None, now, Some(&mut self.last_transmission));
                     }
                     self.end_if_empty(now, call_id, &mut out);
                 }
@@ -597,13 +655,14 @@ impl PttState {
                 if !s.is_terminal(*member_id) {
                     self.my_id.get_or_insert(*member_id);
                     if mine {
-                        s.talker = Some(Talker::Me);
+                        s.set_talker(Some(Talker::Me), now, Some(&mut self.last_transmission));
                     }
                 } else {
-                    s.talker = Some(Talker::Member {
+                    let who = Talker::Member {
                         id: *member_id,
                         name: member_name.clone(),
-                    });
+                    };
+                    s.set_talker(Some(who), now, Some(&mut self.last_transmission));
                 }
             }
             VoiceMessage::MemberLostMic {
@@ -618,7 +677,7 @@ impl PttState {
                         None => None,
                     };
                     if holder == Some(*member_id) {
-                        s.talker = None;
+                        s.set_talker(None, now, Some(&mut self.last_transmission));
                     }
                 }
             }
@@ -664,11 +723,12 @@ impl PttState {
         });
     }
 
-    /// The floor is mine in `session`: kept while the key is held, else
-    /// given back at once.
+    /// The floor is mine in `session`: kept (a transmission) while the key
+    /// is held, else given back at once.
     fn granted(&mut self, now: u64, session: BigId, out: &mut Vec<VoiceRequest>) {
         if let Some(s) = self.sessions.iter_mut().find(|s| s.id == session) {
-            s.talker = Some(Talker::Me);
+            let counter = self.key_held.then_some(&mut self.last_transmission);
+            s.set_talker(Some(Talker::Me), now, counter);
         }
         self.floor = Floor::Held { session };
         if !self.key_held {

@@ -148,6 +148,8 @@ pub struct VoiceWorld {
     pub audio_frames: u64,
     /// Terminals that ring and never answer (see `script`).
     no_answer: Vec<TerminalId>,
+    /// A dispatcher may run several sessions at once (see `script`).
+    several_sessions: bool,
 }
 
 impl VoiceWorld {
@@ -161,6 +163,7 @@ impl VoiceWorld {
             rejected: 0,
             audio_frames: 0,
             no_answer: Vec::new(),
+            several_sessions: false,
         }
     }
 
@@ -395,8 +398,9 @@ impl VoiceWorld {
         transaction: u64,
     ) -> Vec<Outgoing> {
         // "如果当前存在会话，则只请求话语权" (document 000, 2.3): with a session,
-        // requestMic must name it; a second createGroup is refused.
-        if self.sessions.iter().any(|s| s.owner == user.account) {
+        // requestMic must name it; a second createGroup is refused, unless
+        // this plugin is set to allow several sessions.
+        if !self.several_sessions && self.sessions.iter().any(|s| s.owner == user.account) {
             return vec![Outgoing {
                 conn,
                 msg: VoiceMessage::CreateGroup {

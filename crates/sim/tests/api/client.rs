@@ -346,4 +346,11 @@ pub mod voice_script {
         let r = post_json(addr, "/_sim/voice/restart", &[], &json!({})).await;
         assert_eq!(r.status, 200, "{}", r.text());
     }
+
+    /// A dispatcher may start a session while one runs (`on`), or not.
+    pub async fn several_sessions(addr: SocketAddr, on: bool) {
+        let body = json!({"on": on});
+        let r = post_json(addr, "/_sim/voice/several-sessions", &[], &body).await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
 }

@@ -1,7 +1,7 @@
 //! What simulated terminals and the plugin do on their own, steered from
 //! `/_sim/`: a member hangs up, a terminal never answers and rings out, the
-//! plugin restarts and forgets its sessions, and a floor whose holder's
-//! sockets are all gone is released.
+//! plugin restarts and forgets its sessions, a dispatcher may run several
+//! sessions, and a floor whose holder's sockets are all gone is released.
 
 use super::{Outgoing, Session, VoiceWorld};
 use crate::Terminal;
@@ -18,6 +18,13 @@ impl VoiceWorld {
         if on {
             self.no_answer.push(terminal);
         }
+    }
+
+    /// Whether a dispatcher may start a new session while one runs. Document
+    /// 000 (2.3) only says a requestMic naming a session asks for its floor;
+    /// by default this plugin refuses a second createGroup, the strict reading.
+    pub fn set_several_sessions(&mut self, on: bool) {
+        self.several_sessions = on;
     }
 
     /// Initial states of a new session's members: those that never answer ring.

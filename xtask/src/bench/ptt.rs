@@ -1,0 +1,189 @@
+//! Push-to-talk access time in headless Chromium against the simulator: the
+//! release console logs in, starts a group call, then presses and releases
+//! the talk key again and again.
+//!
+//! Each press is timed by the page itself, from the `dd-ptt-press` mark (the
+//! talk key went down, src/ui/ptt/talk.rs) to the `dd-ptt-granted` mark (the
+//! plugin's grant has reached the view and the button shows "I am talking").
+//! So the number holds the requestMic round trip through the WebSocket, the
+//! machine and the rendering, and none of WebDriver's own round trips, which
+//! only press the key and poll for the marks.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use super::coldload::{Driver, Profiles};
+use crate::Result;
+
+/// Presses measured; a few more run first, unmeasured, to warm the page up.
+pub const PRESSES: usize = 60;
+const WARM_UP: usize = 5;
+const DEADLINE: Duration = Duration::from_secs(20);
+const POLL: Duration = Duration::from_millis(5);
+
+/// Clears the marks of the last press, then holds the talk key down.
+const PRESS: &str = r#"
+performance.clearMarks('dd-ptt-press');
+performance.clearMarks('dd-ptt-granted');
+document.body.dispatchEvent(new KeyboardEvent('keydown', {code: 'Space', bubbles: true, cancelable: true}));
+return true;
+"#;
+
+/// Milliseconds from the press to the floor shown granted; `null` until then.
+const READ_ACCESS: &str = r#"
+const press = performance.getEntriesByName('dd-ptt-press', 'mark')[0];
+const granted = performance.getEntriesByName('dd-ptt-granted', 'mark')[0];
+return press && granted ? granted.startTime - press.startTime : null;
+"#;
+
+const RELEASE: &str = r#"
+document.body.dispatchEvent(new KeyboardEvent('keyup', {code: 'Space', bubbles: true, cancelable: true}));
+return true;
+"#;
+
+/// The talk button's state (`idle` once the floor is back and free).
+const TALK_STATE: &str = "return document.getElementById('ptt-talk')?.dataset.state ?? null;";
+
+/// Serves `dist` with the simulator and returns the access time of each press.
+pub fn measure(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<f64>> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start tokio: {e}"))?;
+    runtime.block_on(measure_async(dist, chromium, chromedriver))
+}
+
+async fn measure_async(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<f64>> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+    let base = format!(
+        "http://{}/",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    let sim = sim::Sim::new(sim::SimConfig {
+        dist_dir: Some(dist.to_path_buf()),
+        ..Default::default()
+    });
+    let (stop_server, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(sim::serve(listener, sim.clone(), async move {
+        let _ = stopped.await;
+    }));
+
+    let driver = Driver::start(chromedriver)?;
+    let profiles = Profiles::new()?;
+    let client = driver.session(chromium, &profiles.fresh(0)?).await?;
+    let measured = presses(&client, &sim, &base).await;
+    let _ = client.close().await;
+    let _ = stop_server.send(());
+    let _ = server.await;
+    measured
+}
+
+async fn presses(client: &Client, sim: &sim::Sim, base: &str) -> Result<Vec<f64>> {
+    client
+        .goto(base)
+        .await
+        .map_err(|e| format!("cannot open {base}: {e}"))?;
+    type_into(client, "#voice-password", "123456").await?;
+    click(client, "#voice-login-button").await?;
+    wait_talk_state(client, "idle", "the console online").await?;
+    click(client, "#ptt-pick-169918").await?;
+    click(client, "#ptt-start").await?;
+    let deadline = Deadline::new("a group call with its floor free");
+    loop {
+        let s = sim.snapshot();
+        if s.voice_sessions.len() == 1 && s.voice_sessions[0].floor.is_none() {
+            break;
+        }
+        deadline.wait().await?;
+    }
+    wait_talk_state(client, "idle", "the call started").await?;
+
+    let mut times = Vec::with_capacity(PRESSES);
+    for i in 0..WARM_UP + PRESSES {
+        run(client, PRESS).await?;
+        let deadline = Deadline::new("the floor shown granted");
+        let access = loop {
+            if let Some(ms) = run(client, READ_ACCESS).await?.as_f64() {
+                break ms;
+            }
+            deadline
+                .wait()
+                .await
+                .map_err(|e| format!("press {i}: {e}"))?;
+        };
+        run(client, RELEASE).await?;
+        wait_talk_state(client, "idle", "the floor given back").await?;
+        if i >= WARM_UP {
+            times.push(access);
+        }
+    }
+    Ok(times)
+}
+
+async fn run(client: &Client, js: &str) -> Result<Value> {
+    client
+        .execute(js, vec![])
+        .await
+        .map_err(|e| format!("script failed: {e}"))
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) -> Result<()> {
+    find(client, css)
+        .await?
+        .send_keys(text)
+        .await
+        .map_err(|e| format!("cannot type into {css}: {e}"))
+}
+
+async fn click(client: &Client, css: &str) -> Result<()> {
+    find(client, css)
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("cannot click {css}: {e}"))
+}
+
+async fn find(client: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    let deadline = Deadline::new(css);
+    loop {
+        if let Ok(el) = client.find(Locator::Css(css)).await {
+            return Ok(el);
+        }
+        deadline.wait().await?;
+    }
+}
+
+async fn wait_talk_state(client: &Client, want: &str, what: &str) -> Result<()> {
+    let deadline = Deadline::new(what);
+    while run(client, TALK_STATE).await?.as_str() != Some(want) {
+        deadline.wait().await?;
+    }
+    Ok(())
+}
+
+/// A wait for `what` that gives up after [`DEADLINE`].
+struct Deadline {
+    what: String,
+    at: Instant,
+}
+
+impl Deadline {
+    fn new(what: &str) -> Self {
+        Self {
+            what: what.to_owned(),
+            at: Instant::now() + DEADLINE,
+        }
+    }
+
+    /// Sleeps one poll, or fails once the deadline has passed.
+    async fn wait(&self) -> Result<()> {
+        if Instant::now() > self.at {
+            return Err(format!("timed out waiting for {}", self.what));
+        }
+        tokio::time::sleep(POLL).await;
+        Ok(())
+    }
+}
