@@ -204,6 +204,8 @@ async fn a_callback_redraws_its_history_row_in_place() {
         outcome,
         detail: String::new(),
         customuuid: customuuid.into(),
+        extension: String::new(),
+        call_uuid: String::new(),
     };
     local_storage()
         .set_item(

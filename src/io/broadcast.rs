@@ -117,6 +117,8 @@ impl Shell for BroadcastHttp {
             outcome,
             detail,
             customuuid: r.customuuid,
+            extension: String::new(),
+            call_uuid: String::new(),
         });
     }
 

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use proto::history::{self, Entry};
+use proto::ivr::ExtensionStatus;
 use wasm_bindgen::JsCast;
 
 const KEY: &str = "dispatch-desk.history";
@@ -58,6 +59,16 @@ impl History {
         self.update(|all| {
             if let Some(e) = all.iter_mut().find(|e| e.customuuid == customuuid) {
                 change(e);
+            }
+        });
+    }
+
+    /// Changes the entry an extension-status callback belongs to, if any
+    /// (see `history::extension_target`).
+    pub fn amend_by_extension(&self, status: &ExtensionStatus, now_ms: u64) {
+        self.update(|all| {
+            if let Some(i) = history::extension_target(all, status, now_ms) {
+                all[i].apply_extension_status(status);
             }
         });
     }

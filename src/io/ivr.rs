@@ -103,6 +103,8 @@ impl IvrDesk {
             outcome: outcome_word,
             detail,
             customuuid: customuuid.unwrap_or_default(),
+            extension: String::new(),
+            call_uuid: String::new(),
         });
         outcome
     }

@@ -267,7 +267,7 @@ async fn the_history_survives_a_reload_and_exports_csv() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "kind,target,who,start_utc,duration_s,outcome,detail,customuuid"
+        "kind,target,who,start_utc,duration_s,outcome,detail,customuuid,extension"
     );
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(

@@ -2,7 +2,8 @@
 //! with `ivr.relayUrl` set, the call record the service posts after each
 //! request reaches the console, which finds the request by its customuuid
 //! and shows the answer, talk time, key pressed and hang-up cause in the
-//! history and in the broadcast table.
+//! history and in the broadcast table; the extension-status callbacks show
+//! the extension the key press reached.
 
 use e2e::{repo_root, Harness};
 
@@ -36,6 +37,13 @@ async fn callbacks_reach_the_console_through_the_relay_and_update_the_rows() {
         .await;
     h.wait_text(&format!("{row} .history-detail"), "cause 10001")
         .await;
+    // The extension-status callbacks (no customuuid) found it by the
+    // callee's number and the call's uuid: the key press reached the
+    // extension, which answered and then hung up.
+    let extension = format!("{row} .history-extension");
+    h.wait_attr(&extension, "data-extension-state", "hangup")
+        .await;
+    h.wait_text(&extension, "分机").await;
 
     // A broadcast's rows are completed the same way.
     h.fill("#broadcast-numbers", "13500000001\n13500000002")

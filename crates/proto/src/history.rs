@@ -4,7 +4,7 @@
 //! pure part, tested natively.
 
 use crate::call::{Call, Phase, Problem, Target};
-use crate::ivr::CallRecord;
+use crate::ivr::{CallRecord, ExtensionState, ExtensionStatus};
 use serde::{Deserialize, Serialize};
 
 /// Entries kept, newest first; older ones are dropped.
@@ -67,6 +67,14 @@ pub struct Entry {
     /// IVR: the `customuuid` callbacks are matched by.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub customuuid: String,
+    /// IVR: the extension a key press was routed to and its last state
+    /// (`20280003 answer`), from the extension-status callbacks.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub extension: String,
+    /// IVR: the service's id of the call (`uuid` in its callbacks), once an
+    /// extension-status callback named it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub call_uuid: String,
 }
 
 /// The target as the history writes it: the user id, or `service`.
@@ -110,6 +118,8 @@ impl Entry {
             outcome,
             detail: call.problem.as_ref().map(problem_text).unwrap_or_default(),
             customuuid: String::new(),
+            extension: String::new(),
+            call_uuid: String::new(),
         }
     }
 
@@ -157,6 +167,50 @@ impl Entry {
         }
         self.detail = detail.join(" · ");
     }
+
+    /// What an extension-status callback tells: which extension the key
+    /// press reached, and whether it rings, answered or hung up.
+    pub fn apply_extension_status(&mut self, status: &ExtensionStatus) {
+        let state = match status.status {
+            ExtensionState::Ring => "ring",
+            ExtensionState::Answer => "answer",
+            ExtensionState::Hangup => "hangup",
+        };
+        let extension = [status.extnumber.as_str(), status.caller.as_str()]
+            .into_iter()
+            .find(|n| !n.trim().is_empty())
+            .unwrap_or_default();
+        self.extension = format!("{extension} {state}").trim().to_owned();
+        if self.call_uuid.is_empty() {
+            self.call_uuid = status.uuid.clone();
+        }
+    }
+}
+
+/// How long after a request an extension-status callback may still be
+/// matched to it by the callee's number (an hour of ringing and talking).
+pub const EXTENSION_MATCH_MS: u64 = 3_600_000;
+
+/// The entry an extension-status callback belongs to. The callback has no
+/// `customuuid` (document 003 lists only the callee's number and the call's
+/// `uuid`), so our reading: the entry that already took this call's `uuid`,
+/// else the newest IVR request to that number, still without a call record
+/// or another call's `uuid`, placed within [`EXTENSION_MATCH_MS`] of `now_ms`.
+pub fn extension_target(entries: &[Entry], status: &ExtensionStatus, now_ms: u64) -> Option<usize> {
+    if let Some(i) = entries
+        .iter()
+        .position(|e| !status.uuid.is_empty() && e.call_uuid == status.uuid)
+    {
+        return Some(i);
+    }
+    entries.iter().position(|e| {
+        e.kind == Kind::Ivr
+            && e.outcome == Outcome::Sent
+            && e.call_uuid.is_empty()
+            && !status.callee.is_empty()
+            && e.target == status.callee
+            && now_ms.saturating_sub(e.start_ms) <= EXTENSION_MATCH_MS
+    })
 }
 
 /// Adds `entry` at the front (newest first), keeping at most [`MAX_ENTRIES`].
@@ -213,8 +267,9 @@ pub fn csv_field(text: &str) -> String {
 
 /// The entries as CSV, a header line first, lines ended with CRLF.
 pub fn csv(entries: &[Entry]) -> String {
-    let mut out =
-        String::from("kind,target,who,start_utc,duration_s,outcome,detail,customuuid\r\n");
+    let mut out = String::from(
+        "kind,target,who,start_utc,duration_s,outcome,detail,customuuid,extension\r\n",
+    );
     for e in entries {
         let kind = match e.kind {
             Kind::Call => "call",
@@ -233,6 +288,7 @@ pub fn csv(entries: &[Entry]) -> String {
             e.outcome.as_str().to_owned(),
             csv_field(&e.detail),
             csv_field(&e.customuuid),
+            csv_field(&e.extension),
         ];
         out.push_str(&fields.join(","));
         out.push_str("\r\n");
@@ -254,6 +310,8 @@ mod tests {
             outcome,
             detail: detail.into(),
             customuuid: String::new(),
+            extension: String::new(),
+            call_uuid: String::new(),
         }
     }
 
@@ -283,19 +341,19 @@ mod tests {
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(
             lines[0],
-            "kind,target,who,start_utc,duration_s,outcome,detail,customuuid"
+            "kind,target,who,start_utc,duration_s,outcome,detail,customuuid,extension"
         );
         assert_eq!(
             lines[1],
-            "call,169918,调度一,2025-12-02T00:00:00Z,65,hung-up,,"
+            "call,169918,调度一,2025-12-02T00:00:00Z,65,hung-up,,,"
         );
         assert_eq!(
             lines[2],
-            "ivr,13333333333,调度一,2025-12-02T00:00:00Z,65,failed,\"bad, \"\"very\"\"\nbad\","
+            "ivr,13333333333,调度一,2025-12-02T00:00:00Z,65,failed,\"bad, \"\"very\"\"\nbad\",,"
         );
         assert_eq!(
             lines[3],
-            "call,service,调度一,2025-12-02T00:00:00Z,65,failed,'=cmd(),"
+            "call,service,调度一,2025-12-02T00:00:00Z,65,failed,'=cmd(),,"
         );
         assert_eq!(lines.len(), 5, "every line ends with CRLF");
     }
@@ -359,5 +417,54 @@ mod tests {
             redial_target(&entry(Kind::Ivr, "13333333333", Outcome::Sent, "")),
             None
         );
+    }
+
+    #[test]
+    fn extension_status_goes_to_the_open_request_to_that_number_then_follows_its_call() {
+        let status = |callee: &str, uuid: &str, state: &str| {
+            crate::ivr::decode_extension_status(&format!(
+                r#"{{"buuid":"b","callee":"{callee}","caller":"20280003","extnumber":"20280003","status":"{state}","uuid":"{uuid}","starttime":"1581124302"}}"#
+            ))
+            .unwrap()
+        };
+        let now = 1_764_633_600_000 + 60_000;
+        let mut rows = vec![
+            entry(Kind::Ivr, "13333333333", Outcome::Sent, ""),
+            entry(Kind::Ivr, "13333333333", Outcome::HungUp, ""),
+            entry(Kind::Call, "13333333333", Outcome::Sent, ""),
+        ];
+        // Newest first: the open IVR request to that number, not the settled one.
+        let ring = status("13333333333", "call-a", "ring");
+        assert_eq!(extension_target(&rows, &ring, now), Some(0));
+        rows[0].apply_extension_status(&ring);
+        assert_eq!(rows[0].extension, "20280003 ring");
+        assert_eq!(rows[0].call_uuid, "call-a");
+        // Another call to the same number cannot take that row any more.
+        let other = status("13333333333", "call-b", "ring");
+        assert_eq!(extension_target(&rows, &other, now), None);
+        // The same call's later states find it by uuid, even once settled.
+        rows[0].outcome = Outcome::HungUp;
+        let hangup = status("13333333333", "call-a", "hangup");
+        assert_eq!(extension_target(&rows, &hangup, now), Some(0));
+        rows[0].apply_extension_status(&hangup);
+        assert_eq!(rows[0].extension, "20280003 hangup");
+        // Too old, another number, or no number: no match.
+        let mut fresh = vec![entry(Kind::Ivr, "13333333333", Outcome::Sent, "")];
+        let late = fresh[0].start_ms + EXTENSION_MATCH_MS + 1;
+        assert_eq!(extension_target(&fresh, &ring, late), None);
+        assert_eq!(
+            extension_target(&fresh, &status("139", "x", "ring"), now),
+            None
+        );
+        assert_eq!(
+            extension_target(&fresh, &status("", "x", "ring"), now),
+            None
+        );
+        fresh[0].apply_extension_status(&status("13333333333", "x", "answer"));
+        assert!(csv(&fresh)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(",20280003 answer"));
     }
 }

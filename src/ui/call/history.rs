@@ -23,6 +23,14 @@ pub fn outcome_word(outcome: Outcome) -> CallText {
     }
 }
 
+fn extension_word(state: &str) -> CallText {
+    match state {
+        "ring" => CallText::ExtensionRing,
+        "answer" => CallText::ExtensionAnswer,
+        _ => CallText::ExtensionHangup,
+    }
+}
+
 /// What tells an entry apart for as long as it is kept: callbacks change
 /// its outcome, duration and detail, never these.
 type EntryKey = (u64, Kind, String, String);
@@ -112,6 +120,14 @@ fn HistoryRow(key: EntryKey) -> impl IntoView {
         Kind::Ivr => CallText::HistoryIvr,
     };
     let outcome = move || entry.with(|e| e.as_ref().map(|e| e.outcome));
+    // `20280003 answer`: the extension a key press reached, and its state.
+    let extension = move || {
+        entry.with(|e| {
+            let text = e.as_ref()?.extension.clone();
+            let (number, state) = text.rsplit_once(' ').unwrap_or(("", text.as_str()));
+            (!state.is_empty()).then(|| (number.to_owned(), state.to_owned()))
+        })
+    };
     view! {
         <li class="history-entry" data-kind=match kind { Kind::Call => "call", Kind::Ivr => "ivr" }
             data-outcome=move || outcome().map(Outcome::as_str).unwrap_or_default() data-customuuid=customuuid>
@@ -122,6 +138,14 @@ fn HistoryRow(key: EntryKey) -> impl IntoView {
             <strong class="history-outcome">{move || outcome().map(|o| i18n.t(outcome_word(o)))}</strong>" "
             <span class="history-duration">{with(|e| e.duration_ms.map(duration_text).unwrap_or_default())}</span>" "
             <span class="history-detail">{with(|e| e.detail.clone())}</span>
+            {move || extension().map(|(number, state)| {
+                let word = i18n.t(extension_word(&state));
+                view! {
+                    " "<span class="history-extension" data-extension-state=state>
+                        {i18n.t(CallText::Extension)}" "{number}" "{word}
+                    </span>
+                }
+            })}
             {redial.map(|target| view! {
                 " "<button class="small history-redial" type="button"
                     prop:disabled=move || desk.dialling(target)

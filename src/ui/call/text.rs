@@ -32,6 +32,10 @@ crate::catalogue! { pub enum CallText {
     ServerFailed => "电话服务出错：HTTP ", "The call service failed: HTTP ";
     Duration => "时长", "Duration";
     History => "呼叫与语音菜单记录", "Call and IVR history";
+    Extension => "分机", "Extension";
+    ExtensionRing => "振铃中", "ringing";
+    ExtensionAnswer => "已接听", "answered";
+    ExtensionHangup => "已挂断", "hung up";
     HistoryFilter => "筛选", "Filter";
     HistoryAll => "全部", "All";
     HistoryKind => "记录类型", "Kind of entry";
