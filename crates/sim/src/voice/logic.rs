@@ -148,6 +148,8 @@ pub struct VoiceWorld {
     pub audio_frames: u64,
     /// Terminals that ring and never answer (see `script`).
     no_answer: Vec<TerminalId>,
+    /// Audio counts and echo terminals (see `audio`).
+    audio: audio::AudioBook,
 }
 
 impl VoiceWorld {
@@ -161,6 +163,7 @@ impl VoiceWorld {
             rejected: 0,
             audio_frames: 0,
             no_answer: Vec::new(),
+            audio: audio::AudioBook::default(),
         }
     }
 
@@ -173,11 +176,6 @@ impl VoiceWorld {
     pub fn close(&mut self, conn: ConnId) {
         let account = self.conns.remove(&conn).and_then(|c| c.account);
         self.release_floor_of_gone(account);
-    }
-
-    /// A binary message: audio of the product's own format. Counted only.
-    pub fn on_audio(&mut self, _conn: ConnId) {
-        self.audio_frames += 1;
     }
 
     /// A text message from `conn`. What cannot be decoded is counted in
@@ -849,7 +847,10 @@ fn is_http_url(s: &str) -> bool {
         .any(|p| s.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
 }
 
+mod audio;
 mod script;
+
+pub use audio::{EchoPlan, SessionAudio, VoiceAudio};
 
 #[cfg(test)]
 mod tests {

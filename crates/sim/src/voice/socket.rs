@@ -23,6 +23,8 @@ pub(crate) fn routes() -> Router<Sim> {
 #[derive(Debug)]
 pub(crate) enum SocketCmd {
     Text(String),
+    /// An audio frame (docs/audio.md).
+    Binary(Vec<u8>),
     /// Close without a close frame, as a broken network would.
     Drop,
 }
@@ -52,6 +54,12 @@ impl Sockets {
         if let Some(tx) = self.open.get(&id) {
             // A closed receiver means the task is ending; nothing to do.
             let _ = tx.send(SocketCmd::Text(text));
+        }
+    }
+
+    pub fn send_binary(&self, id: ConnId, bytes: Vec<u8>) {
+        if let Some(tx) = self.open.get(&id) {
+            let _ = tx.send(SocketCmd::Binary(bytes));
         }
     }
 
@@ -93,6 +101,11 @@ async fn run(sim: Sim, socket: WebSocket) {
                         break;
                     }
                 }
+                Some(SocketCmd::Binary(bytes)) => {
+                    if sink.send(Message::Binary(bytes.into())).await.is_err() {
+                        break;
+                    }
+                }
                 Some(SocketCmd::Drop) | None => break,
             },
             frame = stream.next() => match frame {
@@ -105,8 +118,9 @@ async fn run(sim: Sim, socket: WebSocket) {
                     }
                     let out = s.voice.on_text(conn, text.as_str());
                     s.deliver(out);
+                    super::echo::spawn(&sim, s.voice.echoes_due());
                 }),
-                Some(Ok(Message::Binary(_))) => sim.with(|s| s.voice.on_audio(conn)),
+                Some(Ok(Message::Binary(bytes))) => sim.with(|s| s.voice.on_audio(conn, &bytes)),
                 // Pings are answered by the WebSocket layer itself.
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
