@@ -2,7 +2,7 @@
 //! (wasm-bindgen-test). The end-to-end suite in crates/e2e drives the whole
 //! release app against the simulator; this one checks the pieces.
 
-use dispatch_desk::config::{resolve, Config, Deployment, Settings};
+use dispatch_desk::config::{resolve, AudioMode, Config, Deployment, Settings};
 use dispatch_desk::i18n::{I18n, Key, Lang, Phrase};
 use dispatch_desk::io::voice::VoiceLink;
 use dispatch_desk::journal::{Journal, Kind, Source, Text, CAPACITY};
@@ -120,6 +120,31 @@ fn settings_override_addresses_but_never_invalid_ones() {
     assert!(
         !stored.to_lowercase().contains("password") && !stored.to_lowercase().contains("token")
     );
+}
+
+#[wasm_bindgen_test]
+fn audio_mode_defaults_to_the_browser_and_settings_may_hand_it_to_the_plugin() {
+    let cfg = Config::parse(DEMO_CONFIG).unwrap();
+    assert_eq!(cfg.audio.mode, AudioMode::Browser);
+    let plugin = cfg.patched(&serde_json::from_str(r#"{"audio":{"mode":"plugin"}}"#).unwrap());
+    assert_eq!(plugin.unwrap().audio.mode, AudioMode::Plugin);
+    let typo = cfg.patched(&serde_json::from_str(r#"{"audio":{"mode":"speaker"}}"#).unwrap());
+    assert!(typo.is_err(), "an unknown mode is refused");
+    let s = Settings {
+        audio_mode: Some(AudioMode::Plugin),
+        ..Default::default()
+    };
+    let merged = cfg.clone().with_settings(&s, false);
+    assert_eq!(merged.audio.mode, AudioMode::Plugin);
+    assert!(
+        !merged.same_services(&cfg),
+        "a new mode restarts the shells"
+    );
+    for key in dispatch_desk::ui::audio::text::AudioText::ALL {
+        for lang in [Lang::Zh, Lang::En] {
+            assert!(!key.text(lang).trim().is_empty(), "{key:?} {lang:?}");
+        }
+    }
 }
 
 #[wasm_bindgen_test]

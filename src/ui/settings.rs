@@ -3,8 +3,9 @@
 //! the new addresses; nothing secret is offered here.
 
 use super::active::use_active;
+use super::audio::text::AudioText;
 use super::panel::Panel;
-use crate::config::{Deployment, Settings};
+use crate::config::{AudioMode, Deployment, Settings};
 use crate::i18n::{use_i18n, Key};
 use crate::io::storage;
 use leptos::ev::SubmitEvent;
@@ -24,6 +25,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let calls = field(&config.calls.base_url);
     let ivr = field(&config.ivr.url);
     let deployment = RwSignal::new(config.deployment);
+    let audio_mode = RwSignal::new(config.audio.mode);
     let error = RwSignal::new(None::<String>);
 
     let save = move |ev: SubmitEvent| {
@@ -40,6 +42,7 @@ pub fn SettingsPanel() -> impl IntoView {
             calls_base_url: keep(calls),
             ivr_url: keep(ivr),
             deployment: Some(deployment.get_untracked()),
+            audio_mode: Some(audio_mode.get_untracked()),
             ..s
         };
         match storage::save_settings(&s) {
@@ -75,6 +78,15 @@ pub fn SettingsPanel() -> impl IntoView {
                     }>
                         <option value="public" selected=move || deployment.get() == Deployment::Public>{i18n.tr(Key::DeploymentPublic)}</option>
                         <option value="enterprise" selected=move || deployment.get() == Deployment::Enterprise>{i18n.tr(Key::DeploymentEnterprise)}</option>
+                    </select>
+                </label>
+                <label>
+                    {i18n.tr(AudioText::Mode)}
+                    <select id="settings-audio-mode" on:change=move |ev| {
+                        audio_mode.set(if event_target_value(&ev) == "plugin" { AudioMode::Plugin } else { AudioMode::Browser })
+                    }>
+                        <option value="browser" selected=move || audio_mode.get() == AudioMode::Browser>{i18n.tr(AudioText::ModeBrowser)}</option>
+                        <option value="plugin" selected=move || audio_mode.get() == AudioMode::Plugin>{i18n.tr(AudioText::ModePlugin)}</option>
                     </select>
                 </label>
                 <p class="note">{i18n.tr(Key::SettingsNote)}</p>
