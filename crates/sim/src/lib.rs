@@ -172,6 +172,9 @@ pub struct Faults {
     pub voice_refuse_connections: bool,
     /// The voice plugin reads messages but answers nothing (reply timeouts).
     pub voice_silent: bool,
+    /// requestMic (the floor) is answered this many ms late, so audio
+    /// captured before the grant must be held (docs/audio.md).
+    pub voice_floor_delay_ms: Option<u64>,
     /// Every click-to-call request answers `returnCode` 500 with this `returnMsg`.
     pub calls_error: Option<String>,
     /// Calls stay in their state until `advance_call` (no progress by time).

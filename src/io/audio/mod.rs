@@ -158,8 +158,9 @@ impl Engine {
         let Some(up) = self.uplink.as_mut() else {
             return;
         };
-        if *up.mode() != UplinkMode::Off {
-            self.desk.level_in.set(level(samples));
+        let shown = rounded(rms(samples));
+        if *up.mode() != UplinkMode::Off && self.desk.level_in.get_untracked() != shown {
+            self.desk.level_in.set(shown);
         }
         for frame in up.captured(now_ms, samples) {
             self.port.send(&frame);
@@ -171,12 +172,15 @@ impl Engine {
     }
 }
 
-/// RMS of float samples, rounded to a hundredth so the meter does not
-/// re-render for noise.
-fn level(samples: &[f32]) -> f32 {
+/// RMS of float samples.
+fn rms(samples: &[f32]) -> f32 {
     if samples.is_empty() {
         return 0.0;
     }
-    let mean = samples.iter().map(|x| x * x).sum::<f32>() / samples.len() as f32;
-    (mean.sqrt() * 100.0).round() / 100.0
+    (samples.iter().map(|x| x * x).sum::<f32>() / samples.len() as f32).sqrt()
+}
+
+/// A level rounded to a hundredth, so a meter does not re-render for noise.
+fn rounded(level: f32) -> f32 {
+    (level * 100.0).round() / 100.0
 }

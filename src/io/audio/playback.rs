@@ -12,8 +12,12 @@ use proto::voice::{PttState, Talker};
 use wasm_bindgen::prelude::*;
 use web_sys::{AnalyserNode, AudioContext, GainNode};
 
-/// How often the speaker meter reads the analyser.
-const METER_MS: i32 = 50;
+/// How often the speaker meter reads the analyser: as often as its window
+/// (2048 samples, 43 ms at 48 kHz) is long, so no sound slips between reads.
+const METER_MS: i32 = 40;
+const WINDOW: usize = 2048;
+/// An analyser reading above this RMS has sound in it.
+const HEARD_RMS: f32 = 0.005;
 /// Playback volume while the dispatcher talks.
 const DUCKED: f32 = 0.25;
 
@@ -29,7 +33,7 @@ impl Player {
     pub fn new(ctx: &AudioContext, desk: AudioDesk) -> Result<Self, JsValue> {
         let gain = ctx.create_gain()?;
         let analyser = ctx.create_analyser()?;
-        analyser.set_fft_size(512);
+        analyser.set_fft_size(WINDOW as u32);
         gain.connect_with_audio_node(&analyser)?;
         analyser.connect_with_audio_node(&ctx.destination())?;
         let read_meter = Closure::<dyn FnMut()>::new(move || read_level(&analyser, desk));
@@ -136,13 +140,14 @@ impl Drop for Player {
 }
 
 fn read_level(analyser: &AnalyserNode, desk: AudioDesk) {
-    let mut samples = [0f32; 512];
+    let mut samples = [0f32; WINDOW];
     analyser.get_float_time_domain_data(&mut samples);
-    let level = super::level(&samples);
-    if desk.level_out.try_get_untracked() != Some(level) {
-        desk.level_out.try_set(level);
+    let rms = super::rms(&samples);
+    let shown = super::rounded(rms);
+    if desk.level_out.try_get_untracked() != Some(shown) {
+        desk.level_out.try_set(shown);
     }
-    if level > 0.01 {
+    if rms > HEARD_RMS {
         desk.heard.try_update(|n| *n += 1);
     }
 }

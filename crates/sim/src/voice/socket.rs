@@ -109,6 +109,17 @@ async fn run(sim: Sim, socket: WebSocket) {
                 Some(SocketCmd::Drop) | None => break,
             },
             frame = stream.next() => match frame {
+                Some(Ok(Message::Text(text))) if floor_delay(&sim, text.as_str()).is_some() => {
+                    let delay = floor_delay(&sim, text.as_str()).unwrap_or_default();
+                    let sim = sim.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+                        sim.with(|s| {
+                            let out = s.voice.on_text(conn, text.as_str());
+                            s.deliver(out);
+                        });
+                    });
+                }
                 Some(Ok(Message::Text(text))) => sim.with(|s| {
                     let silent_now = s.outages.current(Backend::Voice).is_some_and(|(o, _)| {
                         o == Outage::SilentAfterLogin && s.voice.is_logged_in(conn)
@@ -131,4 +142,11 @@ async fn run(sim: Sim, socket: WebSocket) {
         s.sockets.remove(conn);
         s.voice.close(conn);
     });
+}
+
+/// The delay set for floor requests, if `text` is one (`Faults::voice_floor_delay_ms`).
+fn floor_delay(sim: &Sim, text: &str) -> Option<u64> {
+    let delay = sim.with(|s| s.faults.voice_floor_delay_ms)?;
+    let kind: serde_json::Value = serde_json::from_str(text).ok()?;
+    (kind["type"] == "requestMic").then_some(delay)
 }
