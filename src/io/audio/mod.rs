@@ -53,6 +53,9 @@ pub struct AudioDesk {
     pub level_out: RwSignal<f32>,
     /// Analyser readings with sound in them since the start.
     pub heard: RwSignal<u32>,
+    /// Transmissions heard, and the playout delay the last one got (ms from
+    /// its first frame's arrival to its scheduled play), for the bench.
+    pub playout: RwSignal<(u32, u64)>,
     _engine: StoredValue<Option<Rc<RefCell<Engine>>>, LocalStorage>,
 }
 
@@ -61,6 +64,8 @@ pub(crate) struct Engine {
     port: AudioPort,
     mode: UplinkMode,
     uplink: Option<Uplink>,
+    /// A transmission began and its first frame is not on the wire yet.
+    first_due: bool,
     /// The microphone's graph, kept alive while the console runs.
     capture: Option<capture::Capture>,
     player: Option<Player>,
@@ -75,6 +80,7 @@ impl AudioDesk {
             level_in: RwSignal::new(0.0),
             level_out: RwSignal::new(0.0),
             heard: RwSignal::new(0),
+            playout: RwSignal::new((0, 0)),
             _engine: StoredValue::new_local(None),
         };
         if mode == AudioMode::Plugin {
@@ -85,6 +91,7 @@ impl AudioDesk {
             port: voice.audio_port(),
             mode: UplinkMode::Off,
             uplink: None,
+            first_due: false,
             capture: None,
             player: None,
             journal,
@@ -137,6 +144,8 @@ impl Engine {
         }
         if mode == UplinkMode::Off {
             self.desk.level_in.set(0.0);
+        } else if was == UplinkMode::Off {
+            self.first_due = true;
         }
         if let Some(player) = self.player.as_ref() {
             match (&was, &mode) {
@@ -146,10 +155,23 @@ impl Engine {
             }
             player.duck(mode != UplinkMode::Off);
         }
-        if let Some(up) = self.uplink.as_mut() {
-            for frame in up.follow(mode) {
-                self.port.send(&frame);
-            }
+        let held = match self.uplink.as_mut() {
+            Some(up) => up.follow(mode),
+            None => Vec::new(),
+        };
+        self.send(held);
+    }
+
+    fn send(&mut self, frames: Vec<Vec<u8>>) {
+        if frames.is_empty() {
+            return;
+        }
+        if std::mem::take(&mut self.first_due) {
+            // Press to first frame on the wire, for `cargo xtask bench`.
+            crate::time::mark("dd-audio-first-frame");
+        }
+        for frame in frames {
+            self.port.send(&frame);
         }
     }
 
@@ -162,9 +184,8 @@ impl Engine {
         if *up.mode() != UplinkMode::Off && self.desk.level_in.get_untracked() != shown {
             self.desk.level_in.set(shown);
         }
-        for frame in up.captured(now_ms, samples) {
-            self.port.send(&frame);
-        }
+        let frames = up.captured(now_ms, samples);
+        self.send(frames);
     }
 
     fn note(&self, text: String) {

@@ -22,6 +22,7 @@ const HEARD_RMS: f32 = 0.005;
 const DUCKED: f32 = 0.25;
 
 pub(super) struct Player {
+    desk: AudioDesk,
     ctx: AudioContext,
     gain: GainNode,
     jitter: JitterBuffer,
@@ -45,6 +46,7 @@ impl Player {
             .ok()
         });
         Ok(Self {
+            desk,
             ctx: ctx.clone(),
             gain,
             jitter: JitterBuffer::new(),
@@ -69,7 +71,13 @@ impl Player {
             return Ok(()); // Not (or no longer) the floor holder: not heard.
         }
         let now = now_ms();
-        if let Verdict::Play { at_ms, .. } = self.jitter.push(now, h) {
+        if let Verdict::Play { at_ms, first } = self.jitter.push(now, h) {
+            if first {
+                let delay = at_ms.saturating_sub(now);
+                self.desk
+                    .playout
+                    .update(|(n, d)| (*n, *d) = (*n + 1, delay));
+            }
             self.schedule(&frame.payload, at_ms.saturating_sub(now))
                 .map_err(|e| format!("{e:?}"))?;
         }

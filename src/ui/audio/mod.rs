@@ -64,6 +64,8 @@ pub fn AudioStatus() -> impl IntoView {
                         max="1"
                         value=move || desk.level_out.get()
                         data-heard=move || desk.heard.get()
+                        data-playouts=move || desk.playout.get().0
+                        data-playout-ms=move || desk.playout.get().1
                     ></meter>
                 </label>
             </Show>

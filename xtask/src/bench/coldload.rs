@@ -152,13 +152,13 @@ fn parse_load(timings: &Value) -> Result<Load> {
 }
 
 /// chromedriver on a free port, killed when dropped.
-struct Driver {
+pub(super) struct Driver {
     url: String,
     child: Child,
 }
 
 impl Driver {
-    fn start(program: &str) -> Result<Self> {
+    pub(super) fn start(program: &str) -> Result<Self> {
         let port = StdListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port for chromedriver: {e}"))?
@@ -176,7 +176,7 @@ impl Driver {
     }
 
     /// A new headless Chromium on `profile`, with the end-to-end suite's flags.
-    async fn session(&self, chromium: &str, profile: &Path) -> Result<Client> {
+    pub(super) async fn session(&self, chromium: &str, profile: &Path) -> Result<Client> {
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": chromium,
@@ -219,12 +219,12 @@ impl Drop for Driver {
 }
 
 /// One temporary folder holding every load's profile, removed when dropped.
-struct Profiles {
+pub(super) struct Profiles {
     root: PathBuf,
 }
 
 impl Profiles {
-    fn new() -> Result<Self> {
+    pub(super) fn new() -> Result<Self> {
         let root = std::env::temp_dir().join(format!("xtask-coldload-{}", std::process::id()));
         std::fs::create_dir_all(&root)
             .map_err(|e| format!("cannot create {}: {e}", root.display()))?;
@@ -232,7 +232,7 @@ impl Profiles {
     }
 
     /// An empty profile folder of its own for load `i`.
-    fn fresh(&self, i: usize) -> Result<PathBuf> {
+    pub(super) fn fresh(&self, i: usize) -> Result<PathBuf> {
         let dir = self.root.join(format!("load-{i}"));
         std::fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         Ok(dir)

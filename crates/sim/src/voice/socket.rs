@@ -131,7 +131,12 @@ async fn run(sim: Sim, socket: WebSocket) {
                     s.deliver(out);
                     super::echo::spawn(&sim, s.voice.echoes_due());
                 }),
-                Some(Ok(Message::Binary(bytes))) => sim.with(|s| s.voice.on_audio(conn, &bytes)),
+                Some(Ok(Message::Binary(bytes))) => {
+                    let arrival_ms = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_millis() as u64);
+                    sim.with(|s| s.voice.on_audio(conn, &bytes, arrival_ms))
+                }
                 // Pings are answered by the WebSocket layer itself.
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,

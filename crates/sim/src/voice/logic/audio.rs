@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 /// A frame whose RMS is above this share of full scale has sound in it.
 const VOICED_RMS: f32 = 0.01;
+/// Transit times kept per session (the newest).
+const TRANSITS_KEPT: usize = 1_000;
 
 /// What the simulated plugin has heard (`GET /_sim/voice/audio`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +46,10 @@ pub struct SessionAudio {
     pub first_capture_ms: Option<u64>,
     /// Capture time of the latest frame.
     pub last_capture_ms: Option<u64>,
+    /// Per frame, arrival (this machine's clock, ms since the epoch) minus
+    /// capture time: the uplink half of mouth-to-ear when the sender's
+    /// clock is this machine's (a browser's `timeOrigin + now()` is).
+    pub transit_ms: Vec<i64>,
     #[serde(skip)]
     next_seq: u32,
 }
@@ -68,8 +74,9 @@ pub struct AudioBook {
 }
 
 impl VoiceWorld {
-    /// A binary message from `conn`: checked, counted, recorded for an echo.
-    pub fn on_audio(&mut self, conn: ConnId, bytes: &[u8]) {
+    /// A binary message from `conn`, arrived at `arrival_ms` (ms since the
+    /// epoch): checked, counted, recorded for an echo.
+    pub fn on_audio(&mut self, conn: ConnId, bytes: &[u8], arrival_ms: u64) {
         self.audio_frames += 1;
         let frame = match Frame::decode(bytes) {
             Ok(f) if f.header.kind == FrameKind::Uplink => f,
@@ -95,7 +102,7 @@ impl VoiceWorld {
             .iter()
             .any(|m| self.audio.echo.contains(&m.id));
         let id = session.id.clone();
-        self.audio.count(&frame);
+        self.audio.count(&frame, arrival_ms);
         if echoes {
             self.audio.heard.entry(id).or_default().push(frame);
         }
@@ -157,7 +164,7 @@ impl VoiceWorld {
 }
 
 impl AudioBook {
-    fn count(&mut self, frame: &Frame) {
+    fn count(&mut self, frame: &Frame, arrival_ms: u64) {
         let h = &frame.header;
         let sessions = &mut self.counts.sessions;
         let at = match sessions
@@ -183,6 +190,10 @@ impl AudioBook {
         }
         s.next_seq = h.seq.wrapping_add(1);
         s.last_capture_ms = Some(h.capture_ms);
+        if s.transit_ms.len() == TRANSITS_KEPT {
+            s.transit_ms.remove(0);
+        }
+        s.transit_ms.push(arrival_ms as i64 - h.capture_ms as i64);
         let level = match h.codec {
             Codec::Mulaw => {
                 let pcm: Vec<i16> = frame.payload.iter().map(|&c| mulaw_decode(c)).collect();
@@ -235,15 +246,15 @@ mod tests {
         login(&mut w, 1);
         let sid = session(&mut w, 1);
         // createGroup granted the floor.
-        w.on_audio(1, &frame(&sid, 0, true));
-        w.on_audio(1, &frame(&sid, 1, false));
-        w.on_audio(1, &frame(&sid, 3, true));
-        w.on_audio(1, b"\x01\x01");
-        w.on_audio(1, &frame("123", 0, true));
+        w.on_audio(1, &frame(&sid, 0, true), 1_030);
+        w.on_audio(1, &frame(&sid, 1, false), 1_030);
+        w.on_audio(1, &frame(&sid, 3, true), 1_030);
+        w.on_audio(1, b"\x01\x01", 1_030);
+        w.on_audio(1, &frame("123", 0, true), 1_030);
         w.on_text(1, r#"{"type":"releaseMic"}"#);
-        w.on_audio(1, &frame(&sid, 4, true));
+        w.on_audio(1, &frame(&sid, 4, true), 1_030);
         w.open(2);
-        w.on_audio(2, &frame(&sid, 0, true));
+        w.on_audio(2, &frame(&sid, 0, true), 1_030);
         let a = w.audio();
         assert_eq!((a.invalid, a.refused), (1, 3), "{a:?}");
         let s = &a.sessions[0];
@@ -260,6 +271,7 @@ mod tests {
             s.peak_rms_permille
         );
         assert_eq!(w.audio_frames, 7);
+        assert_eq!(s.transit_ms, [30, 10, -30], "arrival minus capture");
     }
 
     #[test]
@@ -268,8 +280,8 @@ mod tests {
         w.set_echo(169919, true);
         login(&mut w, 1);
         let sid = session(&mut w, 1);
-        w.on_audio(1, &frame(&sid, 0, true));
-        w.on_audio(1, &frame(&sid, 1, true));
+        w.on_audio(1, &frame(&sid, 0, true), 1_030);
+        w.on_audio(1, &frame(&sid, 1, true), 1_030);
         assert!(w.echoes_due().is_empty(), "still talking");
         w.on_text(1, r#"{"type":"releaseMic"}"#);
         let plans = w.echoes_due();
