@@ -93,7 +93,7 @@ pub fn run(ws: &Workspace) -> Result<()> {
     );
     let (mut uplink, mut playout) = (talk.uplink.clone(), talk.playout.clone());
     println!(
-        "bench: ptt mouth-to-ear halves: uplink (capture to plugin) p50 {} ms p95 {} ms (n={}),          playout (arrival to scheduled play) p50 {} ms p95 {} ms (n={}); 3GPP MCPTT target 300",
+        "bench: ptt mouth-to-ear halves: uplink (capture to plugin) p50 {} ms p95 {} ms (n={}), playout (arrival to scheduled play) p50 {} ms p95 {} ms (n={}); 3GPP MCPTT target 300",
         ms_text(percentile(&mut uplink, 50)),
         ms_text(percentile(&mut uplink, 95)),
         uplink.len(),

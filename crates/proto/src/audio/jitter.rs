@@ -6,7 +6,8 @@
 //! duplicate, frames out of order play at their own slots, a missing one
 //! leaves its 20 ms silent. An in-order frame that comes too late means the
 //! delay was too short: the rest of the transmission moves later and the
-//! next one starts with more margin.
+//! next one starts with more margin, given back slowly over the
+//! transmissions that go without.
 
 use super::frame::{FrameHeader, FRAME_MS};
 use crate::id::BigId;
@@ -53,8 +54,11 @@ pub struct JitterBuffer {
     last_transit: Option<i64>,
     /// Interarrival jitter in ms, as RFC 3550 estimates it.
     jitter: f64,
-    /// Margin added after underruns.
+    /// Margin added after underruns; it shrinks again over transmissions
+    /// that go without one.
     extra_ms: u64,
+    /// The transmission under way had an underrun.
+    underrun_now: bool,
     highest: u32,
     /// Bit i: frame `highest - i` has been scheduled.
     seen: u64,
@@ -88,6 +92,9 @@ impl JitterBuffer {
         }
         self.last_transit = Some(transit);
         if new {
+            if !std::mem::take(&mut self.underrun_now) {
+                self.extra_ms = self.extra_ms.saturating_sub(FRAME_MS / 2);
+            }
             self.current = Some(who);
             self.anchor = transit + self.target_ms() as i64;
             self.highest = h.seq;
@@ -105,6 +112,7 @@ impl JitterBuffer {
             if at < now_ms as i64 {
                 // Underrun: the delay was too short for this network.
                 self.stats.underruns += 1;
+                self.underrun_now = true;
                 self.extra_ms = (self.extra_ms + FRAME_MS).min(MAX_DELAY_MS);
                 self.anchor = transit + self.target_ms() as i64;
             }
@@ -255,6 +263,27 @@ mod tests {
         assert!(matches!(v, Verdict::Play { first: true, .. }));
         assert!(before > MIN_DELAY_MS);
         assert_eq!(at(v), 5_000 + jb.target_ms());
+    }
+
+    #[test]
+    fn the_margin_an_underrun_added_is_given_back_over_clean_transmissions() {
+        let mut jb = JitterBuffer::new();
+        jb.push(1_000, &h(0));
+        jb.push(1_100, &h(1)); // underrun
+        let raised = jb.target_ms();
+        assert!(raised > MIN_DELAY_MS);
+        let mut start = 10_000;
+        // Steady transmissions of 20 frames, each after a pause.
+        for _ in 0..10 {
+            for seq in 0..20u32 {
+                let mut f = h(seq);
+                f.capture_ms += start;
+                jb.push(start + 500 + u64::from(seq) * 20, &f);
+            }
+            start += 5_000;
+        }
+        assert_eq!(jb.target_ms(), MIN_DELAY_MS, "from {raised}");
+        assert_eq!(jb.stats.underruns, 1);
     }
 
     #[test]
