@@ -78,7 +78,8 @@ impl JitterBuffer {
 
     /// A frame arrived at `now_ms`.
     pub fn push(&mut self, now_ms: u64, h: &FrameHeader) -> Verdict {
-        let transit = now_ms as i64 - h.capture_ms as i64;
+        // Saturating: a sender's timestamp can be anything.
+        let transit = (now_ms as i64).saturating_sub(h.capture_ms as i64);
         let who = (h.session.clone(), h.talker);
         let new = self.current.as_ref() != Some(&who)
             || now_ms.saturating_sub(self.last_arrival) > SPURT_GAP_MS
@@ -87,7 +88,7 @@ impl JitterBuffer {
         // Transit compares within a transmission only: another talker's
         // clock is another origin.
         if let (Some(last), false) = (self.last_transit, new) {
-            let d = (transit - last).abs() as f64;
+            let d = transit.saturating_sub(last).unsigned_abs() as f64;
             self.jitter += (d - self.jitter) / 16.0;
         }
         self.last_transit = Some(transit);
@@ -96,7 +97,7 @@ impl JitterBuffer {
                 self.extra_ms = self.extra_ms.saturating_sub(FRAME_MS / 2);
             }
             self.current = Some(who);
-            self.anchor = transit + self.target_ms() as i64;
+            self.anchor = transit.saturating_add(self.target_ms() as i64);
             self.highest = h.seq;
             self.seen = 1;
             self.stats.lost += u64::from(h.seq);
@@ -108,13 +109,13 @@ impl JitterBuffer {
             self.seen = if ahead >= 64 { 0 } else { self.seen << ahead };
             self.seen |= 1;
             self.highest = h.seq;
-            let at = h.capture_ms as i64 + self.anchor;
+            let at = (h.capture_ms as i64).saturating_add(self.anchor);
             if at < now_ms as i64 {
                 // Underrun: the delay was too short for this network.
                 self.stats.underruns += 1;
                 self.underrun_now = true;
                 self.extra_ms = (self.extra_ms + FRAME_MS).min(MAX_DELAY_MS);
-                self.anchor = transit + self.target_ms() as i64;
+                self.anchor = transit.saturating_add(self.target_ms() as i64);
             }
             return self.play(h, false);
         }
@@ -131,7 +132,7 @@ impl JitterBuffer {
         self.seen |= bit;
         // It was counted lost when a later frame came.
         self.stats.lost = self.stats.lost.saturating_sub(1);
-        if h.capture_ms as i64 + self.anchor < now_ms as i64 {
+        if (h.capture_ms as i64).saturating_add(self.anchor) < now_ms as i64 {
             self.stats.late += 1;
             return Verdict::Late;
         }
@@ -141,7 +142,7 @@ impl JitterBuffer {
     fn play(&mut self, h: &FrameHeader, first: bool) -> Verdict {
         self.stats.played += 1;
         Verdict::Play {
-            at_ms: (h.capture_ms as i64 + self.anchor).max(0) as u64,
+            at_ms: (h.capture_ms as i64).saturating_add(self.anchor).max(0) as u64,
             first,
         }
     }
@@ -284,6 +285,18 @@ mod tests {
         }
         assert_eq!(jb.target_ms(), MIN_DELAY_MS, "from {raised}");
         assert_eq!(jb.stats.underruns, 1);
+    }
+
+    #[test]
+    fn any_timestamp_is_taken_without_overflow() {
+        let mut jb = JitterBuffer::new();
+        for (now, capture) in [(0, u64::MAX), (u64::MAX, 0), (5, 1 << 63), (1 << 63, 5)] {
+            let mut f = h(0);
+            f.capture_ms = capture;
+            jb.push(now, &f);
+            f.seq = 1;
+            jb.push(now, &f);
+        }
     }
 
     #[test]
