@@ -319,3 +319,61 @@ async fn an_unreachable_plugin_turns_the_link_amber_and_keeps_retrying() {
     owner.with(|| voice.logout());
     assert_eq!(voice.view().get_untracked().link, Link::Offline);
 }
+
+thread_local! {
+    static AUDIO_DESK: std::cell::Cell<Option<dispatch_desk::io::audio::AudioDesk>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// The audio status line, keeping the desk the console provided for the test.
+fn audio_status() -> impl IntoView {
+    AUDIO_DESK.with(|d| d.set(use_context()));
+    view! { <dispatch_desk::ui::audio::AudioStatus /> }
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_or_missing_microphone_says_so() {
+    use dispatch_desk::io::audio::MicStatus;
+    assert_eq!(
+        MicStatus::from_refusal("NotAllowedError", false),
+        MicStatus::Refused
+    );
+    assert_eq!(
+        MicStatus::from_refusal("NotAllowedError", true),
+        MicStatus::BlockedByFrame
+    );
+    assert_eq!(
+        MicStatus::from_refusal("NotFoundError", false),
+        MicStatus::Missing
+    );
+    assert_eq!(
+        MicStatus::from_refusal("NotReadableError", false),
+        MicStatus::Failed
+    );
+
+    let _mounted = mount_panel(Config::parse(DEMO_CONFIG).unwrap(), audio_status);
+    let desk = AUDIO_DESK
+        .with(|d| d.get())
+        .expect("the console provides the audio desk");
+    assert!(
+        text_of("audio-mic").contains("登录语音服务后"),
+        "asked at login"
+    );
+    for (status, words) in [
+        (MicStatus::Refused, "麦克风被拒绝"),
+        (MicStatus::BlockedByFrame, "allow=\"microphone\""),
+        (MicStatus::Missing, "未找到麦克风"),
+    ] {
+        desk.mic.set(status);
+        leptos::task::tick().await;
+        assert!(
+            text_of("audio-mic").contains(words),
+            "{status:?}: {}",
+            text_of("audio-mic")
+        );
+        assert_eq!(
+            by_id("audio-mic").get_attribute("role").as_deref(),
+            Some("alert")
+        );
+    }
+}

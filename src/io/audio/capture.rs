@@ -121,14 +121,7 @@ async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
 
 /// Why getUserMedia said no.
 fn refusal(window: &web_sys::Window, e: &JsValue) -> MicStatus {
-    match name(e).as_str() {
-        "NotAllowedError" | "SecurityError" if framed_without_microphone(window) => {
-            MicStatus::BlockedByFrame
-        }
-        "NotAllowedError" | "SecurityError" => MicStatus::Refused,
-        "NotFoundError" | "OverconstrainedError" => MicStatus::Missing,
-        _ => MicStatus::Failed,
-    }
+    MicStatus::from_refusal(&name(e), framed_without_microphone(window))
 }
 
 /// In a frame whose permissions policy does not allow the microphone

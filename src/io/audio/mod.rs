@@ -43,6 +43,22 @@ pub enum MicStatus {
     Failed,
 }
 
+impl MicStatus {
+    /// What getUserMedia's error named `error` (a DOMException's name) means
+    /// for the dispatcher; `framed_without_microphone` when the console runs
+    /// in a frame whose permissions policy does not allow the microphone.
+    pub fn from_refusal(error: &str, framed_without_microphone: bool) -> Self {
+        match error {
+            "NotAllowedError" | "SecurityError" if framed_without_microphone => {
+                Self::BlockedByFrame
+            }
+            "NotAllowedError" | "SecurityError" => Self::Refused,
+            "NotFoundError" | "OverconstrainedError" => Self::Missing,
+            _ => Self::Failed,
+        }
+    }
+}
+
 /// What the audio panel shows.
 #[derive(Clone, Copy)]
 pub struct AudioDesk {
