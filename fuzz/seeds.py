@@ -159,9 +159,21 @@ def call_seeds():
     write("call_machine", "unreachable", unreachable)
 
 
+def audio_seeds():
+    """Binary frames of docs/audio.md: a mu-law uplink frame, an Opus downlink one."""
+    import struct
+    session = b"50351257998589953"
+    def frame(kind, codec, seq, talker, payload):
+        return (bytes([1, kind, codec, len(session)]) + session
+                + struct.pack(">IQQ", seq, 1_000 + 20 * seq, talker) + payload)
+    write("audio_frame", "mulaw_uplink", frame(1, 0, 0, 0, bytes([0xFF, 0x80, 0x00, 0x7F]) * 40))
+    write("audio_frame", "opus_downlink", frame(2, 1, 7, 169918, bytes([0xFC, 0xFF, 0xFE])))
+
+
 if __name__ == "__main__":
     shutil.rmtree(CORPUS, ignore_errors=True)
     decoder_seeds()
     voice_seeds()
     meeting_seeds()
     call_seeds()
+    audio_seeds()

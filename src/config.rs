@@ -37,6 +37,27 @@ pub struct Config {
     pub terminals: Vec<Terminal>,
     #[serde(default)]
     pub embed: EmbedConfig,
+    #[serde(default)]
+    pub audio: AudioConfig,
+}
+
+/// Push-to-talk audio (docs/audio.md).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AudioConfig {
+    #[serde(default)]
+    pub mode: AudioMode,
+}
+
+/// Who owns the microphone and the speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AudioMode {
+    /// The console captures, sends and plays.
+    #[default]
+    Browser,
+    /// The plugin installation does; the console sends and plays nothing.
+    Plugin,
 }
 
 /// Embedding in portals (docs/embed.md). Only config.json sets it: the
@@ -130,6 +151,7 @@ pub struct Settings {
     pub ivr_url: Option<String>,
     /// The push-to-talk key (a `KeyboardEvent.code`); none: Space.
     pub talk_key: Option<String>,
+    pub audio_mode: Option<AudioMode>,
 }
 
 impl Config {
@@ -266,6 +288,9 @@ impl Config {
         if let Some(d) = s.deployment {
             self.deployment = d;
         }
+        if let Some(m) = s.audio_mode {
+            self.audio.mode = m;
+        }
         if let Some(l) = s.language.as_ref().filter(|l| Lang::from_tag(l).is_some()) {
             self.language = Some(l.clone());
         }
@@ -360,6 +385,7 @@ impl Config {
     /// from `other` (addresses, deployment): such changes restart the console.
     pub fn same_services(&self, other: &Self) -> bool {
         self.deployment == other.deployment
+            && self.audio.mode == other.audio.mode
             && self.voice.plugin_url == other.voice.plugin_url
             && self.voice.server_base_url == other.voice.server_base_url
             && self.meeting.api_server == other.meeting.api_server

@@ -2,7 +2,7 @@
 //! (wasm-bindgen-test). The end-to-end suite in crates/e2e drives the whole
 //! release app against the simulator; this one checks the pieces.
 
-use dispatch_desk::config::{resolve, Config, Deployment, Settings};
+use dispatch_desk::config::{resolve, AudioMode, Config, Deployment, Settings};
 use dispatch_desk::i18n::{I18n, Key, Lang, Phrase};
 use dispatch_desk::io::voice::VoiceLink;
 use dispatch_desk::journal::{Journal, Kind, Source, Text, CAPACITY};
@@ -146,6 +146,31 @@ fn settings_override_addresses_but_never_invalid_ones() {
     assert!(
         !stored.to_lowercase().contains("password") && !stored.to_lowercase().contains("token")
     );
+}
+
+#[wasm_bindgen_test]
+fn audio_mode_defaults_to_the_browser_and_settings_may_hand_it_to_the_plugin() {
+    let cfg = Config::parse(DEMO_CONFIG).unwrap();
+    assert_eq!(cfg.audio.mode, AudioMode::Browser);
+    let plugin = cfg.patched(&serde_json::from_str(r#"{"audio":{"mode":"plugin"}}"#).unwrap());
+    assert_eq!(plugin.unwrap().audio.mode, AudioMode::Plugin);
+    let typo = cfg.patched(&serde_json::from_str(r#"{"audio":{"mode":"speaker"}}"#).unwrap());
+    assert!(typo.is_err(), "an unknown mode is refused");
+    let s = Settings {
+        audio_mode: Some(AudioMode::Plugin),
+        ..Default::default()
+    };
+    let merged = cfg.clone().with_settings(&s, false);
+    assert_eq!(merged.audio.mode, AudioMode::Plugin);
+    assert!(
+        !merged.same_services(&cfg),
+        "a new mode restarts the shells"
+    );
+    for key in dispatch_desk::ui::audio::text::AudioText::ALL {
+        for lang in [Lang::Zh, Lang::En] {
+            assert!(!key.text(lang).trim().is_empty(), "{key:?} {lang:?}");
+        }
+    }
 }
 
 #[wasm_bindgen_test]
@@ -319,4 +344,62 @@ async fn an_unreachable_plugin_turns_the_link_amber_and_keeps_retrying() {
     .await;
     owner.with(|| voice.logout());
     assert_eq!(voice.view().get_untracked().link, Link::Offline);
+}
+
+thread_local! {
+    static AUDIO_DESK: std::cell::Cell<Option<dispatch_desk::io::audio::AudioDesk>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// The audio status line, keeping the desk the console provided for the test.
+fn audio_status() -> impl IntoView {
+    AUDIO_DESK.with(|d| d.set(use_context()));
+    view! { <dispatch_desk::ui::audio::AudioStatus /> }
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_or_missing_microphone_says_so() {
+    use dispatch_desk::io::audio::MicStatus;
+    assert_eq!(
+        MicStatus::from_refusal("NotAllowedError", false),
+        MicStatus::Refused
+    );
+    assert_eq!(
+        MicStatus::from_refusal("NotAllowedError", true),
+        MicStatus::BlockedByFrame
+    );
+    assert_eq!(
+        MicStatus::from_refusal("NotFoundError", false),
+        MicStatus::Missing
+    );
+    assert_eq!(
+        MicStatus::from_refusal("NotReadableError", false),
+        MicStatus::Failed
+    );
+
+    let _mounted = mount_panel(Config::parse(DEMO_CONFIG).unwrap(), audio_status);
+    let desk = AUDIO_DESK
+        .with(|d| d.get())
+        .expect("the console provides the audio desk");
+    assert!(
+        text_of("audio-mic").contains("登录语音服务后"),
+        "asked at login"
+    );
+    for (status, words) in [
+        (MicStatus::Refused, "麦克风被拒绝"),
+        (MicStatus::BlockedByFrame, "allow=\"microphone\""),
+        (MicStatus::Missing, "未找到麦克风"),
+    ] {
+        desk.mic.set(status);
+        leptos::task::tick().await;
+        assert!(
+            text_of("audio-mic").contains(words),
+            "{status:?}: {}",
+            text_of("audio-mic")
+        );
+        assert_eq!(
+            by_id("audio-mic").get_attribute("role").as_deref(),
+            Some("alert")
+        );
+    }
 }

@@ -2,6 +2,7 @@
 //! timers. One [`driver`] runs each machine from `proto`; one shell per
 //! transport adapts it and publishes the machine's view as a read-only signal.
 
+pub mod audio;
 pub mod broadcast;
 pub mod calls;
 pub mod config_file;

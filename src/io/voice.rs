@@ -3,6 +3,7 @@
 //! traffic, and feeds back what the sockets report. Components call
 //! [`VoiceLink::login`] and friends and read [`VoiceLink::view`].
 
+use super::audio::AudioPort;
 use super::driver::{Driver, Feed, Handles, Shell};
 use crate::journal::{Journal, Kind, Source};
 use leptos::prelude::*;
@@ -18,24 +19,35 @@ pub struct VoiceLink {
     driver: Driver<Sockets>,
     ptt: Memo<PttState>,
     journal: Journal,
+    /// Push-to-talk audio frames on the same socket (docs/audio.md).
+    audio: StoredValue<AudioPort, LocalStorage>,
 }
 
 impl VoiceLink {
     /// `plugin_url` is the resolved ws(s):// address; `server_base_url` is what
     /// initServer tells the plugin.
     pub fn new(plugin_url: String, server_base_url: String, journal: Journal) -> Self {
+        let audio = AudioPort::default();
+        let port = audio.clone();
         let driver = Driver::new(VoiceMachine::new(server_base_url), |feed| Sockets {
             url: plugin_url,
             sockets: Handles::new(),
-            handlers: handlers(feed),
+            handlers: handlers(feed, port.clone()),
             journal,
+            audio: port,
         });
         let view = driver.view();
         Self {
             driver,
             ptt: Memo::new(move |_| view.with(|v| v.ptt.clone())),
             journal,
+            audio: StoredValue::new_local(audio),
         }
+    }
+
+    /// Where audio frames are written and read.
+    pub fn audio_port(&self) -> AudioPort {
+        self.audio.get_value()
     }
 
     pub fn view(&self) -> ReadSignal<VoiceView> {
@@ -103,6 +115,7 @@ struct Sockets {
     sockets: Handles<WebSocket>,
     handlers: Handlers,
     journal: Journal,
+    audio: AudioPort,
 }
 
 /// One set of socket callbacks for every socket of the shell; each event
@@ -113,7 +126,7 @@ struct Handlers {
     close: Closure<dyn FnMut(CloseEvent)>,
 }
 
-fn handlers(feed: Feed<Sockets>) -> Handlers {
+fn handlers(feed: Feed<Sockets>, audio: AudioPort) -> Handlers {
     let on = |feed: Feed<Sockets>, make: fn(&Event) -> Option<Reported>| {
         move |e: &Event| {
             if let Some(r) = make(e) {
@@ -129,7 +142,11 @@ fn handlers(feed: Feed<Sockets>) -> Handlers {
     let close = on(feed, |_| Some(Reported::Closed));
     Handlers {
         open: Closure::new(move |e: Event| open(&e)),
-        message: Closure::new(move |e: MessageEvent| message(&e)),
+        message: Closure::new(move |e: MessageEvent| {
+            if !audio.take_binary(&e) {
+                message(&e)
+            }
+        }),
         close: Closure::new(move |e: CloseEvent| close(&e)),
     }
 }
@@ -170,6 +187,7 @@ impl Shell for Sockets {
                     ws.set_onopen(Some(h.open.as_ref().unchecked_ref()));
                     ws.set_onmessage(Some(h.message.as_ref().unchecked_ref()));
                     ws.set_onclose(Some(h.close.as_ref().unchecked_ref()));
+                    self.audio.attach(&ws);
                     self.sockets.add(conn, ws);
                     None
                 }
@@ -225,7 +243,9 @@ impl Sockets {
     /// Closes the sockets `which` names, their listeners off first so
     /// closing reports nothing.
     fn close(&mut self, which: impl Fn(u32) -> bool) {
+        let audio = &self.audio;
         self.sockets.remove(which, |ws| {
+            audio.detach(ws);
             ws.set_onopen(None);
             ws.set_onmessage(None);
             ws.set_onclose(None);

@@ -13,6 +13,7 @@ use super::ptt::PttPanel;
 use super::settings::SettingsPanel;
 use crate::config::{resolve, Config, Deployment};
 use crate::i18n::{use_i18n, Key};
+use crate::io::audio::AudioDesk;
 use crate::io::calls::CallDesk;
 use crate::io::history::History;
 use crate::io::ivr::IvrDesk;
@@ -164,6 +165,7 @@ pub fn provide_shells(config: &Config, journal: Journal) -> Shells {
         ivr: IvrDesk::new(at(&config.ivr.url), journal, history),
     };
     provide_context(shells.voice);
+    provide_context(AudioDesk::start(shells.voice, config.audio.mode, journal));
     provide_context(shells.meeting);
     provide_context(shells.calls);
     provide_context(shells.ivr);

@@ -3,6 +3,7 @@
 
 pub mod active;
 pub mod app;
+pub mod audio;
 pub mod call;
 pub mod config_error;
 pub mod console;

@@ -4,9 +4,10 @@
 //! stay where they were, are kept); nothing secret is stored.
 
 use super::active::{use_active, Active, Restart};
+use super::audio::text::AudioText;
 use super::credentials::Credentials;
 use super::panel::Panel;
-use crate::config::{Deployment, Settings};
+use crate::config::{AudioMode, Deployment, Settings};
 use crate::i18n::{use_i18n, Key};
 use crate::io::storage;
 use crate::ui::ptt::TalkKeyField;
@@ -28,6 +29,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let ivr = field(&config.ivr.url);
     let talk_key = field(&storage::load_settings().talk_key.unwrap_or_default());
     let deployment = RwSignal::new(config.deployment);
+    let audio_mode = RwSignal::new(config.audio.mode);
     let error = RwSignal::new(None::<String>);
     let in_force = expect_context::<StoredValue<Active>>();
     let restart = expect_context::<Restart>();
@@ -52,6 +54,7 @@ pub fn SettingsPanel() -> impl IntoView {
             ivr_url: keep(ivr),
             talk_key: keep(talk_key),
             deployment: Some(deployment.get_untracked()),
+            audio_mode: Some(audio_mode.get_untracked()),
             ..s
         };
         match storage::save_settings(&s) {
@@ -88,6 +91,15 @@ pub fn SettingsPanel() -> impl IntoView {
                     }>
                         <option value="public" selected=move || deployment.get() == Deployment::Public>{i18n.tr(Key::DeploymentPublic)}</option>
                         <option value="enterprise" selected=move || deployment.get() == Deployment::Enterprise>{i18n.tr(Key::DeploymentEnterprise)}</option>
+                    </select>
+                </label>
+                <label>
+                    {i18n.tr(AudioText::Mode)}
+                    <select id="settings-audio-mode" on:change=move |ev| {
+                        audio_mode.set(if event_target_value(&ev) == "plugin" { AudioMode::Plugin } else { AudioMode::Browser })
+                    }>
+                        <option value="browser" selected=move || audio_mode.get() == AudioMode::Browser>{i18n.tr(AudioText::ModeBrowser)}</option>
+                        <option value="plugin" selected=move || audio_mode.get() == AudioMode::Plugin>{i18n.tr(AudioText::ModePlugin)}</option>
                     </select>
                 </label>
                 <p class="note">{i18n.tr(Key::SettingsNote)}</p>

@@ -192,6 +192,26 @@ impl Harness {
         }
     }
 
+    /// Polls the push-to-talk audio the simulated plugin heard (docs/audio.md).
+    pub async fn wait_audio(
+        &self,
+        what: &str,
+        mut cond: impl FnMut(&sim::VoiceAudio) -> bool,
+    ) -> sim::VoiceAudio {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let audio = self.sim.voice_audio();
+            if cond(&audio) {
+                return audio;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for audio: {what}; heard {audio:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn eval(&self, js: &str) -> serde_json::Value {
         self.client.execute(js, vec![]).await.expect("script runs")
     }

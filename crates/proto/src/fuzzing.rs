@@ -37,6 +37,7 @@ pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("voice_machine", voice_machine),
     ("meeting_machine", meeting_machine),
     ("call_machine", call_machine),
+    ("audio_frame", audio_frame),
 ];
 
 fn text(data: &[u8]) -> Cow<'_, str> {
@@ -294,5 +295,21 @@ impl Fuzzed for CallMachine {
     fn check(&self) {
         let finished = self.calls().iter().filter(|c| c.is_finished()).count();
         assert!(finished <= call::MAX_RECENT);
+    }
+}
+
+/// A binary message on the voice socket (docs/audio.md): decoded; what
+/// decodes must encode to the same bytes and go through a jitter buffer.
+pub fn audio_frame(data: &[u8]) {
+    use crate::audio::{Frame, JitterBuffer};
+    if let Ok(frame) = Frame::decode(data) {
+        assert_eq!(
+            frame.encode(),
+            data,
+            "a decoded frame re-encodes to its bytes"
+        );
+        let mut jitter = JitterBuffer::new();
+        jitter.push(frame.header.capture_ms, &frame.header);
+        jitter.push(frame.header.capture_ms.wrapping_add(20), &frame.header);
     }
 }

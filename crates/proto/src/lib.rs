@@ -4,6 +4,7 @@
 //! `now_ms`, bytes come in as strings, and the machines hand back what to
 //! send. That keeps every rule of the protocols testable natively.
 
+pub mod audio;
 pub mod backoff;
 pub mod broadcast;
 pub mod call;

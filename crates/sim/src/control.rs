@@ -13,6 +13,8 @@
 //! | `POST /_sim/voice/ring-out` | `{"terminalId":169918}` | [`crate::Sim::voice_ring_out`] |
 //! | `POST /_sim/voice/restart` | | [`crate::Sim::voice_restart`] |
 //! | `POST /_sim/voice/several-sessions` | `{"on":true}` | [`crate::Sim::voice_several_sessions`] |
+//! | `GET /_sim/voice/audio` | | [`crate::VoiceAudio`]: audio frames per session (docs/audio.md) |
+//! | `POST /_sim/voice/echo` | `{"terminalId":169918,"on":true}` | [`crate::Sim::voice_echo`] |
 //! | `POST /_sim/calls/{callSid}/advance` | | [`crate::Sim::advance_call`] |
 //! | `POST /_sim/meeting/expire` | | [`crate::Sim::expire_meeting_tokens`] |
 //! | `POST /_sim/meeting/deployment` | `{"deployment":"enterprise"}` | [`crate::Sim::set_deployment`] |
@@ -60,6 +62,7 @@ pub(crate) fn routes() -> Router<Sim> {
         .route("/_sim/voice/drop", post(drop_voice))
         .route("/_sim/voice/talk", post(talk))
         .merge(voice_script_routes())
+        .merge(voice_audio_routes())
         .route("/_sim/calls/{sid}/advance", post(advance_call))
         .route("/_sim/meeting/expire", post(expire))
         .route("/_sim/meeting/deployment", post(deployment))
@@ -301,4 +304,18 @@ async fn meeting_join(State(sim): State<Sim>, Json(j): Json<ScriptJoin>) -> Resp
 
 async fn meeting_leave(State(sim): State<Sim>, Json(s): Json<Speak>) -> Response {
     found(sim.meeting_leave(&s.uuid), json!({}))
+}
+/// Push-to-talk audio: what the plugin heard, and the echo terminal.
+fn voice_audio_routes() -> Router<Sim> {
+    Router::new()
+        .route(
+            "/_sim/voice/audio",
+            get(|State(sim): State<Sim>| async move { Json(sim.voice_audio()) }),
+        )
+        .route("/_sim/voice/echo", post(echo))
+}
+
+async fn echo(State(sim): State<Sim>, Json(t): Json<Terminal>) -> Response {
+    sim.voice_echo(t.terminal_id, t.on);
+    ok()
 }

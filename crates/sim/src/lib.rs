@@ -54,7 +54,9 @@ pub use ivr::IvrRecord;
 pub use meeting::{MeetingState, ParticipantInfo, SessionInfo};
 pub use outage::{Backend, Outage};
 pub use proto::meeting::{Deployment, Role};
-pub use voice::{ConnId, Outgoing, VoiceMemberState, VoiceSessionState, VoiceWorld};
+pub use voice::{
+    ConnId, Outgoing, SessionAudio, VoiceAudio, VoiceMemberState, VoiceSessionState, VoiceWorld,
+};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -170,6 +172,9 @@ pub struct Faults {
     pub voice_refuse_connections: bool,
     /// The voice plugin reads messages but answers nothing (reply timeouts).
     pub voice_silent: bool,
+    /// requestMic (the floor) is answered this many ms late, so audio
+    /// captured before the grant must be held (docs/audio.md).
+    pub voice_floor_delay_ms: Option<u64>,
     /// Every click-to-call request answers `returnCode` 500 with this `returnMsg`.
     pub calls_error: Option<String>,
     /// Calls stay in their state until `advance_call` (no progress by time).
@@ -371,6 +376,18 @@ impl Sim {
         let mut inner = self.lock();
         inner.sockets.drop_all();
         inner.voice.restart();
+    }
+
+    /// From now on the terminal plays back each transmission it hears once
+    /// the dispatcher lets the floor go (`on`), or not (docs/audio.md).
+    pub fn voice_echo(&self, terminal_id: u64, on: bool) {
+        self.lock().voice.set_echo(terminal_id, on);
+    }
+
+    /// The push-to-talk audio frames heard: per session with their energy,
+    /// and the malformed and refused ones.
+    pub fn voice_audio(&self) -> VoiceAudio {
+        self.lock().voice.audio()
     }
 
     fn voice_script(&self, act: impl FnOnce(&mut VoiceWorld) -> Vec<Outgoing>) -> bool {

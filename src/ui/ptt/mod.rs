@@ -23,6 +23,7 @@ pub fn PttPanel() -> impl IntoView {
     view! {
         <Panel id="ptt-panel" title=Key::PanelPtt>
             <VoiceLogin />
+            <super::audio::AudioStatus />
             <GroupCall />
         </Panel>
     }

@@ -150,6 +150,8 @@ pub struct VoiceWorld {
     no_answer: Vec<TerminalId>,
     /// A dispatcher may run several sessions at once (see `script`).
     several_sessions: bool,
+    /// Audio counts and echo terminals (see `audio`).
+    audio: audio::AudioBook,
 }
 
 impl VoiceWorld {
@@ -164,6 +166,7 @@ impl VoiceWorld {
             audio_frames: 0,
             no_answer: Vec::new(),
             several_sessions: false,
+            audio: audio::AudioBook::default(),
         }
     }
 
@@ -176,11 +179,6 @@ impl VoiceWorld {
     pub fn close(&mut self, conn: ConnId) {
         let account = self.conns.remove(&conn).and_then(|c| c.account);
         self.release_floor_of_gone(account);
-    }
-
-    /// A binary message: audio of the product's own format. Counted only.
-    pub fn on_audio(&mut self, _conn: ConnId) {
-        self.audio_frames += 1;
     }
 
     /// A text message from `conn`. What cannot be decoded is counted in
@@ -853,7 +851,10 @@ fn is_http_url(s: &str) -> bool {
         .any(|p| s.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
 }
 
+mod audio;
 mod script;
+
+pub use audio::{EchoPlan, SessionAudio, VoiceAudio};
 
 #[cfg(test)]
 mod tests {

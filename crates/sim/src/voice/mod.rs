@@ -1,8 +1,13 @@
 //! The voice plugin (document 000): `logic` is the plugin's behaviour as
-//! plain functions, `socket` the WebSocket around it.
+//! plain functions, `socket` the WebSocket around it, `echo` the echo
+//! terminal's paced playback.
 
+mod echo;
 mod logic;
 mod socket;
 
-pub use logic::{ConnId, Outgoing, VoiceMemberState, VoiceSessionState, VoiceWorld};
+pub use logic::{
+    ConnId, EchoPlan, Outgoing, SessionAudio, VoiceAudio, VoiceMemberState, VoiceSessionState,
+    VoiceWorld,
+};
 pub(crate) use socket::{routes, Sockets};

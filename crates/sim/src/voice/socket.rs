@@ -23,6 +23,8 @@ pub(crate) fn routes() -> Router<Sim> {
 #[derive(Debug)]
 pub(crate) enum SocketCmd {
     Text(String),
+    /// An audio frame (docs/audio.md).
+    Binary(Vec<u8>),
     /// Close without a close frame, as a broken network would.
     Drop,
 }
@@ -52,6 +54,12 @@ impl Sockets {
         if let Some(tx) = self.open.get(&id) {
             // A closed receiver means the task is ending; nothing to do.
             let _ = tx.send(SocketCmd::Text(text));
+        }
+    }
+
+    pub fn send_binary(&self, id: ConnId, bytes: Vec<u8>) {
+        if let Some(tx) = self.open.get(&id) {
+            let _ = tx.send(SocketCmd::Binary(bytes));
         }
     }
 
@@ -93,9 +101,25 @@ async fn run(sim: Sim, socket: WebSocket) {
                         break;
                     }
                 }
+                Some(SocketCmd::Binary(bytes)) => {
+                    if sink.send(Message::Binary(bytes.into())).await.is_err() {
+                        break;
+                    }
+                }
                 Some(SocketCmd::Drop) | None => break,
             },
             frame = stream.next() => match frame {
+                Some(Ok(Message::Text(text))) if floor_delay(&sim, text.as_str()).is_some() => {
+                    let delay = floor_delay(&sim, text.as_str()).unwrap_or_default();
+                    let sim = sim.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+                        sim.with(|s| {
+                            let out = s.voice.on_text(conn, text.as_str());
+                            s.deliver(out);
+                        });
+                    });
+                }
                 Some(Ok(Message::Text(text))) => sim.with(|s| {
                     let silent_now = s.outages.current(Backend::Voice).is_some_and(|(o, _)| {
                         o == Outage::SilentAfterLogin && s.voice.is_logged_in(conn)
@@ -105,8 +129,14 @@ async fn run(sim: Sim, socket: WebSocket) {
                     }
                     let out = s.voice.on_text(conn, text.as_str());
                     s.deliver(out);
+                    super::echo::spawn(&sim, s.voice.echoes_due());
                 }),
-                Some(Ok(Message::Binary(_))) => sim.with(|s| s.voice.on_audio(conn)),
+                Some(Ok(Message::Binary(bytes))) => {
+                    let arrival_ms = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_millis() as u64);
+                    sim.with(|s| s.voice.on_audio(conn, &bytes, arrival_ms))
+                }
                 // Pings are answered by the WebSocket layer itself.
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
@@ -117,4 +147,11 @@ async fn run(sim: Sim, socket: WebSocket) {
         s.sockets.remove(conn);
         s.voice.close(conn);
     });
+}
+
+/// The delay set for floor requests, if `text` is one (`Faults::voice_floor_delay_ms`).
+fn floor_delay(sim: &Sim, text: &str) -> Option<u64> {
+    let delay = sim.with(|s| s.faults.voice_floor_delay_ms)?;
+    let kind: serde_json::Value = serde_json::from_str(text).ok()?;
+    (kind["type"] == "requestMic").then_some(delay)
 }

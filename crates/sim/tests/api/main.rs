@@ -2,6 +2,7 @@
 //! module per back end. `client` holds the tiny HTTP, SSE and WebSocket
 //! helpers.
 
+mod audio;
 mod calls;
 mod client;
 mod control;

@@ -1,0 +1,164 @@
+//! Push-to-talk audio (docs/audio.md) in Chromium with its fake microphone
+//! against the simulator: holding the talk key puts frames with sound at
+//! the plugin, from the press on although the grant comes late, none
+//! without the floor or after the release; the echo terminal's playback is
+//! heard (the speaker meter's analyser sees energy) while its name shows;
+//! in `plugin` mode the console sends nothing.
+
+use e2e::{repo_root, Harness, WAIT};
+use serde_json::{json, Value};
+use sim::Faults;
+use std::time::{Duration, Instant};
+
+const ME: u64 = 169905;
+const ECHO: u64 = 169919;
+
+async fn login(h: &Harness) {
+    h.open("/").await;
+    h.fill("#voice-account", "zydd").await;
+    h.fill("#voice-password", "123456").await;
+    h.click("#voice-login-button").await;
+    h.wait_attr("#voice-light", "data-state", "online").await;
+    h.wait_attr("#ptt-talk", "data-state", "idle").await;
+}
+
+/// Starts a call to `to`; returns its session id once the floor is free.
+async fn start_call(h: &Harness, to: &[u64]) -> String {
+    for t in to {
+        h.click(&format!("#ptt-pick-{t}")).await;
+    }
+    h.click("#ptt-start").await;
+    h.wait_sim("a session with a free floor", |s| {
+        s.voice_sessions.len() == 1 && s.voice_sessions[0].floor.is_none()
+    })
+    .await;
+    h.sim.snapshot().voice_sessions[0].session_id.clone()
+}
+
+/// Space on the page; returns the page's clock (ms, as the frames' capture
+/// timestamps count) at the moment of the key event.
+async fn space(h: &Harness, kind: &str) -> u64 {
+    let js = format!(
+        "const t = performance.timeOrigin + performance.now(); \
+         document.body.dispatchEvent(new KeyboardEvent('{kind}', {{code: 'Space', key: ' ', bubbles: true, cancelable: true}})); \
+         return Math.floor(t);"
+    );
+    h.eval(&js).await.as_u64().expect("a time")
+}
+
+/// Polls until the speaker meter's analyser has seen sound.
+async fn wait_heard(h: &Harness) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let heard = h
+            .eval("return Number(document.querySelector('#audio-level-out')?.dataset.heard ?? 0)")
+            .await
+            .as_u64()
+            .unwrap_or(0);
+        if heard > 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the speaker never heard the echo"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn config_with_audio(mode: &str) -> String {
+    let text = std::fs::read_to_string(repo_root().join("config.json")).unwrap();
+    let mut config: Value = serde_json::from_str(&text).unwrap();
+    config["audio"] = json!({ "mode": mode });
+    config.to_string()
+}
+
+#[tokio::test]
+async fn the_microphone_goes_out_with_the_floor_only_and_the_echo_is_heard() {
+    let h = Harness::start(None).await;
+    h.sim.voice_echo(ECHO, true);
+    login(&h).await;
+    h.wait_attr("#audio-status", "data-mic", "ready").await;
+    let sid = start_call(&h, &[169918, ECHO]).await;
+    assert!(
+        h.sim.voice_audio().sessions.is_empty(),
+        "nothing before a press"
+    );
+
+    // The grant comes 400 ms after the press: what is said meanwhile is held.
+    h.sim.set_faults(Faults {
+        voice_floor_delay_ms: Some(400),
+        ..Default::default()
+    });
+    let pressed = space(&h, "keydown").await;
+    h.wait_sim("the floor is mine", |s| {
+        s.voice_sessions[0].floor == Some(ME)
+    })
+    .await;
+    // A second and a half of speech in all.
+    h.wait_audio("75 frames", |a| {
+        a.sessions.first().is_some_and(|s| s.frames >= 75)
+    })
+    .await;
+    let released = space(&h, "keyup").await;
+    h.sim.set_faults(Faults::default());
+    h.wait_sim("the floor is free", |s| {
+        s.voice_sessions[0].floor != Some(ME)
+    })
+    .await;
+
+    // The echo terminal plays it back: its name shows while the speaker hears it.
+    h.wait_text(&format!("#ptt-talker-{sid}"), "ptcs12 (169919)")
+        .await;
+    wait_heard(&h).await;
+    assert!(
+        h.sim.snapshot().voice_sessions[0].floor == Some(ECHO),
+        "heard while the echo terminal holds the floor"
+    );
+    h.screenshot("audio-echo-playing").await;
+    h.wait_sim("the echo is over", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+
+    let audio = h.sim.voice_audio();
+    let s = &audio.sessions[0];
+    assert_eq!(s.session_id, sid, "the exact session id");
+    assert_eq!((audio.invalid, audio.refused), (0, 0), "{audio:?}");
+    assert_eq!(s.transmissions, 1);
+    assert_eq!(s.out_of_sequence, 0, "none lost: {s:?}");
+    let first = s.first_capture_ms.unwrap();
+    let last = s.last_capture_ms.unwrap();
+    assert!(
+        first + 25 >= pressed && first <= pressed + 60,
+        "audio from the press on: pressed {pressed}, first frame {first}"
+    );
+    assert_eq!(s.frames, (last - first) / 20 + 1, "every frame in between");
+    assert!(
+        last <= released + 20,
+        "none after the release: {last} vs {released}"
+    );
+    assert!(s.voiced > 0, "the fake microphone's sound: {s:?}");
+    assert!(s.peak_rms_permille >= 10, "{s:?}");
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn in_plugin_mode_the_console_sends_no_audio() {
+    let h = Harness::start(Some(config_with_audio("plugin"))).await;
+    login(&h).await;
+    h.wait_attr("#audio-status", "data-mic", "pluginowned")
+        .await;
+    h.wait_text("#audio-mic", "由语音插件管理").await;
+    start_call(&h, &[169918]).await;
+    space(&h, "keydown").await;
+    h.wait_sim("the floor is mine", |s| {
+        s.voice_sessions[0].floor == Some(ME)
+    })
+    .await;
+    h.wait_text("#ptt-talker", "我在讲话").await;
+    space(&h, "keyup").await;
+    h.wait_sim("released", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+    let snap = h.sim.snapshot();
+    assert_eq!(snap.voice_audio_frames, 0, "no binary message at all");
+    h.finish().await;
+}

@@ -1,0 +1,162 @@
+//! The microphone: getUserMedia with echo cancellation, noise suppression
+//! and gain control, into the AudioWorklet processor `audio-capture.js`
+//! (a static file beside index.html, allowed by `script-src 'self'`), whose
+//! blocks of samples come to Rust over its port.
+
+use super::playback::Player;
+use super::{Engine, MicStatus};
+use crate::time::now_ms;
+use js_sys::{Float32Array, Object, Reflect};
+use leptos::prelude::*;
+use proto::audio::Uplink;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AudioContext, AudioWorkletNode, MediaStream, MediaStreamAudioSourceNode,
+    MediaStreamConstraints, MessageEvent,
+};
+
+/// The processor module and the name it registers.
+const MODULE: &str = "audio-capture.js";
+const PROCESSOR: &str = "dispatch-capture";
+
+/// The capture graph; dropping it would silence the microphone.
+pub(crate) struct Capture {
+    _stream: MediaStream,
+    _source: MediaStreamAudioSourceNode,
+    _node: AudioWorkletNode,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+/// Creates the audio context (playback works without a microphone), then
+/// asks for the microphone; the desk shows how it went.
+pub(super) fn open(engine: Rc<RefCell<Engine>>) {
+    let desk = engine.borrow().desk;
+    desk.mic.set(MicStatus::Asking);
+    wasm_bindgen_futures::spawn_local(async move {
+        let status = match start(&engine).await {
+            Ok(()) => MicStatus::Ready,
+            Err((status, why)) => {
+                engine.borrow().note(format!("microphone: {why}"));
+                status
+            }
+        };
+        desk.mic.set(status);
+    });
+}
+
+type Failure = (MicStatus, String);
+
+fn failed(e: JsValue) -> Failure {
+    (MicStatus::Failed, describe(&e))
+}
+
+async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
+    let window = web_sys::window().ok_or((MicStatus::Unavailable, "no window".into()))?;
+    let ctx = AudioContext::new().map_err(failed)?;
+    let desk = engine.borrow().desk;
+    engine.borrow_mut().player = Some(Player::new(&ctx, desk).map_err(failed)?);
+
+    let navigator = window.navigator();
+    if !Reflect::has(&navigator, &"mediaDevices".into()).unwrap_or(false) {
+        return Err((
+            MicStatus::Unavailable,
+            "no navigator.mediaDevices (not https?)".into(),
+        ));
+    }
+    let devices = navigator.media_devices().map_err(failed)?;
+    let wanted = Object::new();
+    for key in ["echoCancellation", "noiseSuppression", "autoGainControl"] {
+        let _ = Reflect::set(&wanted, &key.into(), &JsValue::TRUE);
+    }
+    let constraints = MediaStreamConstraints::new();
+    constraints.set_audio(&wanted);
+    let asked = devices
+        .get_user_media_with_constraints(&constraints)
+        .map_err(failed)?;
+    let stream: MediaStream = JsFuture::from(asked)
+        .await
+        .map_err(|e| (refusal(&window, &e), describe(&e)))?
+        .unchecked_into();
+
+    let loading = ctx
+        .audio_worklet()
+        .map_err(failed)?
+        .add_module(MODULE)
+        .map_err(failed)?;
+    JsFuture::from(loading).await.map_err(failed)?;
+    let node = AudioWorkletNode::new(&ctx, PROCESSOR).map_err(failed)?;
+    let source = ctx.create_media_stream_source(&stream).map_err(failed)?;
+    source.connect_with_audio_node(&node).map_err(failed)?;
+    // The processor writes nothing; connected so the graph keeps pulling it.
+    node.connect_with_audio_node(&ctx.destination())
+        .map_err(failed)?;
+
+    let weak = Rc::downgrade(engine);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        if let Some(engine) = weak.upgrade() {
+            let samples = Float32Array::new(&e.data()).to_vec();
+            engine.borrow_mut().captured(now_ms(), &samples);
+        }
+    });
+    node.port()
+        .map_err(failed)?
+        .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+
+    let mut e = engine.borrow_mut();
+    let mut uplink = Uplink::new(ctx.sample_rate() as u32);
+    // A press already under way starts holding from now on.
+    uplink.follow(e.mode.clone());
+    e.uplink = Some(uplink);
+    e.capture = Some(Capture {
+        _stream: stream,
+        _source: source,
+        _node: node,
+        _on_message: on_message,
+    });
+    Ok(())
+}
+
+/// Why getUserMedia said no.
+fn refusal(window: &web_sys::Window, e: &JsValue) -> MicStatus {
+    MicStatus::from_refusal(&name(e), framed_without_microphone(window))
+}
+
+/// In a frame whose permissions policy does not allow the microphone
+/// (`document.featurePolicy.allowsFeature("microphone")`, where the browser has it).
+fn framed_without_microphone(window: &web_sys::Window) -> bool {
+    let framed = window
+        .top()
+        .ok()
+        .flatten()
+        .is_some_and(|top| !Object::is(&top, window));
+    let allowed = window
+        .document()
+        .and_then(|d| Reflect::get(&d, &"featurePolicy".into()).ok())
+        .filter(|p| p.is_object())
+        .and_then(|p| {
+            let f: js_sys::Function = Reflect::get(&p, &"allowsFeature".into())
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            f.call1(&p, &"microphone".into()).ok()?.as_bool()
+        });
+    framed && allowed != Some(true)
+}
+
+fn name(e: &JsValue) -> String {
+    Reflect::get(e, &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default()
+}
+
+fn describe(e: &JsValue) -> String {
+    let message = Reflect::get(e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_default();
+    format!("{}: {message}", name(e))
+}

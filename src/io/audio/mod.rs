@@ -1,0 +1,223 @@
+//! Push-to-talk audio in the browser (docs/audio.md). In `browser` mode the
+//! desk asks for the microphone when the voice link first comes online,
+//! turns what the AudioWorklet captures into frames that the floor allows
+//! (`proto::audio::Uplink`: held before the grant, never without the floor),
+//! writes them on the plugin socket, plays the current talker's frames
+//! through the jitter buffer, and sounds the permit and refusal tones. In
+//! `plugin` mode it does nothing: the plugin owns the devices.
+
+mod capture;
+mod playback;
+mod port;
+
+pub use port::AudioPort;
+
+use crate::config::AudioMode;
+use crate::io::voice::VoiceLink;
+use crate::journal::{Journal, Kind, Source};
+use leptos::prelude::*;
+use playback::Player;
+use proto::audio::{Uplink, UplinkMode};
+use proto::voice::{Link, PttError};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The microphone, as the dispatcher is told about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MicStatus {
+    /// `plugin` mode: the plugin owns microphone and speaker.
+    PluginOwned,
+    /// Not asked yet (asked when the voice link comes online).
+    NotAsked,
+    Asking,
+    Ready,
+    /// The dispatcher (or the browser's settings) refused it.
+    Refused,
+    /// Refused because the console runs in a frame without `allow="microphone"`.
+    BlockedByFrame,
+    /// No microphone is connected.
+    Missing,
+    /// Not offered at all: the page is not a secure context (https).
+    Unavailable,
+    /// Anything else (in use by another program, the capture module failed).
+    Failed,
+}
+
+impl MicStatus {
+    /// What getUserMedia's error named `error` (a DOMException's name) means
+    /// for the dispatcher; `framed_without_microphone` when the console runs
+    /// in a frame whose permissions policy does not allow the microphone.
+    pub fn from_refusal(error: &str, framed_without_microphone: bool) -> Self {
+        match error {
+            "NotAllowedError" | "SecurityError" if framed_without_microphone => {
+                Self::BlockedByFrame
+            }
+            "NotAllowedError" | "SecurityError" => Self::Refused,
+            "NotFoundError" | "OverconstrainedError" => Self::Missing,
+            _ => Self::Failed,
+        }
+    }
+}
+
+/// What the audio panel shows.
+#[derive(Clone, Copy)]
+pub struct AudioDesk {
+    pub mic: RwSignal<MicStatus>,
+    /// The microphone's level (RMS, 0 to 1) while capturing.
+    pub level_in: RwSignal<f32>,
+    /// The speaker's level as an analyser on the playback path reads it.
+    pub level_out: RwSignal<f32>,
+    /// Analyser readings with sound in them since the start.
+    pub heard: RwSignal<u32>,
+    /// Transmissions heard, and the playout delay the last one got (ms from
+    /// its first frame's arrival to its scheduled play), for the bench.
+    pub playout: RwSignal<(u32, u64)>,
+    _engine: StoredValue<Option<Rc<RefCell<Engine>>>, LocalStorage>,
+}
+
+/// The browser side: the uplink once the microphone is ready, the player.
+pub(crate) struct Engine {
+    port: AudioPort,
+    mode: UplinkMode,
+    uplink: Option<Uplink>,
+    /// A transmission began and its first frame is not on the wire yet.
+    first_due: bool,
+    /// The microphone's graph, kept alive while the console runs.
+    capture: Option<capture::Capture>,
+    player: Option<Player>,
+    journal: Journal,
+    desk: AudioDesk,
+}
+
+impl AudioDesk {
+    pub fn start(voice: VoiceLink, mode: AudioMode, journal: Journal) -> Self {
+        let mut desk = Self {
+            mic: RwSignal::new(MicStatus::NotAsked),
+            level_in: RwSignal::new(0.0),
+            level_out: RwSignal::new(0.0),
+            heard: RwSignal::new(0),
+            playout: RwSignal::new((0, 0)),
+            _engine: StoredValue::new_local(None),
+        };
+        if mode == AudioMode::Plugin {
+            desk.mic.set(MicStatus::PluginOwned);
+            return desk;
+        }
+        let engine = Rc::new(RefCell::new(Engine {
+            port: voice.audio_port(),
+            mode: UplinkMode::Off,
+            uplink: None,
+            first_due: false,
+            capture: None,
+            player: None,
+            journal,
+            desk,
+        }));
+        desk._engine = StoredValue::new_local(Some(engine.clone()));
+        let weak = Rc::downgrade(&engine);
+        voice.audio_port().listen(move |bytes| {
+            if let Some(e) = weak.upgrade() {
+                let ptt = voice.ptt().get_untracked();
+                let mut e = e.borrow_mut();
+                let result = e.player.as_mut().map(|p| p.received(bytes, &ptt));
+                if let Some(Err(why)) = result {
+                    e.note(format!("audio frame skipped: {why}"));
+                }
+            }
+        });
+        // The microphone is asked for once, when the link first comes online.
+        let view = voice.view();
+        let asked = StoredValue::new(false);
+        let on_link = Rc::downgrade(&engine);
+        Effect::new(move |_| {
+            if view.with(|v| v.link == Link::Online) && !asked.get_value() {
+                asked.set_value(true);
+                if let Some(e) = on_link.upgrade() {
+                    capture::open(e);
+                }
+            }
+        });
+        let ptt = voice.ptt();
+        let on_floor = Rc::downgrade(&engine);
+        Effect::new(move |_| {
+            let state = ptt.get();
+            if let Some(e) = on_floor.upgrade() {
+                let refused = matches!(state.error, Some(PttError::Server(_)));
+                e.borrow_mut().follow(UplinkMode::of(&state), refused);
+            }
+        });
+        desk
+    }
+}
+
+impl Engine {
+    /// The floor moved: send what was held on a grant, sound the tones,
+    /// duck playback while talking.
+    fn follow(&mut self, mode: UplinkMode, refused: bool) {
+        let was = std::mem::replace(&mut self.mode, mode.clone());
+        if was == mode {
+            return;
+        }
+        if mode == UplinkMode::Off {
+            self.desk.level_in.set(0.0);
+        } else if was == UplinkMode::Off {
+            self.first_due = true;
+        }
+        if let Some(player) = self.player.as_ref() {
+            match (&was, &mode) {
+                (UplinkMode::Hold, UplinkMode::Send(_)) => player.permit_tone(),
+                (UplinkMode::Hold, UplinkMode::Off) if refused => player.refusal_tone(),
+                _ => {}
+            }
+            player.duck(mode != UplinkMode::Off);
+        }
+        let held = match self.uplink.as_mut() {
+            Some(up) => up.follow(mode),
+            None => Vec::new(),
+        };
+        self.send(held);
+    }
+
+    fn send(&mut self, frames: Vec<Vec<u8>>) {
+        if frames.is_empty() {
+            return;
+        }
+        if std::mem::take(&mut self.first_due) {
+            // Press to first frame on the wire, for `cargo xtask bench`.
+            crate::time::mark("dd-audio-first-frame");
+        }
+        for frame in frames {
+            self.port.send(&frame);
+        }
+    }
+
+    /// Samples from the capture worklet, the last taken at `now_ms`.
+    fn captured(&mut self, now_ms: u64, samples: &[f32]) {
+        let Some(up) = self.uplink.as_mut() else {
+            return;
+        };
+        let shown = rounded(rms(samples));
+        if *up.mode() != UplinkMode::Off && self.desk.level_in.get_untracked() != shown {
+            self.desk.level_in.set(shown);
+        }
+        let frames = up.captured(now_ms, samples);
+        self.send(frames);
+    }
+
+    fn note(&self, text: String) {
+        self.journal.log(Source::Voice, Kind::Error, text);
+    }
+}
+
+/// RMS of float samples.
+fn rms(samples: &[f32]) -> f32 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    (samples.iter().map(|x| x * x).sum::<f32>() / samples.len() as f32).sqrt()
+}
+
+/// A level rounded to a hundredth, so a meter does not re-render for noise.
+fn rounded(level: f32) -> f32 {
+    (level * 100.0).round() / 100.0
+}

@@ -1,0 +1,161 @@
+//! Playback of the current talker: each downlink frame of the session's
+//! talker goes through the jitter buffer and is scheduled on the audio
+//! clock at its slot; an analyser on the way to the speaker feeds the
+//! level meter. Also the talk-permit and refusal tones, and ducking while
+//! the dispatcher talks.
+
+use super::AudioDesk;
+use crate::time::now_ms;
+use leptos::prelude::*;
+use proto::audio::{mulaw_decode, Codec, Frame, FrameKind, JitterBuffer, Verdict, SAMPLE_RATE};
+use proto::voice::{PttState, Talker};
+use wasm_bindgen::prelude::*;
+use web_sys::{AnalyserNode, AudioContext, GainNode};
+
+/// How often the speaker meter reads the analyser: as often as its window
+/// (2048 samples, 43 ms at 48 kHz) is long, so no sound slips between reads.
+const METER_MS: i32 = 40;
+const WINDOW: usize = 2048;
+/// An analyser reading above this RMS has sound in it.
+const HEARD_RMS: f32 = 0.005;
+/// Playback volume while the dispatcher talks.
+const DUCKED: f32 = 0.25;
+
+pub(super) struct Player {
+    desk: AudioDesk,
+    ctx: AudioContext,
+    gain: GainNode,
+    jitter: JitterBuffer,
+    meter: Option<i32>,
+    _read_meter: Closure<dyn FnMut()>,
+}
+
+impl Player {
+    pub fn new(ctx: &AudioContext, desk: AudioDesk) -> Result<Self, JsValue> {
+        let gain = ctx.create_gain()?;
+        let analyser = ctx.create_analyser()?;
+        analyser.set_fft_size(WINDOW as u32);
+        gain.connect_with_audio_node(&analyser)?;
+        analyser.connect_with_audio_node(&ctx.destination())?;
+        let read_meter = Closure::<dyn FnMut()>::new(move || read_level(&analyser, desk));
+        let meter = web_sys::window().and_then(|w| {
+            w.set_interval_with_callback_and_timeout_and_arguments_0(
+                read_meter.as_ref().unchecked_ref(),
+                METER_MS,
+            )
+            .ok()
+        });
+        Ok(Self {
+            desk,
+            ctx: ctx.clone(),
+            gain,
+            jitter: JitterBuffer::new(),
+            meter,
+            _read_meter: read_meter,
+        })
+    }
+
+    /// A binary message from the plugin: played if it is the current
+    /// talker's frame in one of the calls.
+    pub fn received(&mut self, bytes: &[u8], ptt: &PttState) -> Result<(), String> {
+        let frame = Frame::decode(bytes).map_err(|e| e.reason)?;
+        let h = &frame.header;
+        if h.kind != FrameKind::Downlink || h.codec != Codec::Mulaw {
+            return Err(format!("{:?} {:?} frame", h.kind, h.codec));
+        }
+        let talking = ptt
+            .session(&h.session)
+            .and_then(|s| s.talker.as_ref())
+            .is_some_and(|t| matches!(t, Talker::Member { id, .. } if *id == h.talker));
+        if !talking {
+            return Ok(()); // Not (or no longer) the floor holder: not heard.
+        }
+        let now = now_ms();
+        if let Verdict::Play { at_ms, first } = self.jitter.push(now, h) {
+            if first {
+                let delay = at_ms.saturating_sub(now);
+                self.desk
+                    .playout
+                    .update(|(n, d)| (*n, *d) = (*n + 1, delay));
+            }
+            self.schedule(&frame.payload, at_ms.saturating_sub(now))
+                .map_err(|e| format!("{e:?}"))?;
+        }
+        Ok(())
+    }
+
+    fn schedule(&self, payload: &[u8], delay_ms: u64) -> Result<(), JsValue> {
+        let _ = self.ctx.resume();
+        let samples: Vec<f32> = payload
+            .iter()
+            .map(|&c| f32::from(mulaw_decode(c)) / 32_768.0)
+            .collect();
+        let buffer = self
+            .ctx
+            .create_buffer(1, samples.len() as u32, SAMPLE_RATE as f32)?;
+        buffer.copy_to_channel(&samples, 0)?;
+        let source = self.ctx.create_buffer_source()?;
+        source.set_buffer(Some(&buffer));
+        source.connect_with_audio_node(&self.gain)?;
+        source.start_with_when(self.ctx.current_time() + delay_ms as f64 / 1_000.0)
+    }
+
+    /// Two short rising beeps: the floor is yours.
+    pub fn permit_tone(&self) {
+        self.beep(880.0, 0.0, 0.07);
+        self.beep(1_320.0, 0.08, 0.07);
+    }
+
+    /// Two low beeps: the floor was refused.
+    pub fn refusal_tone(&self) {
+        self.beep(400.0, 0.0, 0.12);
+        self.beep(400.0, 0.18, 0.12);
+    }
+
+    /// Playback lower while the dispatcher talks.
+    pub fn duck(&self, talking: bool) {
+        let _ = self.ctx.resume();
+        self.gain
+            .gain()
+            .set_value(if talking { DUCKED } else { 1.0 });
+    }
+
+    /// Tones go straight to the speaker, not through the talker's meter.
+    fn beep(&self, hz: f32, after_s: f64, length_s: f64) {
+        let ctx = &self.ctx;
+        let sound = || -> Result<(), JsValue> {
+            let osc = ctx.create_oscillator()?;
+            osc.frequency().set_value(hz);
+            let level = ctx.create_gain()?;
+            level.gain().set_value(0.2);
+            osc.connect_with_audio_node(&level)?;
+            level.connect_with_audio_node(&ctx.destination())?;
+            let at = ctx.current_time() + after_s;
+            osc.start_with_when(at)?;
+            osc.stop_with_when(at + length_s)
+        };
+        let _ = sound();
+    }
+}
+
+impl Drop for Player {
+    fn drop(&mut self) {
+        if let (Some(handle), Some(w)) = (self.meter.take(), web_sys::window()) {
+            w.clear_interval_with_handle(handle);
+        }
+        let _ = self.ctx.close();
+    }
+}
+
+fn read_level(analyser: &AnalyserNode, desk: AudioDesk) {
+    let mut samples = [0f32; WINDOW];
+    analyser.get_float_time_domain_data(&mut samples);
+    let rms = super::rms(&samples);
+    let shown = super::rounded(rms);
+    if desk.level_out.try_get_untracked() != Some(shown) {
+        desk.level_out.try_set(shown);
+    }
+    if rms > HEARD_RMS {
+        desk.heard.try_update(|n| *n += 1);
+    }
+}

@@ -1,0 +1,17 @@
+//! The audio status line's words, and the settings' audio mode.
+
+crate::catalogue! { pub enum AudioText {
+    Mode => "语音通道", "Audio";
+    ModeBrowser => "浏览器采集和播放", "Captured and played by the browser";
+    ModePlugin => "由语音插件管理麦克风和扬声器", "Microphone and speaker owned by the voice plugin";
+    MicNotAsked => "登录语音服务后将申请使用麦克风", "The microphone is asked for at voice login";
+    MicAsking => "正在申请使用麦克风…", "Asking for the microphone…";
+    MicReady => "麦克风就绪", "Microphone ready";
+    MicRefused => "麦克风被拒绝：请在浏览器地址栏允许本页面使用麦克风，然后刷新", "Microphone refused: allow this page to use the microphone (address bar), then reload";
+    MicBlockedByFrame => "麦克风被禁止：调度台嵌在未授权麦克风的框架中（需要 allow=\"microphone\"）", "Microphone blocked: the console is in a frame without allow=\"microphone\"";
+    MicMissing => "未找到麦克风：请连接麦克风后刷新", "No microphone found: connect one, then reload";
+    MicUnavailable => "此页面无法使用麦克风（需要 https）", "No microphone on this page (it needs https)";
+    MicFailed => "麦克风无法打开（可能被其他程序占用），详情见日志", "The microphone could not be opened (in use elsewhere?); see the journal";
+    LevelIn => "麦克风电平", "Microphone level";
+    LevelOut => "扬声器电平", "Speaker level";
+} }

@@ -1,0 +1,184 @@
+//! Push-to-talk latency in headless Chromium with its fake microphone,
+//! against the simulator in-process (docs/audio.md), over `SPURTS` talk
+//! spurts to the echo terminal:
+//!
+//! - press to first frame: from the talk key's event to the console handing
+//!   the transmission's first frame to the socket (the app's
+//!   `dd-audio-first-frame` mark), on the page's clock;
+//! - mouth to ear, as its two halves measured where each happens: the
+//!   uplink, from a frame's capture time to its arrival at the plugin (the
+//!   simulator's clock and the page's `timeOrigin + now()` both count from
+//!   the epoch on this machine), plus the playout, from the echoed
+//!   transmission's first frame arriving at the console to the time the
+//!   jitter buffer schedules it to play.
+
+use super::coldload::{Driver, Profiles};
+use crate::Result;
+use fantoccini::{Client, Locator};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub const SPURTS: usize = 50;
+/// How long each spurt holds the key.
+const HOLD: Duration = Duration::from_millis(300);
+const WAIT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(2);
+const ECHO: u64 = 169919;
+
+/// The samples of each measure, in ms.
+pub struct Talk {
+    pub press_to_first_frame: Vec<f64>,
+    pub uplink: Vec<f64>,
+    pub playout: Vec<f64>,
+}
+
+pub fn measure(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Talk> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start tokio: {e}"))?;
+    runtime.block_on(measure_async(dist, chromium, chromedriver))
+}
+
+async fn measure_async(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Talk> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+    let base = format!(
+        "http://{}/",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    let sim = sim::Sim::new(sim::SimConfig {
+        dist_dir: Some(dist.to_path_buf()),
+        ..Default::default()
+    });
+    sim.voice_echo(ECHO, true);
+    let server = tokio::spawn(sim::serve(listener, sim.clone(), std::future::pending()));
+    let driver = Driver::start(chromedriver)?;
+    let profiles = Profiles::new()?;
+    let client = driver.session(chromium, &profiles.fresh(0)?).await?;
+    let measured = spurts(&client, &sim, &base).await;
+    let _ = client.close().await;
+    server.abort();
+    measured
+}
+
+async fn spurts(c: &Client, sim: &sim::Sim, base: &str) -> Result<Talk> {
+    c.goto(base)
+        .await
+        .map_err(|e| format!("cannot open {base}: {e}"))?;
+    fill(c, "#voice-account", "zydd").await?;
+    fill(c, "#voice-password", "123456").await?;
+    click(c, "#voice-login-button").await?;
+    until(
+        c,
+        "the microphone",
+        "return document.querySelector('#audio-status')?.dataset.mic === 'ready'",
+    )
+    .await?;
+    click(c, &format!("#ptt-pick-{ECHO}")).await?;
+    click(c, "#ptt-start").await?;
+    until_sim("a call with a free floor", || {
+        let s = sim.snapshot();
+        s.voice_sessions.len() == 1 && s.voice_sessions[0].floor.is_none()
+    })
+    .await?;
+
+    let mut talk = Talk {
+        press_to_first_frame: Vec::new(),
+        uplink: Vec::new(),
+        playout: Vec::new(),
+    };
+    for i in 0..SPURTS {
+        let pressed = js(c, &key("keydown")).await?.as_f64().unwrap_or(0.0);
+        let marks = format!(
+            "const m = performance.getEntriesByName('dd-audio-first-frame', 'mark'); \
+             return m.length > {i} ? m[{i}].startTime : null"
+        );
+        let first = until(c, "the first frame", &marks)
+            .await?
+            .as_f64()
+            .unwrap_or(0.0);
+        talk.press_to_first_frame.push(first - pressed);
+        tokio::time::sleep(HOLD).await;
+        js(c, &key("keyup")).await?;
+        let heard = format!(
+            "const m = document.querySelector('#audio-level-out'); \
+             return Number(m?.dataset.playouts) > {i} ? Number(m.dataset.playoutMs) : null"
+        );
+        let playout = until(c, "the echo", &heard).await?.as_f64().unwrap_or(0.0);
+        talk.playout.push(playout);
+        until_sim("the echo's end", || {
+            sim.snapshot().voice_sessions[0].floor.is_none()
+        })
+        .await?;
+    }
+    let audio = sim.voice_audio();
+    let session = audio.sessions.first().ok_or("the plugin heard nothing")?;
+    talk.uplink = session.transit_ms.iter().map(|&t| t as f64).collect();
+    Ok(talk)
+}
+
+/// Dispatches the talk key's event; returns the page's `performance.now()` at it.
+fn key(kind: &str) -> String {
+    format!(
+        "const t = performance.now(); document.body.dispatchEvent(new KeyboardEvent('{kind}', \
+         {{code: 'Space', key: ' ', bubbles: true, cancelable: true}})); return t;"
+    )
+}
+
+async fn js(c: &Client, script: &str) -> Result<serde_json::Value> {
+    c.execute(script, vec![])
+        .await
+        .map_err(|e| format!("script failed: {e}"))
+}
+
+/// Polls `script` until it returns something other than null or false.
+async fn until(c: &Client, what: &str, script: &str) -> Result<serde_json::Value> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let v = js(c, script).await?;
+        if !v.is_null() && v != false {
+            return Ok(v);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("no {what} within {WAIT:?}"));
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+async fn until_sim(what: &str, mut cond: impl FnMut() -> bool) -> Result<()> {
+    let deadline = Instant::now() + WAIT;
+    while !cond() {
+        if Instant::now() > deadline {
+            return Err(format!("the simulator saw no {what} within {WAIT:?}"));
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    Ok(())
+}
+
+async fn fill(c: &Client, css: &str, text: &str) -> Result<()> {
+    let el = find(c, css).await?;
+    el.clear().await.map_err(|e| e.to_string())?;
+    el.send_keys(text).await.map_err(|e| e.to_string())
+}
+
+async fn click(c: &Client, css: &str) -> Result<()> {
+    find(c, css)
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("click {css}: {e}"))
+}
+
+async fn find(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            return Ok(el);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("no {css} on the page"));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
