@@ -94,6 +94,11 @@ pub fn mount_panel<V: leptos::prelude::IntoView + 'static>(
             file: config.clone(),
             config: config.clone(),
         }));
+        // Settings restart the console with a new configuration; a mounted
+        // panel has no console around it, so the new one is only kept.
+        provide_context(ui::active::Restart(
+            RwSignal::new(config.clone()).write_only(),
+        ));
         panel()
     });
     Mounted {

@@ -54,6 +54,12 @@ async fn callbacks_reach_the_console_through_the_relay_and_update_the_rows() {
         let cell = format!("#broadcast-row-{n} .broadcast-callback");
         h.wait_attr(&cell, "data-outcome", "hung-up").await;
         h.wait_text(&cell, "key 1").await;
+        h.wait_attr(
+            &format!("{cell} .broadcast-extension"),
+            "data-extension-state",
+            "hangup",
+        )
+        .await;
     }
     h.finish().await;
 }

@@ -22,12 +22,30 @@ use web_sys::{
 const MODULE: &str = "audio-capture.js";
 const PROCESSOR: &str = "dispatch-capture";
 
-/// The capture graph; dropping it would silence the microphone.
+/// The capture graph, live as long as it is kept: dropping it detaches the
+/// processor's messages and lets the microphone go.
 pub(crate) struct Capture {
-    _stream: MediaStream,
-    _source: MediaStreamAudioSourceNode,
-    _node: AudioWorkletNode,
+    stream: MediaStream,
+    source: MediaStreamAudioSourceNode,
+    node: AudioWorkletNode,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        // Messages still queued must not reach the closure dropped with us.
+        if let Ok(port) = self.node.port() {
+            port.set_onmessage(None);
+        }
+        self.source.disconnect().ok();
+        self.node.disconnect().ok();
+        // Stopping the tracks turns the browser's microphone indicator off.
+        for track in self.stream.get_tracks().iter() {
+            if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                track.stop();
+            }
+        }
+    }
 }
 
 /// Creates the audio context (playback works without a microphone), then
@@ -111,9 +129,9 @@ async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
     uplink.follow(e.mode.clone());
     e.uplink = Some(uplink);
     e.capture = Some(Capture {
-        _stream: stream,
-        _source: source,
-        _node: node,
+        stream,
+        source,
+        node,
         _on_message: on_message,
     });
     Ok(())

@@ -5,7 +5,7 @@
 
 use super::item::duration_text;
 use super::text::CallText;
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, I18n};
 use crate::io::calls::CallDesk;
 use crate::io::history::{download_csv, History};
 use crate::time::clock_text;
@@ -23,12 +23,18 @@ pub fn outcome_word(outcome: Outcome) -> CallText {
     }
 }
 
-fn extension_word(state: &str) -> CallText {
-    match state {
-        "ring" => CallText::ExtensionRing,
-        "answer" => CallText::ExtensionAnswer,
-        _ => CallText::ExtensionHangup,
-    }
+/// An entry's `extension` (`20280003 answer`: the extension a key press
+/// reached, and its state) as the screen says it, with the state's name.
+pub fn extension_text(i18n: I18n, extension: &str) -> Option<(&'static str, String)> {
+    let (number, state) = extension.rsplit_once(' ').unwrap_or(("", extension));
+    let (state, word) = match state {
+        "ring" => ("ring", CallText::ExtensionRing),
+        "answer" => ("answer", CallText::ExtensionAnswer),
+        "hangup" => ("hangup", CallText::ExtensionHangup),
+        _ => return None,
+    };
+    let text = format!("{} {number} {}", i18n.t(CallText::Extension), i18n.t(word));
+    Some((state, text))
 }
 
 /// What tells an entry apart for as long as it is kept: callbacks change
@@ -120,14 +126,7 @@ fn HistoryRow(key: EntryKey) -> impl IntoView {
         Kind::Ivr => CallText::HistoryIvr,
     };
     let outcome = move || entry.with(|e| e.as_ref().map(|e| e.outcome));
-    // `20280003 answer`: the extension a key press reached, and its state.
-    let extension = move || {
-        entry.with(|e| {
-            let text = e.as_ref()?.extension.clone();
-            let (number, state) = text.rsplit_once(' ').unwrap_or(("", text.as_str()));
-            (!state.is_empty()).then(|| (number.to_owned(), state.to_owned()))
-        })
-    };
+    let extension = move || entry.with(|e| extension_text(i18n, &e.as_ref()?.extension));
     view! {
         <li class="history-entry" data-kind=match kind { Kind::Call => "call", Kind::Ivr => "ivr" }
             data-outcome=move || outcome().map(Outcome::as_str).unwrap_or_default() data-customuuid=customuuid>
@@ -138,13 +137,8 @@ fn HistoryRow(key: EntryKey) -> impl IntoView {
             <strong class="history-outcome">{move || outcome().map(|o| i18n.t(outcome_word(o)))}</strong>" "
             <span class="history-duration">{with(|e| e.duration_ms.map(duration_text).unwrap_or_default())}</span>" "
             <span class="history-detail">{with(|e| e.detail.clone())}</span>
-            {move || extension().map(|(number, state)| {
-                let word = i18n.t(extension_word(&state));
-                view! {
-                    " "<span class="history-extension" data-extension-state=state>
-                        {i18n.t(CallText::Extension)}" "{number}" "{word}
-                    </span>
-                }
+            {move || extension().map(|(state, text)| view! {
+                " "<span class="history-extension" data-extension-state=state>{text}</span>
             })}
             {redial.map(|target| view! {
                 " "<button class="small history-redial" type="button"

@@ -11,7 +11,7 @@ mod service;
 pub mod text;
 
 pub use dial::parse_id;
-pub use history::outcome_word;
+pub use history::{extension_text, outcome_word};
 pub use item::{duration_text, state_hint, state_name, state_word, target_name};
 
 use super::panel::Panel;

@@ -7,7 +7,7 @@ use super::text::IvrText;
 use crate::i18n::use_i18n;
 use crate::io::broadcast::BroadcastDesk;
 use crate::io::history::History;
-use crate::ui::call::{duration_text, outcome_word};
+use crate::ui::call::{duration_text, extension_text, outcome_word};
 use leptos::prelude::*;
 use proto::broadcast::Status;
 use proto::history::Outcome;
@@ -81,6 +81,14 @@ fn ResultRow(customuuid: String) -> impl IntoView {
                 .map(|e| (e.outcome, e.duration_ms, e.detail.clone()))
         })
     });
+    let uuid = customuuid.clone();
+    // The extension a key press reached, from the extension-status callbacks.
+    let extension = Memo::new(move |_| {
+        history.with(|all| {
+            let e = all.iter().find(|e| e.customuuid == uuid)?;
+            extension_text(i18n, &e.extension)
+        })
+    });
     let n = row.get_untracked().map(|(n, _)| n).unwrap_or_default();
     let number = row
         .get_untracked()
@@ -106,6 +114,9 @@ fn ResultRow(customuuid: String) -> impl IntoView {
                     words.extend(duration.map(duration_text));
                     words.extend(Some(detail).filter(|d| !d.is_empty()));
                     words.join(" · ")
+                })}
+                {move || extension.get().map(|(state, text)| view! {
+                    " "<span class="broadcast-extension" data-extension-state=state>{text}</span>
                 })}
             </td>
         </tr>
