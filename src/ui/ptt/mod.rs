@@ -1,5 +1,5 @@
 //! Push-to-talk: the voice plugin login, then the temporary group calls
-//! with floor control (no audio yet).
+//! with floor control, and the microphone and speaker state (`ui::audio`).
 
 mod directory;
 mod group_call;
