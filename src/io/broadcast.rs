@@ -21,6 +21,7 @@ const KEY: &str = "dispatch-desk.broadcast";
 #[derive(Clone, Copy)]
 pub struct BroadcastDesk {
     driver: Driver<BroadcastHttp>,
+    token: StoredValue<String>,
 }
 
 impl BroadcastDesk {
@@ -51,7 +52,12 @@ impl BroadcastDesk {
                 let _ = s.set_item(KEY, &text);
             }
         });
-        Self { driver }
+        Self { driver, token }
+    }
+
+    /// The IVR token from now on (typed, or from the portal, after mount).
+    pub fn set_token(&self, token: String) {
+        self.token.set_value(token);
     }
 
     pub fn view(&self) -> ReadSignal<BroadcastView> {

@@ -12,7 +12,7 @@ use super::IvrState;
 use crate::i18n::use_i18n;
 use crate::io::broadcast::BroadcastDesk;
 use crate::io::history::download_csv;
-use crate::ui::active::use_active;
+use crate::ui::active::Active;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::broadcast::{parse_numbers, BroadcastInput, Run, Status, MIN_INTERVAL_MS};
@@ -40,7 +40,7 @@ pub fn BroadcastSection() -> impl IntoView {
     let desk = expect_context::<BroadcastDesk>();
     let draft = expect_context::<Draft>();
     let state = expect_context::<IvrState>();
-    let token = use_active().config.ivr.token;
+    let active = expect_context::<StoredValue<Active>>();
     let list = RwSignal::new(String::new());
     let interval = RwSignal::new("1".to_owned());
     let parsed = Memo::new(move |_| list.with(|t| parse_numbers(t)));
@@ -62,9 +62,12 @@ pub fn BroadcastSection() -> impl IntoView {
         // The form's voice menu, checked as one request to the first number.
         let mut fields = draft.fields();
         fields.destnumber = first.clone();
+        // Read when started: the dispatcher or the portal may give it later.
+        let token = active.with_value(|a| a.config.ivr.token.clone());
         match build(&fields, &token) {
             Ok(template) => {
                 state.field_error.set(None);
+                desk.set_token(token);
                 desk.start(template, numbers, gap);
             }
             Err(field) => state.field_error.set(Some(field)),
