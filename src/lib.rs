@@ -11,6 +11,8 @@ pub mod ui;
 
 /// Mounts the console on the page's body, the crash screen ready first.
 pub fn start() {
+    // `cargo xtask bench` splits the cold load here: before, download and compile; after, mounting.
+    time::mark("dd-start");
     crash::install();
     leptos::mount::mount_to_body(ui::app::App);
 }

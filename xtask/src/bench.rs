@@ -52,39 +52,87 @@ const MEMBER_GET_MIC: &str = r#"{
   }
 }"#;
 
-pub fn run(ws: &Workspace) -> Result<()> {
+/// The parts of the bench named on the command line; none names them all.
+pub struct Parts(Vec<String>);
+
+impl Parts {
+    const ALL: [&'static str; 6] = ["decode", "coldload", "roster", "ptt", "talk", "bundle"];
+
+    pub fn parse(args: &[String]) -> Result<Self> {
+        match args.iter().find(|a| !Self::ALL.contains(&a.as_str())) {
+            Some(unknown) => Err(format!(
+                "unknown bench part {unknown:?}; the parts are: {}",
+                Self::ALL.join(" ")
+            )),
+            None => Ok(Parts(args.to_vec())),
+        }
+    }
+
+    fn has(&self, part: &str) -> bool {
+        self.0.is_empty() || self.0.iter().any(|p| p == part)
+    }
+}
+
+pub fn run(ws: &Workspace, parts: &Parts) -> Result<()> {
     setup::everything(ws)?;
     dist::build(ws)?;
     // `cargo xtask` is a dev build, where workspace crates get no optimisation;
     // timing there would measure the compiler's debug code, so time an
     // optimised build (the bench profile, made quick to compile).
-    run_command(&mut optimised(ws, DECODE_COMMAND))?;
-
+    if parts.has("decode") {
+        run_command(&mut optimised(ws, DECODE_COMMAND))?;
+    }
     let dist = ws.dist_dir();
-    let loads = coldload::measure(&dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
+    if parts.has("coldload") {
+        cold_load(&dist)?;
+    }
+    if parts.has("roster") {
+        // Optimised too: the simulator streaming the burst is not what is timed.
+        run_command(&mut optimised(ws, ROSTER_COMMAND))?;
+    }
+    if parts.has("ptt") {
+        let mut access = ptt::measure(&dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
+        report("ptt access", &mut access, PTT_ACCESS_TARGET_MS);
+    }
+    if parts.has("talk") {
+        talk_latency(&dist)?;
+    }
+    if parts.has("bundle") {
+        let bundle = Bundle::measure(&dist)?;
+        println!(
+            "bench: bundle: wasm {} KB, js {} KB, css {} KB, total gzipped {} KB (target {BUNDLE_TARGET_KB})",
+            kb(bundle.wasm),
+            kb(bundle.js),
+            kb(bundle.css),
+            kb(bundle.wasm + bundle.js + bundle.css),
+        );
+    }
+    Ok(())
+}
+
+fn cold_load(dist: &Path) -> Result<()> {
+    let loads = coldload::measure(dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
     let phase = |step: fn(&coldload::Load) -> f64| {
         let mut ms: Vec<f64> = loads.iter().map(step).collect();
         ms_text(percentile(&mut ms, 50))
     };
     println!(
         "bench: cold-load steps, p50 ms from navigation start: html {}, wasm received {}, \
-         config.json asked {}, received {}, ready {}",
+         started {}, config.json asked {}, received {}, ready {}",
         phase(|l| l.html),
         phase(|l| l.wasm),
+        phase(|l| l.start),
         phase(|l| l.config_start),
         phase(|l| l.config_end),
         phase(|l| l.ready),
     );
     let mut ready: Vec<f64> = loads.iter().map(|l| l.ready).collect();
     report("cold-load", &mut ready, COLD_LOAD_TARGET_MS);
+    Ok(())
+}
 
-    // Optimised too: the simulator streaming the burst is not what is timed.
-    run_command(&mut optimised(ws, ROSTER_COMMAND))?;
-
-    let mut access = ptt::measure(&dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
-    report("ptt access", &mut access, PTT_ACCESS_TARGET_MS);
-
-    let talk = talk::measure(&dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
+fn talk_latency(dist: &Path) -> Result<()> {
+    let talk = talk::measure(dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
     report(
         &format!("ptt press to first frame ({} spurts)", talk::SPURTS),
         &mut talk.press_to_first_frame.clone(),
@@ -104,15 +152,6 @@ pub fn run(ws: &Workspace) -> Result<()> {
         ms_text(percentile(&mut uplink, 50) + percentile(&mut playout, 50)),
         ms_text(percentile(&mut uplink, 95) + percentile(&mut playout, 95)),
         uplink.len().min(playout.len()),
-    );
-
-    let bundle = Bundle::measure(&dist)?;
-    println!(
-        "bench: bundle: wasm {} KB, js {} KB, css {} KB, total gzipped {} KB (target {BUNDLE_TARGET_KB})",
-        kb(bundle.wasm),
-        kb(bundle.js),
-        kb(bundle.css),
-        kb(bundle.wasm + bundle.js + bundle.css),
     );
     Ok(())
 }

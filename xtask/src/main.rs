@@ -26,9 +26,10 @@ usage: cargo xtask <command>
                          build, then serve the app and the simulated back ends
                          (default http://127.0.0.1:8080/), until Ctrl-C
   test                   run every suite (native, browser, end-to-end) and print the counts
-  bench                  the console's cold load in Chromium (p50, p95 of 20), a 1000-participant
-                         meeting roster burst there (p50, p95 of 10), the bundle size,
-                         and the time proto takes to decode a voice message
+  bench [PART ...]       the console's cold load in Chromium (p50, p95 of 20), a 1000-participant
+                         meeting roster burst there (p50, p95 of 10), push-to-talk access and
+                         audio latency, the bundle size, and the time proto takes to decode a
+                         voice message; PART picks some: decode coldload roster ptt talk bundle
   fuzz [--secs N] [--target T]
                          run each libFuzzer target of fuzz/ (cargo fuzz, nightly) for N seconds
                          (default: a million inputs each) and print its executions; a crash fails";
@@ -61,7 +62,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         "setup" => no_arguments(command, rest).and_then(|()| setup::everything(&ws)),
         "dist" => no_arguments(command, rest).and_then(|()| dist::setup_and_build(&ws).map(drop)),
         "demo" => demo::Options::parse(rest).and_then(|options| demo::run(&ws, &options)),
-        "bench" => no_arguments(command, rest).and_then(|()| bench::run(&ws)),
+        "bench" => bench::Parts::parse(rest).and_then(|parts| bench::run(&ws, &parts)),
         "fuzz" => fuzz::Options::parse(rest).and_then(|options| fuzz::run(&ws, &options)),
         // Internal: `bench` runs these in an optimised build of xtask.
         bench::DECODE_COMMAND => bench::decode(),

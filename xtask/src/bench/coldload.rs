@@ -33,7 +33,9 @@ pub struct Load {
     pub html: f64,
     /// The wasm fully received.
     pub wasm: f64,
-    /// The app asked for config.json (after the wasm started).
+    /// The wasm instantiated and its `start` running: the `dd-start` mark.
+    pub start: f64,
+    /// The app asked for config.json (boot.js does, before the wasm starts).
     pub config_start: f64,
     /// config.json fully received.
     pub config_end: f64,
@@ -46,6 +48,7 @@ pub struct Load {
 const READ_TIMINGS: &str = r#"
 const ready = performance.getEntriesByName('dd-ready', 'mark')[0];
 if (!ready) return null;
+const start = performance.getEntriesByName('dd-start', 'mark')[0];
 const nav = performance.getEntriesByType('navigation')[0];
 const res = (suffix) => performance.getEntriesByType('resource')
     .find((e) => new URL(e.name).pathname.endsWith(suffix));
@@ -54,6 +57,7 @@ const config = res('/config.json');
 return {
     html: nav.responseEnd,
     wasm: wasm ? wasm.responseEnd : -1,
+    start: start ? start.startTime : -1,
     config_start: config ? config.startTime : -1,
     config_end: config ? config.responseEnd : -1,
     ready: ready.startTime,
@@ -145,6 +149,7 @@ fn parse_load(timings: &Value) -> Result<Load> {
     Ok(Load {
         html: get("html")?,
         wasm: get("wasm")?,
+        start: get("start")?,
         config_start: get("config_start")?,
         config_end: get("config_end")?,
         ready: get("ready")?,
@@ -252,7 +257,7 @@ mod tests {
     #[test]
     fn reads_every_step_of_a_load() {
         let timings = serde_json::json!({
-            "html": 3.5, "wasm": 60.0, "config_start": 90.0, "config_end": 92.5, "ready": 120.25,
+            "html": 3.5, "wasm": 60.0, "start": 80.0, "config_start": 90.0, "config_end": 92.5, "ready": 120.25,
         });
         let load = parse_load(&timings).unwrap();
         assert_eq!(load.html, 3.5);
@@ -263,7 +268,7 @@ mod tests {
     #[test]
     fn a_missing_resource_is_an_error_not_a_zero() {
         let timings = serde_json::json!({
-            "html": 3.5, "wasm": -1, "config_start": 90.0, "config_end": 92.5, "ready": 120.0,
+            "html": 3.5, "wasm": -1, "start": 80.0, "config_start": 90.0, "config_end": 92.5, "ready": 120.0,
         });
         let err = parse_load(&timings).unwrap_err();
         assert!(err.contains("wasm"), "{err}");
