@@ -42,6 +42,44 @@ fn the_shipped_demo_config_is_valid() {
     assert!(!cfg.terminals.is_empty());
 }
 
+/// What boot.js leaves on `window` (see xtask/src/dist.rs).
+fn boot_answer(status: u16, text: &str) -> wasm_bindgen::JsValue {
+    let answer = js_sys::Object::new();
+    let set = |k: &str, v: wasm_bindgen::JsValue| {
+        js_sys::Reflect::set(&answer, &k.into(), &v).unwrap();
+    };
+    set("status", f64::from(status).into());
+    set(
+        "statusText",
+        if status == 200 { "OK" } else { "Not Found" }.into(),
+    );
+    set("text", text.into());
+    answer.into()
+}
+
+#[wasm_bindgen_test]
+async fn the_config_boot_js_fetched_is_taken_at_once_or_awaited_and_only_once() {
+    use dispatch_desk::io::config_file::{arrived, load};
+    let window: wasm_bindgen::JsValue = web_sys::window().unwrap().into();
+    let put = |key: &str, value: &wasm_bindgen::JsValue| {
+        js_sys::Reflect::set(&window, &key.into(), value).unwrap();
+    };
+    let demo = DEMO_CONFIG;
+    // Arrived while the wasm compiled: taken synchronously, then gone.
+    put("ddConfigReady", &boot_answer(200, demo));
+    let config = arrived().expect("taken").expect("valid");
+    assert_eq!(config.voice.account, "zydd");
+    assert!(arrived().is_none(), "read once");
+    // An error page is a failure with its status, not a configuration.
+    put("ddConfigReady", &boot_answer(404, "<html>nope</html>"));
+    let problems = arrived().unwrap().unwrap_err();
+    assert!(problems[0].contains("HTTP 404"), "{problems:?}");
+    // Still under way at start: the promise is awaited.
+    let promise = js_sys::Promise::resolve(&boot_answer(200, demo));
+    put("ddConfig", &promise.into());
+    assert_eq!(load().await.expect("valid").voice.account, "zydd");
+}
+
 #[wasm_bindgen_test]
 fn a_bad_config_lists_every_problem() {
     let bad = r#"{"deployment":"public","language":"fr","voice":{"pluginUrl":"voice","serverBaseUrl":"ftp://x"},

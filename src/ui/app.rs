@@ -26,7 +26,11 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    let config = LocalResource::new(config_file::load);
+    // Usually boot.js has config.json by the time the wasm starts; if not, wait for it.
+    let config = RwSignal::new(config_file::arrived());
+    if config.with_untracked(Option::is_none) {
+        leptos::task::spawn_local(async move { config.set(Some(config_file::load().await)) });
+    }
     move || match config.get() {
         None => view! { <p class="loading">{i18n.tr(Key::LoadingConfig)}</p> }.into_any(),
         Some(Err(problems)) => view! { <ConfigError problems /> }.into_any(),

@@ -98,12 +98,15 @@ pub fn move_inline_loader(html: &str) -> Result<(String, String)> {
 }
 
 /// The first lines of the loader, run while the wasm downloads and compiles
-/// rather than after: config.json is asked for (`src/io/config_file.rs` takes
-/// the promise; same path and cache mode as the app's own request), and
-/// localStorage is opened: the first access in a new profile blocks for about
-/// 10 ms, which the app's first read of its settings would otherwise pay.
-const PREFETCH: &str = r#"window.ddConfig = fetch("config.json", { cache: "no-cache" }); // read by the app (config_file.rs)
-try { localStorage.length; } catch (_) {} // opens the storage area early (xtask/src/dist.rs)"#;
+/// rather than after. config.json is asked for, same path and cache mode as
+/// the app's own request; the answer is left in `window.ddConfigReady` as
+/// `{status, statusText, text}` (the app takes it synchronously at start) and
+/// `window.ddConfig` is its promise (taken when the wasm was quicker; see
+/// `src/io/config_file.rs`). localStorage and sessionStorage are opened: the
+/// first access in a new profile blocks for about 10 ms, which the app's first
+/// read of its settings would otherwise pay.
+const PREFETCH: &str = r#"window.ddConfig = fetch("config.json", { cache: "no-cache" }).then(async (r) => (window.ddConfigReady = { status: r.status, statusText: r.statusText, text: await r.text() })); // read by src/io/config_file.rs
+try { localStorage.length; sessionStorage.length; } catch (_) {} // opens storage early (xtask/src/dist.rs)"#;
 
 /// `/` from `import init, * as bindings from '/dispatch-desk-1a2b.js';`.
 fn import_base(loader: &str) -> Option<&str> {
