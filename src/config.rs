@@ -159,7 +159,7 @@ impl Config {
     /// fixes them in one go.
     pub fn parse(text: &str) -> Result<Self, Vec<String>> {
         let cfg: Config =
-            serde_json::from_str(text).map_err(|e| vec![format!("config.json: {e}")])?;
+            proto::from_json(text).map_err(|e| vec![format!("config.json: {e}")])?;
         let problems = cfg.problems();
         if problems.is_empty() {
             Ok(cfg)

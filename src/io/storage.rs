@@ -11,7 +11,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn load_settings() -> Settings {
     storage()
         .and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .and_then(|text| proto::from_json(&text).ok())
         .unwrap_or_default()
 }
 

@@ -221,7 +221,7 @@ pub fn record(entries: &mut Vec<Entry>, entry: Entry) {
 
 /// Reads stored history; an unreadable store counts as empty.
 pub fn decode(text: &str) -> Vec<Entry> {
-    serde_json::from_str(text).unwrap_or_default()
+    crate::from_json(text).unwrap_or_default()
 }
 
 pub fn encode(entries: &[Entry]) -> String {

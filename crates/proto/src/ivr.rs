@@ -369,7 +369,7 @@ impl<'de> Deserialize<'de> for IvrReply {
 }
 
 pub fn decode_reply(text: &str) -> Result<IvrReply, DecodeError> {
-    Ok(serde_json::from_str(text)?)
+    Ok(crate::from_json(text)?)
 }
 
 /// A refused PlayVoice: `message` is `msg`, else `desc`.
@@ -447,7 +447,7 @@ pub enum ExtensionState {
 }
 
 pub fn decode_extension_status(text: &str) -> Result<ExtensionStatus, DecodeError> {
-    Ok(serde_json::from_str(text)?)
+    Ok(crate::from_json(text)?)
 }
 
 /// Call-record callback, sent when the call ends. Fields the example sends
@@ -509,5 +509,5 @@ pub struct CallRecord {
 }
 
 pub fn decode_call_record(text: &str) -> Result<CallRecord, DecodeError> {
-    Ok(serde_json::from_str(text)?)
+    Ok(crate::from_json(text)?)
 }

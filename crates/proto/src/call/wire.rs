@@ -123,7 +123,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for CallReply<T> {
 
 /// Decodes any reply of this API; `T` is the `data` of the request's success.
 pub fn decode_reply<T: DeserializeOwned>(text: &str) -> Result<CallReply<T>, DecodeError> {
-    Ok(serde_json::from_str(text)?)
+    Ok(crate::from_json(text)?)
 }
 
 /// A refusal from the server. `message` (`returnMsg`) is meant for the user,

@@ -100,7 +100,7 @@ impl MeetingEvent {
 /// tables capitalize some); `data` is ignored for events without a body.
 pub fn decode_event(name: &str, data: &str) -> Result<MeetingEvent, DecodeError> {
     fn body<T: DeserializeOwned>(name: &str, data: &str) -> Result<T, DecodeError> {
-        serde_json::from_str(data).map_err(|e| DecodeError::new(format!("{name} event: {e}")))
+        crate::from_json(data).map_err(|e| DecodeError::new(format!("{name} event: {e}")))
     }
     Ok(match name.trim().to_ascii_lowercase().as_str() {
         "presentation_start" => MeetingEvent::PresentationStart(body(name, data)?),

@@ -316,7 +316,7 @@ impl<'de> Deserialize<'de> for CheckJoinReply {
 }
 
 pub fn decode_check_join(text: &str) -> Result<CheckJoinReply, DecodeError> {
-    Ok(serde_json::from_str(text)?)
+    Ok(crate::from_json(text)?)
 }
 
 /// checkJoin's `results`. Only `mcuHost` is required; the rest defaults, as
@@ -458,7 +458,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Reply<T> {
 /// Decodes a meeting node reply; `T` is the request's result type (see
 /// [`Command`] for which).
 pub fn decode_reply<T: DeserializeOwned>(text: &str) -> Result<Reply<T>, DecodeError> {
-    Ok(serde_json::from_str(text)?)
+    Ok(crate::from_json(text)?)
 }
 
 /// A refusal: a `status` other than `success` (or a checkJoin code other than 200).

@@ -54,7 +54,7 @@ pub fn remove(groups: &mut Vec<SavedGroup>, name: &str) {
 /// What localStorage held; anything unreadable counts as no groups, and a
 /// group without a name or a terminal is dropped.
 pub fn decode(text: &str) -> Vec<SavedGroup> {
-    let stored: Vec<SavedGroup> = serde_json::from_str(text).unwrap_or_default();
+    let stored: Vec<SavedGroup> = crate::from_json(text).unwrap_or_default();
     let mut groups = Vec::new();
     for g in stored.iter().rev() {
         save(&mut groups, &g.name, &g.ids);
