@@ -158,8 +158,7 @@ impl Config {
     /// Parses config.json and lists every problem found, so a deployment
     /// fixes them in one go.
     pub fn parse(text: &str) -> Result<Self, Vec<String>> {
-        let cfg: Config =
-            proto::from_json(text).map_err(|e| vec![format!("config.json: {e}")])?;
+        let cfg: Config = proto::from_json(text).map_err(|e| vec![format!("config.json: {e}")])?;
         let problems = cfg.problems();
         if problems.is_empty() {
             Ok(cfg)

@@ -63,10 +63,10 @@ impl MicStatus {
 #[derive(Clone, Copy)]
 pub struct AudioDesk {
     pub mic: RwSignal<MicStatus>,
-    /// The microphone's level (RMS, 0 to 1) while capturing.
-    pub level_in: RwSignal<f32>,
-    /// The speaker's level as an analyser on the playback path reads it.
-    pub level_out: RwSignal<f32>,
+    /// The microphone's level (RMS, in percent of full scale) while capturing.
+    pub level_in: RwSignal<u8>,
+    /// The speaker's level as an analyser on the playback path reads it (percent).
+    pub level_out: RwSignal<u8>,
     /// Analyser readings with sound in them since the start.
     pub heard: RwSignal<u32>,
     /// Transmissions heard, and the playout delay the last one got (ms from
@@ -93,8 +93,8 @@ impl AudioDesk {
     pub fn start(voice: VoiceLink, mode: AudioMode, journal: Journal) -> Self {
         let mut desk = Self {
             mic: RwSignal::new(MicStatus::NotAsked),
-            level_in: RwSignal::new(0.0),
-            level_out: RwSignal::new(0.0),
+            level_in: RwSignal::new(0),
+            level_out: RwSignal::new(0),
             heard: RwSignal::new(0),
             playout: RwSignal::new((0, 0)),
             _engine: StoredValue::new_local(None),
@@ -159,7 +159,7 @@ impl Engine {
             return;
         }
         if mode == UplinkMode::Off {
-            self.desk.level_in.set(0.0);
+            self.desk.level_in.set(0);
         } else if was == UplinkMode::Off {
             self.first_due = true;
         }
@@ -217,7 +217,9 @@ fn rms(samples: &[f32]) -> f32 {
     (samples.iter().map(|x| x * x).sum::<f32>() / samples.len() as f32).sqrt()
 }
 
-/// A level rounded to a hundredth, so a meter does not re-render for noise.
-fn rounded(level: f32) -> f32 {
-    (level * 100.0).round() / 100.0
+/// A level (0 to 1) in whole percent, so a meter does not re-render for
+/// noise; an integer, too, because formatting a float for the attribute
+/// would pull float printing into the bundle (6.5 KB).
+fn rounded(level: f32) -> u8 {
+    (level.clamp(0.0, 1.0) * 100.0).round() as u8
 }

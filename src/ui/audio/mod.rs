@@ -54,14 +54,14 @@ pub fn AudioStatus() -> impl IntoView {
             <Show when=meters>
                 <label>
                     {i18n.tr(AudioText::LevelIn)}
-                    <meter id="audio-level-in" min="0" max="1" value=move || desk.level_in.get()></meter>
+                    <meter id="audio-level-in" min="0" max="100" value=move || desk.level_in.get()></meter>
                 </label>
                 <label>
                     {i18n.tr(AudioText::LevelOut)}
                     <meter
                         id="audio-level-out"
                         min="0"
-                        max="1"
+                        max="100"
                         value=move || desk.level_out.get()
                         data-heard=move || desk.heard.get()
                         data-playouts=move || desk.playout.get().0
