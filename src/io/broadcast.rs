@@ -6,8 +6,8 @@
 //! settled goes to the history, where the relay's call records complete it.
 
 use super::driver::{Driver, Feed, Shell};
-use super::history::{storage, History};
-use super::http;
+use super::history::History;
+use super::storage;
 use crate::journal::{Journal, Source};
 use crate::time::now_ms;
 use leptos::prelude::*;
@@ -29,9 +29,7 @@ impl BroadcastDesk {
     /// batch an earlier page stored, paused.
     pub fn new(url: String, token: String, journal: Journal, history: History) -> Self {
         let now = now_ms();
-        let stored = storage()
-            .and_then(|s| s.get_item(KEY).ok().flatten())
-            .and_then(|text| Snapshot::decode(&text));
+        let stored = storage::read(KEY).and_then(|text| Snapshot::decode(&text));
         let machine = match stored {
             Some(snap) => Broadcast::restore(url, snap, now),
             None => Broadcast::idle(url, now),
@@ -47,9 +45,8 @@ impl BroadcastDesk {
         Effect::new(move |_| {
             view.track();
             let text = driver.with_machine(|m| m.snapshot().encode());
-            if let (Some(text), Some(s)) = (text, storage()) {
-                // A full store keeps the batch in this page only.
-                let _ = s.set_item(KEY, &text);
+            if let Some(text) = text {
+                storage::write(KEY, &text);
             }
         });
         Self { driver, token }
@@ -96,16 +93,14 @@ impl Shell for BroadcastHttp {
     type M = Broadcast;
 
     fn perform(&mut self, req: rest::Request) -> Option<BroadcastInput> {
-        let feed = self.feed.clone();
-        http::start(
+        self.feed.request(
             req,
             &self.token.get_value(),
             self.journal,
             Source::Ivr,
             str::to_owned,
-            move |r| feed.input(BroadcastInput::Reply(r)),
+            BroadcastInput::Reply,
         )
-        .map(BroadcastInput::Reply)
     }
 
     fn event(&mut self, r: Recipient) {

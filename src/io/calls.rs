@@ -5,7 +5,6 @@
 
 use super::driver::{Driver, Feed, Shell};
 use super::history::History;
-use super::http;
 use crate::config::Terminal;
 use crate::journal::{Journal, Kind, Source};
 use leptos::prelude::*;
@@ -88,16 +87,14 @@ impl Shell for CallHttp {
     type M = CallMachine;
 
     fn perform(&mut self, req: rest::Request) -> Option<CallInput> {
-        let feed = self.feed.clone();
-        http::start(
+        self.feed.request(
             req,
             &self.access_token.get_value(),
             self.journal,
             Source::Calls,
             str::to_owned,
-            move |r| feed.input(CallInput::Reply(r)),
+            CallInput::Reply,
         )
-        .map(CallInput::Reply)
     }
 
     fn event(&mut self, event: CallEvent) {

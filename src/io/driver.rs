@@ -75,6 +75,25 @@ where
             feed(&rc, input);
         }
     }
+
+    /// `Shell::perform` of a REST request: starts it (`http::start`) and
+    /// gives its reply to the machine as `wrap(reply)`, later through this
+    /// feed, or at once as the return value when it cannot be sent at all.
+    pub fn request(
+        &self,
+        req: proto::rest::Request,
+        secret: &str,
+        journal: crate::journal::Journal,
+        source: crate::journal::Source,
+        shown: fn(&str) -> String,
+        wrap: fn(proto::rest::Reply) -> InputOf<S>,
+    ) -> Option<InputOf<S>> {
+        let feed = self.clone();
+        super::http::start(req, secret, journal, source, shown, move |r| {
+            feed.input(wrap(r))
+        })
+        .map(wrap)
+    }
 }
 
 /// A machine at work in the browser. Copy, and disposed with its owner

@@ -1,15 +1,12 @@
 //! The dispatcher's saved push-to-talk groups, kept in localStorage: a
 //! name and terminal ids each, nothing secret (`proto::voice::groups`).
 
+use super::storage;
 use leptos::prelude::*;
 use proto::voice::groups::{self, SavedGroup};
 use proto::voice::TerminalId;
 
 const KEY: &str = "dispatch-desk.ptt-groups";
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
 
 #[derive(Clone, Copy)]
 pub struct SavedGroups {
@@ -19,8 +16,7 @@ pub struct SavedGroups {
 impl SavedGroups {
     /// The groups saved by earlier pages of this browser.
     pub fn load() -> Self {
-        let stored = storage()
-            .and_then(|s| s.get_item(KEY).ok().flatten())
+        let stored = storage::read(KEY)
             .map(|text| groups::decode(&text))
             .unwrap_or_default();
         Self {
@@ -50,9 +46,6 @@ impl SavedGroups {
     fn update(&self, change: impl FnOnce(&mut Vec<SavedGroup>)) {
         self.groups.try_update(change);
         let text = self.groups.with_untracked(|all| groups::encode(all));
-        if let Some(s) = storage() {
-            // A full store keeps the groups of this page only.
-            let _ = s.set_item(KEY, &text);
-        }
+        storage::write(KEY, &text);
     }
 }

@@ -3,16 +3,13 @@
 //! never a token or a password. The pure part (entries, filter, CSV) is
 //! `proto::history`; this is the store and the CSV download.
 
+use super::storage;
 use leptos::prelude::*;
 use proto::history::{self, Entry};
 use proto::ivr::ExtensionStatus;
 use wasm_bindgen::JsCast;
 
 const KEY: &str = "dispatch-desk.history";
-
-pub(super) fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
 
 #[derive(Clone, Copy)]
 pub struct History {
@@ -22,8 +19,7 @@ pub struct History {
 impl History {
     /// The history stored by earlier pages of this browser.
     pub fn load() -> Self {
-        let stored = storage()
-            .and_then(|s| s.get_item(KEY).ok().flatten())
+        let stored = storage::read(KEY)
             .map(|text| history::decode(&text))
             .unwrap_or_default();
         Self {
@@ -80,10 +76,7 @@ impl History {
     fn update(&self, change: impl FnOnce(&mut Vec<Entry>)) {
         self.entries.try_update(change);
         let text = self.entries.with_untracked(|all| history::encode(all));
-        if let Some(s) = storage() {
-            // A full store keeps the history of this page only.
-            let _ = s.set_item(KEY, &text);
-        }
+        storage::write(KEY, &text);
     }
 }
 

@@ -4,7 +4,6 @@
 //! read [`Meeting::view`]; they never see a stream or a token.
 
 use super::driver::{Driver, Feed, Handles, Shell};
-use super::http;
 use crate::journal::{Journal, Kind, Source};
 use leptos::prelude::*;
 use proto::machine::Output;
@@ -249,13 +248,14 @@ impl Shell for Streams {
 
     fn perform(&mut self, send: MeetingSend) -> Option<MeetingInput> {
         match send {
-            MeetingSend::Request(req) => {
-                let feed = self.feed.clone();
-                http::start(req, "", self.journal, Source::Meeting, redact, move |r| {
-                    feed.input(MeetingInput::Reply(r))
-                })
-                .map(MeetingInput::Reply)
-            }
+            MeetingSend::Request(req) => self.feed.request(
+                req,
+                "",
+                self.journal,
+                Source::Meeting,
+                redact,
+                MeetingInput::Reply,
+            ),
             MeetingSend::OpenStream {
                 conn,
                 url,

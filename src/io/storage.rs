@@ -1,5 +1,6 @@
-//! The dispatcher's settings in localStorage. Only [`Settings`] goes there,
-//! and it has no field for a secret.
+//! localStorage: the one way in and out ([`read`], [`write`]), and the
+//! dispatcher's settings. What goes there (settings, saved groups, the call
+//! history, a broadcast batch) has no field for a secret.
 
 use crate::config::{Settings, SETTINGS_KEY};
 
@@ -7,10 +8,22 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// The text stored under `key`, if storage is there and holds it.
+pub fn read(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Stores `text` under `key`. A full or missing store keeps the value in
+/// this page only: nothing the dispatcher does fails for it.
+pub fn write(key: &str, text: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, text);
+    }
+}
+
 /// Saved settings; unreadable ones count as none (they are only preferences).
 pub fn load_settings() -> Settings {
-    storage()
-        .and_then(|s| s.get_item(SETTINGS_KEY).ok().flatten())
+    read(SETTINGS_KEY)
         .and_then(|text| proto::from_json(&text).ok())
         .unwrap_or_default()
 }
