@@ -125,7 +125,13 @@ impl Harness {
 
     /// Polls until `css`'s attribute `attr` is `want`.
     pub async fn wait_attr(&self, css: &str, attr: &str, want: &str) {
-        let deadline = Instant::now() + WAIT;
+        self.wait_attr_within(css, attr, want, WAIT).await
+    }
+
+    /// [`Self::wait_attr`] with a deadline of its own, for what takes longer
+    /// than [`WAIT`] by design (an outage, a back-off).
+    pub async fn wait_attr_within(&self, css: &str, attr: &str, want: &str, within: Duration) {
+        let deadline = Instant::now() + within;
         loop {
             let value = match self.client.find(Locator::Css(css)).await {
                 Ok(el) => el.attr(attr).await.ok().flatten(),

@@ -6,7 +6,7 @@
 
 use e2e::Harness;
 use sim::{Backend, Faults, Outage};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const LIGHT: &str = "#calls-light";
 const NO_PHONE: &str = "用户未绑定手机号,请手动拨打010-56469588!";
@@ -169,25 +169,6 @@ async fn a_double_click_places_one_call() {
     h.finish().await;
 }
 
-/// Polls `css`'s attribute until it is `want`, for up to `secs` seconds.
-async fn wait_attr_for(h: &Harness, css: &str, attr: &str, want: &str, secs: u64) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let value = match h.client.find(fantoccini::Locator::Css(css)).await {
-            Ok(el) => el.attr(attr).await.ok().flatten(),
-            Err(_) => None,
-        };
-        if value.as_deref() == Some(want) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out: {css}[{attr}] is {value:?}, want {want:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_20_s_outage_keeps_the_live_call_cancellable_and_stale_then_it_recovers() {
     let h = start_manual().await;
@@ -221,7 +202,8 @@ async fn a_20_s_outage_keeps_the_live_call_cancellable_and_stale_then_it_recover
     // Still live as far as anyone knows: it stays, and so does Cancel.
     h.wait_attr("#call-1", "data-state", "connected").await;
     h.wait_for("#call-cancel-1").await;
-    wait_attr_for(&h, "#call-1", "data-stale", "false", 40).await;
+    h.wait_attr_within("#call-1", "data-stale", "false", Duration::from_secs(40))
+        .await;
     h.wait_attr("#call-1", "data-state", "connected").await;
     h.click("#call-cancel-1").await;
     h.wait_attr("#call-1", "data-state", "ended").await;
