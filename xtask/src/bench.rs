@@ -8,6 +8,7 @@
 mod coldload;
 mod ptt;
 mod roster;
+mod stage;
 mod talk;
 
 use std::hint::black_box;

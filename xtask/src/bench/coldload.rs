@@ -8,15 +8,13 @@
 //! console's panels are mounted with their handlers attached (src/ui/app.rs).
 //! WebDriver round trips only poll for the mark; they are not in the number.
 
-use std::net::TcpListener as StdListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::Client;
 use serde_json::Value;
-use tokio::sync::oneshot;
 
+use super::stage::{self, Stage};
 use crate::Result;
 
 /// Loads measured; one more runs first, unmeasured, so the first launch's
@@ -66,53 +64,21 @@ return {
 
 /// Serves `dist` and loads it `LOADS` times, each in a new browser.
 pub fn measure(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<Load>> {
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start tokio: {e}"))?;
-    runtime.block_on(measure_async(dist, chromium, chromedriver))
-}
-
-async fn measure_async(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<Load>> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-    let base = format!(
-        "http://{}/",
-        listener.local_addr().map_err(|e| e.to_string())?
-    );
-    let sim = sim::Sim::new(sim::SimConfig {
-        dist_dir: Some(dist.to_path_buf()),
-        ..Default::default()
-    });
-    let (stop_server, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(sim::serve(listener, sim, async move {
-        let _ = stopped.await;
-    }));
-
-    let driver = Driver::start(chromedriver)?;
-    let profiles = Profiles::new()?;
-    let mut loads = Vec::with_capacity(LOADS);
-    let mut outcome = Ok(());
-    for i in 0..=LOADS {
-        match load_once(&driver, chromium, &profiles.fresh(i)?, &base).await {
-            Ok(load) if i > 0 => loads.push(load),
-            Ok(_) => {}
-            Err(e) => {
-                outcome = Err(format!("cold load {i}: {e}"));
-                break;
+    stage::run(dist, chromedriver, async |stage: &Stage| {
+        let mut loads = Vec::with_capacity(LOADS);
+        for i in 0..=LOADS {
+            let client = stage.browser(chromium, i).await?;
+            let measured = navigate_and_wait(&client, &stage.base).await;
+            // Closing the session also ends this Chromium.
+            let _ = client.close().await;
+            match measured {
+                Ok(load) if i > 0 => loads.push(load),
+                Ok(_) => {}
+                Err(e) => return Err(format!("cold load {i}: {e}")),
             }
         }
-    }
-    let _ = stop_server.send(());
-    let _ = server.await;
-    outcome.map(|()| loads)
-}
-
-/// One load in a new browser session whose profile is the empty `profile`.
-async fn load_once(driver: &Driver, chromium: &str, profile: &Path, base: &str) -> Result<Load> {
-    let client = driver.session(chromium, profile).await?;
-    let measured = navigate_and_wait(&client, base).await;
-    // Closing the session also ends this Chromium.
-    let _ = client.close().await;
-    measured
+        Ok(loads)
+    })
 }
 
 async fn navigate_and_wait(client: &Client, url: &str) -> Result<Load> {
@@ -154,100 +120,6 @@ fn parse_load(timings: &Value) -> Result<Load> {
         config_end: get("config_end")?,
         ready: get("ready")?,
     })
-}
-
-/// chromedriver on a free port, killed when dropped.
-pub(super) struct Driver {
-    url: String,
-    child: Child,
-}
-
-impl Driver {
-    pub(super) fn start(program: &str) -> Result<Self> {
-        let port = StdListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| format!("no free port for chromedriver: {e}"))?
-            .port();
-        let child = Command::new(program)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {program}: {e}"))?;
-        Ok(Driver {
-            url: format!("http://127.0.0.1:{port}"),
-            child,
-        })
-    }
-
-    /// A new headless Chromium on `profile`, with the end-to-end suite's flags.
-    pub(super) async fn session(&self, chromium: &str, profile: &Path) -> Result<Client> {
-        let caps = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": chromium,
-                "args": [
-                    format!("--user-data-dir={}", profile.display()),
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                    "--autoplay-policy=no-user-gesture-required",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--disable-quic",
-                    "--window-size=1400,1000",
-                ],
-            },
-        });
-        let Value::Object(caps) = caps else {
-            unreachable!("a JSON object literal")
-        };
-        let deadline = Instant::now() + LOAD_DEADLINE;
-        loop {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector)
-                .capabilities(caps.clone())
-                .connect(&self.url)
-                .await
-            {
-                Ok(client) => return Ok(client),
-                // chromedriver takes a moment to listen.
-                Err(_) if Instant::now() < deadline => tokio::time::sleep(POLL).await,
-                Err(e) => return Err(format!("no browser session from chromedriver: {e}")),
-            }
-        }
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One temporary folder holding every load's profile, removed when dropped.
-pub(super) struct Profiles {
-    root: PathBuf,
-}
-
-impl Profiles {
-    pub(super) fn new() -> Result<Self> {
-        let root = std::env::temp_dir().join(format!("xtask-coldload-{}", std::process::id()));
-        std::fs::create_dir_all(&root)
-            .map_err(|e| format!("cannot create {}: {e}", root.display()))?;
-        Ok(Profiles { root })
-    }
-
-    /// An empty profile folder of its own for load `i`.
-    pub(super) fn fresh(&self, i: usize) -> Result<PathBuf> {
-        let dir = self.root.join(format!("load-{i}"));
-        std::fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        Ok(dir)
-    }
-}
-
-impl Drop for Profiles {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
 }
 
 #[cfg(test)]

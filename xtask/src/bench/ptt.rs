@@ -14,9 +14,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use serde_json::Value;
-use tokio::sync::oneshot;
 
-use super::coldload::{Driver, Profiles};
+use super::stage::{self, Stage};
 use crate::Result;
 
 /// Presses measured; a few more run first, unmeasured, to warm the page up.
@@ -50,35 +49,12 @@ const TALK_STATE: &str = "return document.getElementById('ptt-talk')?.dataset.st
 
 /// Serves `dist` with the simulator and returns the access time of each press.
 pub fn measure(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<f64>> {
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start tokio: {e}"))?;
-    runtime.block_on(measure_async(dist, chromium, chromedriver))
-}
-
-async fn measure_async(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<f64>> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-    let base = format!(
-        "http://{}/",
-        listener.local_addr().map_err(|e| e.to_string())?
-    );
-    let sim = sim::Sim::new(sim::SimConfig {
-        dist_dir: Some(dist.to_path_buf()),
-        ..Default::default()
-    });
-    let (stop_server, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(sim::serve(listener, sim.clone(), async move {
-        let _ = stopped.await;
-    }));
-
-    let driver = Driver::start(chromedriver)?;
-    let profiles = Profiles::new()?;
-    let client = driver.session(chromium, &profiles.fresh(0)?).await?;
-    let measured = presses(&client, &sim, &base).await;
-    let _ = client.close().await;
-    let _ = stop_server.send(());
-    let _ = server.await;
-    measured
+    stage::run(dist, chromedriver, async |stage: &Stage| {
+        let client = stage.browser(chromium, 0).await?;
+        let measured = presses(&client, &stage.sim, &stage.base).await;
+        let _ = client.close().await;
+        measured
+    })
 }
 
 async fn presses(client: &Client, sim: &sim::Sim, base: &str) -> Result<Vec<f64>> {

@@ -15,9 +15,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use serde_json::Value;
-use tokio::sync::oneshot;
 
-use super::coldload::{Driver, Profiles};
+use super::stage::{self, Stage};
 use crate::Result;
 
 /// Participants in the meeting, this console included.
@@ -60,56 +59,30 @@ return b && b.end !== null ? b.end - b.start : null;
 
 /// Milliseconds from the stream's opening to the last row shown, per burst.
 pub fn measure(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<f64>> {
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start tokio: {e}"))?;
-    runtime.block_on(measure_async(dist, chromium, chromedriver))
-}
-
-async fn measure_async(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<f64>> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-    let base = format!(
-        "http://{}/",
-        listener.local_addr().map_err(|e| e.to_string())?
-    );
-    let sim = sim::Sim::new(sim::SimConfig {
-        dist_dir: Some(dist.to_path_buf()),
-        ..Default::default()
-    });
-    // The seeded devices and this console are in the meeting already.
-    let seeded = sim.snapshot().meeting.participants.len() + 1;
-    for i in seeded..PARTICIPANTS {
-        sim.meeting_join(&format!("终端{i:04}"), sim::Role::Guest);
-    }
-    let (stop_server, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(sim::serve(listener, sim, async move {
-        let _ = stopped.await;
-    }));
-
-    let driver = Driver::start(chromedriver)?;
-    let profiles = Profiles::new()?;
-    let outcome = match driver.session(chromium, &profiles.fresh(0)?).await {
-        Ok(client) => {
-            let mut times = Vec::with_capacity(RUNS);
-            let mut outcome = Ok(());
-            for i in 0..=RUNS {
-                match burst(&client, &base).await {
-                    Ok(ms) if i > 0 => times.push(ms),
-                    Ok(_) => {}
-                    Err(e) => {
-                        outcome = Err(format!("roster burst {i}: {e}"));
-                        break;
-                    }
+    stage::run(dist, chromedriver, async |stage: &Stage| {
+        // The seeded devices and this console are in the meeting already.
+        let seeded = stage.sim.snapshot().meeting.participants.len() + 1;
+        for i in seeded..PARTICIPANTS {
+            stage
+                .sim
+                .meeting_join(&format!("终端{i:04}"), sim::Role::Guest);
+        }
+        let client = stage.browser(chromium, 0).await?;
+        let mut times = Vec::with_capacity(RUNS);
+        let mut outcome = Ok(());
+        for i in 0..=RUNS {
+            match burst(&client, &stage.base).await {
+                Ok(ms) if i > 0 => times.push(ms),
+                Ok(_) => {}
+                Err(e) => {
+                    outcome = Err(format!("roster burst {i}: {e}"));
+                    break;
                 }
             }
-            let _ = client.close().await;
-            outcome.map(|()| times)
         }
-        Err(e) => Err(e),
-    };
-    let _ = stop_server.send(());
-    let _ = server.await;
-    outcome
+        let _ = client.close().await;
+        outcome.map(|()| times)
+    })
 }
 
 /// A fresh page (the last one's session ends as it goes), a join, the burst.

@@ -12,7 +12,7 @@
 //!   transmission's first frame arriving at the console to the time the
 //!   jitter buffer schedules it to play.
 
-use super::coldload::{Driver, Profiles};
+use super::stage::{self, Stage};
 use crate::Result;
 use fantoccini::{Client, Locator};
 use std::path::Path;
@@ -33,31 +33,13 @@ pub struct Talk {
 }
 
 pub fn measure(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Talk> {
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start tokio: {e}"))?;
-    runtime.block_on(measure_async(dist, chromium, chromedriver))
-}
-
-async fn measure_async(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Talk> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-    let base = format!(
-        "http://{}/",
-        listener.local_addr().map_err(|e| e.to_string())?
-    );
-    let sim = sim::Sim::new(sim::SimConfig {
-        dist_dir: Some(dist.to_path_buf()),
-        ..Default::default()
-    });
-    sim.voice_echo(ECHO, true);
-    let server = tokio::spawn(sim::serve(listener, sim.clone(), std::future::pending()));
-    let driver = Driver::start(chromedriver)?;
-    let profiles = Profiles::new()?;
-    let client = driver.session(chromium, &profiles.fresh(0)?).await?;
-    let measured = spurts(&client, &sim, &base).await;
-    let _ = client.close().await;
-    server.abort();
-    measured
+    stage::run(dist, chromedriver, async |stage: &Stage| {
+        stage.sim.voice_echo(ECHO, true);
+        let client = stage.browser(chromium, 0).await?;
+        let measured = spurts(&client, &stage.sim, &stage.base).await;
+        let _ = client.close().await;
+        measured
+    })
 }
 
 async fn spurts(c: &Client, sim: &sim::Sim, base: &str) -> Result<Talk> {
