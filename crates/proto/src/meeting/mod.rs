@@ -458,7 +458,12 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Reply<T> {
 /// Decodes a meeting node reply; `T` is the request's result type (see
 /// [`Command`] for which).
 pub fn decode_reply<T: DeserializeOwned>(text: &str) -> Result<Reply<T>, DecodeError> {
-    Ok(crate::from_json(text)?)
+    // The envelope is read once, not per `T`: only the result's type varies.
+    let reply: Reply<Value> = crate::from_json(text)?;
+    Ok(match reply {
+        Reply::Success(result) => Reply::Success(serde_json::from_value(result)?),
+        Reply::Failed { status, result } => Reply::Failed { status, result },
+    })
 }
 
 /// A refusal: a `status` other than `success` (or a checkJoin code other than 200).
