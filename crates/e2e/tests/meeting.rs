@@ -302,7 +302,7 @@ async fn on_the_enterprise_cloud_unsupported_commands_are_disabled() {
     ] {
         h.wait_attr(&css, "disabled", "true").await;
     }
-    h.wait_text(&format!("{row} .row-menu"), "企业专属云不支持")
+    h.wait_text(&format!("{row}-actions"), "企业专属云不支持")
         .await;
     let mute = h.wait_for(&format!("{row}-mute")).await;
     assert_eq!(mute.attr("disabled").await.unwrap(), None);
@@ -438,7 +438,7 @@ async fn a_burst_of_5xx_with_the_token_lost_ends_joined_again_as_one_participant
 
 /// How many roster rows are shown.
 async fn row_count(h: &Harness) -> u64 {
-    let js = "return document.querySelectorAll('#meeting-participants > li').length";
+    let js = "return document.querySelectorAll('#meeting-participants > li.participant').length";
     h.eval(js).await.as_u64().unwrap_or(0)
 }
 
@@ -456,7 +456,7 @@ async fn wait_rows(h: &Harness, want: u64) {
 
 /// The uuids of the roster's rows, top to bottom.
 async fn row_order(h: &Harness) -> Vec<String> {
-    let js = "return [...document.querySelectorAll('#meeting-participants > li')]\
+    let js = "return [...document.querySelectorAll('#meeting-participants > li.participant')]\
               .map(li => li.id.replace('meeting-p-', ''))";
     let v = h.eval(js).await;
     v.as_array()

@@ -13,7 +13,7 @@ use proto::meeting::Command;
 pub fn ServiceControls() -> impl IntoView {
     let i18n = use_i18n();
     let meeting = expect_context::<Meeting>();
-    let state = meeting.view();
+    let state = super::shown();
     let locked = move || state.with(|v| v.conference.locked);
     let muted = move || state.with(|v| v.conference.guests_muted);
     let layout = move || state.with(|v| v.conference.layout.as_ref().map(|l| l.view.clone()));
