@@ -614,12 +614,16 @@ async fn every_participant_command_changes_the_simulator_and_the_roster() {
             h.wait_attr(&row, attr, want).await;
         }
     }
-    h.click(&button("role")).await;
-    h.wait_sim("made host", |s| {
-        info(s, &field).is_some_and(|p| p.role == "chair")
-    })
-    .await;
-    h.wait_attr(&row, "data-role", "chair").await;
+    // The role, to host and back to guest.
+    for (want, role) in [("chair", "主持人"), ("guest", "访客")] {
+        h.click(&button("role")).await;
+        h.wait_sim(&format!("made {want}"), |s| {
+            info(s, &field).is_some_and(|p| p.role == want)
+        })
+        .await;
+        h.wait_attr(&row, "data-role", want).await;
+        h.wait_text(&format!("{row} .role"), role).await;
+    }
 
     // DTMF to the phone.
     h.click(&format!("#meeting-p-{phone}-menu")).await;
@@ -703,8 +707,25 @@ async fn every_conference_command_changes_the_simulator_and_the_panel() {
     )
     .await;
     h.click("#meeting-start").await;
+    h.wait_sim("dave let in", |s| {
+        info(s, &dave).is_some_and(|p| p.service_type == "conference")
+    })
+    .await;
     h.wait_attr(&format!("#meeting-p-{dave}"), "data-service", "conference")
         .await;
+
+    // Unlock.
+    h.click("#meeting-lock").await;
+    h.wait_sim("unlocked", |s| !s.meeting.locked).await;
+    h.wait_attr("#meeting-locked", "data-locked", "false").await;
+
+    // Status: a lock the stream never reported shows once asked for.
+    h.sim.meeting_lock_quietly(true);
+    h.click("#meeting-status-refresh").await;
+    h.wait_attr("#meeting-locked", "data-locked", "true").await;
+    h.sim.meeting_lock_quietly(false);
+    h.click("#meeting-status-refresh").await;
+    h.wait_attr("#meeting-locked", "data-locked", "false").await;
 
     // The layout, for hosts: 1:21, two actors in the order ticked, no
     // backfill, plus-n off, an overlay text.
