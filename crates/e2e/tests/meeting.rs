@@ -502,6 +502,17 @@ async fn the_roster_shows_every_field_searches_sorts_and_admits_all() {
                 && s.parse::<u32>().is_ok()),
         "time in the meeting {since:?}"
     );
+    // It goes on counting.
+    let first = since.to_owned();
+    let since = format!("return document.querySelector('{row} .since').textContent");
+    let deadline = Instant::now() + WAIT;
+    while h.eval(&since).await.as_str() == Some(first.as_str()) {
+        assert!(
+            Instant::now() < deadline,
+            "the time in the meeting stood still"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     h.wait_text("#meeting-participant-count", "4").await;
 
     // Who speaks: the stage, and "speakers first" puts the speaker on top.
@@ -566,6 +577,22 @@ async fn the_roster_shows_every_field_searches_sorts_and_admits_all() {
     assert!(h.sim.meeting_leave(&carol));
     wait_gone(&h, &format!("#meeting-p-{carol}")).await;
     h.wait_text("#meeting-participant-count", "5").await;
+
+    // A name is shown as text, never read as markup.
+    let name = r#"<img src=x id=injected>&amp;"'"#;
+    let odd = h.sim.meeting_join(name, sim::Role::Guest);
+    let shown =
+        format!("return document.querySelector('#meeting-p-{odd} .name')?.textContent ?? null");
+    let deadline = Instant::now() + WAIT;
+    while h.eval(&shown).await != serde_json::Value::String(name.into()) {
+        assert!(Instant::now() < deadline, "the name is not shown as sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        h.eval("return document.getElementById('injected') === null")
+            .await
+            == true
+    );
     h.finish().await;
 }
 
