@@ -232,7 +232,7 @@ where
     let next = core.machine.poll_timeout();
     if let Some(timer) = core.timer.as_mut() {
         match next {
-            Some(at) => timer.set(at.saturating_sub(now_ms())),
+            Some(at) => timer.set_at(at),
             None => timer.cancel(),
         }
     }

@@ -302,7 +302,7 @@ async fn on_the_enterprise_cloud_unsupported_commands_are_disabled() {
     ] {
         h.wait_attr(&css, "disabled", "true").await;
     }
-    h.wait_text(&format!("{row} .row-menu"), "企业专属云不支持")
+    h.wait_text(&format!("{row}-actions"), "企业专属云不支持")
         .await;
     let mute = h.wait_for(&format!("{row}-mute")).await;
     assert_eq!(mute.attr("disabled").await.unwrap(), None);
@@ -438,7 +438,7 @@ async fn a_burst_of_5xx_with_the_token_lost_ends_joined_again_as_one_participant
 
 /// How many roster rows are shown.
 async fn row_count(h: &Harness) -> u64 {
-    let js = "return document.querySelectorAll('#meeting-participants > li').length";
+    let js = "return document.querySelectorAll('#meeting-participants > li.participant').length";
     h.eval(js).await.as_u64().unwrap_or(0)
 }
 
@@ -456,7 +456,7 @@ async fn wait_rows(h: &Harness, want: u64) {
 
 /// The uuids of the roster's rows, top to bottom.
 async fn row_order(h: &Harness) -> Vec<String> {
-    let js = "return [...document.querySelectorAll('#meeting-participants > li')]\
+    let js = "return [...document.querySelectorAll('#meeting-participants > li.participant')]\
               .map(li => li.id.replace('meeting-p-', ''))";
     let v = h.eval(js).await;
     v.as_array()
@@ -502,6 +502,17 @@ async fn the_roster_shows_every_field_searches_sorts_and_admits_all() {
                 && s.parse::<u32>().is_ok()),
         "time in the meeting {since:?}"
     );
+    // It goes on counting.
+    let first = since.to_owned();
+    let since = format!("return document.querySelector('{row} .since').textContent");
+    let deadline = Instant::now() + WAIT;
+    while h.eval(&since).await.as_str() == Some(first.as_str()) {
+        assert!(
+            Instant::now() < deadline,
+            "the time in the meeting stood still"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     h.wait_text("#meeting-participant-count", "4").await;
 
     // Who speaks: the stage, and "speakers first" puts the speaker on top.
@@ -566,6 +577,22 @@ async fn the_roster_shows_every_field_searches_sorts_and_admits_all() {
     assert!(h.sim.meeting_leave(&carol));
     wait_gone(&h, &format!("#meeting-p-{carol}")).await;
     h.wait_text("#meeting-participant-count", "5").await;
+
+    // A name is shown as text, never read as markup.
+    let name = r#"<img src=x id=injected>&amp;"'"#;
+    let odd = h.sim.meeting_join(name, sim::Role::Guest);
+    let shown =
+        format!("return document.querySelector('#meeting-p-{odd} .name')?.textContent ?? null");
+    let deadline = Instant::now() + WAIT;
+    while h.eval(&shown).await != serde_json::Value::String(name.into()) {
+        assert!(Instant::now() < deadline, "the name is not shown as sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        h.eval("return document.getElementById('injected') === null")
+            .await
+            == true
+    );
     h.finish().await;
 }
 
@@ -614,12 +641,16 @@ async fn every_participant_command_changes_the_simulator_and_the_roster() {
             h.wait_attr(&row, attr, want).await;
         }
     }
-    h.click(&button("role")).await;
-    h.wait_sim("made host", |s| {
-        info(s, &field).is_some_and(|p| p.role == "chair")
-    })
-    .await;
-    h.wait_attr(&row, "data-role", "chair").await;
+    // The role, to host and back to guest.
+    for (want, role) in [("chair", "主持人"), ("guest", "访客")] {
+        h.click(&button("role")).await;
+        h.wait_sim(&format!("made {want}"), |s| {
+            info(s, &field).is_some_and(|p| p.role == want)
+        })
+        .await;
+        h.wait_attr(&row, "data-role", want).await;
+        h.wait_text(&format!("{row} .role"), role).await;
+    }
 
     // DTMF to the phone.
     h.click(&format!("#meeting-p-{phone}-menu")).await;
@@ -703,8 +734,25 @@ async fn every_conference_command_changes_the_simulator_and_the_panel() {
     )
     .await;
     h.click("#meeting-start").await;
+    h.wait_sim("dave let in", |s| {
+        info(s, &dave).is_some_and(|p| p.service_type == "conference")
+    })
+    .await;
     h.wait_attr(&format!("#meeting-p-{dave}"), "data-service", "conference")
         .await;
+
+    // Unlock.
+    h.click("#meeting-lock").await;
+    h.wait_sim("unlocked", |s| !s.meeting.locked).await;
+    h.wait_attr("#meeting-locked", "data-locked", "false").await;
+
+    // Status: a lock the stream never reported shows once asked for.
+    h.sim.meeting_lock_quietly(true);
+    h.click("#meeting-status-refresh").await;
+    h.wait_attr("#meeting-locked", "data-locked", "true").await;
+    h.sim.meeting_lock_quietly(false);
+    h.click("#meeting-status-refresh").await;
+    h.wait_attr("#meeting-locked", "data-locked", "false").await;
 
     // The layout, for hosts: 1:21, two actors in the order ticked, no
     // backfill, plus-n off, an overlay text.

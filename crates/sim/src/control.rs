@@ -24,6 +24,7 @@
 //! | `POST /_sim/meeting/leave` | `{"uuid":"…"}` | [`crate::Sim::meeting_leave`] |
 //! | `POST /_sim/meeting/move` | | [`crate::Sim::meeting_move_node`], answers the new `node` |
 //! | `POST /_sim/meeting/streams` | `{"action":"drop"}` or `{"action":"silence"}` | [`crate::Sim::meeting_drop_streams`] / [`crate::Sim::meeting_silence_streams`] |
+//! | `POST /_sim/meeting/lock-quietly` | `{"locked":true}` | [`crate::Sim::meeting_lock_quietly`] |
 //!
 //! Refreshes fail with the `meeting_refresh_status` fault (`/_sim/faults`).
 //! | `POST /_sim/outage` | [`SetOutage`] | [`crate::Sim::set_outage`] / [`crate::Sim::clear_outage`] |
@@ -264,6 +265,17 @@ fn meeting_script_routes() -> Router<Sim> {
         .route("/_sim/meeting/leave", post(meeting_leave))
         .route("/_sim/meeting/move", post(meeting_move))
         .route("/_sim/meeting/streams", post(meeting_streams))
+        .route("/_sim/meeting/lock-quietly", post(meeting_lock_quietly))
+}
+
+#[derive(Deserialize)]
+struct QuietLock {
+    locked: bool,
+}
+
+async fn meeting_lock_quietly(State(sim): State<Sim>, Json(q): Json<QuietLock>) -> Response {
+    sim.meeting_lock_quietly(q.locked);
+    ok()
 }
 
 async fn meeting_move(State(sim): State<Sim>) -> Response {

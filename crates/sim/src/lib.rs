@@ -458,6 +458,12 @@ impl Sim {
         self.lock().meeting.silence_streams();
     }
 
+    /// Locks (`true`) or unlocks the meeting without telling the event
+    /// streams: the console learns it only from service_status.
+    pub fn meeting_lock_quietly(&self, locked: bool) {
+        self.lock().meeting.set_locked_quietly(locked);
+    }
+
     /// A participant hangs up; false for an unknown uuid.
     pub fn meeting_leave(&self, participant_uuid: &str) -> bool {
         self.lock().meeting.script_leave(participant_uuid)

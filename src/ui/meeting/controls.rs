@@ -1,6 +1,6 @@
 //! The meeting's state (locked, guests muted, layout) and the host's
-//! conference commands: lock, mute guests, start, end for everyone
-//! (confirmed first), and the layout.
+//! conference commands: lock, mute guests, start, ask for the state again,
+//! end for everyone (confirmed first), and the layout.
 
 use super::command_button::{CommandButton, UnsupportedNote};
 use super::text::MeetingText;
@@ -13,7 +13,7 @@ use proto::meeting::Command;
 pub fn ServiceControls() -> impl IntoView {
     let i18n = use_i18n();
     let meeting = expect_context::<Meeting>();
-    let state = meeting.view();
+    let state = super::shown();
     let locked = move || state.with(|v| v.conference.locked);
     let muted = move || state.with(|v| v.conference.guests_muted);
     let layout = move || state.with(|v| v.conference.layout.as_ref().map(|l| l.view.clone()));
@@ -47,6 +47,9 @@ pub fn ServiceControls() -> impl IntoView {
                     command=move || if muted() { Command::UnmuteGuests } else { Command::MuteGuests } />
                 <CommandButton id="meeting-start" label=|| MeetingText::StartService
                     command=|| Command::StartService />
+                // service_status: in case an update was missed.
+                <CommandButton id="meeting-status-refresh" label=|| MeetingText::RefreshStatus
+                    command=|| Command::ServiceStatus />
                 <button id="meeting-end" class="small danger" type="button"
                     aria-expanded=move || confirming.get().to_string()
                     on:click=move |_| confirming.update(|c| *c = !*c)>

@@ -13,7 +13,7 @@ use proto::meeting::machine::MeetingLink;
 pub fn JoinForm() -> impl IntoView {
     let i18n = use_i18n();
     let meeting = expect_context::<Meeting>();
-    let state = meeting.view();
+    let state = super::shown();
     let cfg = use_active().config.meeting;
     let conference = RwSignal::new(cfg.join_account);
     let missing = RwSignal::new(false);

@@ -25,7 +25,7 @@ fn audiences(which: &str) -> Vec<Audience> {
 pub fn LayoutForm() -> impl IntoView {
     let i18n = use_i18n();
     let meeting = expect_context::<Meeting>();
-    let state = meeting.view();
+    let state = super::shown();
     let supported = meeting.supports(&Command::OverrideLayout(OverrideLayout {
         layouts: Vec::new(),
     }));

@@ -23,6 +23,7 @@ use crate::io::meeting::Meeting;
 use crate::io::page_origin;
 use crate::ui::active::use_active;
 use leptos::prelude::*;
+use proto::meeting::machine::MeetingView;
 
 #[component]
 pub fn MeetingPanel() -> impl IntoView {
@@ -32,10 +33,11 @@ pub fn MeetingPanel() -> impl IntoView {
         Deployment::Public => Key::DeploymentPublic,
         Deployment::Enterprise => Key::DeploymentEnterprise,
     };
-    let meeting = expect_context::<Meeting>();
-    let active = move || meeting.view().with(|v| v.link.is_active());
+    let state = throttled(expect_context::<Meeting>().view());
+    provide_context(Shown(state));
+    let active = move || state.with(|v| v.link.is_active());
     // A guest's host commands would all be refused: it gets none.
-    let host = move || meeting.view().with(|v| v.link.is_active() && v.is_host());
+    let host = move || state.with(|v| v.link.is_active() && v.is_host());
     view! {
         <Panel id="meeting-panel" title=Key::PanelMeeting>
             <dl class="facts">
@@ -60,4 +62,40 @@ pub fn MeetingPanel() -> impl IntoView {
             </Show>
         </Panel>
     }
+}
+
+/// The meeting as the panel shows it, shared by its components.
+#[derive(Clone, Copy)]
+struct Shown(ReadSignal<MeetingView>);
+
+/// The meeting as of the last burst of events (see [`throttled`]).
+fn shown() -> ReadSignal<MeetingView> {
+    expect_context::<Shown>().0
+}
+
+/// The view as of the last burst. A sync of a thousand participants is a
+/// thousand events, each a new view, dispatched back to back; the panel
+/// follows once they are all in (a zero timeout runs after them) rather
+/// than once an event, when its components would run a thousand times
+/// over. Not an animation frame: the rows then land before the next frame
+/// rather than in it, and a hidden tab still catches up.
+fn throttled(view: ReadSignal<MeetingView>) -> ReadSignal<MeetingView> {
+    let shown = RwSignal::new(view.get_untracked());
+    let due = StoredValue::new(false);
+    Effect::new(move |_| {
+        view.track();
+        if !due.get_value() {
+            due.set_value(true);
+            set_timeout(
+                move || {
+                    due.set_value(false);
+                    if let Some(v) = view.try_get_untracked() {
+                        shown.try_set(v);
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+    });
+    shown.read_only()
 }

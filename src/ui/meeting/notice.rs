@@ -11,7 +11,7 @@ use proto::meeting::machine::Notice;
 pub fn MeetingNotice() -> impl IntoView {
     let i18n = use_i18n();
     let meeting = expect_context::<Meeting>();
-    let state = meeting.view();
+    let state = super::shown();
     let text = move || {
         state.with(|v| v.notice.clone()).map(|n| match n {
             Notice::NotJoined => i18n.t(MeetingText::NotJoined).to_owned(),

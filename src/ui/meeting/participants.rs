@@ -1,35 +1,75 @@
 //! The roster: every participant with what the document says of it (role,
 //! service, muted, presenting, spotlight, protocol, encryption, audio-only,
 //! direction, time in the meeting), who speaks now, search, sort, and
-//! "admit all" for the waiting room. One row a participant, keyed by uuid,
-//! each reading its own memo: a speaking indicator re-renders one row.
+//! "admit all" for the waiting room.
+//!
+//! A thousand rows arrive in one burst, so a row is static: it is built for
+//! one version of what it shows and replaced by a new one when that changes
+//! (keyed by the participant's shared pointer, see [`Row`]). Only its time
+//! in the meeting follows a clock. A row's host menu is an item of its own
+//! under the row, keyed by uuid, so it outlives the row's versions (what is
+//! typed into it stays).
 
 use super::text::MeetingText;
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::{use_i18n, Lang, Phrase};
 use crate::io::meeting::Meeting;
-use crate::time::now_ms;
 use crate::ui::call::duration_text;
 use leptos::prelude::*;
-use proto::meeting::machine::MeetingView;
 use proto::meeting::roster::{self, RosterSort};
 use proto::meeting::{Command, Participant, ParticipantCommand, Role, ServiceType};
-use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
-/// What one row shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One version of a row: everything it shows but the clock. Equal (and
+/// so kept by the list) only while it is the same shared participant and
+/// the same flags; the participant is held, so its pointer is never reused
+/// while the row is on screen.
+#[derive(Debug, Clone)]
 struct Row {
-    /// Shared with the view: unchanged rows compare by pointer.
     p: Arc<Participant>,
     speaking: bool,
     me: bool,
     /// This console is a host: the row offers host actions.
     host_tools: bool,
+    /// Its menu is open.
+    open: bool,
+    lang: Lang,
 }
 
-/// Every row by uuid, rebuilt once per change of the meeting: each row
-/// finds its own in it at once.
-type Rows = Arc<HashMap<String, Row>>;
+impl Row {
+    fn flags(&self) -> (bool, bool, bool, bool, Lang) {
+        (
+            self.speaking,
+            self.me,
+            self.host_tools,
+            self.open,
+            self.lang,
+        )
+    }
+}
+
+impl PartialEq for Row {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.p, &other.p) && self.flags() == other.flags()
+    }
+}
+
+impl Eq for Row {}
+
+impl Hash for Row {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::ptr::hash(Arc::as_ptr(&self.p), state);
+    }
+}
+
+/// What the list holds: rows, each followed by its menu when open.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Item {
+    Row(Row),
+    /// The open host menu of the participant with this uuid.
+    Menu(String),
+}
 
 fn sort_label(sort: RosterSort) -> MeetingText {
     match sort {
@@ -48,52 +88,49 @@ fn admit(uuid: String) -> Command {
     }
 }
 
-/// The view as of the last frame. A sync of a thousand participants is a
-/// thousand events; the roster is rebuilt once a frame rather than once an
-/// event, which would cost a thousand times the last one.
-fn throttled(view: ReadSignal<MeetingView>) -> ReadSignal<MeetingView> {
-    let shown = RwSignal::new(view.get_untracked());
-    let due = StoredValue::new(false);
-    Effect::new(move |_| {
-        view.track();
-        if !due.get_value() {
-            due.set_value(true);
-            request_animation_frame(move || {
-                due.set_value(false);
-                if let Some(v) = view.try_get_untracked() {
-                    shown.try_set(v);
-                }
-            });
-        }
-    });
-    shown.read_only()
+/// The uuid a click on a row's menu button names (`data-menu`).
+fn menu_clicked(ev: &leptos::ev::MouseEvent) -> Option<String> {
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    target
+        .closest("[data-menu]")
+        .ok()??
+        .get_attribute("data-menu")
 }
 
 #[component]
 pub fn ParticipantList() -> impl IntoView {
     let i18n = use_i18n();
     let meeting = expect_context::<Meeting>();
-    let state = throttled(meeting.view());
+    let state = super::shown();
     let query = RwSignal::new(String::new());
     let sort = RwSignal::new(RosterSort::default());
-    let rows: Memo<Rows> = Memo::new(move |_| {
-        state.with(|v| {
-            let rows = v.conference.participants.iter().map(|p| {
-                let row = Row {
-                    host_tools: v.is_host(),
-                    speaking: v.conference.is_speaking(&p.uuid),
-                    me: v.me.as_deref() == Some(p.uuid.as_str()),
-                    p: p.clone(),
-                };
-                (p.uuid.clone(), row)
-            });
-            Arc::new(rows.collect())
+    // Uuids whose menu is open.
+    let open = RwSignal::new(Vec::<String>::new());
+    let items = Memo::new(move |_| {
+        let (q, s, lang) = (query.get(), sort.get(), i18n.lang.get());
+        open.with(|open| {
+            state.with(|v| {
+                let host_tools = v.is_host();
+                let mut items = Vec::with_capacity(v.conference.participants.len());
+                for p in roster::order(&v.conference, &q, s) {
+                    let me = v.me.as_deref() == Some(p.uuid.as_str());
+                    let open = host_tools && !me && open.contains(&p.uuid);
+                    let uuid = open.then(|| p.uuid.clone());
+                    items.push(Item::Row(Row {
+                        speaking: v.conference.is_speaking(&p.uuid),
+                        me,
+                        host_tools,
+                        open,
+                        lang,
+                        p,
+                    }));
+                    items.extend(uuid.map(Item::Menu));
+                }
+                items
+            })
         })
     });
-    let uuids = Memo::new(move |_| {
-        let (q, s) = (query.get(), sort.get());
-        state.with(|v| roster::order(&v.conference, &q, s))
-    });
+    let shown_rows = move || items.with(|i| i.iter().filter(|i| matches!(i, Item::Row(_))).count());
     let waiting = Memo::new(move |_| state.with(|v| roster::waiting(&v.conference)));
     let total = move || state.with(|v| v.conference.participants.len());
     let host = move || state.with(|v| v.is_host());
@@ -103,10 +140,27 @@ pub fn ParticipantList() -> impl IntoView {
             meeting.command(admit(uuid));
         }
     };
-    // One clock for every row's time in the meeting.
-    let now = RwSignal::new(now_ms() / 1_000);
+    // One listener for every row's menu button.
+    let toggle_menu = move |ev: leptos::ev::MouseEvent| {
+        if let Some(uuid) = menu_clicked(&ev) {
+            open.update(|o| match o.iter().position(|u| *u == uuid) {
+                Some(i) => {
+                    o.remove(i);
+                }
+                None => o.push(uuid),
+            });
+        }
+    };
+    // One clock for every row's time in the meeting: once a second it
+    // rewrites the shown times in place, rather than a thousand rows each
+    // following a clock signal (each tick would wake every one of them).
+    let list = NodeRef::<leptos::html::Ul>::new();
     let timer = set_interval_with_handle(
-        move || now.set(now_ms() / 1_000),
+        move || {
+            if let Some(ul) = list.get_untracked() {
+                tick_times(&ul);
+            }
+        },
         std::time::Duration::from_secs(1),
     )
     .ok();
@@ -140,54 +194,157 @@ pub fn ParticipantList() -> impl IntoView {
             <Show when=move || total() == 0>
                 <p class="empty">{i18n.tr(MeetingText::NoParticipants)}</p>
             </Show>
-            <Show when=move || { total() != 0 && uuids.with(Vec::is_empty) }>
+            <Show when=move || { total() != 0 && shown_rows() == 0 }>
                 <p id="meeting-roster-none" class="empty">{i18n.tr(MeetingText::NoMatch)}</p>
             </Show>
-            <ul id="meeting-participants" class="participants">
-                <For each=move || uuids.get() key=|uuid| uuid.clone() let(uuid)>
-                    <ParticipantRow uuid rows now=now.read_only() />
+            <ul id="meeting-participants" class="participants" node_ref=list on:click=toggle_menu>
+                <For each=move || items.get() key=|item| item.clone() let(item)>
+                    {match item {
+                        Item::Row(row) => participant_row(row).into_any(),
+                        Item::Menu(uuid) => view! { <super::row_menu::RowMenu uuid /> }.into_any(),
+                    }}
                 </For>
             </ul>
         </section>
     }
 }
 
-#[component]
-fn ParticipantRow(uuid: String, rows: Memo<Rows>, now: ReadSignal<u64>) -> impl IntoView {
-    let i18n = use_i18n();
-    let key = uuid.clone();
-    let row = Memo::new(move |_| rows.with(|r| r.get(&key).cloned()));
-    let open = RwSignal::new(false);
-    let is = move |f: fn(&Row) -> bool| move || row.with(|r| r.as_ref().is_some_and(f));
-    let attr = move |f: fn(&Row) -> &'static str| move || row.with(|r| r.as_ref().map_or("", f));
-    let tools = is(|r| r.host_tools && !r.me);
-    let (li_id, menu_id) = (
-        format!("meeting-p-{uuid}"),
-        format!("meeting-p-{uuid}-menu"),
-    );
+/// Rewrites each row's time in the meeting (`data-since`, Unix seconds).
+fn tick_times(list: &web_sys::Element) {
+    let Ok(times) = list.query_selector_all(".since[data-since]") else {
+        return;
+    };
+    let now = wall_clock_secs();
+    for i in 0..times.length() {
+        let Some(el) = times
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        if let Some(since) = el.get_attribute("data-since").and_then(|s| s.parse().ok()) {
+            el.set_text_content(Some(&time_in_meeting(now, since)));
+        }
+    }
+}
+
+/// `Date.now()` in seconds: one call into the browser where `time::now_ms`
+/// makes three, and a burst builds a thousand rows.
+fn wall_clock_secs() -> u64 {
+    (js_sys::Date::now() / 1_000.0) as u64
+}
+
+fn time_in_meeting(now_secs: u64, since_secs: u64) -> String {
+    duration_text(now_secs.saturating_sub(since_secs) * 1_000)
+}
+
+/// One version of a row, all static; its time in the meeting is kept by
+/// [`tick_times`]. Its content is one piece of HTML ([`row_html`]): the
+/// browser parses it at once, where building it node by node from wasm
+/// takes some forty calls a row, forty thousand in a burst.
+fn participant_row(row: Row) -> impl IntoView {
+    let p = &row.p;
     view! {
-        <li id=li_id class="participant"
-            class:speaking=is(|r| r.speaking)
-            data-role=attr(|r| if r.p.role == Some(Role::Host) { "chair" } else { "guest" })
-            data-muted=attr(|r| flag(r.p.is_muted == Some(true)))
-            data-speaking=attr(|r| flag(r.speaking))
-            data-presenting=attr(|r| flag(r.p.is_presenting == Some(true)))
-            data-spotlight=attr(|r| flag(r.p.spotlight.unwrap_or(0) > 0))
-            data-rx=attr(|r| if rx_denied(&r.p) { "deny" } else { "allow" })
-            data-service=move || row.with(|r| r.as_ref().and_then(|r| r.p.service_type.clone()).map_or_else(|| "conference".to_owned(), String::from))>
-            {move || row.get().map(|row| summary(i18n, row, now))}
-            <Show when=tools>
-                " "
-                <button id=menu_id.clone() class="small menu" type="button"
-                    aria-expanded=move || flag(open.get())
-                    on:click=move |_| open.update(|o| *o = !*o)>
-                    {i18n.tr(MeetingText::Actions)}
-                </button>
-            </Show>
-            {move || (tools() && open.get()).then(|| view! {
-                <super::row_menu::RowMenu uuid=uuid.clone() row=Signal::derive(move || row.with(|r| r.as_ref().map(|r| r.p.clone()))) />
-            })}
+        <li id=format!("meeting-p-{}", p.uuid)
+            class=if row.speaking { "participant speaking" } else { "participant" }
+            data-role=if p.role == Some(Role::Host) { "chair" } else { "guest" }
+            data-muted=flag(p.is_muted == Some(true))
+            data-speaking=flag(row.speaking)
+            data-presenting=flag(p.is_presenting == Some(true))
+            data-spotlight=flag(p.spotlight.unwrap_or(0) > 0)
+            data-rx=if rx_denied(p) { "deny" } else { "allow" }
+            data-service=p.service_type.clone().map_or_else(|| "conference".to_owned(), String::from)
+            inner_html=row_html(&row)>
         </li>
+    }
+}
+
+/// The row's words: name, role, service, state chips, the menu button,
+/// and the details line with the time in the meeting. What the server
+/// sent (names, addresses, the uuid) is escaped.
+fn row_html(row: &Row) -> String {
+    let Row {
+        p,
+        speaking,
+        me,
+        host_tools,
+        open,
+        lang,
+    } = row;
+    let t = |k: MeetingText| k.text(*lang);
+    let mut h = String::with_capacity(400);
+    let span = |h: &mut String, class: &str, text: &str| {
+        h.push_str("<span class=\"");
+        h.push_str(class);
+        h.push_str("\">");
+        escape_into(h, text);
+        h.push_str("</span>");
+    };
+    let mut name = roster::shown_name(p).to_owned();
+    if *me {
+        name.push_str(t(MeetingText::Me));
+    }
+    span(&mut h, "name", &name);
+    h.push(' ');
+    let host = p.role == Some(Role::Host);
+    span(
+        &mut h,
+        "role",
+        t(if host {
+            MeetingText::RoleHost
+        } else {
+            MeetingText::RoleGuest
+        }),
+    );
+    let chips = [
+        service_word(p.service_type.as_ref()).map(|w| ("service", w)),
+        (p.is_muted == Some(true)).then_some(("muted", MeetingText::Muted)),
+        speaking.then_some(("speaking", MeetingText::Speaking)),
+        (p.is_presenting == Some(true)).then_some(("presenting", MeetingText::PresentingNow)),
+        (p.spotlight.unwrap_or(0) > 0).then_some(("spotlit", MeetingText::Spotlit)),
+    ];
+    for (class, text) in chips.into_iter().flatten() {
+        h.push(' ');
+        span(&mut h, class, t(text));
+    }
+    if *host_tools && !me {
+        h.push_str(" <button class=\"small menu\" type=\"button\" id=\"meeting-p-");
+        escape_into(&mut h, &p.uuid);
+        h.push_str("-menu\" data-menu=\"");
+        escape_into(&mut h, &p.uuid);
+        h.push_str("\" aria-expanded=\"");
+        h.push_str(flag(*open));
+        h.push_str("\">");
+        escape_into(&mut h, t(MeetingText::Actions));
+        h.push_str("</button>");
+    }
+    h.push_str("<small class=\"meta\">");
+    escape_into(&mut h, &details(*lang, p));
+    if let Some(since) = p.start_time.filter(|&t| t > 0) {
+        h.push_str(" · <span class=\"since\" data-since=\"");
+        h.push_str(&since.to_string());
+        h.push_str("\" title=\"");
+        escape_into(&mut h, t(MeetingText::TimeInMeeting));
+        h.push_str("\">");
+        h.push_str(&time_in_meeting(wall_clock_secs(), since));
+        h.push_str("</span>");
+    }
+    h.push_str("</small>");
+    h
+}
+
+/// Appends `text` to the HTML `out`, safe as content and inside a quoted
+/// attribute.
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
     }
 }
 
@@ -212,24 +369,23 @@ fn service_word(service: Option<&ServiceType>) -> Option<MeetingText> {
 
 /// The row's second line: protocol, direction, encryption, audio only,
 /// presentation blocked.
-fn details(i18n: I18n, p: &Participant) -> String {
+fn details(lang: Lang, p: &Participant) -> String {
+    let t = |k: MeetingText| k.text(lang).to_owned();
     let direction = p.call_direction.as_deref().map(|d| match d.trim() {
-        "in" => i18n.t(MeetingText::DirectionIn).to_owned(),
-        "out" => i18n.t(MeetingText::DirectionOut).to_owned(),
+        "in" => t(MeetingText::DirectionIn),
+        "out" => t(MeetingText::DirectionOut),
         other => other.to_owned(),
     });
     let encryption = p.encryption.as_deref().map(|e| {
         let on = e.trim().eq_ignore_ascii_case("on");
-        i18n.t(if on {
+        t(if on {
             MeetingText::Encrypted
         } else {
             MeetingText::Unencrypted
         })
-        .to_owned()
     });
-    let audio_only =
-        (p.is_audio_only_call == Some(true)).then(|| i18n.t(MeetingText::AudioOnly).to_owned());
-    let denied = rx_denied(p).then(|| i18n.t(MeetingText::RxDenied).to_owned());
+    let audio_only = (p.is_audio_only_call == Some(true)).then(|| t(MeetingText::AudioOnly));
+    let denied = rx_denied(p).then(|| t(MeetingText::RxDenied));
     [
         p.protocol.clone(),
         direction,
@@ -248,33 +404,4 @@ fn rx_denied(p: &Participant) -> bool {
     p.rx_presentation_policy
         .as_deref()
         .is_some_and(|s| s.trim().eq_ignore_ascii_case("deny"))
-}
-
-/// The row's words: name, role, state chips, and the details line.
-fn summary(i18n: I18n, row: Row, now: ReadSignal<u64>) -> impl IntoView {
-    let Row {
-        p, speaking, me, ..
-    } = row;
-    let host = p.role == Some(Role::Host);
-    let since = p.start_time.filter(|&t| t > 0);
-    let duration = move || since.map(|t| duration_text(now.get().saturating_sub(t) * 1_000));
-    let chip = |on: bool, class: &'static str, text: MeetingText| {
-        on.then(|| view! { " " <span class=class>{i18n.tr(text)}</span> })
-    };
-    view! {
-        <span class="name">{roster::shown_name(&p).to_owned()}{me.then(|| i18n.t(MeetingText::Me))}</span>
-        " "
-        <span class="role">{i18n.tr(if host { MeetingText::RoleHost } else { MeetingText::RoleGuest })}</span>
-        {service_word(p.service_type.as_ref()).map(|w| view! { " " <span class="service">{i18n.tr(w)}</span> })}
-        {chip(p.is_muted == Some(true), "muted", MeetingText::Muted)}
-        {chip(speaking, "speaking", MeetingText::Speaking)}
-        {chip(p.is_presenting == Some(true), "presenting", MeetingText::PresentingNow)}
-        {chip(p.spotlight.unwrap_or(0) > 0, "spotlit", MeetingText::Spotlit)}
-        <small class="meta">
-            {details(i18n, &p)}
-            {move || duration().map(|d| view! {
-                " · " <span class="since" title=i18n.t(MeetingText::TimeInMeeting)>{d}</span>
-            })}
-        </small>
-    }
 }

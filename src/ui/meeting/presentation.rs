@@ -10,7 +10,7 @@ use leptos::prelude::*;
 pub fn Presentation() -> impl IntoView {
     let i18n = use_i18n();
     let meeting = expect_context::<Meeting>();
-    let state = meeting.view();
+    let state = super::shown();
     let frame = meeting.frame();
     let presenter = move || {
         state.with(|v| {

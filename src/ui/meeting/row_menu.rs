@@ -9,17 +9,27 @@ use crate::io::meeting::Meeting;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::{Command, Participant, ParticipantCommand, Role, ServiceType, Transfer};
-use std::sync::Arc;
 
 /// Whether DTMF makes sense: a phone, or a call the meeting dialled out.
 fn takes_dtmf(p: &Participant) -> bool {
     p.protocol.as_deref() == Some("phone") || p.call_direction.as_deref() == Some("out")
 }
 
+/// The menu of the participant `uuid`, following it as it changes.
 #[component]
-pub fn RowMenu(uuid: String, row: Signal<Option<Arc<Participant>>>) -> impl IntoView {
+pub fn RowMenu(uuid: String) -> impl IntoView {
     let i18n = use_i18n();
     let meeting = expect_context::<Meeting>();
+    let state = super::shown();
+    let row = {
+        let uuid = uuid.clone();
+        Memo::new(move |_| {
+            state.with(|v| {
+                let found = v.conference.participants.iter().find(|p| p.uuid == uuid);
+                found.cloned()
+            })
+        })
+    };
     let id = {
         let uuid = uuid.clone();
         move |suffix: &str| format!("meeting-p-{uuid}-{suffix}")
@@ -90,7 +100,7 @@ pub fn RowMenu(uuid: String, row: Signal<Option<Arc<Participant>>>) -> impl Into
         on.clone(),
     );
     view! {
-        <div class="row-menu">
+        <li id=id("actions") class="row-menu">
             <p class="buttons">
                 <CommandButton id=id("mute")
                     label=move || if muted() { MeetingText::Unmute } else { MeetingText::Mute }
@@ -146,6 +156,6 @@ pub fn RowMenu(uuid: String, row: Signal<Option<Arc<Participant>>>) -> impl Into
                 </button>
             </form>
             <UnsupportedNote />
-        </div>
+        </li>
     }
 }

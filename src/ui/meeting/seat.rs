@@ -3,14 +3,13 @@
 
 use super::text::MeetingText;
 use crate::i18n::use_i18n;
-use crate::io::meeting::Meeting;
 use leptos::prelude::*;
 use proto::meeting::{Role, ServiceType};
 
 #[component]
 pub fn Seat() -> impl IntoView {
     let i18n = use_i18n();
-    let state = expect_context::<Meeting>().view();
+    let state = super::shown();
     let service = move || {
         state.with(|v| match v.service {
             Some(ServiceType::WaitingRoom) => Some(("waiting_room", MeetingText::InWaitingRoom)),

@@ -86,6 +86,7 @@ catalogue! { pub enum MeetingText {
     Transfer => "转移", "Transfer";
     GreyedOnEnterprise => "灰色操作：企业专属云不支持", "Greyed out: not supported on the enterprise cloud";
     StartService => "开启会议", "Start the meeting";
+    RefreshStatus => "刷新会议状态", "Refresh the state";
     EndMeeting => "结束会议", "End the meeting";
     EndMeetingAsk => "结束会议将把所有人（包括本台）移出会议。确定吗？", "Ending the meeting puts everyone out, this console included. Sure?";
     EndMeetingConfirm => "确定结束", "End it for everyone";

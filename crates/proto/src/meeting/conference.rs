@@ -132,6 +132,16 @@ impl Conference {
         self.since_request = Some(HashMap::new());
     }
 
+    /// Whether the participants list asked for is still news: not once the
+    /// stream sent its own snapshot, which is newer (then the reply need
+    /// not even be read; a thousand participants take a while to decode).
+    pub fn list_wanted(&mut self) -> bool {
+        if self.synced {
+            self.since_request = None;
+        }
+        !self.synced
+    }
+
     /// The participants list asked for when the stream opened; ignored when
     /// the stream already sent its own snapshot (which is newer). Events that
     /// came while the reply was on its way are newer than it, and win.

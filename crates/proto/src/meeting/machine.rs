@@ -229,8 +229,17 @@ enum Retry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stream {
     Closed,
-    Opening { deadline: u64 },
-    Open,
+    Opening {
+        deadline: u64,
+    },
+    /// `check_at`: when its silence is next looked at. It stays put while
+    /// events come (a thousand in a burst would each move a deadline, and
+    /// the shell re-arms its timer at each move); when it passes, the
+    /// stream is reopened if it was silent all along, else the check moves
+    /// to the end of the allowed silence.
+    Open {
+        check_at: u64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -345,6 +354,10 @@ impl MeetingMachine {
     /// at least [`MIN_STREAM_SILENT_MS`].
     pub fn set_stream_silent_ms(&mut self, ms: u64) {
         self.stream_silent_ms = ms.max(MIN_STREAM_SILENT_MS);
+        // An open stream is held to the new limit at once.
+        if let Stream::Open { check_at } = &mut self.stream {
+            *check_at = (*check_at).min(self.heard_at.saturating_add(self.stream_silent_ms));
+        }
     }
 
     pub fn link(&self) -> &MeetingLink {
@@ -399,7 +412,7 @@ impl MeetingMachine {
     fn next_timeout(&self) -> Option<u64> {
         let stream = match self.stream {
             Stream::Opening { deadline } => Some(deadline),
-            Stream::Open => Some(self.heard_at.saturating_add(self.stream_silent_ms)),
+            Stream::Open { check_at } => Some(check_at),
             Stream::Closed => None,
         };
         let refresh = self.refresh_at.filter(|_| !self.refreshing);
@@ -422,7 +435,9 @@ impl MeetingMachine {
             MeetingInput::Reply(r) => self.reply(now, r.id, r.outcome),
             MeetingInput::StreamOpened { conn } => {
                 if conn == self.conn && matches!(self.stream, Stream::Opening { .. }) {
-                    self.stream = Stream::Open;
+                    self.stream = Stream::Open {
+                        check_at: now.saturating_add(self.stream_silent_ms),
+                    };
                     self.heard_at = now;
                     self.attempt = 0;
                     self.rejoining = false;
@@ -492,9 +507,16 @@ impl MeetingMachine {
         }
         match self.stream {
             Stream::Opening { deadline } if now >= deadline => self.stream_lost(now),
-            Stream::Open if now >= self.heard_at.saturating_add(self.stream_silent_ms) => {
-                self.note(MeetingNote::Info("event stream silent: reopened".into()));
-                self.stream_lost(now);
+            Stream::Open { check_at } if now >= check_at => {
+                let silent_until = self.heard_at.saturating_add(self.stream_silent_ms);
+                if now >= silent_until {
+                    self.note(MeetingNote::Info("event stream silent: reopened".into()));
+                    self.stream_lost(now);
+                } else {
+                    self.stream = Stream::Open {
+                        check_at: silent_until,
+                    };
+                }
             }
             _ => {}
         }
@@ -879,7 +901,7 @@ impl MeetingMachine {
             Purpose::Refresh => self.refresh_reply(now, outcome),
             Purpose::Probe => self.probe_reply(now, outcome),
             Purpose::Participants { conn } => {
-                if conn != self.conn {
+                if conn != self.conn || !self.conference.list_wanted() {
                     return;
                 }
                 if let Outcome::Answer(a) = outcome {
@@ -1125,18 +1147,26 @@ fn build_request(
     }
 }
 
+/// How much of a reply the journal keeps. A 1000-participant list is half
+/// a megabyte that no one reads there, and the journal would scrub and show
+/// all of it.
+pub const JOURNALED_REPLY_BYTES: usize = 2_000;
+
 /// A reply as the journal may show it: the values of `token`, `password`,
-/// `pin` and `joinPwd` masked wherever they are. Text that is not JSON is
-/// returned as it is.
+/// `pin` and `joinPwd` masked wherever they are, cut to
+/// [`JOURNALED_REPLY_BYTES`] (masked first: the cut is no longer JSON).
+/// Text that is not JSON is only cut.
 pub fn redact(text: &str) -> String {
+    // A long reply with no secret's name in it is only cut: reading a
+    // 1000-participant list to mask nothing costs more than the list's use.
+    if text.len() > JOURNALED_REPLY_BYTES && !may_name_secrets(text) {
+        return cut_for_journal(text.to_owned());
+    }
     fn walk(v: &mut Value) {
         match v {
             Value::Object(map) => {
                 for (k, v) in map.iter_mut() {
-                    let secret = matches!(
-                        k.to_ascii_lowercase().as_str(),
-                        "token" | "password" | "pin" | "joinpwd"
-                    );
+                    let secret = SECRET_KEYS.contains(&k.to_ascii_lowercase().as_str());
                     if secret && !v.is_null() {
                         *v = Value::String(MASK.to_owned());
                     } else {
@@ -1148,13 +1178,41 @@ pub fn redact(text: &str) -> String {
             _ => {}
         }
     }
-    match serde_json::from_str::<Value>(text) {
+    let shown = match serde_json::from_str::<Value>(text) {
         Ok(mut v) => {
             walk(&mut v);
             v.to_string()
         }
         Err(_) => text.to_owned(),
+    };
+    cut_for_journal(shown)
+}
+
+/// The keys whose values [`redact`] masks, in lower case.
+const SECRET_KEYS: [&str; 4] = ["token", "password", "pin", "joinpwd"];
+
+/// Whether JSON `text` may have a key [`redact`] masks: one of the names
+/// quoted, in any case, or an escape that could spell one.
+fn may_name_secrets(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("\\u")
+        || SECRET_KEYS
+            .iter()
+            .any(|k| lower.contains(&format!("\"{k}\"")))
+}
+
+/// `text` cut to [`JOURNALED_REPLY_BYTES`], saying how long it was.
+fn cut_for_journal(mut text: String) -> String {
+    if text.len() > JOURNALED_REPLY_BYTES {
+        let whole = text.len();
+        let mut cut = JOURNALED_REPLY_BYTES;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push_str(&format!("… ({whole} bytes)"));
     }
+    text
 }
 
 #[cfg(test)]

@@ -70,8 +70,8 @@ pub fn matches(p: &Participant, query: &str) -> bool {
     .any(|s| s.to_lowercase().contains(&q))
 }
 
-/// The uuids to show, searched and sorted.
-pub fn order(state: &ConferenceState, query: &str, sort: RosterSort) -> Vec<String> {
+/// The participants to show, searched and sorted (shared, not copied).
+pub fn order(state: &ConferenceState, query: &str, sort: RosterSort) -> Vec<Arc<Participant>> {
     let mut rows: Vec<(usize, &Arc<Participant>)> = state
         .participants
         .iter()
@@ -87,7 +87,7 @@ pub fn order(state: &ConferenceState, query: &str, sort: RosterSort) -> Vec<Stri
             (!state.is_speaking(&p.uuid), place.unwrap_or(usize::MAX), *i)
         }),
     }
-    rows.into_iter().map(|(_, p)| p.uuid.clone()).collect()
+    rows.into_iter().map(|(_, p)| p.clone()).collect()
 }
 
 /// Those in the waiting room of a locked meeting, in order of arrival:
@@ -113,6 +113,14 @@ mod tests {
         p
     }
 
+    /// The uuids [`order`] gives.
+    fn uuids(state: &ConferenceState, query: &str, sort: RosterSort) -> Vec<String> {
+        order(state, query, sort)
+            .iter()
+            .map(|p| p.uuid.clone())
+            .collect()
+    }
+
     fn state() -> ConferenceState {
         let mut a = p("a", "zed", Role::Guest, 30);
         a.protocol = Some("sip".into());
@@ -133,7 +141,7 @@ mod tests {
     #[test]
     fn each_sort_orders_the_roster() {
         let s = state();
-        let by = |k| order(&s, "", k);
+        let by = |k| uuids(&s, "", k);
         assert_eq!(by(RosterSort::Joined), ["b", "c", "a", "d"]);
         // "d" has no name: its uuid stands for it.
         assert_eq!(by(RosterSort::Name), ["b", "c", "d", "a"]);
@@ -145,11 +153,11 @@ mod tests {
     #[test]
     fn search_looks_at_name_address_and_protocol_ignoring_case() {
         let s = state();
-        assert_eq!(order(&s, " ALI ", RosterSort::Joined), ["b"]);
-        assert_eq!(order(&s, "13800", RosterSort::Joined), ["b"]);
-        assert_eq!(order(&s, "sip", RosterSort::Joined), ["a"]);
-        assert!(order(&s, "nobody", RosterSort::Joined).is_empty());
-        assert_eq!(order(&s, "", RosterSort::Joined).len(), 4);
+        assert_eq!(uuids(&s, " ALI ", RosterSort::Joined), ["b"]);
+        assert_eq!(uuids(&s, "13800", RosterSort::Joined), ["b"]);
+        assert_eq!(uuids(&s, "sip", RosterSort::Joined), ["a"]);
+        assert!(uuids(&s, "nobody", RosterSort::Joined).is_empty());
+        assert_eq!(uuids(&s, "", RosterSort::Joined).len(), 4);
     }
 
     #[test]
@@ -176,7 +184,7 @@ mod tests {
         ));
         assert_eq!(c.state().stage, ["b", "a"]);
         assert_eq!(c.state().speaking, ["b"]);
-        assert_eq!(order(c.state(), "", RosterSort::Stage), ["b", "a"]);
+        assert_eq!(uuids(c.state(), "", RosterSort::Stage), ["b", "a"]);
         c.apply(MeetingEvent::ParticipantDelete(ParticipantDelete {
             uuid: "b".into(),
         }));

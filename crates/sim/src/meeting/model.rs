@@ -870,6 +870,13 @@ impl Meeting {
         );
     }
 
+    /// Locks or unlocks the meeting without a service_update on the
+    /// streams, as when that event is lost on the way: only asking for
+    /// service_status tells the console.
+    pub fn set_locked_quietly(&mut self, locked: bool) {
+        self.locked = locked;
+    }
+
     /// Another frame of the presentation under way (presentation.jpeg
     /// serves the same picture); false when nobody presents.
     pub fn next_frame(&mut self) -> bool {

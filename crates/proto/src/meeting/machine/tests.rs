@@ -1595,3 +1595,63 @@ fn presentation_frames_are_fetched_one_at_a_time_newest_last_and_stop_clears() {
     m.handle(50, MeetingInput::Leave);
     assert!(drain(&mut m).contains(&Output::Send(MeetingSend::ClearFrame)));
 }
+
+#[test]
+fn long_replies_are_cut_for_the_journal_after_masking() {
+    let names: Vec<Value> = (0..200)
+        .map(|i| json!({"display_name": format!("终端{i:04}")}))
+        .collect();
+    let text = json!({"status": "success", "token": "SECRET", "result": names}).to_string();
+    assert!(text.len() > JOURNALED_REPLY_BYTES);
+    let logged = redact(&text);
+    assert!(!logged.contains("SECRET"));
+    assert!(logged.ends_with(&format!(
+        "… ({} bytes)",
+        text.len() - "SECRET".len() + MASK.len()
+    )));
+    assert!(logged.len() <= JOURNALED_REPLY_BYTES + 20);
+    // Spelt with an escape, or in capitals, a secret's name is still found.
+    for key in ["\\u0074oken", "TOKEN", "joinPwd"] {
+        let text = text.replace("\"token\"", &format!("\"{key}\""));
+        assert!(!redact(&text).contains("SECRET"), "{key}");
+    }
+    // With no secret's name, a long reply is only cut.
+    let names = json!({"status": "success", "result": names}).to_string();
+    assert_eq!(
+        redact(&names),
+        format!(
+            "{}… ({} bytes)",
+            &names[..JOURNALED_REPLY_BYTES],
+            names.len()
+        )
+    );
+    let plain = "终".repeat(JOURNALED_REPLY_BYTES);
+    assert!(redact(&plain).starts_with(&"终".repeat(JOURNALED_REPLY_BYTES / 3)));
+}
+
+#[test]
+fn the_silence_check_stays_put_while_events_come_and_still_catches_silence() {
+    let (mut m, conn) = online(Deployment::Public);
+    m.set_stream_silent_ms(MIN_STREAM_SILENT_MS);
+    let first = m.poll_timeout().expect("the silence check");
+    for now in (1_000..=3_500).step_by(500) {
+        m.handle(
+            now,
+            MeetingInput::StreamEvent {
+                conn,
+                name: "stage".into(),
+                data: "[]".into(),
+            },
+        );
+        drain(&mut m);
+        assert_eq!(m.poll_timeout(), Some(first), "moved at {now}");
+    }
+    let closed = |m: &mut MeetingMachine, now| {
+        m.handle_timeout(now);
+        drain(m).contains(&Output::Send(MeetingSend::CloseStream { conn }))
+    };
+    // Heard from since: checked again where the allowed silence ends.
+    assert!(!closed(&mut m, first));
+    assert_eq!(m.poll_timeout(), Some(3_500 + MIN_STREAM_SILENT_MS));
+    assert!(closed(&mut m, 3_500 + MIN_STREAM_SILENT_MS));
+}
