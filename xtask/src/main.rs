@@ -66,6 +66,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         // Internal: `bench` runs these in an optimised build of xtask.
         bench::DECODE_COMMAND => bench::decode(),
         bench::ROSTER_COMMAND => bench::roster_burst(&ws),
+        bench::PTT_COMMAND => bench::ptt_latency(&ws),
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     };
     done.map(|()| ExitCode::SUCCESS)

@@ -140,10 +140,12 @@ impl AudioDesk {
         let ptt = voice.ptt();
         let on_floor = Rc::downgrade(&engine);
         Effect::new(move |_| {
-            let state = ptt.get();
+            let (mode, refused) = ptt.with(|p| {
+                let refused = matches!(p.error, Some(PttError::Server(_)));
+                (UplinkMode::of(p), refused)
+            });
             if let Some(e) = on_floor.upgrade() {
-                let refused = matches!(state.error, Some(PttError::Server(_)));
-                e.borrow_mut().follow(UplinkMode::of(&state), refused);
+                e.borrow_mut().follow(mode, refused);
             }
         });
         desk
@@ -151,8 +153,9 @@ impl AudioDesk {
 }
 
 impl Engine {
-    /// The floor moved: send what was held on a grant, sound the tones,
-    /// duck playback while talking.
+    /// The floor moved: send what was held on a grant (before anything
+    /// else, it is the press-to-first-frame path), sound the tones, duck
+    /// playback while talking.
     fn follow(&mut self, mode: UplinkMode, refused: bool) {
         let was = std::mem::replace(&mut self.mode, mode.clone());
         if was == mode {
@@ -163,6 +166,11 @@ impl Engine {
         } else if was == UplinkMode::Off {
             self.first_due = true;
         }
+        let held = match self.uplink.as_mut() {
+            Some(up) => up.follow(crate::time::now_ms(), mode.clone()),
+            None => Vec::new(),
+        };
+        self.send(held);
         if let Some(player) = self.player.as_ref() {
             match (&was, &mode) {
                 (UplinkMode::Hold, UplinkMode::Send(_)) => player.permit_tone(),
@@ -171,11 +179,6 @@ impl Engine {
             }
             player.duck(mode != UplinkMode::Off);
         }
-        let held = match self.uplink.as_mut() {
-            Some(up) => up.follow(mode),
-            None => Vec::new(),
-        };
-        self.send(held);
     }
 
     fn send(&mut self, frames: Vec<Vec<u8>>) {

@@ -2,9 +2,9 @@
 //! against the simulator in-process (docs/audio.md), over `SPURTS` talk
 //! spurts to the echo terminal:
 //!
-//! - press to first frame: from the talk key's event to the console handing
-//!   the transmission's first frame to the socket (the app's
-//!   `dd-audio-first-frame` mark), on the page's clock;
+//! - press to first frame: from just before the talk key's event to the
+//!   console handing the transmission's first frame to the socket (the
+//!   app's `dd-audio-first-frame` mark), on the page's clock;
 //! - mouth to ear, as its two halves measured where each happens: the
 //!   uplink, from a frame's capture time to its arrival at the plugin (the
 //!   simulator's clock and the page's `timeOrigin + now()` both count from
@@ -87,23 +87,25 @@ async fn spurts(c: &Client, sim: &sim::Sim, base: &str) -> Result<Talk> {
         playout: Vec::new(),
     };
     for i in 0..SPURTS {
-        let pressed = js(c, &key("keydown")).await?.as_f64().unwrap_or(0.0);
-        let marks = format!(
-            "const m = performance.getEntriesByName('dd-audio-first-frame', 'mark'); \
-             return m.length > {i} ? m[{i}].startTime : null"
+        let first = c
+            .execute_async(PRESS, vec![])
+            .await
+            .map_err(|e| format!("spurt {i}: {e}"))?;
+        talk.press_to_first_frame.push(
+            first
+                .as_f64()
+                .ok_or_else(|| format!("spurt {i}: no time in {first}"))?,
         );
-        let first = until(c, "the first frame", &marks)
-            .await?
-            .as_f64()
-            .unwrap_or(0.0);
-        talk.press_to_first_frame.push(first - pressed);
         tokio::time::sleep(HOLD).await;
-        js(c, &key("keyup")).await?;
+        js(c, RELEASE).await?;
         let heard = format!(
             "const m = document.querySelector('#audio-level-out'); \
              return Number(m?.dataset.playouts) > {i} ? Number(m.dataset.playoutMs) : null"
         );
-        let playout = until(c, "the echo", &heard).await?.as_f64().unwrap_or(0.0);
+        let playout = until(c, &format!("the echo of spurt {i}"), &heard)
+            .await?
+            .as_f64()
+            .unwrap_or(0.0);
         talk.playout.push(playout);
         until_sim("the echo's end", || {
             sim.snapshot().voice_sessions[0].floor.is_none()
@@ -116,13 +118,28 @@ async fn spurts(c: &Client, sim: &sim::Sim, base: &str) -> Result<Talk> {
     Ok(talk)
 }
 
-/// Dispatches the talk key's event; returns the page's `performance.now()` at it.
-fn key(kind: &str) -> String {
-    format!(
-        "const t = performance.now(); document.body.dispatchEvent(new KeyboardEvent('{kind}', \
-         {{code: 'Space', key: ' ', bubbles: true, cancelable: true}})); return t;"
-    )
-}
+/// Presses the talk key and calls back with the milliseconds from just
+/// before its `keydown` to the first frame handed to the socket (the app's
+/// `dd-audio-first-frame` mark), both on the page's clock; nothing polls
+/// the page meanwhile.
+const PRESS: &str = r#"
+const done = arguments[0];
+performance.clearMarks('dd-audio-first-frame');
+let t0 = 0;
+const seen = new PerformanceObserver((list) => {
+  const mark = list.getEntriesByName('dd-audio-first-frame')[0];
+  if (mark) {
+    seen.disconnect();
+    done(mark.startTime - t0);
+  }
+});
+seen.observe({type: 'mark'});
+t0 = performance.now();
+document.body.dispatchEvent(new KeyboardEvent('keydown', {code: 'Space', key: ' ', bubbles: true, cancelable: true}));
+"#;
+
+const RELEASE: &str = "document.body.dispatchEvent(new KeyboardEvent('keyup', \
+    {code: 'Space', key: ' ', bubbles: true, cancelable: true})); return true;";
 
 async fn js(c: &Client, script: &str) -> Result<serde_json::Value> {
     c.execute(script, vec![])
