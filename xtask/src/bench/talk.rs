@@ -6,9 +6,10 @@
 //!   console handing the transmission's first frame to the socket (the
 //!   app's `dd-audio-first-frame` mark), on the page's clock;
 //! - mouth to ear, as its two halves measured where each happens: the
-//!   uplink, from a frame's capture time to its arrival at the plugin (the
-//!   simulator's clock and the page's `timeOrigin + now()` both count from
-//!   the epoch on this machine), plus the playout, from the echoed
+//!   uplink, from a frame's capture time (its samples reaching the page) to
+//!   its arrival at the plugin (the simulator's wall clock, the page's
+//!   `timeOrigin + now()` corrected by its measured offset from the page's
+//!   `Date.now()`), plus the playout, from the echoed
 //!   transmission's first frame arriving at the console to the time the
 //!   jitter buffer schedules it to play.
 
@@ -112,9 +113,16 @@ async fn spurts(c: &Client, sim: &sim::Sim, base: &str) -> Result<Talk> {
         })
         .await?;
     }
+    // The page's clock (timeOrigin + now) may stand apart from the wall
+    // clock the simulator reads; the transits are corrected by the offset.
+    let offset = js(c, CLOCK_OFFSET).await?.as_f64().unwrap_or(0.0);
     let audio = sim.voice_audio();
     let session = audio.sessions.first().ok_or("the plugin heard nothing")?;
-    talk.uplink = session.transit_ms.iter().map(|&t| t as f64).collect();
+    talk.uplink = session
+        .transit_ms
+        .iter()
+        .map(|&t| t as f64 + offset)
+        .collect();
     Ok(talk)
 }
 
@@ -137,6 +145,12 @@ seen.observe({type: 'mark'});
 t0 = performance.now();
 document.body.dispatchEvent(new KeyboardEvent('keydown', {code: 'Space', key: ' ', bubbles: true, cancelable: true}));
 "#;
+
+/// Milliseconds the page's `timeOrigin + now()` runs ahead of `Date.now()`
+/// (the wall clock), the median of 21 readings.
+const CLOCK_OFFSET: &str = "const d = []; for (let i = 0; i < 21; i++) \
+    d.push(performance.timeOrigin + performance.now() - Date.now()); \
+    d.sort((a, b) => a - b); return d[10];";
 
 const RELEASE: &str = "document.body.dispatchEvent(new KeyboardEvent('keyup', \
     {code: 'Space', key: ' ', bubbles: true, cancelable: true})); return true;";
