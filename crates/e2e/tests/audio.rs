@@ -3,7 +3,8 @@
 //! the plugin, from the 20 ms before the press on although the grant comes
 //! late, none without the floor or after the release; the echo terminal's playback is
 //! heard (the speaker meter's analyser sees energy) while its name shows;
-//! in `plugin` mode the console sends nothing.
+//! in `plugin` mode the console sends nothing and shows the plugin's words
+//! on its microphone.
 
 use e2e::{repo_root, Harness, WAIT};
 use serde_json::{json, Value};
@@ -66,10 +67,10 @@ async fn wait_heard(h: &Harness) {
     }
 }
 
-fn config_with_audio(mode: &str) -> String {
+fn config_with_audio(audio: Value) -> String {
     let text = std::fs::read_to_string(repo_root().join("config.json")).unwrap();
     let mut config: Value = serde_json::from_str(&text).unwrap();
-    config["audio"] = json!({ "mode": mode });
+    config["audio"] = audio;
     config.to_string()
 }
 
@@ -145,7 +146,7 @@ async fn the_microphone_goes_out_with_the_floor_only_and_the_echo_is_heard() {
 
 #[tokio::test]
 async fn in_plugin_mode_the_console_sends_no_audio() {
-    let h = Harness::start(Some(config_with_audio("plugin"))).await;
+    let h = Harness::start(Some(config_with_audio(json!({"mode": "plugin"})))).await;
     login(&h).await;
     h.wait_attr("#audio-status", "data-mic", "pluginowned")
         .await;
@@ -157,10 +158,41 @@ async fn in_plugin_mode_the_console_sends_no_audio() {
     })
     .await;
     h.wait_text("#ptt-talker", "我在讲话").await;
+    // The plugin's own words on its microphone (document 000's replies).
+    h.wait_text("#audio-plugin-mic", "语音插件：麦克风打开成功")
+        .await;
     space(&h, "keyup").await;
     h.wait_sim("released", |s| s.voice_sessions[0].floor.is_none())
         .await;
+    h.wait_text("#audio-plugin-mic", "麦克风关闭成功").await;
     let snap = h.sim.snapshot();
     assert_eq!(snap.voice_audio_frames, 0, "no binary message at all");
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn asked_at_the_first_talk_the_microphone_waits_for_the_talk_key() {
+    let config = config_with_audio(json!({"mode": "browser", "microphone": "talk"}));
+    let h = Harness::start(Some(config)).await;
+    login(&h).await;
+    h.wait_text("#audio-mic", "第一次讲话时").await;
+    start_call(&h, &[169918]).await;
+    assert_eq!(
+        h.eval("return document.querySelector('#audio-status').dataset.mic")
+            .await,
+        "notasked",
+        "not asked at login"
+    );
+    space(&h, "keydown").await;
+    h.wait_attr("#audio-status", "data-mic", "ready").await;
+    h.wait_sim("the floor is mine", |s| {
+        s.voice_sessions[0].floor == Some(ME)
+    })
+    .await;
+    h.wait_audio("frames once the microphone is open", |a| {
+        a.sessions.first().is_some_and(|s| s.frames >= 5)
+    })
+    .await;
+    space(&h, "keyup").await;
     h.finish().await;
 }

@@ -1,5 +1,6 @@
 //! Push-to-talk audio in the browser (docs/audio.md). In `browser` mode the
-//! desk asks for the microphone when the voice link first comes online,
+//! desk asks for the microphone when the voice link first comes online (or
+//! at the first press of the talk key, as `audio.microphone` says),
 //! turns what the AudioWorklet captures into frames that the floor allows
 //! (`proto::audio::Uplink`: held before the grant, never without the floor),
 //! writes them on the plugin socket, plays the current talker's frames
@@ -12,7 +13,7 @@ mod port;
 
 pub use port::AudioPort;
 
-use crate::config::AudioMode;
+use crate::config::{AudioConfig, AudioMode, MicAsk};
 use crate::io::voice::VoiceLink;
 use crate::journal::{Journal, Kind, Source};
 use leptos::prelude::*;
@@ -27,7 +28,7 @@ use std::rc::Rc;
 pub enum MicStatus {
     /// `plugin` mode: the plugin owns microphone and speaker.
     PluginOwned,
-    /// Not asked yet (asked when the voice link comes online).
+    /// Not asked yet (asked at voice login, or at the first talk).
     NotAsked,
     Asking,
     Ready,
@@ -63,6 +64,8 @@ impl MicStatus {
 #[derive(Clone, Copy)]
 pub struct AudioDesk {
     pub mic: RwSignal<MicStatus>,
+    /// When the microphone is asked for.
+    pub ask: MicAsk,
     /// The microphone's level (RMS, 0 to 1) while capturing.
     pub level_in: RwSignal<f32>,
     /// The speaker's level as an analyser on the playback path reads it.
@@ -90,16 +93,17 @@ pub(crate) struct Engine {
 }
 
 impl AudioDesk {
-    pub fn start(voice: VoiceLink, mode: AudioMode, journal: Journal) -> Self {
+    pub fn start(voice: VoiceLink, config: &AudioConfig, journal: Journal) -> Self {
         let mut desk = Self {
             mic: RwSignal::new(MicStatus::NotAsked),
+            ask: config.microphone,
             level_in: RwSignal::new(0.0),
             level_out: RwSignal::new(0.0),
             heard: RwSignal::new(0),
             playout: RwSignal::new((0, 0)),
             _engine: StoredValue::new_local(None),
         };
-        if mode == AudioMode::Plugin {
+        if config.mode == AudioMode::Plugin {
             desk.mic.set(MicStatus::PluginOwned);
             return desk;
         }
@@ -125,19 +129,26 @@ impl AudioDesk {
                 }
             }
         });
-        // The microphone is asked for once, when the link first comes online.
+        // The microphone is asked for once: when the link first comes
+        // online, or at the first press of the talk key.
         let view = voice.view();
+        let ptt = voice.ptt();
+        let ask = config.microphone;
         let asked = StoredValue::new(false);
         let on_link = Rc::downgrade(&engine);
         Effect::new(move |_| {
-            if view.with(|v| v.link == Link::Online) && !asked.get_value() {
+            let online = view.with(|v| v.link == Link::Online);
+            let due = match ask {
+                MicAsk::Login => online,
+                MicAsk::Talk => online && ptt.with(|p| p.key_held),
+            };
+            if due && !asked.get_value() {
                 asked.set_value(true);
                 if let Some(e) = on_link.upgrade() {
                     capture::open(e);
                 }
             }
         });
-        let ptt = voice.ptt();
         let on_floor = Rc::downgrade(&engine);
         Effect::new(move |_| {
             let (mode, refused) = ptt.with(|p| {
