@@ -2,7 +2,8 @@
 //! against the simulator: holding the talk key puts frames with sound at
 //! the plugin, from the 20 ms before the press on although the grant comes
 //! late, none without the floor or after the release; the echo terminal's playback is
-//! heard (the speaker meter's analyser sees energy) while its name shows;
+//! heard (the speaker meter's analyser sees energy) while its name shows,
+//! and not while its call is muted;
 //! in `plugin` mode the console sends nothing and shows the plugin's words
 //! on its microphone.
 
@@ -194,5 +195,60 @@ async fn asked_at_the_first_talk_the_microphone_waits_for_the_talk_key() {
     })
     .await;
     space(&h, "keyup").await;
+    h.finish().await;
+}
+
+/// The speaker analyser's readings with sound so far.
+async fn heard(h: &Harness) -> u64 {
+    h.eval("return Number(document.querySelector('#audio-level-out')?.dataset.heard ?? 0)")
+        .await
+        .as_u64()
+        .unwrap_or(0)
+}
+
+/// Talks until the plugin has frames with sound in them (the fake
+/// microphone beeps now and then), then waits for the echo terminal to
+/// play the transmission back.
+async fn talk_and_hear_the_echo(h: &Harness, sid: &str) {
+    let before = h
+        .sim
+        .voice_audio()
+        .sessions
+        .first()
+        .map(|s| (s.frames, s.voiced));
+    let (frames_before, voiced_before) = before.unwrap_or_default();
+    space(h, "keydown").await;
+    h.wait_sim("the floor is mine", |s| {
+        s.voice_sessions[0].floor == Some(ME)
+    })
+    .await;
+    // A second and a half at least, so the echo shows long enough to be
+    // seen by a poll on a busy machine.
+    h.wait_audio("speech with sound in it", |a| {
+        a.sessions
+            .first()
+            .is_some_and(|s| s.voiced > voiced_before && s.frames >= frames_before + 75)
+    })
+    .await;
+    space(h, "keyup").await;
+    h.wait_text(&format!("#ptt-talker-{sid}"), "ptcs12 (169919)")
+        .await;
+    h.wait_sim("the echo is over", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+}
+
+#[tokio::test]
+async fn a_muted_call_is_not_heard_and_heard_again_unmuted() {
+    let h = Harness::start(None).await;
+    h.sim.voice_echo(ECHO, true);
+    login(&h).await;
+    h.wait_attr("#audio-status", "data-mic", "ready").await;
+    let sid = start_call(&h, &[ECHO]).await;
+    h.click(&format!("#ptt-mute-{sid}")).await;
+    talk_and_hear_the_echo(&h, &sid).await;
+    assert_eq!(heard(&h).await, 0, "muted: the speaker stays silent");
+    h.click(&format!("#ptt-mute-{sid}")).await;
+    talk_and_hear_the_echo(&h, &sid).await;
+    wait_heard(&h).await;
     h.finish().await;
 }

@@ -19,6 +19,7 @@ use crate::journal::{Journal, Kind, Source};
 use leptos::prelude::*;
 use playback::Player;
 use proto::audio::{Uplink, UplinkMode};
+use proto::id::BigId;
 use proto::voice::{Link, PttError};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -60,6 +61,34 @@ impl MicStatus {
     }
 }
 
+/// How loud one call plays.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Volume {
+    /// 0 to 1.
+    pub level: f32,
+    pub muted: bool,
+}
+
+impl Default for Volume {
+    fn default() -> Self {
+        Self {
+            level: 1.0,
+            muted: false,
+        }
+    }
+}
+
+impl Volume {
+    /// The gain its talker plays at.
+    pub fn gain(&self) -> f32 {
+        if self.muted {
+            0.0
+        } else {
+            self.level.clamp(0.0, 1.0)
+        }
+    }
+}
+
 /// What the audio panel shows.
 #[derive(Clone, Copy)]
 pub struct AudioDesk {
@@ -72,6 +101,8 @@ pub struct AudioDesk {
     pub level_out: RwSignal<f32>,
     /// Analyser readings with sound in them since the start.
     pub heard: RwSignal<u32>,
+    /// Each call's volume, as the dispatcher set it (default: full).
+    pub volumes: RwSignal<Vec<(BigId, Volume)>>,
     /// Transmissions heard, and the playout delay the last one got (ms from
     /// its first frame's arrival to its scheduled play), for the bench.
     pub playout: RwSignal<(u32, u64)>,
@@ -100,6 +131,7 @@ impl AudioDesk {
             level_in: RwSignal::new(0.0),
             level_out: RwSignal::new(0.0),
             heard: RwSignal::new(0),
+            volumes: RwSignal::new(Vec::new()),
             playout: RwSignal::new((0, 0)),
             _engine: StoredValue::new_local(None),
         };
@@ -161,6 +193,39 @@ impl AudioDesk {
         });
         desk
     }
+}
+
+impl AudioDesk {
+    /// A call's volume, untracked.
+    pub fn volume_untracked(&self, session: &BigId) -> Volume {
+        self.volumes
+            .try_with_untracked(|v| volume_of(v, session))
+            .unwrap_or_default()
+    }
+
+    /// Sets a call's volume; its talker plays at it from now on.
+    pub fn set_volume(&self, session: BigId, volume: Volume) {
+        self.volumes
+            .update(|v| match v.iter_mut().find(|(id, _)| *id == session) {
+                Some((_, old)) => *old = volume,
+                None => v.push((session.clone(), volume)),
+            });
+        let engine = self._engine.with_value(|e| e.clone());
+        if let Some(engine) = engine {
+            if let Some(player) = engine.borrow_mut().player.as_mut() {
+                player.set_gain(&session, volume.gain());
+            }
+        }
+    }
+}
+
+/// `session`'s volume in `volumes`, full if never set.
+fn volume_of(volumes: &[(BigId, Volume)], session: &BigId) -> Volume {
+    volumes
+        .iter()
+        .find(|(id, _)| id == session)
+        .map(|(_, v)| *v)
+        .unwrap_or_default()
 }
 
 impl Engine {
