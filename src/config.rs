@@ -47,6 +47,20 @@ pub struct Config {
 pub struct AudioConfig {
     #[serde(default)]
     pub mode: AudioMode,
+    /// When the microphone is asked for (`browser` mode).
+    #[serde(default)]
+    pub microphone: MicAsk,
+}
+
+/// When the console asks for the microphone: once, either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MicAsk {
+    /// When the voice login succeeds: ready before the first press.
+    #[default]
+    Login,
+    /// At the first press of the talk key (that press's start is lost).
+    Talk,
 }
 
 /// Who owns the microphone and the speaker.
@@ -152,6 +166,7 @@ pub struct Settings {
     /// The push-to-talk key (a `KeyboardEvent.code`); none: Space.
     pub talk_key: Option<String>,
     pub audio_mode: Option<AudioMode>,
+    pub microphone: Option<MicAsk>,
 }
 
 impl Config {
@@ -290,6 +305,9 @@ impl Config {
         if let Some(m) = s.audio_mode {
             self.audio.mode = m;
         }
+        if let Some(m) = s.microphone {
+            self.audio.microphone = m;
+        }
         if let Some(l) = s.language.as_ref().filter(|l| Lang::from_tag(l).is_some()) {
             self.language = Some(l.clone());
         }
@@ -384,7 +402,7 @@ impl Config {
     /// from `other` (addresses, deployment): such changes restart the console.
     pub fn same_services(&self, other: &Self) -> bool {
         self.deployment == other.deployment
-            && self.audio.mode == other.audio.mode
+            && self.audio == other.audio
             && self.voice.plugin_url == other.voice.plugin_url
             && self.voice.server_base_url == other.voice.server_base_url
             && self.meeting.api_server == other.meeting.api_server

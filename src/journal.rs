@@ -244,6 +244,11 @@ impl Journal {
         self.log.with(|l| l.entries.iter().cloned().collect())
     }
 
+    /// Whether nothing is kept (without copying the entries).
+    pub fn is_empty(&self) -> bool {
+        self.log.with(|l| l.entries.is_empty())
+    }
+
     /// The bytes of text kept, never above [`BYTE_BUDGET`].
     pub fn bytes(&self) -> usize {
         self.log.with(|l| l.bytes)

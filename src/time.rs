@@ -15,8 +15,11 @@ pub fn now_ms() -> u64 {
 }
 
 /// A named point in the page's timeline (`cargo xtask bench` reads them).
+/// Only the newest of each name is kept, so a shift of presses does not
+/// fill the timeline.
 pub fn mark(name: &str) {
     if let Some(p) = performance() {
+        p.clear_marks_with_mark_name(name);
         let _ = p.mark(name);
     }
 }

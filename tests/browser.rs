@@ -2,7 +2,7 @@
 //! (wasm-bindgen-test). The end-to-end suite in crates/e2e drives the whole
 //! release app against the simulator; this one checks the pieces.
 
-use dispatch_desk::config::{resolve, AudioMode, Config, Deployment, Settings};
+use dispatch_desk::config::{resolve, AudioMode, Config, Deployment, MicAsk, Settings};
 use dispatch_desk::i18n::{I18n, Key, Lang, Phrase};
 use dispatch_desk::io::voice::VoiceLink;
 use dispatch_desk::journal::{Journal, Kind, Source, Text, CAPACITY};
@@ -204,6 +204,17 @@ fn audio_mode_defaults_to_the_browser_and_settings_may_hand_it_to_the_plugin() {
         !merged.same_services(&cfg),
         "a new mode restarts the shells"
     );
+    // The microphone at voice login unless told: at the first talk.
+    assert_eq!(cfg.audio.microphone, MicAsk::Login);
+    let at_talk = cfg.patched(&serde_json::from_str(r#"{"audio":{"microphone":"talk"}}"#).unwrap());
+    assert_eq!(at_talk.unwrap().audio.microphone, MicAsk::Talk);
+    let s = Settings {
+        microphone: Some(MicAsk::Talk),
+        ..Default::default()
+    };
+    let merged = cfg.clone().with_settings(&s, false);
+    assert_eq!(merged.audio.microphone, MicAsk::Talk);
+    assert!(!merged.same_services(&cfg), "asked otherwise: restarts");
     for key in dispatch_desk::ui::audio::text::AudioText::ALL {
         for lang in [Lang::Zh, Lang::En] {
             assert!(!key.text(lang).trim().is_empty(), "{key:?} {lang:?}");

@@ -165,7 +165,7 @@ pub fn provide_shells(config: &Config, journal: Journal) -> Shells {
         ivr: IvrDesk::new(at(&config.ivr.url), journal, history),
     };
     provide_context(shells.voice);
-    provide_context(AudioDesk::start(shells.voice, config.audio.mode, journal));
+    provide_context(AudioDesk::start(shells.voice, &config.audio, journal));
     provide_context(shells.meeting);
     provide_context(shells.calls);
     provide_context(shells.ivr);

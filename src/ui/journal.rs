@@ -70,7 +70,7 @@ pub fn JournalPanel() -> impl IntoView {
                     </li>
                 </For>
             </ol>
-            <Show when=move || journal.entries().is_empty()>
+            <Show when=move || journal.is_empty()>
                 <p class="empty">{i18n.tr(Key::JournalEmpty)}</p>
             </Show>
         </Panel>

@@ -7,7 +7,7 @@ use super::active::{use_active, Active, Restart};
 use super::audio::text::AudioText;
 use super::credentials::Credentials;
 use super::panel::Panel;
-use crate::config::{AudioMode, Deployment, Settings};
+use crate::config::{AudioMode, Deployment, MicAsk, Settings};
 use crate::i18n::{use_i18n, Key};
 use crate::io::storage;
 use crate::ui::ptt::TalkKeyField;
@@ -30,6 +30,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let talk_key = field(&storage::load_settings().talk_key.unwrap_or_default());
     let deployment = RwSignal::new(config.deployment);
     let audio_mode = RwSignal::new(config.audio.mode);
+    let microphone = RwSignal::new(config.audio.microphone);
     let error = RwSignal::new(None::<String>);
     let in_force = expect_context::<StoredValue<Active>>();
     let restart = expect_context::<Restart>();
@@ -55,6 +56,7 @@ pub fn SettingsPanel() -> impl IntoView {
             talk_key: keep(talk_key),
             deployment: Some(deployment.get_untracked()),
             audio_mode: Some(audio_mode.get_untracked()),
+            microphone: Some(microphone.get_untracked()),
             ..s
         };
         match storage::save_settings(&s) {
@@ -100,6 +102,15 @@ pub fn SettingsPanel() -> impl IntoView {
                     }>
                         <option value="browser" selected=move || audio_mode.get() == AudioMode::Browser>{i18n.tr(AudioText::ModeBrowser)}</option>
                         <option value="plugin" selected=move || audio_mode.get() == AudioMode::Plugin>{i18n.tr(AudioText::ModePlugin)}</option>
+                    </select>
+                </label>
+                <label>
+                    {i18n.tr(AudioText::MicAsk)}
+                    <select id="settings-microphone" on:change=move |ev| {
+                        microphone.set(if event_target_value(&ev) == "talk" { MicAsk::Talk } else { MicAsk::Login })
+                    }>
+                        <option value="login" selected=move || microphone.get() == MicAsk::Login>{i18n.tr(AudioText::MicAskLogin)}</option>
+                        <option value="talk" selected=move || microphone.get() == MicAsk::Talk>{i18n.tr(AudioText::MicAskTalk)}</option>
                     </select>
                 </label>
                 <p class="note">{i18n.tr(Key::SettingsNote)}</p>

@@ -29,7 +29,7 @@ usage: cargo xtask <command>
   bench [PART ...]       the console's cold load in Chromium (p50, p95 of 20), a 1000-participant
                          meeting roster burst there (p50, p95 of 10), push-to-talk access and
                          audio latency, the bundle size, and the time proto takes to decode a
-                         voice message; PART picks some: decode coldload roster ptt talk bundle
+                         voice message; PART picks some: decode coldload roster ptt bundle
   fuzz [--secs N] [--target T]
                          run each libFuzzer target of fuzz/ (cargo fuzz, nightly) for N seconds
                          (default: a million inputs each) and print its executions; a crash fails";
@@ -67,6 +67,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         // Internal: `bench` runs these in an optimised build of xtask.
         bench::DECODE_COMMAND => bench::decode(),
         bench::ROSTER_COMMAND => bench::roster_burst(&ws),
+        bench::PTT_COMMAND => bench::ptt_latency(&ws),
         other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
     };
     done.map(|()| ExitCode::SUCCESS)

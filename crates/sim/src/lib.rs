@@ -516,6 +516,11 @@ pub async fn serve(
         });
         closer.shared.outage_changed.notify_waiters();
     };
+    // No Nagle: a reply written right after a notification must not wait
+    // for the browser's delayed ACK (up to 40 ms on push-to-talk's path).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app(sim))
         .with_graceful_shutdown(signal)
         .await

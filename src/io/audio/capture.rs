@@ -126,7 +126,7 @@ async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
     let mut e = engine.borrow_mut();
     let mut uplink = Uplink::new(ctx.sample_rate() as u32);
     // A press already under way starts holding from now on.
-    uplink.follow(e.mode.clone());
+    uplink.follow(now_ms(), e.mode.clone());
     e.uplink = Some(uplink);
     e.capture = Some(Capture {
         stream,

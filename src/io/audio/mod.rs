@@ -1,5 +1,6 @@
 //! Push-to-talk audio in the browser (docs/audio.md). In `browser` mode the
-//! desk asks for the microphone when the voice link first comes online,
+//! desk asks for the microphone when the voice link first comes online (or
+//! at the first press of the talk key, as `audio.microphone` says),
 //! turns what the AudioWorklet captures into frames that the floor allows
 //! (`proto::audio::Uplink`: held before the grant, never without the floor),
 //! writes them on the plugin socket, plays the current talker's frames
@@ -12,12 +13,13 @@ mod port;
 
 pub use port::AudioPort;
 
-use crate::config::AudioMode;
+use crate::config::{AudioConfig, AudioMode, MicAsk};
 use crate::io::voice::VoiceLink;
 use crate::journal::{Journal, Kind, Source};
 use leptos::prelude::*;
 use playback::Player;
 use proto::audio::{Uplink, UplinkMode};
+use proto::id::BigId;
 use proto::voice::{Link, PttError};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -27,7 +29,7 @@ use std::rc::Rc;
 pub enum MicStatus {
     /// `plugin` mode: the plugin owns microphone and speaker.
     PluginOwned,
-    /// Not asked yet (asked when the voice link comes online).
+    /// Not asked yet (asked at voice login, or at the first talk).
     NotAsked,
     Asking,
     Ready,
@@ -59,16 +61,48 @@ impl MicStatus {
     }
 }
 
+/// How loud one call plays.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Volume {
+    /// 0 to 1.
+    pub level: f32,
+    pub muted: bool,
+}
+
+impl Default for Volume {
+    fn default() -> Self {
+        Self {
+            level: 1.0,
+            muted: false,
+        }
+    }
+}
+
+impl Volume {
+    /// The gain its talker plays at.
+    pub fn gain(&self) -> f32 {
+        if self.muted {
+            0.0
+        } else {
+            self.level.clamp(0.0, 1.0)
+        }
+    }
+}
+
 /// What the audio panel shows.
 #[derive(Clone, Copy)]
 pub struct AudioDesk {
     pub mic: RwSignal<MicStatus>,
+    /// When the microphone is asked for.
+    pub ask: MicAsk,
     /// The microphone's level (RMS, in percent of full scale) while capturing.
     pub level_in: RwSignal<u8>,
     /// The speaker's level as an analyser on the playback path reads it (percent).
     pub level_out: RwSignal<u8>,
     /// Analyser readings with sound in them since the start.
     pub heard: RwSignal<u32>,
+    /// Each call's volume, as the dispatcher set it (default: full).
+    pub volumes: RwSignal<Vec<(BigId, Volume)>>,
     /// Transmissions heard, and the playout delay the last one got (ms from
     /// its first frame's arrival to its scheduled play), for the bench.
     pub playout: RwSignal<(u32, u64)>,
@@ -90,16 +124,18 @@ pub(crate) struct Engine {
 }
 
 impl AudioDesk {
-    pub fn start(voice: VoiceLink, mode: AudioMode, journal: Journal) -> Self {
+    pub fn start(voice: VoiceLink, config: &AudioConfig, journal: Journal) -> Self {
         let mut desk = Self {
             mic: RwSignal::new(MicStatus::NotAsked),
+            ask: config.microphone,
             level_in: RwSignal::new(0),
             level_out: RwSignal::new(0),
             heard: RwSignal::new(0),
+            volumes: RwSignal::new(Vec::new()),
             playout: RwSignal::new((0, 0)),
             _engine: StoredValue::new_local(None),
         };
-        if mode == AudioMode::Plugin {
+        if config.mode == AudioMode::Plugin {
             desk.mic.set(MicStatus::PluginOwned);
             return desk;
         }
@@ -125,34 +161,77 @@ impl AudioDesk {
                 }
             }
         });
-        // The microphone is asked for once, when the link first comes online.
+        // The microphone is asked for once: when the link first comes
+        // online, or at the first press of the talk key.
         let view = voice.view();
+        let ptt = voice.ptt();
+        let ask = config.microphone;
         let asked = StoredValue::new(false);
         let on_link = Rc::downgrade(&engine);
         Effect::new(move |_| {
-            if view.with(|v| v.link == Link::Online) && !asked.get_value() {
+            let online = view.with(|v| v.link == Link::Online);
+            let due = match ask {
+                MicAsk::Login => online,
+                MicAsk::Talk => online && ptt.with(|p| p.key_held),
+            };
+            if due && !asked.get_value() {
                 asked.set_value(true);
                 if let Some(e) = on_link.upgrade() {
                     capture::open(e);
                 }
             }
         });
-        let ptt = voice.ptt();
         let on_floor = Rc::downgrade(&engine);
         Effect::new(move |_| {
-            let state = ptt.get();
+            let (mode, refused) = ptt.with(|p| {
+                let refused = matches!(p.error, Some(PttError::Server(_)));
+                (UplinkMode::of(p), refused)
+            });
             if let Some(e) = on_floor.upgrade() {
-                let refused = matches!(state.error, Some(PttError::Server(_)));
-                e.borrow_mut().follow(UplinkMode::of(&state), refused);
+                e.borrow_mut().follow(mode, refused);
             }
         });
         desk
     }
 }
 
+impl AudioDesk {
+    /// A call's volume, untracked.
+    pub fn volume_untracked(&self, session: &BigId) -> Volume {
+        self.volumes
+            .try_with_untracked(|v| volume_of(v, session))
+            .unwrap_or_default()
+    }
+
+    /// Sets a call's volume; its talker plays at it from now on.
+    pub fn set_volume(&self, session: BigId, volume: Volume) {
+        self.volumes
+            .update(|v| match v.iter_mut().find(|(id, _)| *id == session) {
+                Some((_, old)) => *old = volume,
+                None => v.push((session.clone(), volume)),
+            });
+        let engine = self._engine.with_value(|e| e.clone());
+        if let Some(engine) = engine {
+            if let Some(player) = engine.borrow_mut().player.as_mut() {
+                player.set_gain(&session, volume.gain());
+            }
+        }
+    }
+}
+
+/// `session`'s volume in `volumes`, full if never set.
+fn volume_of(volumes: &[(BigId, Volume)], session: &BigId) -> Volume {
+    volumes
+        .iter()
+        .find(|(id, _)| id == session)
+        .map(|(_, v)| *v)
+        .unwrap_or_default()
+}
+
 impl Engine {
-    /// The floor moved: send what was held on a grant, sound the tones,
-    /// duck playback while talking.
+    /// The floor moved: send what was held on a grant (before anything
+    /// else, it is the press-to-first-frame path), sound the tones, duck
+    /// playback while talking.
     fn follow(&mut self, mode: UplinkMode, refused: bool) {
         let was = std::mem::replace(&mut self.mode, mode.clone());
         if was == mode {
@@ -163,6 +242,11 @@ impl Engine {
         } else if was == UplinkMode::Off {
             self.first_due = true;
         }
+        let held = match self.uplink.as_mut() {
+            Some(up) => up.follow(crate::time::now_ms(), mode.clone()),
+            None => Vec::new(),
+        };
+        self.send(held);
         if let Some(player) = self.player.as_ref() {
             match (&was, &mode) {
                 (UplinkMode::Hold, UplinkMode::Send(_)) => player.permit_tone(),
@@ -171,11 +255,6 @@ impl Engine {
             }
             player.duck(mode != UplinkMode::Off);
         }
-        let held = match self.uplink.as_mut() {
-            Some(up) => up.follow(mode),
-            None => Vec::new(),
-        };
-        self.send(held);
     }
 
     fn send(&mut self, frames: Vec<Vec<u8>>) {

@@ -1,13 +1,15 @@
 //! Playback of the current talker: each downlink frame of the session's
 //! talker goes through the jitter buffer and is scheduled on the audio
 //! clock at its slot; an analyser on the way to the speaker feeds the
-//! level meter. Also the talk-permit and refusal tones, and ducking while
-//! the dispatcher talks.
+//! level meter. Each call plays through its own gain (its volume, or
+//! muted) before the common one that ducks while the dispatcher talks.
+//! Also the talk-permit and refusal tones.
 
 use super::AudioDesk;
 use crate::time::now_ms;
 use leptos::prelude::*;
 use proto::audio::{mulaw_decode, Codec, Frame, FrameKind, JitterBuffer, Verdict, SAMPLE_RATE};
+use proto::id::BigId;
 use proto::voice::{PttState, Talker};
 use wasm_bindgen::prelude::*;
 use web_sys::{AnalyserNode, AudioContext, GainNode};
@@ -25,6 +27,8 @@ pub(super) struct Player {
     desk: AudioDesk,
     ctx: AudioContext,
     gain: GainNode,
+    /// Each call's own volume, before `gain`.
+    calls: Vec<(BigId, GainNode)>,
     jitter: JitterBuffer,
     meter: Option<i32>,
     _read_meter: Closure<dyn FnMut()>,
@@ -49,6 +53,7 @@ impl Player {
             desk,
             ctx: ctx.clone(),
             gain,
+            calls: Vec::new(),
             jitter: JitterBuffer::new(),
             meter,
             _read_meter: read_meter,
@@ -78,13 +83,33 @@ impl Player {
                     .playout
                     .update(|(n, d)| (*n, *d) = (*n + 1, delay));
             }
-            self.schedule(&frame.payload, at_ms.saturating_sub(now))
+            self.schedule(&h.session, &frame.payload, at_ms.saturating_sub(now))
                 .map_err(|e| format!("{e:?}"))?;
         }
         Ok(())
     }
 
-    fn schedule(&self, payload: &[u8], delay_ms: u64) -> Result<(), JsValue> {
+    /// The gain `session` plays through, made at its volume the first time.
+    fn call_gain(&mut self, session: &BigId) -> Result<GainNode, JsValue> {
+        if let Some((_, g)) = self.calls.iter().find(|(id, _)| id == session) {
+            return Ok(g.clone());
+        }
+        let g = self.ctx.create_gain()?;
+        g.gain()
+            .set_value(self.desk.volume_untracked(session).gain());
+        g.connect_with_audio_node(&self.gain)?;
+        self.calls.push((session.clone(), g.clone()));
+        Ok(g)
+    }
+
+    /// A call's volume changed.
+    pub fn set_gain(&mut self, session: &BigId, gain: f32) {
+        if let Ok(g) = self.call_gain(session) {
+            g.gain().set_value(gain);
+        }
+    }
+
+    fn schedule(&mut self, session: &BigId, payload: &[u8], delay_ms: u64) -> Result<(), JsValue> {
         let _ = self.ctx.resume();
         let samples: Vec<f32> = payload
             .iter()
@@ -96,7 +121,8 @@ impl Player {
         buffer.copy_to_channel(&samples, 0)?;
         let source = self.ctx.create_buffer_source()?;
         source.set_buffer(Some(&buffer));
-        source.connect_with_audio_node(&self.gain)?;
+        let call = self.call_gain(session)?;
+        source.connect_with_audio_node(&call)?;
         source.start_with_when(self.ctx.current_time() + delay_ms as f64 / 1_000.0)
     }
 

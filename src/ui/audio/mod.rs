@@ -1,16 +1,20 @@
 //! The audio status line of the push-to-talk panel: whether the microphone
-//! is usable (and why not), and the microphone and speaker meters.
+//! is usable (and why not), and the microphone and speaker meters; in
+//! `plugin` mode, what the plugin last said about its microphone.
 
 pub mod text;
 
+use crate::config::MicAsk;
 use crate::i18n::use_i18n;
 use crate::io::audio::{AudioDesk, MicStatus};
+use crate::io::voice::VoiceLink;
 use leptos::prelude::*;
 use text::AudioText;
 
-fn mic_text(status: MicStatus) -> AudioText {
+fn mic_text(status: MicStatus, ask: MicAsk) -> AudioText {
     match status {
         MicStatus::PluginOwned => AudioText::ModePlugin,
+        MicStatus::NotAsked if ask == MicAsk::Talk => AudioText::MicNotAskedTalk,
         MicStatus::NotAsked => AudioText::MicNotAsked,
         MicStatus::Asking => AudioText::MicAsking,
         MicStatus::Ready => AudioText::MicReady,
@@ -37,11 +41,16 @@ pub fn AudioStatus() -> impl IntoView {
     };
     let status = desk.mic;
     let text = move || {
-        let key = mic_text(status.get());
+        let key = mic_text(status.get(), desk.ask);
         i18n.tr(key)()
     };
     let state = move || format!("{:?}", status.get()).to_lowercase();
     let meters = move || status.get() != MicStatus::PluginOwned;
+    let ptt = expect_context::<VoiceLink>().ptt();
+    let plugin_says = move || {
+        let words = ptt.with(|p| p.mic_message.clone())?;
+        Some(format!("{}{words}", i18n.t(AudioText::PluginSays)))
+    };
     view! {
         <div id="audio-status" class="audio-status" data-mic=state>
             <p
@@ -51,6 +60,9 @@ pub fn AudioStatus() -> impl IntoView {
             >
                 {text}
             </p>
+            <Show when=move || !meters()>
+                <p id="audio-plugin-mic" class="status" role="status">{plugin_says}</p>
+            </Show>
             <Show when=meters>
                 <label>
                     {i18n.tr(AudioText::LevelIn)}

@@ -1,15 +1,18 @@
 //! The running group calls: one line each with its talker, what is under
 //! way, its members (each state with its own mark and colour, not only a
-//! word), a button to talk in it and one to hang it up.
+//! word), a button to talk in it, its volume and mute (when the console
+//! plays the audio), and one to hang it up.
 
 use super::group_call::request_word;
 use super::text::PttText;
 use crate::config::Terminal;
 use crate::i18n::{use_i18n, I18n};
+use crate::io::audio::{AudioDesk, MicStatus, Volume};
 use crate::io::voice::VoiceLink;
 use crate::time::clock_text;
 use crate::ui::call::duration_text;
 use leptos::prelude::*;
+use proto::id::BigId;
 use proto::voice::{CallSession, MemberCallState, PttState, SessionMember, Talker, Transmission};
 
 /// A member's call state in the dispatcher's words.
@@ -104,6 +107,9 @@ fn session_row(
             <ol class="transmissions" id=format!("ptt-turns-{sid}")>{rows}</ol>
         }
     });
+    let volume = use_context::<AudioDesk>()
+        .filter(|desk| desk.mic.get_untracked() != MicStatus::PluginOwned)
+        .map(|desk| volume_controls(desk, s.id.clone(), i18n));
     let (pick, hang) = (sid.clone(), sid.clone());
     view! {
         <li id=format!("ptt-call-{sid}") class="session" class:selected=selected>
@@ -116,6 +122,7 @@ fn session_row(
                 " "<span class="session-id">{sid.to_string()}</span>" "
                 <button id=format!("ptt-hangup-{sid}") type="button" class="small"
                     on:click=move |_| voice.hang_up(hang.clone())>{i18n.t(PttText::HangUp)}</button>
+                {volume}
             </p>
             <p class="talker" data-state=talker_state id=format!("ptt-talker-{sid}")>
                 <strong>{talker_text(s.talker.as_ref(), i18n)}</strong>
@@ -124,6 +131,38 @@ fn session_row(
             <ul class="members" id=selected.then_some("ptt-members")>{members}</ul>
             {turns}
         </li>
+    }
+}
+
+/// A call's volume slider and mute box; they change its playback at once.
+/// They hold their own state, shown as the desk has it when the row is made.
+fn volume_controls(desk: AudioDesk, sid: BigId, i18n: I18n) -> impl IntoView {
+    let now = desk.volume_untracked(&sid);
+    let id = sid.to_string();
+    let here = StoredValue::new(sid);
+    let set = move |change: &dyn Fn(&mut Volume)| {
+        let sid = here.get_value();
+        let mut v = desk.volume_untracked(&sid);
+        change(&mut v);
+        desk.set_volume(sid, v);
+    };
+    view! {
+        " "<label class="volume">{i18n.t(PttText::Volume)}" "
+            <input type="range" id=format!("ptt-volume-{id}") min="0" max="1" step="0.05"
+                value=now.level.to_string()
+                on:input=move |ev| {
+                    let level = event_target_value(&ev).parse().unwrap_or(1.0);
+                    set(&|v| v.level = level)
+                } />
+        </label>
+        " "<label class="mute">
+            <input type="checkbox" id=format!("ptt-mute-{id}") checked=now.muted
+                on:change=move |ev| {
+                    let muted = event_target_checked(&ev);
+                    set(&|v| v.muted = muted)
+                } />
+            " "{i18n.t(PttText::Mute)}
+        </label>
     }
 }
 

@@ -101,8 +101,6 @@ pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
     let down = move || {
         if !pressed.get_untracked() {
             pressed.set(true);
-            // Push-to-talk access time runs from here (`cargo xtask bench`).
-            crate::time::mark("dd-ptt-press");
             voice.key_down(picked.get_untracked());
         }
     };
@@ -155,11 +153,7 @@ pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
     Effect::new(move |_| {
         let held = ptt.with(|p| matches!(p.floor, Floor::Held { .. }));
         match (held, since.get_untracked()) {
-            (true, None) => {
-                since.set(Some(now_ms()));
-                // ... to here: the floor granted, shown.
-                crate::time::mark("dd-ptt-granted");
-            }
+            (true, None) => since.set(Some(now_ms())),
             (false, Some(_)) => since.set(None),
             _ => {}
         }

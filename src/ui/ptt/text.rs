@@ -29,6 +29,8 @@ crate::catalogue! { pub enum PttText {
     Members => "成员", "Members";
     Me => "我在讲话", "I am talking";
     MeShort => "我（调度员）", "Me (dispatcher)";
+    Volume => "音量", "Volume";
+    Mute => "静音", "Mute";
     Transmissions => "最近讲话", "Recent transmissions";
     OnAir => "讲话中", "talking now";
     Talking => " 正在讲话", " is talking";

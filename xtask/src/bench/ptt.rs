@@ -2,12 +2,14 @@
 //! release console logs in, starts a group call, then presses and releases
 //! the talk key again and again.
 //!
-//! Each press is timed by the page itself, from the `dd-ptt-press` mark (the
-//! talk key went down, src/ui/ptt/talk.rs) to the `dd-ptt-granted` mark (the
-//! plugin's grant has reached the view and the button shows "I am talking").
-//! So the number holds the requestMic round trip through the WebSocket, the
-//! machine and the rendering, and none of WebDriver's own round trips, which
-//! only press the key and poll for the marks.
+//! Each press is timed inside the page, on its clock: from just before the
+//! talk key's `keydown` is dispatched to the moment the talk button shows
+//! the floor granted (its `data-state` is `me` and its headline says so), as
+//! a `MutationObserver` sees the DOM change. So the number holds the key
+//! handling, the requestMic round trip through the WebSocket and the
+//! simulator, the machine and the rendering, and none of WebDriver's own
+//! round trips: one asynchronous script presses and waits, nothing polls
+//! the page meanwhile, and nothing sleeps inside the span.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -24,23 +26,30 @@ const WARM_UP: usize = 5;
 const DEADLINE: Duration = Duration::from_secs(20);
 const POLL: Duration = Duration::from_millis(5);
 
-/// Clears the marks of the last press, then holds the talk key down.
+/// Presses the talk key and calls back with the milliseconds until the
+/// button shows the floor granted: `arguments[0]` is the headline it shows
+/// then (`null` on the first press, which learns it), and the callback gets
+/// `[ms, headline]`.
 const PRESS: &str = r#"
-performance.clearMarks('dd-ptt-press');
-performance.clearMarks('dd-ptt-granted');
-document.body.dispatchEvent(new KeyboardEvent('keydown', {code: 'Space', bubbles: true, cancelable: true}));
-return true;
-"#;
-
-/// Milliseconds from the press to the floor shown granted; `null` until then.
-const READ_ACCESS: &str = r#"
-const press = performance.getEntriesByName('dd-ptt-press', 'mark')[0];
-const granted = performance.getEntriesByName('dd-ptt-granted', 'mark')[0];
-return press && granted ? granted.startTime - press.startTime : null;
+const [want, done] = arguments;
+const button = document.getElementById('ptt-talk');
+const headline = document.getElementById('ptt-talker');
+let t0 = 0;
+const shown = () => button.dataset.state === 'me' && (want === null || headline.textContent === want);
+const watch = new MutationObserver(() => {
+  if (shown()) {
+    const ms = performance.now() - t0;
+    watch.disconnect();
+    done([ms, headline.textContent]);
+  }
+});
+watch.observe(button, {attributes: true, childList: true, characterData: true, subtree: true});
+t0 = performance.now();
+document.body.dispatchEvent(new KeyboardEvent('keydown', {code: 'Space', key: ' ', bubbles: true, cancelable: true}));
 "#;
 
 const RELEASE: &str = r#"
-document.body.dispatchEvent(new KeyboardEvent('keyup', {code: 'Space', bubbles: true, cancelable: true}));
+document.body.dispatchEvent(new KeyboardEvent('keyup', {code: 'Space', key: ' ', bubbles: true, cancelable: true}));
 return true;
 "#;
 
@@ -78,18 +87,16 @@ async fn presses(client: &Client, sim: &sim::Sim, base: &str) -> Result<Vec<f64>
     wait_talk_state(client, "idle", "the call started").await?;
 
     let mut times = Vec::with_capacity(PRESSES);
+    let mut headline = Value::Null;
     for i in 0..WARM_UP + PRESSES {
-        run(client, PRESS).await?;
-        let deadline = Deadline::new("the floor shown granted");
-        let access = loop {
-            if let Some(ms) = run(client, READ_ACCESS).await?.as_f64() {
-                break ms;
-            }
-            deadline
-                .wait()
-                .await
-                .map_err(|e| format!("press {i}: {e}"))?;
-        };
+        let reply = client
+            .execute_async(PRESS, vec![headline.clone()])
+            .await
+            .map_err(|e| format!("press {i}: {e}"))?;
+        let access = reply[0]
+            .as_f64()
+            .ok_or_else(|| format!("press {i}: no time in {reply}"))?;
+        headline = reply[1].clone();
         run(client, RELEASE).await?;
         wait_talk_state(client, "idle", "the floor given back").await?;
         if i >= WARM_UP {

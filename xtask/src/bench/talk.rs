@@ -2,13 +2,14 @@
 //! against the simulator in-process (docs/audio.md), over `SPURTS` talk
 //! spurts to the echo terminal:
 //!
-//! - press to first frame: from the talk key's event to the console handing
-//!   the transmission's first frame to the socket (the app's
-//!   `dd-audio-first-frame` mark), on the page's clock;
+//! - press to first frame: from just before the talk key's event to the
+//!   console handing the transmission's first frame to the socket (the
+//!   app's `dd-audio-first-frame` mark), on the page's clock;
 //! - mouth to ear, as its two halves measured where each happens: the
-//!   uplink, from a frame's capture time to its arrival at the plugin (the
-//!   simulator's clock and the page's `timeOrigin + now()` both count from
-//!   the epoch on this machine), plus the playout, from the echoed
+//!   uplink, from a frame's capture time (its samples reaching the page) to
+//!   its arrival at the plugin (the simulator's wall clock, the page's
+//!   `timeOrigin + now()` corrected by its measured offset from the page's
+//!   `Date.now()`), plus the playout, from the echoed
 //!   transmission's first frame arriving at the console to the time the
 //!   jitter buffer schedules it to play.
 
@@ -69,42 +70,72 @@ async fn spurts(c: &Client, sim: &sim::Sim, base: &str) -> Result<Talk> {
         playout: Vec::new(),
     };
     for i in 0..SPURTS {
-        let pressed = js(c, &key("keydown")).await?.as_f64().unwrap_or(0.0);
-        let marks = format!(
-            "const m = performance.getEntriesByName('dd-audio-first-frame', 'mark'); \
-             return m.length > {i} ? m[{i}].startTime : null"
+        let first = c
+            .execute_async(PRESS, vec![])
+            .await
+            .map_err(|e| format!("spurt {i}: {e}"))?;
+        talk.press_to_first_frame.push(
+            first
+                .as_f64()
+                .ok_or_else(|| format!("spurt {i}: no time in {first}"))?,
         );
-        let first = until(c, "the first frame", &marks)
-            .await?
-            .as_f64()
-            .unwrap_or(0.0);
-        talk.press_to_first_frame.push(first - pressed);
         tokio::time::sleep(HOLD).await;
-        js(c, &key("keyup")).await?;
+        js(c, RELEASE).await?;
         let heard = format!(
             "const m = document.querySelector('#audio-level-out'); \
              return Number(m?.dataset.playouts) > {i} ? Number(m.dataset.playoutMs) : null"
         );
-        let playout = until(c, "the echo", &heard).await?.as_f64().unwrap_or(0.0);
+        let playout = until(c, &format!("the echo of spurt {i}"), &heard)
+            .await?
+            .as_f64()
+            .unwrap_or(0.0);
         talk.playout.push(playout);
         until_sim("the echo's end", || {
             sim.snapshot().voice_sessions[0].floor.is_none()
         })
         .await?;
     }
+    // The page's clock (timeOrigin + now) may stand apart from the wall
+    // clock the simulator reads; the transits are corrected by the offset.
+    let offset = js(c, CLOCK_OFFSET).await?.as_f64().unwrap_or(0.0);
     let audio = sim.voice_audio();
     let session = audio.sessions.first().ok_or("the plugin heard nothing")?;
-    talk.uplink = session.transit_ms.iter().map(|&t| t as f64).collect();
+    talk.uplink = session
+        .transit_ms
+        .iter()
+        .map(|&t| t as f64 + offset)
+        .collect();
     Ok(talk)
 }
 
-/// Dispatches the talk key's event; returns the page's `performance.now()` at it.
-fn key(kind: &str) -> String {
-    format!(
-        "const t = performance.now(); document.body.dispatchEvent(new KeyboardEvent('{kind}', \
-         {{code: 'Space', key: ' ', bubbles: true, cancelable: true}})); return t;"
-    )
-}
+/// Presses the talk key and calls back with the milliseconds from just
+/// before its `keydown` to the first frame handed to the socket (the app's
+/// `dd-audio-first-frame` mark), both on the page's clock; nothing polls
+/// the page meanwhile.
+const PRESS: &str = r#"
+const done = arguments[0];
+performance.clearMarks('dd-audio-first-frame');
+let t0 = 0;
+const seen = new PerformanceObserver((list) => {
+  const mark = list.getEntriesByName('dd-audio-first-frame')[0];
+  if (mark) {
+    seen.disconnect();
+    done(mark.startTime - t0);
+  }
+});
+seen.observe({type: 'mark'});
+t0 = performance.now();
+document.body.dispatchEvent(new KeyboardEvent('keydown', {code: 'Space', key: ' ', bubbles: true, cancelable: true}));
+"#;
+
+/// Milliseconds the page's `timeOrigin + now()` runs ahead of `Date.now()`
+/// (the wall clock), the median of 21 readings.
+const CLOCK_OFFSET: &str = "const d = []; for (let i = 0; i < 21; i++) \
+    d.push(performance.timeOrigin + performance.now() - Date.now()); \
+    d.sort((a, b) => a - b); return d[10];";
+
+const RELEASE: &str = "document.body.dispatchEvent(new KeyboardEvent('keyup', \
+    {code: 'Space', key: ' ', bubbles: true, cancelable: true})); return true;";
 
 async fn js(c: &Client, script: &str) -> Result<serde_json::Value> {
     c.execute(script, vec![])

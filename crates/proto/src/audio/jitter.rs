@@ -60,6 +60,9 @@ pub struct JitterBuffer {
     /// The transmission under way had an underrun.
     underrun_now: bool,
     highest: u32,
+    /// The capture time of frame `highest`, and of the transmission's first.
+    highest_capture: u64,
+    first_capture: u64,
     /// Bit i: frame `highest - i` has been scheduled.
     seen: u64,
     pub stats: JitterStats,
@@ -81,9 +84,13 @@ impl JitterBuffer {
         // Saturating: a sender's timestamp can be anything.
         let transit = (now_ms as i64).saturating_sub(h.capture_ms as i64);
         let who = (h.session.clone(), h.talker);
+        // Numbered again from below while captured after the newest frame:
+        // the same talker's next transmission, however soon it follows.
+        let renumbered = h.seq < self.highest && h.capture_ms > self.highest_capture;
         let new = self.current.as_ref() != Some(&who)
             || now_ms.saturating_sub(self.last_arrival) > SPURT_GAP_MS
-            || h.seq.saturating_add(WINDOW) < self.highest;
+            || h.seq.saturating_add(WINDOW) < self.highest
+            || renumbered;
         self.last_arrival = now_ms;
         // Transit compares within a transmission only: another talker's
         // clock is another origin.
@@ -99,9 +106,16 @@ impl JitterBuffer {
             self.current = Some(who);
             self.anchor = transit.saturating_add(self.target_ms() as i64);
             self.highest = h.seq;
+            self.highest_capture = h.capture_ms;
+            self.first_capture = h.capture_ms;
             self.seen = 1;
             self.stats.lost += u64::from(h.seq);
             return self.play(h, true);
+        }
+        if h.capture_ms < self.first_capture {
+            // A straggler of the talker's previous transmission.
+            self.stats.late += 1;
+            return Verdict::Late;
         }
         if h.seq > self.highest {
             let ahead = h.seq - self.highest;
@@ -109,6 +123,7 @@ impl JitterBuffer {
             self.seen = if ahead >= 64 { 0 } else { self.seen << ahead };
             self.seen |= 1;
             self.highest = h.seq;
+            self.highest_capture = h.capture_ms;
             let at = (h.capture_ms as i64).saturating_add(self.anchor);
             if at < now_ms as i64 {
                 // Underrun: the delay was too short for this network.
@@ -343,5 +358,29 @@ mod tests {
             Verdict::Play { first: true, .. }
         ));
         assert_eq!(jb.stats.lost, 0);
+    }
+
+    #[test]
+    fn the_same_talker_talking_again_at_once_is_a_new_transmission_not_duplicates() {
+        let mut jb = JitterBuffer::new();
+        for seq in 0..15 {
+            jb.push(1_000 + u64::from(seq) * 20, &h(seq));
+        }
+        // 100 ms after its last frame, the same member talks again from 0.
+        let mut next = h(0);
+        next.capture_ms = h(14).capture_ms + 100;
+        assert_eq!(
+            jb.push(1_380, &next),
+            Verdict::Play {
+                at_ms: 1_380 + MIN_DELAY_MS,
+                first: true
+            }
+        );
+        next.seq = 1;
+        next.capture_ms += FRAME_MS;
+        assert_eq!(at(jb.push(1_400, &next)), 1_400 + MIN_DELAY_MS);
+        // A straggler of the first transmission is still one of its own.
+        assert_eq!(jb.push(1_410, &h(3)), Verdict::Late);
+        assert_eq!((jb.stats.duplicate, jb.stats.lost), (0, 0));
     }
 }

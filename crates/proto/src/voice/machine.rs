@@ -870,6 +870,48 @@ mod tests {
     }
 
     #[test]
+    fn the_plugins_words_on_the_microphone_are_kept() {
+        assert_eq!(online().ptt().mic_message, None);
+        let mut m = in_call();
+        assert_eq!(
+            m.ptt().mic_message.as_deref(),
+            Some("ok"),
+            "the release after createGroup"
+        );
+        cmd(&mut m, 2_000, PttCommand::TalkKeyDown { to_ids: vec![] });
+        // Document 000's own example of a granted requestMic.
+        let opened = VoiceMessage::RequestMic {
+            transaction: Some(2_000),
+            session_id: None,
+            ack: Ack {
+                code: 2,
+                message: "麦克风打开成功".into(),
+            },
+        };
+        reply(&mut m, 2_010, opened);
+        assert_eq!(m.ptt().mic_message.as_deref(), Some("麦克风打开成功"));
+        cmd(&mut m, 2_500, PttCommand::TalkKeyUp);
+        let closed = Ack {
+            code: 1,
+            message: "麦克风关闭成功".into(),
+        };
+        reply(&mut m, 2_510, VoiceMessage::ReleaseMic(closed));
+        assert_eq!(m.ptt().mic_message.as_deref(), Some("麦克风关闭成功"));
+        // A reply without words leaves the last ones.
+        cmd(&mut m, 3_000, PttCommand::TalkKeyDown { to_ids: vec![] });
+        let silent = VoiceMessage::RequestMic {
+            transaction: Some(3_000),
+            session_id: None,
+            ack: Ack {
+                code: 2,
+                message: String::new(),
+            },
+        };
+        reply(&mut m, 3_010, silent);
+        assert_eq!(m.ptt().mic_message.as_deref(), Some("麦克风关闭成功"));
+    }
+
+    #[test]
     fn a_call_started_without_the_talk_key_gives_the_floor_back_at_once() {
         let mut m = online();
         let reqs = cmd(

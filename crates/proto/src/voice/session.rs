@@ -282,6 +282,10 @@ pub struct PttState {
     pub notice: Option<PttNotice>,
     /// Set after a reconnect while sessions were running.
     pub reconnect: Option<ReconnectReport>,
+    /// The plugin's own words on the microphone, from its last requestMic
+    /// or releaseMic reply ("麦克风打开成功"): where the plugin owns the
+    /// devices, they say whether it opened.
+    pub mic_message: Option<String>,
     /// The dispatcher's own member id, learned from the session's member
     /// that was not invited.
     my_id: Option<TerminalId>,
@@ -297,6 +301,13 @@ pub struct PttState {
 impl PttState {
     pub fn my_id(&self) -> Option<TerminalId> {
         self.my_id
+    }
+
+    /// Keeps the plugin's words on the microphone, if it said any.
+    fn heard_on_mic(&mut self, message: &str) {
+        if !message.trim().is_empty() {
+            self.mic_message = Some(message.to_owned());
+        }
     }
 
     pub fn session(&self, id: &BigId) -> Option<&CallSession> {
@@ -520,6 +531,7 @@ impl PttState {
                 let Some(asked) = self.take(RequestKind::RequestMic, None) else {
                     return out;
                 };
+                self.heard_on_mic(&ack.message);
                 let session = asked.session.or_else(|| session_id.clone());
                 match session {
                     Some(id) if ack.ok() => self.granted(now, id, &mut out),
@@ -535,6 +547,7 @@ impl PttState {
                 if self.take(RequestKind::ReleaseMic, None).is_none() {
                     return out;
                 }
+                self.heard_on_mic(&ack.message);
                 if ack.ok() {
                     if self.floor == Floor::Releasing {
                         self.floor = Floor::Free;
