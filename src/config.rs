@@ -167,9 +167,6 @@ pub struct Settings {
     pub talk_key: Option<String>,
     pub audio_mode: Option<AudioMode>,
     pub microphone: Option<MicAsk>,
-    /// The microphone and the speaker chosen (device ids, not secret); none: the default.
-    pub mic_device: Option<String>,
-    pub speaker_device: Option<String>,
 }
 
 impl Config {

@@ -93,13 +93,13 @@ async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
         ));
     }
     let devices = navigator.media_devices().map_err(failed)?;
-    let chosen = crate::io::storage::load_settings().mic_device;
-    let mut opened = microphone(&devices, chosen.as_deref()).await;
+    let chosen = super::devices::chosen(false);
+    let mut opened = microphone(&devices, &chosen).await;
     // The microphone chosen is gone: the default, with a word on screen.
-    let gone = chosen.is_some()
+    let gone = !chosen.is_empty()
         && matches!(&opened, Err(e) if matches!(name(e).as_str(), "NotFoundError" | "OverconstrainedError"));
     if gone {
-        opened = microphone(&devices, None).await;
+        opened = microphone(&devices, "").await;
     }
     desk.device_gone.set(gone);
     let stream = opened.map_err(|e| (refusal(&window, &e), describe(&e)))?;
@@ -152,18 +152,16 @@ async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
 }
 
 /// getUserMedia with echo cancellation, noise suppression and gain
-/// control, on microphone `device` exactly when one is chosen.
-async fn microphone(
-    devices: &web_sys::MediaDevices,
-    device: Option<&str>,
-) -> Result<MediaStream, JsValue> {
+/// control, on microphone `device` exactly when one is chosen ("": the
+/// default).
+async fn microphone(devices: &web_sys::MediaDevices, device: &str) -> Result<MediaStream, JsValue> {
     let wanted = Object::new();
     for key in ["echoCancellation", "noiseSuppression", "autoGainControl"] {
         let _ = Reflect::set(&wanted, &key.into(), &JsValue::TRUE);
     }
-    if let Some(id) = device {
+    if !device.is_empty() {
         let exact = Object::new();
-        let _ = Reflect::set(&exact, &"exact".into(), &id.into());
+        let _ = Reflect::set(&exact, &"exact".into(), &device.into());
         let _ = Reflect::set(&wanted, &"deviceId".into(), &exact);
     }
     let constraints = MediaStreamConstraints::new();

@@ -1,11 +1,30 @@
-//! The microphones and speakers the browser offers (enumerateDevices), and
-//! the speaker chosen for playback (`AudioContext.setSinkId`, where the
-//! browser has it). Device ids are not secret; they are kept in the
-//! settings like the talk key.
+//! The microphones and speakers the browser offers (enumerateDevices), the
+//! ones chosen, and the speaker playback goes to (`AudioContext.setSinkId`,
+//! where the browser has it). A device id is not secret: the choice is
+//! kept in this browser's storage, each under its own key.
 
+use crate::io::storage;
 use js_sys::{Array, Function, Reflect};
+use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+
+fn key(speaker: bool) -> &'static str {
+    if speaker {
+        "dispatch-desk.speaker-device"
+    } else {
+        "dispatch-desk.mic-device"
+    }
+}
+
+/// The microphone (or, `speaker`, the speaker) chosen; "" for the default.
+pub fn chosen(speaker: bool) -> String {
+    storage::read(key(speaker)).unwrap_or_default()
+}
+
+pub(super) fn keep(speaker: bool, id: &str) {
+    storage::write(key(speaker), id);
+}
 
 /// One device: its id and its label (empty until the microphone is allowed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,17 +80,16 @@ pub fn sink_choice() -> bool {
 }
 
 /// Plays `ctx` to speaker `id` ("" for the default). A speaker that has
-/// gone makes the promise fail: playback stays on the default.
-pub fn set_sink(ctx: &JsValue, id: &str) {
+/// gone makes the promise fail: playback stays on the default, and `gone`
+/// says so.
+pub fn set_sink(ctx: &JsValue, id: &str, gone: RwSignal<bool>) {
     let set = Reflect::get(ctx, &"setSinkId".into())
         .ok()
         .and_then(|f| f.dyn_into::<Function>().ok());
-    if let Some(set) = set {
-        if let Ok(p) = set.call1(ctx, &id.into()) {
-            // A refusal is no error for the page: the default keeps playing.
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = JsFuture::from(js_sys::Promise::from(p)).await;
-            });
-        }
+    if let Some(p) = set.and_then(|set| set.call1(ctx, &id.into()).ok()) {
+        wasm_bindgen_futures::spawn_local(async move {
+            let failed = JsFuture::from(js_sys::Promise::from(p)).await.is_err();
+            gone.try_set(failed);
+        });
     }
 }

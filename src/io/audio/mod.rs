@@ -268,18 +268,11 @@ impl AudioDesk {
     /// the default) and uses it at once: capture re-opens on the new
     /// microphone if it was open or failed.
     pub fn choose_device(&self, speaker: bool, id: String) {
-        let mut s = crate::io::storage::load_settings();
-        let chosen = Some(id.clone()).filter(|i| !i.is_empty());
-        if speaker {
-            s.speaker_device = chosen;
-        } else {
-            s.mic_device = chosen;
-        }
-        let _ = crate::io::storage::save_settings(&s);
+        devices::keep(speaker, &id);
         let Some(engine) = self.engine() else { return };
         if speaker {
             if let Some(p) = engine.borrow().player.as_ref() {
-                devices::set_sink(p.context(), &id);
+                devices::set_sink(p.context(), &id, self.device_gone);
             }
         } else if !matches!(
             self.mic.get_untracked(),

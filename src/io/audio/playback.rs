@@ -41,8 +41,9 @@ pub(super) struct Player {
 
 impl Player {
     pub fn new(ctx: &AudioContext, desk: AudioDesk) -> Result<Self, JsValue> {
-        if let Some(id) = crate::io::storage::load_settings().speaker_device {
-            super::devices::set_sink(ctx, &id);
+        let speaker = super::devices::chosen(true);
+        if !speaker.is_empty() {
+            super::devices::set_sink(ctx, &speaker, desk.device_gone);
         }
         let gain = ctx.create_gain()?;
         let analyser = ctx.create_analyser()?;

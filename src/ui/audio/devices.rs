@@ -2,12 +2,12 @@
 //! speaker where the browser can choose one. A choice applies at once
 //! (capture re-opens on the new microphone) and is kept in this browser.
 //! Until the microphone is allowed the browser gives no names: the devices
-//! are numbered then, and listed again once it is.
+//! are numbered then, and listed again once it is. A chosen device that is
+//! gone shows in the audio status line (`AudioDesk::device_gone`).
 
 use super::text::AudioText;
 use crate::i18n::use_i18n;
 use crate::io::audio::{devices, AudioDesk, MicStatus};
-use crate::io::storage;
 use leptos::prelude::*;
 
 #[component]
@@ -18,47 +18,44 @@ pub fn DeviceChoice() -> impl IntoView {
     else {
         return ().into_any();
     };
-    let found = RwSignal::new(None::<(Vec<devices::Device>, Vec<devices::Device>)>);
+    let found = RwSignal::new((Vec::new(), Vec::new()));
     Effect::new(move |_| {
         desk.mic.track();
         leptos::task::spawn_local(async move {
-            found.try_set(Some(devices::list().await));
+            found.try_set(devices::list().await);
         });
     });
-    let settings = storage::load_settings();
-    let select = move |id: &'static str, chosen: Option<String>, speaker: bool| {
-        let chosen = RwSignal::new(chosen.unwrap_or_default());
-        let (label, each) = if speaker {
-            (AudioText::Speaker, AudioText::SpeakerN)
+    let select = move |speaker: bool| {
+        let chosen = RwSignal::new(devices::chosen(speaker));
+        let (id, label, each) = if speaker {
+            (
+                "settings-speaker-device",
+                AudioText::Speaker,
+                AudioText::SpeakerN,
+            )
         } else {
-            (AudioText::Microphone, AudioText::MicrophoneN)
-        };
-        let listed = move || {
-            found.with(|f| {
-                f.as_ref()
-                    .map(|(mics, outs)| if speaker { outs.clone() } else { mics.clone() })
-            })
+            (
+                "settings-mic-device",
+                AudioText::Microphone,
+                AudioText::MicrophoneN,
+            )
         };
         let options = move || {
-            listed()
-                .unwrap_or_default()
-                .into_iter()
-                .enumerate()
-                .map(|(i, d)| {
-                    let name = if d.label.is_empty() {
-                        format!("{}{}", i18n.t(each), i + 1)
-                    } else {
-                        d.label
-                    };
-                    let on = chosen.get_untracked() == d.id;
-                    view! { <option value=d.id selected=on>{name}</option> }
-                })
-                .collect_view()
-        };
-        // A device kept from before that the browser no longer offers.
-        let gone = move || {
-            let c = chosen.get();
-            !c.is_empty() && listed().is_some_and(|l| !l.iter().any(|d| d.id == c))
+            found.with(|(mics, speakers)| {
+                let list = if speaker { speakers } else { mics };
+                list.iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        let name = if d.label.is_empty() {
+                            format!("{}{}", i18n.t(each), i + 1)
+                        } else {
+                            d.label.clone()
+                        };
+                        let on = chosen.with_untracked(|c| *c == d.id);
+                        view! { <option value=d.id.clone() selected=on>{name}</option> }
+                    })
+                    .collect_view()
+            })
         };
         view! {
             <label>
@@ -68,18 +65,11 @@ pub fn DeviceChoice() -> impl IntoView {
                     chosen.set(v.clone());
                     desk.choose_device(speaker, v);
                 }>
-                    <option value="" selected=move || chosen.get().is_empty()>{i18n.tr(AudioText::DefaultDevice)}</option>
+                    <option value="">{i18n.tr(AudioText::DefaultDevice)}</option>
                     {options}
                 </select>
             </label>
-            <Show when=gone>
-                <p class="warning" role="status">{i18n.tr(AudioText::DeviceGone)}</p>
-            </Show>
         }
     };
-    view! {
-        {select("settings-mic-device", settings.mic_device, false)}
-        {devices::sink_choice().then(|| select("settings-speaker-device", settings.speaker_device, true))}
-    }
-    .into_any()
+    view! { {select(false)} {devices::sink_choice().then(|| select(true))} }.into_any()
 }
