@@ -175,7 +175,7 @@ mod tests {
         assert_eq!(a.shown(&s, 1_000), None, "notified, nothing heard yet");
         play(&mut a, 1_010, &member(7), 1_080, 10);
         assert_eq!(a.shown(&s, 1_079), None, "scheduled, not yet playing");
-        assert_eq!(a.next_change(&[s.clone()], 1_010), Some(1_080));
+        assert_eq!(a.next_change(std::slice::from_ref(&s), 1_010), Some(1_080));
         assert_eq!(a.shown(&s, 1_080), Some(&member(7)));
         assert_eq!(a.shown(&s, 1_200), Some(&member(7)));
     }
@@ -190,7 +190,10 @@ mod tests {
             Some(&member(7)),
             "its tail still plays"
         );
-        assert_eq!(a.next_change(&[after.clone()], 1_250), Some(1_280));
+        assert_eq!(
+            a.next_change(std::slice::from_ref(&after), 1_250),
+            Some(1_280)
+        );
         assert_eq!(a.shown(&after, 1_280), None, "cleared when it has played");
         assert_eq!(a.next_change(&[after], 1_280), None);
     }
@@ -212,7 +215,7 @@ mod tests {
         let s = session(Some(member(7)), 1_000);
         assert_eq!(a.shown(&s, 1_000 + SOUND_GRACE_MS - 1), None);
         assert_eq!(
-            a.next_change(&[s.clone()], 1_000),
+            a.next_change(std::slice::from_ref(&s), 1_000),
             Some(1_000 + SOUND_GRACE_MS)
         );
         assert_eq!(a.shown(&s, 1_000 + SOUND_GRACE_MS), Some(&member(7)));
