@@ -339,6 +339,7 @@ async fn a_talking_terminal_is_named_in_step_with_its_sound_and_can_be_replayed(
     let heard_before = heard(&h).await;
     h.click(&replay).await;
     h.wait_attr(&replay, "aria-pressed", "true").await;
+    h.screenshot("audio-replay").await;
     let deadline = Instant::now() + WAIT;
     while heard(&h).await < heard_before + 5 {
         assert!(Instant::now() < deadline, "the replay was never heard");
