@@ -5,6 +5,7 @@
 
 use super::active::{use_active, Active, Restart};
 use super::audio::text::AudioText;
+use super::audio::DeviceChoice;
 use super::credentials::Credentials;
 use super::panel::Panel;
 use crate::config::{AudioMode, Deployment, MicAsk, Settings};
@@ -113,6 +114,7 @@ pub fn SettingsPanel() -> impl IntoView {
                         <option value="talk" selected=move || microphone.get() == MicAsk::Talk>{i18n.tr(AudioText::MicAskTalk)}</option>
                     </select>
                 </label>
+                <DeviceChoice />
                 <p class="note">{i18n.tr(Key::SettingsNote)}</p>
                 <Show when={
                     let any = !secrets.is_empty();

@@ -3,7 +3,9 @@
 //! the plugin, from the 20 ms before the press on although the grant comes
 //! late, none without the floor or after the release; the echo terminal's playback is
 //! heard (the speaker meter's analyser sees energy) while its name shows,
-//! and not while its call is muted;
+//! and not while its call is muted; a scripted talking terminal is named
+//! when its sound plays, not at its floor notification, until its last
+//! frame has played, and its transmission can be replayed;
 //! in `plugin` mode the console sends nothing and shows the plugin's words
 //! on its microphone.
 
@@ -250,5 +252,176 @@ async fn a_muted_call_is_not_heard_and_heard_again_unmuted() {
     h.click(&format!("#ptt-mute-{sid}")).await;
     talk_and_hear_the_echo(&h, &sid).await;
     wait_heard(&h).await;
+    h.finish().await;
+}
+
+/// The page's clock (ms since the epoch, as the simulator's) at which the
+/// text of `#ptt-talker-{sid}` first named `who`, and first stopped naming
+/// it after that: recorded in the page by a MutationObserver, so no poll
+/// delay enters the times.
+async fn watch_talker(h: &Harness, sid: &str, who: &str) {
+    let js = format!(
+        "window.__talker = {{}}; const w = window.__talker; \
+         const look = () => {{ \
+           const t = document.querySelector('#ptt-talker-{sid}')?.textContent ?? ''; \
+           const at = performance.timeOrigin + performance.now(); \
+           if (t.includes('{who}')) {{ w.shown ??= at; }} else if (w.shown) {{ w.cleared ??= at; }} }}; \
+         new MutationObserver(look).observe(document.body, {{subtree: true, childList: true, characterData: true}}); \
+         return true;"
+    );
+    h.eval(&js).await;
+}
+
+/// `window.__talker[field]` once it is set.
+async fn talker_time(h: &Harness, field: &str) -> u64 {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(t) = h
+            .eval(&format!("return window.__talker.{field} ?? null"))
+            .await
+            .as_f64()
+        {
+            return t as u64;
+        }
+        assert!(Instant::now() < deadline, "the talker was never {field}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn epoch_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+#[tokio::test]
+async fn a_talking_terminal_is_named_in_step_with_its_sound_and_can_be_replayed() {
+    const TALK_MS: u64 = 1_500;
+    let h = Harness::start(None).await;
+    login(&h).await;
+    h.wait_attr("#audio-status", "data-mic", "ready").await;
+    let sid = start_call(&h, &[169918]).await;
+    watch_talker(&h, &sid, "(169918)").await;
+
+    let before = epoch_ms();
+    let script = sim::TalkScript {
+        talk_ms: TALK_MS,
+        turns: 1,
+        gap_ms: 0,
+    };
+    assert!(h.sim.voice_speak(169918, script), "the floor was free");
+    // Its first frame, sent after `before`, plays at least the shortest
+    // playout delay (40 ms) after it arrives, where memberGetMic came at
+    // once (a margin of 15 ms either side for the two clocks).
+    let shown = talker_time(&h, "shown").await;
+    assert!(
+        shown >= before + 25,
+        "named {} ms after the floor was taken: ahead of the sound",
+        shown as i64 - before as i64
+    );
+    wait_heard(&h).await;
+    // And cleared once the last frame has played (sent at TALK_MS - 20,
+    // played 40 ms later at least, for 20 ms), not at memberLostMic (sent
+    // at TALK_MS).
+    let cleared = talker_time(&h, "cleared").await;
+    assert!(
+        cleared >= before + TALK_MS + 20,
+        "cleared {} ms after the floor was taken",
+        cleared as i64 - before as i64
+    );
+    h.wait_sim("the floor is free", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+
+    // Its transmission's audio is kept: a replay is heard at the speaker.
+    let replay = format!("#ptt-turns-{sid} button[id^='ptt-replay-']");
+    h.wait_for(&replay).await;
+    let heard_before = heard(&h).await;
+    h.click(&replay).await;
+    h.wait_attr(&replay, "aria-pressed", "true").await;
+    h.screenshot("audio-replay").await;
+    let deadline = Instant::now() + WAIT;
+    while heard(&h).await < heard_before + 5 {
+        assert!(Instant::now() < deadline, "the replay was never heard");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A second press stops it.
+    h.click(&replay).await;
+    h.wait_attr(&replay, "aria-pressed", "false").await;
+    let label = h
+        .eval(&format!(
+            "return document.querySelector(\"{replay}\").textContent.trim()"
+        ))
+        .await;
+    assert_eq!(label, "重放");
+    h.finish().await;
+}
+
+/// The values of `#settings-mic-device`'s options other than the default,
+/// once the browser has given them names (after the microphone is allowed).
+async fn named_microphones(h: &Harness) -> Vec<String> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let found = h
+            .eval(
+                "const os = [...document.querySelectorAll('#settings-mic-device option')].filter(o => o.value); \
+                 return os.every(o => !o.textContent.startsWith('麦克风 ')) ? os.map(o => o.value) : [];",
+            )
+            .await;
+        let ids: Vec<String> = serde_json::from_value(found).unwrap_or_default();
+        if ids.len() >= 2 {
+            return ids;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the fake microphones were never listed by name"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_microphone_chosen_in_settings_is_opened_at_once_and_a_gone_one_falls_back() {
+    let h = Harness::start(None).await;
+    login(&h).await;
+    h.wait_attr("#audio-status", "data-mic", "ready").await;
+    let opened = h
+        .eval("return document.querySelector('#audio-status').dataset.device")
+        .await;
+    let ids = named_microphones(&h).await;
+    let other = ids
+        .iter()
+        .rev()
+        .find(|id| Some(id.as_str()) != opened.as_str())
+        .unwrap()
+        .clone();
+    h.eval(&format!(
+        "const s = document.querySelector('#settings-mic-device'); s.value = {other:?}; \
+         s.dispatchEvent(new Event('change', {{bubbles: true}})); return true"
+    ))
+    .await;
+    // Capture re-opens on it without a reload, and goes on sending.
+    h.wait_attr("#audio-status", "data-device", &other).await;
+    h.wait_attr("#audio-status", "data-mic", "ready").await;
+    let kept = h
+        .eval("return localStorage.getItem('dispatch-desk.mic-device')")
+        .await;
+    assert_eq!(kept.as_str(), Some(other.as_str()), "kept in this browser");
+    start_call(&h, &[169918]).await;
+    space(&h, "keydown").await;
+    h.wait_audio("frames from the chosen microphone", |a| {
+        a.sessions.first().is_some_and(|s| s.frames >= 10)
+    })
+    .await;
+    space(&h, "keyup").await;
+
+    // The microphone kept is gone next time: the default, with a word.
+    h.eval(
+        "localStorage.setItem('dispatch-desk.mic-device', 'a-microphone-unplugged'); return true",
+    )
+    .await;
+    login(&h).await;
+    h.wait_attr("#audio-status", "data-mic", "ready").await;
+    h.wait_text("#audio-device-gone", "所选设备已不可用").await;
     h.finish().await;
 }

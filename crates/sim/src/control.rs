@@ -15,6 +15,7 @@
 //! | `POST /_sim/voice/several-sessions` | `{"on":true}` | [`crate::Sim::voice_several_sessions`] |
 //! | `GET /_sim/voice/audio` | | [`crate::VoiceAudio`]: audio frames per session (docs/audio.md) |
 //! | `POST /_sim/voice/echo` | `{"terminalId":169918,"on":true}` | [`crate::Sim::voice_echo`] |
+//! | `POST /_sim/voice/speak` | `{"terminalId":169918,"talkMs":1500,"turns":1,"gapMs":1000}` | [`crate::Sim::voice_speak`]: talks with generated speech; `changed` is false when it could not take the floor |
 //! | `POST /_sim/calls/{callSid}/advance` | | [`crate::Sim::advance_call`] |
 //! | `POST /_sim/meeting/expire` | | [`crate::Sim::expire_meeting_tokens`] |
 //! | `POST /_sim/meeting/deployment` | `{"deployment":"enterprise"}` | [`crate::Sim::set_deployment`] |
@@ -325,9 +326,35 @@ fn voice_audio_routes() -> Router<Sim> {
             get(|State(sim): State<Sim>| async move { Json(sim.voice_audio()) }),
         )
         .route("/_sim/voice/echo", post(echo))
+        .route("/_sim/voice/speak", post(speak_script))
 }
 
 async fn echo(State(sim): State<Sim>, Json(t): Json<Terminal>) -> Response {
     sim.voice_echo(t.terminal_id, t.on);
     ok()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SpeakScript {
+    terminal_id: u64,
+    talk_ms: u64,
+    #[serde(default = "one")]
+    turns: u32,
+    #[serde(default)]
+    gap_ms: u64,
+}
+
+fn one() -> u32 {
+    1
+}
+
+async fn speak_script(State(sim): State<Sim>, Json(s): Json<SpeakScript>) -> Response {
+    let script = crate::TalkScript {
+        talk_ms: s.talk_ms,
+        turns: s.turns,
+        gap_ms: s.gap_ms,
+    };
+    let changed = sim.voice_speak(s.terminal_id, script);
+    Json(json!({"ok": true, "changed": changed})).into_response()
 }

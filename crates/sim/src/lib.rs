@@ -55,7 +55,8 @@ pub use meeting::{MeetingState, ParticipantInfo, SessionInfo};
 pub use outage::{Backend, Outage};
 pub use proto::meeting::{Deployment, Role};
 pub use voice::{
-    ConnId, Outgoing, SessionAudio, VoiceAudio, VoiceMemberState, VoiceSessionState, VoiceWorld,
+    ConnId, Outgoing, SessionAudio, TalkScript, VoiceAudio, VoiceMemberState, VoiceSessionState,
+    VoiceWorld,
 };
 
 use serde::{Deserialize, Serialize};

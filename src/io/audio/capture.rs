@@ -73,9 +73,17 @@ fn failed(e: JsValue) -> Failure {
 
 async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
     let window = web_sys::window().ok_or((MicStatus::Unavailable, "no window".into()))?;
-    let ctx = AudioContext::new().map_err(failed)?;
     let desk = engine.borrow().desk;
-    engine.borrow_mut().player = Some(Player::new(&ctx, desk).map_err(failed)?);
+    // Opened again on another microphone: the player and its context stay.
+    let playing = engine.borrow().player.as_ref().map(|p| p.context().clone());
+    let ctx = match playing {
+        Some(ctx) => ctx,
+        None => {
+            let ctx = AudioContext::new().map_err(failed)?;
+            engine.borrow_mut().player = Some(Player::new(&ctx, desk).map_err(failed)?);
+            ctx
+        }
+    };
 
     let navigator = window.navigator();
     if !Reflect::has(&navigator, &"mediaDevices".into()).unwrap_or(false) {
@@ -85,19 +93,25 @@ async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
         ));
     }
     let devices = navigator.media_devices().map_err(failed)?;
-    let wanted = Object::new();
-    for key in ["echoCancellation", "noiseSuppression", "autoGainControl"] {
-        let _ = Reflect::set(&wanted, &key.into(), &JsValue::TRUE);
+    let chosen = super::devices::chosen(false);
+    let mut opened = microphone(&devices, &chosen).await;
+    // The microphone chosen is gone: the default, with a word on screen.
+    let gone = !chosen.is_empty()
+        && matches!(&opened, Err(e) if matches!(name(e).as_str(), "NotFoundError" | "OverconstrainedError"));
+    if gone {
+        opened = microphone(&devices, "").await;
     }
-    let constraints = MediaStreamConstraints::new();
-    constraints.set_audio(&wanted);
-    let asked = devices
-        .get_user_media_with_constraints(&constraints)
-        .map_err(failed)?;
-    let stream: MediaStream = JsFuture::from(asked)
-        .await
-        .map_err(|e| (refusal(&window, &e), describe(&e)))?
-        .unchecked_into();
+    desk.device_gone.set(gone);
+    let stream = opened.map_err(|e| (refusal(&window, &e), describe(&e)))?;
+    // The device the browser opened, as its track's settings name it.
+    let track = stream.get_audio_tracks().get(0);
+    let in_use = Reflect::get(&track, &"getSettings".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(&track).ok())
+        .and_then(|s| Reflect::get(&s, &"deviceId".into()).ok())
+        .and_then(|d| d.as_string());
+    desk.mic_device.set(in_use.unwrap_or_default());
 
     let loading = ctx
         .audio_worklet()
@@ -135,6 +149,25 @@ async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
         _on_message: on_message,
     });
     Ok(())
+}
+
+/// getUserMedia with echo cancellation, noise suppression and gain
+/// control, on microphone `device` exactly when one is chosen ("": the
+/// default).
+async fn microphone(devices: &web_sys::MediaDevices, device: &str) -> Result<MediaStream, JsValue> {
+    let wanted = Object::new();
+    for key in ["echoCancellation", "noiseSuppression", "autoGainControl"] {
+        let _ = Reflect::set(&wanted, &key.into(), &JsValue::TRUE);
+    }
+    if !device.is_empty() {
+        let exact = Object::new();
+        let _ = Reflect::set(&exact, &"exact".into(), &device.into());
+        let _ = Reflect::set(&wanted, &"deviceId".into(), &exact);
+    }
+    let constraints = MediaStreamConstraints::new();
+    constraints.set_audio(&wanted);
+    let asked = devices.get_user_media_with_constraints(&constraints)?;
+    Ok(JsFuture::from(asked).await?.unchecked_into())
 }
 
 /// Why getUserMedia said no.

@@ -4,23 +4,29 @@
 //! turns what the AudioWorklet captures into frames that the floor allows
 //! (`proto::audio::Uplink`: held before the grant, never without the floor),
 //! writes them on the plugin socket, plays the current talker's frames
-//! through the jitter buffer, and sounds the permit and refusal tones. In
-//! `plugin` mode it does nothing: the plugin owns the devices.
+//! through the jitter buffer, names each call's talker in step with that
+//! sound (`proto::audio::Audible`), keeps the last transmissions heard and
+//! sent for instant replay (`proto::audio::Recorder`), and sounds the
+//! permit and refusal tones. In `plugin` mode it does nothing: the plugin
+//! owns the devices.
 
 mod capture;
+pub mod devices;
 mod playback;
 mod port;
 
 pub use port::AudioPort;
 
 use crate::config::{AudioConfig, AudioMode, MicAsk};
+use crate::io::timer::Timer;
 use crate::io::voice::VoiceLink;
 use crate::journal::{Journal, Kind, Source};
+use crate::time::now_ms;
 use leptos::prelude::*;
 use playback::Player;
-use proto::audio::{Uplink, UplinkMode};
+use proto::audio::{Audible, Codec, Frame, FrameKind, Recorder, Uplink, UplinkMode};
 use proto::id::BigId;
-use proto::voice::{Link, PttError};
+use proto::voice::{Link, PttError, PttState, Talker};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -106,6 +112,15 @@ pub struct AudioDesk {
     /// Transmissions heard, and the playout delay the last one got (ms from
     /// its first frame's arrival to its scheduled play), for the bench.
     pub playout: RwSignal<(u32, u64)>,
+    /// Each call's talker in step with the sound heard (`Audible::shown`);
+    /// a call not listed shows the plugin's word.
+    pub shown: RwSignal<Vec<(BigId, Option<Talker>)>>,
+    /// The transmission being replayed.
+    pub replaying: RwSignal<Option<u64>>,
+    /// The microphone in use (its device id), and whether the one chosen
+    /// was gone so the default was opened instead.
+    pub mic_device: RwSignal<String>,
+    pub device_gone: RwSignal<bool>,
     _engine: StoredValue<Option<Rc<RefCell<Engine>>>, LocalStorage>,
 }
 
@@ -119,6 +134,12 @@ pub(crate) struct Engine {
     /// The microphone's graph, kept alive while the console runs.
     capture: Option<capture::Capture>,
     player: Option<Player>,
+    /// When each talker's frames play, for the name shown.
+    audible: Audible,
+    /// Wakes [`Engine::show_talkers`] when the talker shown may change.
+    talker_timer: Option<Timer>,
+    recorder: Recorder,
+    ptt: Memo<PttState>,
     journal: Journal,
     desk: AudioDesk,
 }
@@ -133,6 +154,10 @@ impl AudioDesk {
             heard: RwSignal::new(0),
             volumes: RwSignal::new(Vec::new()),
             playout: RwSignal::new((0, 0)),
+            shown: RwSignal::new(Vec::new()),
+            replaying: RwSignal::new(None),
+            mic_device: RwSignal::new(String::new()),
+            device_gone: RwSignal::new(false),
             _engine: StoredValue::new_local(None),
         };
         if config.mode == AudioMode::Plugin {
@@ -146,17 +171,25 @@ impl AudioDesk {
             first_due: false,
             capture: None,
             player: None,
+            audible: Audible::default(),
+            talker_timer: None,
+            recorder: Recorder::default(),
+            ptt: voice.ptt(),
             journal,
             desk,
         }));
         desk._engine = StoredValue::new_local(Some(engine.clone()));
         let weak = Rc::downgrade(&engine);
+        engine.borrow_mut().talker_timer = Some(Timer::new(move || {
+            if let Some(e) = weak.upgrade() {
+                e.borrow_mut().show_talkers();
+            }
+        }));
+        let weak = Rc::downgrade(&engine);
         voice.audio_port().listen(move |bytes| {
             if let Some(e) = weak.upgrade() {
-                let ptt = voice.ptt().get_untracked();
                 let mut e = e.borrow_mut();
-                let result = e.player.as_mut().map(|p| p.received(bytes, &ptt));
-                if let Some(Err(why)) = result {
+                if let Err(why) = e.received(bytes) {
                     e.note(format!("audio frame skipped: {why}"));
                 }
             }
@@ -191,6 +224,13 @@ impl AudioDesk {
                 e.borrow_mut().follow(mode, refused);
             }
         });
+        let on_talker = Rc::downgrade(&engine);
+        Effect::new(move |_| {
+            ptt.track();
+            if let Some(e) = on_talker.upgrade() {
+                e.borrow_mut().show_talkers();
+            }
+        });
         desk
     }
 }
@@ -214,6 +254,55 @@ impl AudioDesk {
         if let Some(engine) = engine {
             if let Some(player) = engine.borrow_mut().player.as_mut() {
                 player.set_gain(&session, volume.gain());
+            }
+        }
+    }
+}
+
+impl AudioDesk {
+    fn engine(&self) -> Option<Rc<RefCell<Engine>>> {
+        self._engine.try_with_value(|e| e.clone()).flatten()
+    }
+
+    /// Keeps the microphone (or, `speaker`, the speaker) `id` chosen ("":
+    /// the default) and uses it at once: capture re-opens on the new
+    /// microphone if it was open or failed.
+    pub fn choose_device(&self, speaker: bool, id: String) {
+        devices::keep(speaker, &id);
+        let Some(engine) = self.engine() else { return };
+        if speaker {
+            if let Some(p) = engine.borrow().player.as_ref() {
+                devices::set_sink(p.context(), &id, self.device_gone);
+            }
+        } else if !matches!(
+            self.mic.get_untracked(),
+            MicStatus::NotAsked | MicStatus::Asking
+        ) {
+            // Dropping the capture lets the old microphone go.
+            engine.borrow_mut().capture = None;
+            capture::open(engine);
+        }
+    }
+
+    /// Whether `transmission`'s audio is kept for replay.
+    pub fn can_replay(&self, transmission: u64) -> bool {
+        self.engine()
+            .is_some_and(|e| e.borrow().recorder.has(transmission))
+    }
+
+    /// Plays `transmission` again through `session`'s volume, or stops it
+    /// if it is the one playing.
+    pub fn replay(&self, session: &BigId, transmission: u64) {
+        let Some(engine) = self.engine() else { return };
+        let mut e = engine.borrow_mut();
+        let again = self.replaying.get_untracked() != Some(transmission);
+        let samples = again.then(|| e.recorder.samples(transmission)).flatten();
+        if let Some(player) = e.player.as_mut() {
+            player.stop_replay();
+            if let Some(samples) = samples {
+                if player.replay(session, &samples).is_ok() {
+                    self.replaying.set(Some(transmission));
+                }
             }
         }
     }
@@ -267,6 +356,75 @@ impl Engine {
         }
         for frame in frames {
             self.port.send(&frame);
+            if let Ok(f) = Frame::decode(&frame) {
+                self.keep(&f, &Talker::Me);
+            }
+        }
+    }
+
+    /// A binary message from the plugin: the current talker's frame in one
+    /// of the calls is played, kept for replay, and its talker shown when
+    /// it plays.
+    fn received(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let frame = Frame::decode(bytes).map_err(|e| e.reason)?;
+        let h = &frame.header;
+        if h.kind != FrameKind::Downlink || h.codec != Codec::Mulaw {
+            return Err(format!("{:?} {:?} frame", h.kind, h.codec));
+        }
+        let talker = self.ptt.with_untracked(|p| {
+            let t = p.session(&h.session)?.talker.clone();
+            t.filter(|t| matches!(t, Talker::Member { id, .. } if *id == h.talker))
+        });
+        // Not (or no longer) the floor holder: not heard.
+        let (Some(talker), Some(player)) = (talker, self.player.as_mut()) else {
+            return Ok(());
+        };
+        let now = now_ms();
+        let Some((at_ms, first)) = player.play(now, &frame).map_err(|e| format!("{e:?}"))? else {
+            return Ok(());
+        };
+        self.audible
+            .scheduled(now, &h.session, &talker, at_ms, first);
+        self.keep(&frame, &talker);
+        if first {
+            self.show_talkers();
+        }
+        Ok(())
+    }
+
+    /// Keeps `f` for replay under the transmission of `who` under way in
+    /// its session.
+    fn keep(&mut self, f: &Frame, who: &Talker) {
+        let id = self.ptt.with_untracked(|p| {
+            let s = p.session(&f.header.session)?;
+            let t = s.transmissions.first()?;
+            (t.ended.is_none() && &t.talker == who).then_some(t.id)
+        });
+        if let Some(id) = id {
+            self.recorder.record(id, f.header.seq, &f.payload);
+        }
+    }
+
+    /// Publishes each call's talker as heard now, and wakes up when that
+    /// may change next.
+    fn show_talkers(&mut self) {
+        let now = now_ms();
+        let (shown, next) = self.ptt.with_untracked(|p| {
+            let shown: Vec<_> = p
+                .sessions
+                .iter()
+                .map(|s| (s.id.clone(), self.audible.shown(s, now).cloned()))
+                .collect();
+            (shown, self.audible.next_change(&p.sessions, now))
+        });
+        if self.desk.shown.with_untracked(|old| *old != shown) {
+            self.desk.shown.set(shown);
+        }
+        if let Some(timer) = self.talker_timer.as_mut() {
+            match next {
+                Some(at) => timer.set_at(at),
+                None => timer.cancel(),
+            }
         }
     }
 

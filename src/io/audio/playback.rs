@@ -3,16 +3,17 @@
 //! clock at its slot; an analyser on the way to the speaker feeds the
 //! level meter. Each call plays through its own gain (its volume, or
 //! muted) before the common one that ducks while the dispatcher talks.
-//! Also the talk-permit and refusal tones.
+//! Also the replay of a kept transmission, on the same path, and the
+//! talk-permit and refusal tones.
 
 use super::AudioDesk;
-use crate::time::now_ms;
 use leptos::prelude::*;
-use proto::audio::{mulaw_decode, Codec, Frame, FrameKind, JitterBuffer, Verdict, SAMPLE_RATE};
+use proto::audio::{mulaw_decode, Frame, JitterBuffer, Verdict, SAMPLE_RATE};
 use proto::id::BigId;
-use proto::voice::{PttState, Talker};
 use wasm_bindgen::prelude::*;
-use web_sys::{AnalyserNode, AudioContext, GainNode};
+use web_sys::{
+    AnalyserNode, AudioBufferSourceNode, AudioContext, AudioScheduledSourceNode, GainNode,
+};
 
 /// How often the speaker meter reads the analyser: as often as its window
 /// (2048 samples, 43 ms at 48 kHz) is long, so no sound slips between reads.
@@ -32,10 +33,18 @@ pub(super) struct Player {
     jitter: JitterBuffer,
     meter: Option<i32>,
     _read_meter: Closure<dyn FnMut()>,
+    /// The replay playing, if any.
+    replay: Option<AudioScheduledSourceNode>,
+    /// Clears the desk's `replaying` when a replay has played to its end.
+    replay_ended: Closure<dyn FnMut()>,
 }
 
 impl Player {
     pub fn new(ctx: &AudioContext, desk: AudioDesk) -> Result<Self, JsValue> {
+        let speaker = super::devices::chosen(true);
+        if !speaker.is_empty() {
+            super::devices::set_sink(ctx, &speaker, desk.device_gone);
+        }
         let gain = ctx.create_gain()?;
         let analyser = ctx.create_analyser()?;
         analyser.set_fft_size(WINDOW as u32);
@@ -57,36 +66,62 @@ impl Player {
             jitter: JitterBuffer::new(),
             meter,
             _read_meter: read_meter,
+            replay: None,
+            replay_ended: Closure::new(move || {
+                desk.replaying.try_set(None);
+            }),
         })
     }
 
-    /// A binary message from the plugin: played if it is the current
-    /// talker's frame in one of the calls.
-    pub fn received(&mut self, bytes: &[u8], ptt: &PttState) -> Result<(), String> {
-        let frame = Frame::decode(bytes).map_err(|e| e.reason)?;
+    pub fn context(&self) -> &AudioContext {
+        &self.ctx
+    }
+
+    /// A frame of the current talker arrived at `now`: scheduled at the
+    /// jitter buffer's slot, which it returns with whether it opens a
+    /// transmission; `None` when it is late or a duplicate.
+    pub fn play(&mut self, now: u64, frame: &Frame) -> Result<Option<(u64, bool)>, JsValue> {
         let h = &frame.header;
-        if h.kind != FrameKind::Downlink || h.codec != Codec::Mulaw {
-            return Err(format!("{:?} {:?} frame", h.kind, h.codec));
+        let Verdict::Play { at_ms, first } = self.jitter.push(now, h) else {
+            return Ok(None);
+        };
+        if first {
+            let delay = at_ms.saturating_sub(now);
+            self.desk
+                .playout
+                .update(|(n, d)| (*n, *d) = (*n + 1, delay));
         }
-        let talking = ptt
-            .session(&h.session)
-            .and_then(|s| s.talker.as_ref())
-            .is_some_and(|t| matches!(t, Talker::Member { id, .. } if *id == h.talker));
-        if !talking {
-            return Ok(()); // Not (or no longer) the floor holder: not heard.
-        }
-        let now = now_ms();
-        if let Verdict::Play { at_ms, first } = self.jitter.push(now, h) {
-            if first {
-                let delay = at_ms.saturating_sub(now);
-                self.desk
-                    .playout
-                    .update(|(n, d)| (*n, *d) = (*n + 1, delay));
-            }
-            self.schedule(&h.session, &frame.payload, at_ms.saturating_sub(now))
-                .map_err(|e| format!("{e:?}"))?;
-        }
+        let source = self.source(
+            &h.session,
+            &frame
+                .payload
+                .iter()
+                .map(|&c| f32::from(mulaw_decode(c)) / 32_768.0)
+                .collect::<Vec<_>>(),
+        )?;
+        source.start_with_when(
+            self.ctx.current_time() + at_ms.saturating_sub(now) as f64 / 1_000.0,
+        )?;
+        Ok(Some((at_ms, first)))
+    }
+
+    /// Plays kept audio (8 kHz samples) now through `session`'s volume.
+    pub fn replay(&mut self, session: &BigId, samples: &[f32]) -> Result<(), JsValue> {
+        self.stop_replay();
+        let source: AudioScheduledSourceNode = self.source(session, samples)?.into();
+        source.set_onended(Some(self.replay_ended.as_ref().unchecked_ref()));
+        source.start()?;
+        self.replay = Some(source);
         Ok(())
+    }
+
+    /// Stops the replay playing, if any.
+    pub fn stop_replay(&mut self) {
+        if let Some(old) = self.replay.take() {
+            old.set_onended(None);
+            let _ = old.stop();
+            self.desk.replaying.set(None);
+        }
     }
 
     /// The gain `session` plays through, made at its volume the first time.
@@ -109,21 +144,22 @@ impl Player {
         }
     }
 
-    fn schedule(&mut self, session: &BigId, payload: &[u8], delay_ms: u64) -> Result<(), JsValue> {
+    /// A source of 8 kHz `samples` into `session`'s gain, not started.
+    fn source(
+        &mut self,
+        session: &BigId,
+        samples: &[f32],
+    ) -> Result<AudioBufferSourceNode, JsValue> {
         let _ = self.ctx.resume();
-        let samples: Vec<f32> = payload
-            .iter()
-            .map(|&c| f32::from(mulaw_decode(c)) / 32_768.0)
-            .collect();
         let buffer = self
             .ctx
             .create_buffer(1, samples.len() as u32, SAMPLE_RATE as f32)?;
-        buffer.copy_to_channel(&samples, 0)?;
+        buffer.copy_to_channel(samples, 0)?;
         let source = self.ctx.create_buffer_source()?;
         source.set_buffer(Some(&buffer));
         let call = self.call_gain(session)?;
         source.connect_with_audio_node(&call)?;
-        source.start_with_when(self.ctx.current_time() + delay_ms as f64 / 1_000.0)
+        Ok(source)
     }
 
     /// Two short rising beeps: the floor is yours.

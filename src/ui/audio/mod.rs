@@ -2,7 +2,10 @@
 //! is usable (and why not), and the microphone and speaker meters; in
 //! `plugin` mode, what the plugin last said about its microphone.
 
+mod devices;
 pub mod text;
+
+pub use devices::DeviceChoice;
 
 use crate::config::MicAsk;
 use crate::i18n::use_i18n;
@@ -52,7 +55,7 @@ pub fn AudioStatus() -> impl IntoView {
         Some(format!("{}{words}", i18n.t(AudioText::PluginSays)))
     };
     view! {
-        <div id="audio-status" class="audio-status" data-mic=state>
+        <div id="audio-status" class="audio-status" data-mic=state data-device=move || desk.mic_device.get()>
             <p
                 id="audio-mic"
                 class:error=move || is_problem(status.get())
@@ -60,6 +63,9 @@ pub fn AudioStatus() -> impl IntoView {
             >
                 {text}
             </p>
+            <Show when=move || desk.device_gone.get()>
+                <p id="audio-device-gone" class="warning" role="status">{i18n.tr(AudioText::DeviceGone)}</p>
+            </Show>
             <Show when=move || !meters()>
                 <p id="audio-plugin-mic" class="status" role="status">{plugin_says}</p>
             </Show>

@@ -19,4 +19,10 @@ crate::catalogue! { pub enum AudioText {
     PluginSays => "语音插件：", "Voice plugin: ";
     LevelIn => "麦克风电平", "Microphone level";
     LevelOut => "扬声器电平", "Speaker level";
+    Microphone => "麦克风", "Microphone";
+    MicrophoneN => "麦克风 ", "Microphone ";
+    Speaker => "扬声器", "Speaker";
+    SpeakerN => "扬声器 ", "Speaker ";
+    DefaultDevice => "系统默认", "System default";
+    DeviceGone => "所选设备已不可用，正在使用系统默认设备", "The chosen device is gone: the system default is used";
 } }

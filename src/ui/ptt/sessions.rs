@@ -1,7 +1,8 @@
 //! The running group calls: one line each with its talker, what is under
 //! way, its members (each state with its own mark and colour, not only a
 //! word), a button to talk in it, its volume and mute (when the console
-//! plays the audio), and one to hang it up.
+//! plays the audio), one to hang it up, and its recent transmissions, each
+//! replayable while its audio is kept.
 
 use super::group_call::request_word;
 use super::text::PttText;
@@ -40,6 +41,16 @@ pub fn member_look(m: &SessionMember) -> (PttText, &'static str, &'static str) {
         MemberCallState::Answered => ("answered", "●"),
     };
     (call_state_word(m.state), class, mark)
+}
+
+/// The talker `s` shows: in step with its sound where the console plays
+/// it (docs/audio.md), else as the plugin's notifications say.
+pub fn shown_talker(s: &CallSession) -> Option<Talker> {
+    let heard = use_context::<AudioDesk>().and_then(|d| {
+        d.shown
+            .with(|v| v.iter().find(|(id, _)| *id == s.id).map(|(_, t)| t.clone()))
+    });
+    heard.unwrap_or_else(|| s.talker.clone())
 }
 
 /// Who holds a call's floor, in words (name and id).
@@ -86,7 +97,8 @@ fn session_row(
         .collect();
     let waiting = (!waiting.is_empty())
         .then(|| format!("{} {}", i18n.t(PttText::Waiting), waiting.join(", ")));
-    let talker_state = match &s.talker {
+    let talker = shown_talker(s);
+    let talker_state = match &talker {
         Some(Talker::Me) => "me",
         Some(Talker::Member { .. }) => "other",
         None => "idle",
@@ -96,20 +108,20 @@ fn session_row(
         .iter()
         .map(|m| member_row(m, selected, p.my_id(), terminals, i18n, voice))
         .collect_view();
+    let desk = use_context::<AudioDesk>()
+        .filter(|desk| desk.mic.get_untracked() != MicStatus::PluginOwned);
     let turns = (!s.transmissions.is_empty()).then(|| {
         let rows = s
             .transmissions
             .iter()
-            .map(|t| transmission_row(t, i18n))
+            .map(|t| transmission_row(t, &s.id, desk, i18n))
             .collect_view();
         view! {
             <p class="transmissions-head">{i18n.t(PttText::Transmissions)}</p>
             <ol class="transmissions" id=format!("ptt-turns-{sid}")>{rows}</ol>
         }
     });
-    let volume = use_context::<AudioDesk>()
-        .filter(|desk| desk.mic.get_untracked() != MicStatus::PluginOwned)
-        .map(|desk| volume_controls(desk, s.id.clone(), i18n));
+    let volume = desk.map(|desk| volume_controls(desk, s.id.clone(), i18n));
     let (pick, hang) = (sid.clone(), sid.clone());
     view! {
         <li id=format!("ptt-call-{sid}") class="session" class:selected=selected>
@@ -125,7 +137,7 @@ fn session_row(
                 {volume}
             </p>
             <p class="talker" data-state=talker_state id=format!("ptt-talker-{sid}")>
-                <strong>{talker_text(s.talker.as_ref(), i18n)}</strong>
+                <strong>{talker_text(talker.as_ref(), i18n)}</strong>
             </p>
             <p class="pending" aria-live="polite">{waiting}</p>
             <ul class="members" id=selected.then_some("ptt-members")>{members}</ul>
@@ -167,8 +179,28 @@ fn volume_controls(desk: AudioDesk, sid: BigId, i18n: I18n) -> impl IntoView {
 }
 
 /// One turn at the floor: when it began, who talked, how long (or that it
-/// is under way). Its id names it for whatever keeps its audio.
-fn transmission_row(t: &Transmission, i18n: I18n) -> impl IntoView {
+/// is under way), and a button that replays its audio while it is kept
+/// (a second press stops it).
+fn transmission_row(
+    t: &Transmission,
+    sid: &BigId,
+    desk: Option<AudioDesk>,
+    i18n: I18n,
+) -> impl IntoView {
+    let id = t.id;
+    let replay = desk
+        .filter(|d| t.ended.is_some() && d.can_replay(id))
+        .map(|d| {
+            let sid = sid.clone();
+            let on = move || d.replaying.get() == Some(id);
+            view! {
+                " "<button id=format!("ptt-replay-{id}") type="button" class="small"
+                    aria-pressed=move || on().to_string()
+                    on:click=move |_| d.replay(&sid, id)>
+                    {move || i18n.t(if on() { PttText::StopReplay } else { PttText::Replay })}
+                </button>
+            }
+        });
     let who = match &t.talker {
         Talker::Me => i18n.t(PttText::MeShort).to_owned(),
         Talker::Member { id, name } => format!("{name} ({id})"),
@@ -183,6 +215,7 @@ fn transmission_row(t: &Transmission, i18n: I18n) -> impl IntoView {
     view! {
         <li id=format!("ptt-tx-{}", t.id) class="transmission">
             <time>{at}</time>" · "{who}" · "<span class="length">{length}</span>
+            {replay}
         </li>
     }
 }

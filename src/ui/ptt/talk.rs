@@ -5,7 +5,7 @@
 //! stop. It shows the floor's state (asking, mine, someone else's, giving
 //! back), a talk timer, and refuses at once while not connected.
 
-use super::sessions::talker_text;
+use super::sessions::{shown_talker, talker_text};
 use super::text::PttText;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::storage;
@@ -176,7 +176,7 @@ pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
             Floor::Requesting { .. } => "requesting",
             Floor::Releasing => "releasing",
             Floor::Held { .. } => "me",
-            Floor::Free => match p.selected_session().and_then(|s| s.talker.as_ref()) {
+            Floor::Free => match p.selected_session().and_then(shown_talker) {
                 Some(_) => "other",
                 None => "idle",
             },
@@ -190,7 +190,7 @@ pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
             Floor::Requesting { .. } => i18n.t(PttText::Requesting).to_owned(),
             Floor::Releasing => i18n.t(PttText::Releasing).to_owned(),
             Floor::Held { .. } => i18n.t(PttText::Me).to_owned(),
-            Floor::Free => talker_text(p.selected_session().and_then(|s| s.talker.as_ref()), i18n),
+            Floor::Free => talker_text(p.selected_session().and_then(shown_talker).as_ref(), i18n),
         })
     };
     let aria_pressed = move || ptt.with(|p| p.key_held || matches!(p.floor, Floor::Held { .. }));

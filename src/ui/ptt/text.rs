@@ -33,6 +33,8 @@ crate::catalogue! { pub enum PttText {
     Mute => "静音", "Mute";
     Transmissions => "最近讲话", "Recent transmissions";
     OnAir => "讲话中", "talking now";
+    Replay => "重放", "Replay";
+    StopReplay => "停止重放", "Stop replay";
     Talking => " 正在讲话", " is talking";
     Idle => "空闲", "Idle";
     Requesting => "正在申请话语权…", "Asking for the floor…";

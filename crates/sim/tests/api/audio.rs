@@ -126,3 +126,78 @@ async fn frames_count_with_the_floor_only_and_the_echo_terminal_plays_them_back(
     assert_eq!(s["firstCaptureMs"], 5_000);
     assert!(s["peakRmsPermille"].as_u64().unwrap() > 150, "{s}");
 }
+
+#[tokio::test]
+async fn a_scripted_terminal_takes_the_floor_talks_paced_speech_and_lets_it_go() {
+    let (addr, _sim) = start_default().await;
+    let mut ws = login(addr, "zydd", "123456").await;
+    send(
+        &mut ws,
+        json!({"type":"requestMic","toIds":[169918],"transaction":1}),
+    )
+    .await;
+    let sid = until_cmd(&mut ws, "createGroup").await["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    send(&mut ws, json!({"type":"releaseMic"})).await;
+    until_cmd(&mut ws, "releaseMic").await;
+
+    // Two turns of 400 ms, 300 ms apart.
+    let script = json!({"terminalId":169918,"talkMs":400,"turns":2,"gapMs":300});
+    let r = post_json(addr, "/_sim/voice/speak", &[], &script).await;
+    assert_eq!(r.json()["changed"], true);
+    let started = Instant::now();
+    for turn in 0..2 {
+        let got = until_cmd(&mut ws, "memberGetMic").await;
+        assert_eq!(got["data"]["memberId"], 169918, "turn {turn}");
+        let mut frames = Vec::new();
+        loop {
+            match next(&mut ws).await {
+                Err(f) => frames.push(f),
+                Ok(m) if m["cmd"] == "memberLostMic" => break,
+                Ok(_) => {}
+            }
+        }
+        assert_eq!(frames.len(), 20, "400 ms of 20 ms frames");
+        let mut levels = Vec::new();
+        for (i, f) in frames.iter().enumerate() {
+            let h = &f.header;
+            assert_eq!(
+                (h.kind, h.codec, h.talker, h.seq),
+                (FrameKind::Downlink, Codec::Mulaw, 169918, i as u32)
+            );
+            assert_eq!(h.session.as_str(), sid);
+            assert_eq!(h.capture_ms, frames[0].header.capture_ms + 20 * i as u64);
+            assert_eq!(f.payload.len(), MULAW_FRAME_BYTES);
+            let pcm: Vec<i16> = f
+                .payload
+                .iter()
+                .map(|&c| proto::audio::mulaw_decode(c))
+                .collect();
+            levels.push(proto::audio::rms(&pcm));
+        }
+        assert!(levels.iter().any(|&l| l > 0.05), "sound: {levels:?}");
+        assert!(
+            levels.windows(2).any(|w| w[0] != w[1]),
+            "not a constant tone: {levels:?}"
+        );
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(2 * 380 + 300),
+        "paced in real time, with the gap between turns"
+    );
+    // The floor is free again: the dispatcher can take it.
+    let r = post_json(addr, "/_sim/voice/speak", &[], &script).await;
+    assert_eq!(r.json()["changed"], true);
+    send(
+        &mut ws,
+        json!({"type":"requestMic","sessionId":sid,"transaction":2}),
+    )
+    .await;
+    let refused = until_cmd(&mut ws, "requestMic").await;
+    assert_eq!(
+        refused["code"], 0,
+        "the talking terminal holds the floor: {refused}"
+    );
+}

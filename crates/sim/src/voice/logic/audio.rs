@@ -149,6 +149,15 @@ impl VoiceWorld {
             .and_then(|s| s.floor)
     }
 
+    /// The sessions whose floor `terminal` holds, with their dispatcher's account.
+    pub fn held_by(&self, terminal: TerminalId) -> Vec<(String, BigId)> {
+        self.sessions
+            .iter()
+            .filter(|s| s.floor == Some(terminal))
+            .map(|s| (s.owner.clone(), s.id.clone()))
+            .collect()
+    }
+
     /// The open sockets logged in as `account`.
     pub fn conns_of(&self, account: &str) -> Vec<ConnId> {
         self.conns
