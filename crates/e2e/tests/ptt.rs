@@ -401,3 +401,38 @@ async fn two_group_calls_at_once_talking_in_the_selected_one() {
     h.wait_text("#ptt-session", &first).await;
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_new_talker_touches_only_the_talker_line() {
+    let h = Harness::start(None).await;
+    login(&h).await;
+    let sid = start_call(&h, &[169918, 169919]).await;
+    h.wait_text("#ptt-member-169919", "已接听").await;
+    // Watch the parts of the call's line that a new talker does not change:
+    // the members (a kick button the dispatcher may be on), the volume
+    // controls (a slider they may be dragging), the polite live region.
+    h.eval(&format!(
+        "const line = document.getElementById('ptt-call-{sid}');
+         window.__touched = [];
+         const watch = new MutationObserver((records) => records.forEach((r) =>
+             window.__touched.push(r.type + ' ' + (r.attributeName ?? '') + ' on ' + r.target.nodeName)));
+         for (const part of [line.querySelector('.members'), line.querySelector('.session-head'), line.querySelector('.pending')]) {{
+             watch.observe(part, {{subtree: true, attributes: true, childList: true, characterData: true}});
+         }}
+         return true;"
+    ))
+    .await;
+    assert!(h.sim.terminal_talk(169918, true));
+    h.wait_text(&format!("#ptt-talker-{sid}"), "ptcs11 (169918)")
+        .await;
+    assert!(h.sim.terminal_talk(169918, false));
+    h.wait_text(&format!("#ptt-turns-{sid}"), "ptcs11 (169918)")
+        .await;
+    let touched = h.eval("return window.__touched.slice(0, 5);").await;
+    assert_eq!(
+        touched,
+        serde_json::json!([]),
+        "a new talker rewrote other parts"
+    );
+    h.finish().await;
+}

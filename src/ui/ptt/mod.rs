@@ -3,6 +3,7 @@
 
 mod directory;
 mod group_call;
+mod session_item;
 mod sessions;
 mod talk;
 pub mod text;
