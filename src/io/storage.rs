@@ -35,8 +35,16 @@ pub fn save_settings(settings: &Settings) -> Result<(), String> {
         .map_err(|e| format!("{e:?}"))
 }
 
+/// The microphone and the speaker chosen for push-to-talk audio
+/// (`io/audio/devices.rs`): settings too, so a reset forgets them.
+pub const MIC_DEVICE_KEY: &str = "dispatch-desk.mic-device";
+pub const SPEAKER_DEVICE_KEY: &str = "dispatch-desk.speaker-device";
+
+/// Forgets every setting kept in this browser, devices included.
 pub fn clear_settings() {
     if let Some(s) = storage() {
-        let _ = s.remove_item(SETTINGS_KEY);
+        for key in [SETTINGS_KEY, MIC_DEVICE_KEY, SPEAKER_DEVICE_KEY] {
+            let _ = s.remove_item(key);
+        }
     }
 }

@@ -423,5 +423,12 @@ async fn a_microphone_chosen_in_settings_is_opened_at_once_and_a_gone_one_falls_
     login(&h).await;
     h.wait_attr("#audio-status", "data-mic", "ready").await;
     h.wait_text("#audio-device-gone", "所选设备已不可用").await;
+
+    // Resetting the settings forgets the device chosen.
+    h.click("#settings-reset").await;
+    let forgotten = h
+        .eval("return localStorage.getItem('dispatch-desk.mic-device')")
+        .await;
+    assert_eq!(forgotten, Value::Null, "reset forgets the microphone");
     h.finish().await;
 }

@@ -11,9 +11,9 @@ use wasm_bindgen_futures::JsFuture;
 
 fn key(speaker: bool) -> &'static str {
     if speaker {
-        "dispatch-desk.speaker-device"
+        storage::SPEAKER_DEVICE_KEY
     } else {
-        "dispatch-desk.mic-device"
+        storage::MIC_DEVICE_KEY
     }
 }
 
