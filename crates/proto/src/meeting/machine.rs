@@ -270,6 +270,13 @@ struct FrameFetch {
     shown: bool,
 }
 
+/// Whether an input may have changed the view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Changed,
+    Unchanged,
+}
+
 /// How a reply came back.
 enum Outcome {
     /// No reply, or HTTP 5xx whatever its body.
@@ -456,7 +463,11 @@ impl MeetingMachine {
             MeetingInput::StreamEvent { conn, name, data } => {
                 if conn == self.conn && self.stream != Stream::Closed {
                     self.heard_at = now;
-                    self.event(name, data);
+                    if self.event(name, data) == Shown::Unchanged {
+                        // A sync's participant, held for its end: no new
+                        // view for each of a thousand.
+                        return;
+                    }
                 }
             }
             MeetingInput::StreamFailed { conn } => {
@@ -691,7 +702,9 @@ impl MeetingMachine {
         self.trouble(now, Retry::Probe, false);
     }
 
-    fn event(&mut self, name: String, data: String) {
+    /// Applies one event of the stream; says whether what is shown may
+    /// have changed.
+    fn event(&mut self, name: String, data: String) -> Shown {
         let event = match decode_event(&name, &data) {
             Ok(e) => e,
             Err(e) => {
@@ -699,7 +712,7 @@ impl MeetingMachine {
                     name,
                     reason: e.reason,
                 });
-                return;
+                return Shown::Unchanged;
             }
         };
         for reason in event.skipped_elements() {
@@ -716,8 +729,10 @@ impl MeetingMachine {
         match self.conference.apply(event) {
             Some(Effect::Disconnected { reason }) => self.disconnected(reason),
             Some(Effect::Note(line)) => self.note(MeetingNote::Info(line)),
+            Some(Effect::Held) => return Shown::Unchanged,
             None => {}
         }
+        Shown::Changed
     }
 
     // ---- the presentation ----
