@@ -1174,7 +1174,9 @@ pub const JOURNALED_REPLY_BYTES: usize = 2_000;
 pub fn redact(text: &str) -> String {
     // A long reply with no secret's name in it is only cut: reading a
     // 1000-participant list to mask nothing costs more than the list's use.
-    if text.len() > JOURNALED_REPLY_BYTES && !may_name_secrets(text) {
+    // Only the part shown matters: a secret's value comes after its key, so
+    // one that would be shown has its key shown too.
+    if text.len() > JOURNALED_REPLY_BYTES && !may_name_secrets(journaled_part(text)) {
         return cut_for_journal(text.to_owned());
     }
     fn walk(v: &mut Value) {
@@ -1214,6 +1216,15 @@ fn may_name_secrets(text: &str) -> bool {
         || SECRET_KEYS
             .iter()
             .any(|k| lower.contains(&format!("\"{k}\"")))
+}
+
+/// The beginning of `text` the journal keeps.
+fn journaled_part(text: &str) -> &str {
+    let mut cut = JOURNALED_REPLY_BYTES.min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
 }
 
 /// `text` cut to [`JOURNALED_REPLY_BYTES`], saying how long it was.

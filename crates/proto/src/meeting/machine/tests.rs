@@ -1607,7 +1607,11 @@ fn long_replies_are_cut_for_the_journal_after_masking() {
     let names: Vec<Value> = (0..200)
         .map(|i| json!({"display_name": format!("终端{i:04}")}))
         .collect();
-    let text = json!({"status": "success", "token": "SECRET", "result": names}).to_string();
+    // The secret first, in the part the journal shows.
+    let text = format!(
+        r#"{{"token":"SECRET","status":"success","result":{}}}"#,
+        Value::from(names.clone())
+    );
     assert!(text.len() > JOURNALED_REPLY_BYTES);
     let logged = redact(&text);
     assert!(!logged.contains("SECRET"));
@@ -1621,6 +1625,10 @@ fn long_replies_are_cut_for_the_journal_after_masking() {
         let text = text.replace("\"token\"", &format!("\"{key}\""));
         assert!(!redact(&text).contains("SECRET"), "{key}");
     }
+    // A secret past the part shown is not shown either.
+    let last = json!({"status": "success", "token": "SECRET", "result": names}).to_string();
+    assert!(last.find("SECRET").unwrap() > JOURNALED_REPLY_BYTES);
+    assert!(!redact(&last).contains("SECRET"));
     // With no secret's name, a long reply is only cut.
     let names = json!({"status": "success", "result": names}).to_string();
     assert_eq!(
