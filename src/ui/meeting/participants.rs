@@ -22,7 +22,7 @@ use leptos::tachys::view::any_view::AnyViewState;
 use leptos::tachys::view::{Mountable, Render};
 use proto::meeting::roster::{self, RosterSort};
 use proto::meeting::{Command, Participant, ParticipantCommand, Role, ServiceType};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -291,12 +291,12 @@ impl Placed {
 
     /// Makes the list show `items`, in their order.
     fn show(&mut self, items: &[Item]) {
-        let wanted: HashSet<&Item> = items.iter().collect();
+        let wanted = positions(items.iter());
         // What stays, in its DOM order; the rest leaves the DOM.
         let mut stay = Vec::with_capacity(self.shown.len());
         for (item, el) in std::mem::take(&mut self.shown) {
-            if wanted.contains(&item) {
-                stay.push((item, el));
+            if wanted.contains_key(&item) {
+                stay.push(Some((item, el)));
             } else {
                 el.remove();
                 if let Item::Menu(uuid) = &item {
@@ -304,11 +304,7 @@ impl Placed {
                 }
             }
         }
-        let at: HashMap<Item, usize> = stay
-            .iter()
-            .enumerate()
-            .map(|(i, (item, _))| (item.clone(), i))
-            .collect();
+        let at = positions(stay.iter().flatten().map(|(item, _)| item));
         let new_rows = items.iter().filter_map(|i| match i {
             Item::Row(row) if !at.contains_key(i) => Some(row),
             _ => None,
@@ -323,29 +319,31 @@ impl Placed {
             return;
         }
         let mut fresh = self.parse_rows(new_rows).into_iter();
-        // The DOM holds what is placed so far, then `stay[next..]` less the
-        // items moved up already.
+        // The DOM holds what is placed so far, then what is left in `stay`
+        // from `next` on (an item moved up is taken out of it).
         let mut next = 0;
-        let mut moved_up = vec![false; stay.len()];
         for item in items {
-            while next < stay.len() && moved_up[next] {
+            while next < stay.len() && stay[next].is_none() {
                 next += 1;
             }
-            if stay.get(next).is_some_and(|(i, _)| i == item) {
-                self.shown.push(stay[next].clone());
+            if stay[next..]
+                .first()
+                .is_some_and(|s| s.as_ref().is_some_and(|(i, _)| i == item))
+            {
+                self.shown.extend(stay[next].take());
                 next += 1;
                 continue;
             }
             let el = match (at.get(item), item) {
-                (Some(&i), _) => {
-                    moved_up[i] = true;
-                    Some(stay[i].1.clone())
-                }
+                (Some(&i), _) => stay[i].take().map(|(_, el)| el),
                 (None, Item::Row(_)) => fresh.next(),
                 (None, Item::Menu(uuid)) => self.open_menu(uuid),
             };
             let Some(el) = el else { continue };
-            let before = stay.get(next).map(|(_, e)| -> &web_sys::Node { e });
+            let before = stay[next..]
+                .first()
+                .and_then(|s| s.as_ref())
+                .map(|(_, e)| -> &web_sys::Node { e });
             let _ = self.list.insert_before(&el, before);
             self.shown.push((item.clone(), el));
         }
@@ -384,6 +382,15 @@ impl Placed {
             menu.owner.cleanup();
         }
     }
+}
+
+/// Where each item is in `items`.
+fn positions<'a>(items: impl Iterator<Item = &'a Item>) -> HashMap<Item, usize> {
+    items
+        .cloned()
+        .enumerate()
+        .map(|(i, item)| (item, i))
+        .collect()
 }
 
 /// The rows as one piece of HTML.
