@@ -1,27 +1,30 @@
 //! The one place the app reads the clock; machines get the time as an argument.
 
-fn performance() -> Option<web_sys::Performance> {
-    web_sys::window()?.performance()
+thread_local! {
+    /// Looked up once: a burst of events reads the clock a thousand times.
+    static PERFORMANCE: Option<web_sys::Performance> = web_sys::window().and_then(|w| w.performance());
+}
+
+/// `f` of the page's `performance`, if it has one.
+fn with_performance<T>(f: impl FnOnce(&web_sys::Performance) -> T) -> Option<T> {
+    PERFORMANCE.with(|p| p.as_ref().map(f))
 }
 
 /// Milliseconds since the epoch, on a clock that never goes back: the page's
 /// start plus the monotonic `performance.now()`, so deadlines and refreshes
 /// survive the system clock being set back or forward mid-shift.
 pub fn now_ms() -> u64 {
-    match performance() {
-        Some(p) => (p.time_origin() + p.now()) as u64,
-        None => js_sys::Date::now() as u64,
-    }
+    with_performance(|p| p.time_origin() + p.now()).unwrap_or_else(js_sys::Date::now) as u64
 }
 
 /// A named point in the page's timeline (`cargo xtask bench` reads them).
 /// Only the newest of each name is kept, so a shift of presses does not
 /// fill the timeline.
 pub fn mark(name: &str) {
-    if let Some(p) = performance() {
+    with_performance(|p| {
         p.clear_marks_with_mark_name(name);
         let _ = p.mark(name);
-    }
+    });
 }
 
 /// `HH:MM:SS.mmm` in local time, for the journal.

@@ -6,20 +6,27 @@
 //! A thousand rows arrive in one burst, so a row is static: it is built for
 //! one version of what it shows and replaced by a new one when that changes
 //! (keyed by the participant's shared pointer, see [`Row`]). Only its time
-//! in the meeting follows a clock. A row's host menu is an item of its own
-//! under the row, keyed by uuid, so it outlives the row's versions (what is
-//! typed into it stays).
+//! in the meeting follows a clock. The list is kept by [`Placed`] rather
+//! than a `<For>`: every new row of an update is one piece of one HTML
+//! string, parsed by the browser in one go, and rows that did not change
+//! keep their elements (and the keyboard focus in them). A row's host menu
+//! is an item of its own under the row, a component keyed by uuid, so it
+//! outlives the row's versions (what is typed into it stays).
 
 use super::text::MeetingText;
 use crate::i18n::{use_i18n, Lang, Phrase};
 use crate::io::meeting::Meeting;
 use crate::ui::call::duration_text;
 use leptos::prelude::*;
+use leptos::tachys::view::any_view::AnyViewState;
+use leptos::tachys::view::{Mountable, Render};
 use proto::meeting::roster::{self, RosterSort};
 use proto::meeting::{Command, Participant, ParticipantCommand, Role, ServiceType};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
+use web_sys::Element;
 
 /// One version of a row: everything it shows but the clock. Equal (and
 /// so kept by the list) only while it is the same shared participant and
@@ -169,6 +176,21 @@ pub fn ParticipantList() -> impl IntoView {
             t.clear();
         }
     });
+    // The rows, put in the list by hand (see [`Placed`]).
+    let owner = Owner::current();
+    let placed = StoredValue::new_local(None::<Placed>);
+    Effect::new(move |_| {
+        let (Some(ul), Some(owner)) = (list.get(), owner.as_ref()) else {
+            return;
+        };
+        items.with(|items| {
+            placed.update_value(|placed| {
+                placed
+                    .get_or_insert_with(|| Placed::new(ul.into(), owner.clone()))
+                    .show(items)
+            })
+        });
+    });
     view! {
         <section class="meeting-participants">
             <h3>{i18n.tr(MeetingText::Participants)}" "<span id="meeting-participant-count" class="count">{total}</span></h3>
@@ -197,14 +219,7 @@ pub fn ParticipantList() -> impl IntoView {
             <Show when=move || { total() != 0 && shown_rows() == 0 }>
                 <p id="meeting-roster-none" class="empty">{i18n.tr(MeetingText::NoMatch)}</p>
             </Show>
-            <ul id="meeting-participants" class="participants" node_ref=list on:click=toggle_menu>
-                <For each=move || items.get() key=|item| item.clone() let(item)>
-                    {match item {
-                        Item::Row(row) => participant_row(row).into_any(),
-                        Item::Menu(uuid) => view! { <super::row_menu::RowMenu uuid /> }.into_any(),
-                    }}
-                </For>
-            </ul>
+            <ul id="meeting-participants" class="participants" node_ref=list on:click=toggle_menu></ul>
         </section>
     }
 }
@@ -238,31 +253,160 @@ fn time_in_meeting(now_secs: u64, since_secs: u64) -> String {
     duration_text(now_secs.saturating_sub(since_secs) * 1_000)
 }
 
-/// One version of a row, all static; its time in the meeting is kept by
-/// [`tick_times`]. Its content is one piece of HTML ([`row_html`]): the
-/// browser parses it at once, where building it node by node from wasm
-/// takes some forty calls a row, forty thousand in a burst.
-fn participant_row(row: Row) -> impl IntoView {
-    let p = &row.p;
-    view! {
-        <li id=format!("meeting-p-{}", p.uuid)
-            class=if row.speaking { "participant speaking" } else { "participant" }
-            data-role=if p.role == Some(Role::Host) { "chair" } else { "guest" }
-            data-muted=flag(p.is_muted == Some(true))
-            data-speaking=flag(row.speaking)
-            data-presenting=flag(p.is_presenting == Some(true))
-            data-spotlight=flag(p.spotlight.unwrap_or(0) > 0)
-            data-rx=if rx_denied(p) { "deny" } else { "allow" }
-            data-service=p.service_type.clone().map_or_else(|| "conference".to_owned(), String::from)
-            inner_html=row_html(&row)>
-        </li>
+/// The list's items as they are in the DOM, in order, each with its
+/// element. [`Placed::show`] keeps the elements of the items still there,
+/// moves what moved, and builds the rest: the new rows as one piece of
+/// HTML, the menus as components.
+struct Placed {
+    list: Element,
+    /// Parses a batch of new rows (inert until they are moved out of it).
+    template: Option<web_sys::HtmlTemplateElement>,
+    /// The list's owner: menus are built under it, for its contexts.
+    owner: Owner,
+    shown: Vec<(Item, Element)>,
+    menus: HashMap<String, Menu>,
+}
+
+/// A row's open host menu, a component of its own.
+struct Menu {
+    view: AnyViewState,
+    /// Cleaned up when the menu closes.
+    owner: Owner,
+}
+
+impl Placed {
+    fn new(list: Element, owner: Owner) -> Self {
+        let template = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("template").ok())
+            .and_then(|t| t.dyn_into().ok());
+        Self {
+            list,
+            template,
+            owner,
+            shown: Vec::new(),
+            menus: HashMap::new(),
+        }
+    }
+
+    /// Makes the list show `items`, in their order.
+    fn show(&mut self, items: &[Item]) {
+        let wanted = positions(items.iter());
+        // What stays, in its DOM order; the rest leaves the DOM.
+        let mut stay = Vec::with_capacity(self.shown.len());
+        for (item, el) in std::mem::take(&mut self.shown) {
+            if wanted.contains_key(&item) {
+                stay.push(Some((item, el)));
+            } else {
+                el.remove();
+                if let Item::Menu(uuid) = &item {
+                    self.close_menu(uuid);
+                }
+            }
+        }
+        let at = positions(stay.iter().flatten().map(|(item, _)| item));
+        let new_rows = items.iter().filter_map(|i| match i {
+            Item::Row(row) if !at.contains_key(i) => Some(row),
+            _ => None,
+        });
+        if stay.is_empty() && items.iter().all(|i| matches!(i, Item::Row(_))) {
+            // All new (the first burst): parsed in place, in one go.
+            let html = rows_html(new_rows);
+            let _ = self.list.insert_adjacent_html("beforeend", &html);
+            let rows = self.list.children();
+            let els = (0..rows.length()).filter_map(|i| rows.item(i));
+            self.shown = items.iter().cloned().zip(els).collect();
+            return;
+        }
+        let mut fresh = self.parse_rows(new_rows).into_iter();
+        // The DOM holds what is placed so far, then what is left in `stay`
+        // from `next` on (an item moved up is taken out of it).
+        let mut next = 0;
+        for item in items {
+            while next < stay.len() && stay[next].is_none() {
+                next += 1;
+            }
+            if stay[next..]
+                .first()
+                .is_some_and(|s| s.as_ref().is_some_and(|(i, _)| i == item))
+            {
+                self.shown.extend(stay[next].take());
+                next += 1;
+                continue;
+            }
+            let el = match (at.get(item), item) {
+                (Some(&i), _) => stay[i].take().map(|(_, el)| el),
+                (None, Item::Row(_)) => fresh.next(),
+                (None, Item::Menu(uuid)) => self.open_menu(uuid),
+            };
+            let Some(el) = el else { continue };
+            let before = stay[next..]
+                .first()
+                .and_then(|s| s.as_ref())
+                .map(|(_, e)| -> &web_sys::Node { e });
+            let _ = self.list.insert_before(&el, before);
+            self.shown.push((item.clone(), el));
+        }
+    }
+
+    /// The rows' elements, built from one piece of HTML and left in the
+    /// template, in order.
+    fn parse_rows<'a>(&self, rows: impl Iterator<Item = &'a Row>) -> Vec<Element> {
+        let html = rows_html(rows);
+        let Some(t) = self.template.as_ref().filter(|_| !html.is_empty()) else {
+            return Vec::new();
+        };
+        t.set_inner_html(&html);
+        let parsed = t.content().children();
+        (0..parsed.length())
+            .filter_map(|i| parsed.item(i))
+            .collect()
+    }
+
+    fn open_menu(&mut self, uuid: &str) -> Option<Element> {
+        let owner = self.owner.child();
+        let uuid_owned = uuid.to_owned();
+        let view = owner.with(|| {
+            view! { <super::row_menu::RowMenu uuid=uuid_owned /> }
+                .into_any()
+                .build()
+        });
+        let el = view.elements().into_iter().next();
+        self.menus.insert(uuid.to_owned(), Menu { view, owner });
+        el
+    }
+
+    fn close_menu(&mut self, uuid: &str) {
+        if let Some(mut menu) = self.menus.remove(uuid) {
+            menu.view.unmount();
+            menu.owner.cleanup();
+        }
     }
 }
 
-/// The row's words: name, role, service, state chips, the menu button,
-/// and the details line with the time in the meeting. What the server
-/// sent (names, addresses, the uuid) is escaped.
-fn row_html(row: &Row) -> String {
+/// Where each item is in `items`.
+fn positions<'a>(items: impl Iterator<Item = &'a Item>) -> HashMap<Item, usize> {
+    items
+        .cloned()
+        .enumerate()
+        .map(|(i, item)| (item, i))
+        .collect()
+}
+
+/// The rows as one piece of HTML.
+fn rows_html<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
+    let mut html = String::new();
+    for row in rows {
+        row_html(&mut html, row);
+    }
+    html
+}
+
+/// One version of a row as HTML, all static; its time in the meeting is
+/// kept by [`tick_times`]: name, role, service, state chips, the menu
+/// button, and the details line. What the server sent (names, addresses,
+/// the uuid) is escaped.
+fn row_html(h: &mut String, row: &Row) {
     let Row {
         p,
         speaking,
@@ -272,7 +416,38 @@ fn row_html(row: &Row) -> String {
         lang,
     } = row;
     let t = |k: MeetingText| k.text(*lang);
-    let mut h = String::with_capacity(400);
+    let attr = |h: &mut String, name: &str, value: &str| {
+        h.push(' ');
+        h.push_str(name);
+        h.push_str("=\"");
+        escape_into(h, value);
+        h.push('"');
+    };
+    h.push_str("<li");
+    attr(h, "id", &format!("meeting-p-{}", p.uuid));
+    attr(
+        h,
+        "class",
+        if *speaking {
+            "participant speaking"
+        } else {
+            "participant"
+        },
+    );
+    let host = p.role == Some(Role::Host);
+    attr(h, "data-role", if host { "chair" } else { "guest" });
+    attr(h, "data-muted", flag(p.is_muted == Some(true)));
+    attr(h, "data-speaking", flag(*speaking));
+    attr(h, "data-presenting", flag(p.is_presenting == Some(true)));
+    attr(h, "data-spotlight", flag(p.spotlight.unwrap_or(0) > 0));
+    attr(h, "data-rx", if rx_denied(p) { "deny" } else { "allow" });
+    let service = p.service_type.clone().map(String::from);
+    attr(
+        h,
+        "data-service",
+        service.as_deref().unwrap_or("conference"),
+    );
+    h.push('>');
     let span = |h: &mut String, class: &str, text: &str| {
         h.push_str("<span class=\"");
         h.push_str(class);
@@ -284,11 +459,10 @@ fn row_html(row: &Row) -> String {
     if *me {
         name.push_str(t(MeetingText::Me));
     }
-    span(&mut h, "name", &name);
+    span(h, "name", &name);
     h.push(' ');
-    let host = p.role == Some(Role::Host);
     span(
-        &mut h,
+        h,
         "role",
         t(if host {
             MeetingText::RoleHost
@@ -305,47 +479,48 @@ fn row_html(row: &Row) -> String {
     ];
     for (class, text) in chips.into_iter().flatten() {
         h.push(' ');
-        span(&mut h, class, t(text));
+        span(h, class, t(text));
     }
     if *host_tools && !me {
-        h.push_str(" <button class=\"small menu\" type=\"button\" id=\"meeting-p-");
-        escape_into(&mut h, &p.uuid);
-        h.push_str("-menu\" data-menu=\"");
-        escape_into(&mut h, &p.uuid);
-        h.push_str("\" aria-expanded=\"");
-        h.push_str(flag(*open));
-        h.push_str("\">");
-        escape_into(&mut h, t(MeetingText::Actions));
+        h.push_str(" <button class=\"small menu\" type=\"button\"");
+        attr(h, "id", &format!("meeting-p-{}-menu", p.uuid));
+        attr(h, "data-menu", &p.uuid);
+        attr(h, "aria-expanded", flag(*open));
+        h.push('>');
+        escape_into(h, t(MeetingText::Actions));
         h.push_str("</button>");
     }
     h.push_str("<small class=\"meta\">");
-    escape_into(&mut h, &details(*lang, p));
+    escape_into(h, &details(*lang, p));
     if let Some(since) = p.start_time.filter(|&t| t > 0) {
         h.push_str(" · <span class=\"since\" data-since=\"");
         h.push_str(&since.to_string());
-        h.push_str("\" title=\"");
-        escape_into(&mut h, t(MeetingText::TimeInMeeting));
-        h.push_str("\">");
+        h.push('"');
+        attr(h, "title", t(MeetingText::TimeInMeeting));
+        h.push('>');
         h.push_str(&time_in_meeting(wall_clock_secs(), since));
         h.push_str("</span>");
     }
-    h.push_str("</small>");
-    h
+    h.push_str("</small></li>");
 }
 
 /// Appends `text` to the HTML `out`, safe as content and inside a quoted
 /// attribute.
 fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Copied a run at a time: most text has nothing to escape.
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
 }
 
 fn flag(b: bool) -> &'static str {

@@ -270,6 +270,13 @@ struct FrameFetch {
     shown: bool,
 }
 
+/// Whether an input may have changed the view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Changed,
+    Unchanged,
+}
+
 /// How a reply came back.
 enum Outcome {
     /// No reply, or HTTP 5xx whatever its body.
@@ -456,7 +463,11 @@ impl MeetingMachine {
             MeetingInput::StreamEvent { conn, name, data } => {
                 if conn == self.conn && self.stream != Stream::Closed {
                     self.heard_at = now;
-                    self.event(name, data);
+                    if self.event(name, data) == Shown::Unchanged {
+                        // A sync's participant, held for its end: no new
+                        // view for each of a thousand.
+                        return;
+                    }
                 }
             }
             MeetingInput::StreamFailed { conn } => {
@@ -691,7 +702,9 @@ impl MeetingMachine {
         self.trouble(now, Retry::Probe, false);
     }
 
-    fn event(&mut self, name: String, data: String) {
+    /// Applies one event of the stream; says whether what is shown may
+    /// have changed.
+    fn event(&mut self, name: String, data: String) -> Shown {
         let event = match decode_event(&name, &data) {
             Ok(e) => e,
             Err(e) => {
@@ -699,7 +712,7 @@ impl MeetingMachine {
                     name,
                     reason: e.reason,
                 });
-                return;
+                return Shown::Unchanged;
             }
         };
         for reason in event.skipped_elements() {
@@ -716,8 +729,10 @@ impl MeetingMachine {
         match self.conference.apply(event) {
             Some(Effect::Disconnected { reason }) => self.disconnected(reason),
             Some(Effect::Note(line)) => self.note(MeetingNote::Info(line)),
+            Some(Effect::Held) => return Shown::Unchanged,
             None => {}
         }
+        Shown::Changed
     }
 
     // ---- the presentation ----
@@ -1159,7 +1174,9 @@ pub const JOURNALED_REPLY_BYTES: usize = 2_000;
 pub fn redact(text: &str) -> String {
     // A long reply with no secret's name in it is only cut: reading a
     // 1000-participant list to mask nothing costs more than the list's use.
-    if text.len() > JOURNALED_REPLY_BYTES && !may_name_secrets(text) {
+    // Only the part shown matters: a secret's value comes after its key, so
+    // one that would be shown has its key shown too.
+    if text.len() > JOURNALED_REPLY_BYTES && !may_name_secrets(journaled_part(text)) {
         return cut_for_journal(text.to_owned());
     }
     fn walk(v: &mut Value) {
@@ -1199,6 +1216,15 @@ fn may_name_secrets(text: &str) -> bool {
         || SECRET_KEYS
             .iter()
             .any(|k| lower.contains(&format!("\"{k}\"")))
+}
+
+/// The beginning of `text` the journal keeps.
+fn journaled_part(text: &str) -> &str {
+    let mut cut = JOURNALED_REPLY_BYTES.min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
 }
 
 /// `text` cut to [`JOURNALED_REPLY_BYTES`], saying how long it was.

@@ -192,6 +192,42 @@ impl Participant {
             vendor: None,
         }
     }
+
+    /// This update laid over `old`, the same participant as known: fields
+    /// the update leaves out (or sends as `null`) keep their value.
+    pub fn over(self, old: &Participant) -> Participant {
+        // Every field named, so a new one cannot be forgotten here.
+        macro_rules! over {
+            ($($field:ident),*) => {{
+                let Participant { uuid, $($field),* } = self;
+                Participant { uuid, $($field: $field.or_else(|| old.$field.clone())),* }
+            }};
+        }
+        over!(
+            api_url,
+            call_direction,
+            display_name,
+            encryption,
+            has_media,
+            is_audio_only_call,
+            is_external,
+            is_muted,
+            is_presenting,
+            is_streaming_conference,
+            is_video_call,
+            local_alias,
+            overlay_text,
+            presentation_supported,
+            protocol,
+            role,
+            rx_presentation_policy,
+            service_type,
+            spotlight,
+            start_time,
+            uri,
+            vendor
+        )
+    }
 }
 
 /// A participant's or session's service. Values the document does not list

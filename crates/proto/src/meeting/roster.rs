@@ -55,9 +55,11 @@ pub fn shown_name(p: &Participant) -> &str {
 /// contains it. An empty query matches everyone.
 pub fn matches(p: &Participant, query: &str) -> bool {
     let q = query.trim().to_lowercase();
-    if q.is_empty() {
-        return true;
-    }
+    q.is_empty() || contains(p, &q)
+}
+
+/// Whether a field [`matches`] looks at contains `q`, already lower case.
+fn contains(p: &Participant, q: &str) -> bool {
     [
         &p.display_name,
         &p.overlay_text,
@@ -67,15 +69,17 @@ pub fn matches(p: &Participant, query: &str) -> bool {
     ]
     .into_iter()
     .flatten()
-    .any(|s| s.to_lowercase().contains(&q))
+    .any(|s| s.to_lowercase().contains(q))
 }
 
 /// The participants to show, searched and sorted (shared, not copied).
 pub fn order(state: &ConferenceState, query: &str, sort: RosterSort) -> Vec<Arc<Participant>> {
+    // Lowered once, not once a participant.
+    let q = query.trim().to_lowercase();
     let mut rows: Vec<(usize, &Arc<Participant>)> = state
         .participants
         .iter()
-        .filter(|p| matches(p, query))
+        .filter(|p| q.is_empty() || contains(p, &q))
         .enumerate()
         .collect();
     match sort {

@@ -418,19 +418,20 @@ fn a_dropped_stream_is_probed_after_back_off_reopened_and_resynced() {
         "participant_create",
         participant("c", "C", "guest"),
     );
+    let uuids = |m: &MeetingMachine| -> Vec<String> {
+        m.conference()
+            .participants
+            .iter()
+            .map(|p| p.uuid.clone())
+            .collect()
+    };
     assert_eq!(
-        m.conference().participants.len(),
-        3,
-        "no flicker during the sync"
+        uuids(&m),
+        ["a", "b"],
+        "no flicker during the sync: the roster changes at its end"
     );
     event(&mut m, conn2, "participant_sync_end", json!({}));
-    let uuids: Vec<_> = m
-        .conference()
-        .participants
-        .iter()
-        .map(|p| p.uuid.as_str())
-        .collect();
-    assert_eq!(uuids, ["a", "c"]);
+    assert_eq!(uuids(&m), ["a", "c"]);
 
     // The participants GET made on opening is older news now: ignored.
     let r = only_request(&drain(&mut m));
@@ -1395,7 +1396,12 @@ fn a_reconnect_snapshot_shows_only_real_joins_and_leaves() {
         "participant_create",
         participant("c", "C", "guest"),
     );
-    assert_eq!(uuids(&m), ["me", "a", "b", "c"]);
+    // Held until the snapshot is whole: the roster is still the old one.
+    assert_eq!(uuids(&m), ["me", "a", "b"]);
+    assert_eq!(
+        m.conference().participant("a").unwrap().display_name,
+        Some("A".into())
+    );
     event(&mut m, conn2, "participant_sync_end", json!(null));
     // B left while the stream was down; C came; A's change is kept.
     assert_eq!(uuids(&m), ["me", "a", "c"]);
@@ -1601,7 +1607,11 @@ fn long_replies_are_cut_for_the_journal_after_masking() {
     let names: Vec<Value> = (0..200)
         .map(|i| json!({"display_name": format!("终端{i:04}")}))
         .collect();
-    let text = json!({"status": "success", "token": "SECRET", "result": names}).to_string();
+    // The secret first, in the part the journal shows.
+    let text = format!(
+        r#"{{"token":"SECRET","status":"success","result":{}}}"#,
+        Value::from(names.clone())
+    );
     assert!(text.len() > JOURNALED_REPLY_BYTES);
     let logged = redact(&text);
     assert!(!logged.contains("SECRET"));
@@ -1615,6 +1625,10 @@ fn long_replies_are_cut_for_the_journal_after_masking() {
         let text = text.replace("\"token\"", &format!("\"{key}\""));
         assert!(!redact(&text).contains("SECRET"), "{key}");
     }
+    // A secret past the part shown is not shown either.
+    let last = json!({"status": "success", "token": "SECRET", "result": names}).to_string();
+    assert!(last.find("SECRET").unwrap() > JOURNALED_REPLY_BYTES);
+    assert!(!redact(&last).contains("SECRET"));
     // With no secret's name, a long reply is only cut.
     let names = json!({"status": "success", "result": names}).to_string();
     assert_eq!(
@@ -1654,4 +1668,115 @@ fn the_silence_check_stays_put_while_events_come_and_still_catches_silence() {
     assert!(!closed(&mut m, first));
     assert_eq!(m.poll_timeout(), Some(3_500 + MIN_STREAM_SILENT_MS));
     assert!(closed(&mut m, 3_500 + MIN_STREAM_SILENT_MS));
+}
+
+/// The outputs of one stream event, `State` included.
+fn event_outputs(m: &mut MeetingMachine, conn: u32, name: &str, data: Value) -> Vec<MeetingOutput> {
+    event(m, conn, name, data);
+    crate::machine::drain(m)
+}
+
+#[test]
+fn a_sync_burst_is_one_new_view_at_its_end() {
+    let (mut m, conn) = online(Deployment::Public);
+    event(
+        &mut m,
+        conn,
+        "participant_create",
+        participant("old", "Old", "guest"),
+    );
+    drain(&mut m);
+    assert!(
+        event_outputs(&mut m, conn, "participant_sync_begin", json!({})).contains(&Output::State)
+    );
+    for i in 0..1_000 {
+        let uuid = format!("p{i:04}");
+        let out = event_outputs(
+            &mut m,
+            conn,
+            "participant_create",
+            participant(&uuid, "P", "guest"),
+        );
+        assert!(out.is_empty(), "participant {i} of the sync: {out:?}");
+    }
+    // Another event in the middle shows at once, the roster still the old one.
+    let out = event_outputs(
+        &mut m,
+        conn,
+        "service_update",
+        json!({"locked":true,"guests_muted":false}),
+    );
+    assert_eq!(out, [Output::State]);
+    assert!(m.view().conference.locked);
+    assert_eq!(m.view().conference.participants.len(), 1);
+    let out = event_outputs(&mut m, conn, "participant_sync_end", json!({}));
+    assert_eq!(out, [Output::State]);
+    let v = m.view();
+    assert_eq!(v.conference.participants.len(), 1_000);
+    assert_eq!(v.conference.participants[0].uuid, "p0000");
+    assert_eq!(v.conference.participants[999].uuid, "p0999");
+    assert!(
+        v.conference.participant("old").is_none(),
+        "not in the snapshot: gone"
+    );
+}
+
+#[test]
+fn a_leave_during_a_sync_shows_at_once_and_is_not_undone_by_its_end() {
+    let (mut m, conn) = online(Deployment::Public);
+    for u in ["a", "b"] {
+        event(
+            &mut m,
+            conn,
+            "participant_create",
+            participant(u, u, "guest"),
+        );
+    }
+    event(&mut m, conn, "participant_sync_begin", json!({}));
+    for u in ["a", "b", "c"] {
+        event(
+            &mut m,
+            conn,
+            "participant_create",
+            participant(u, u, "guest"),
+        );
+    }
+    let out = event_outputs(&mut m, conn, "participant_delete", json!({"uuid":"b"}));
+    assert!(out.contains(&Output::State));
+    assert!(m.conference().participant("b").is_none());
+    event(&mut m, conn, "participant_sync_end", json!({}));
+    let uuids: Vec<_> = m
+        .conference()
+        .participants
+        .iter()
+        .map(|p| p.uuid.clone())
+        .collect();
+    assert_eq!(uuids, ["a", "c"]);
+}
+
+#[test]
+fn a_sync_cut_short_by_a_dropped_stream_changes_nothing() {
+    let (mut m, conn) = online(Deployment::Public);
+    event(
+        &mut m,
+        conn,
+        "participant_create",
+        participant("a", "A", "guest"),
+    );
+    event(&mut m, conn, "participant_sync_begin", json!({}));
+    event(
+        &mut m,
+        conn,
+        "participant_create",
+        participant("z", "Z", "guest"),
+    );
+    m.handle(1_000, MeetingInput::StreamFailed { conn });
+    drain(&mut m);
+    let uuids: Vec<_> = m
+        .conference()
+        .participants
+        .iter()
+        .map(|p| p.uuid.clone())
+        .collect();
+    assert_eq!(uuids, ["a"]);
 }
