@@ -244,6 +244,21 @@ impl Journal {
         self.log.with(|l| l.entries.iter().cloned().collect())
     }
 
+    /// The entries' numbers, newest first: what the panel keys its rows by,
+    /// so a new line costs a list of numbers, not a copy of a shift's journal.
+    pub fn seqs(&self) -> Vec<u64> {
+        self.log.with(|l| l.entries.iter().map(|e| e.seq).collect())
+    }
+
+    /// Entry number `seq`, while it is kept (untracked).
+    pub fn entry(&self, seq: u64) -> Option<Entry> {
+        self.log.with_untracked(|l| {
+            // Newest first: the numbers fall.
+            let at = l.entries.binary_search_by(|e| seq.cmp(&e.seq)).ok()?;
+            l.entries.get(at).cloned()
+        })
+    }
+
     /// Whether nothing is kept (without copying the entries).
     pub fn is_empty(&self) -> bool {
         self.log.with(|l| l.entries.is_empty())

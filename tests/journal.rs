@@ -3,7 +3,7 @@
 
 use dispatch_desk::crash::{self, CrashText};
 use dispatch_desk::i18n::{I18n, Key, Lang, Phrase};
-use dispatch_desk::journal::{Journal, Kind, Source, BYTE_BUDGET, ENTRY_LIMIT};
+use dispatch_desk::journal::{Journal, Kind, Source, BYTE_BUDGET, CAPACITY, ENTRY_LIMIT};
 use dispatch_desk::ui::journal::JournalPanel;
 use dispatch_desk::ui::status_light::{LightState, StatusLight};
 use leptos::prelude::*;
@@ -343,4 +343,53 @@ fn the_crash_screen_greys_the_lights_shows_the_message_and_reaches_the_next_jour
         None => root.remove_attribute("lang").unwrap(),
     }
     el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_full_journal_shows_every_line_newest_first_and_a_new_one_adds_one_row() {
+    let config = dispatch_desk::config::Config::parse(DEMO_CONFIG).unwrap();
+    let mounted = mount_panel(config, || view! { <JournalPanel /> });
+    let journal = mounted.journal;
+    for i in 0..CAPACITY + 5 {
+        journal.log(Source::App, Kind::Info, format!("line {i:04}"));
+    }
+    leptos::task::tick().await;
+    let rows = || {
+        let list = by_id("journal")
+            .query_selector_all("li.journal-entry")
+            .unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .map(|n| n.text_content().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    let shown = rows();
+    assert_eq!(shown.len(), CAPACITY, "the oldest five went");
+    assert!(
+        shown[0].ends_with(&format!("line {:04}", CAPACITY + 4)),
+        "{}",
+        shown[0]
+    );
+    assert!(
+        shown[CAPACITY - 1].ends_with("line 0005"),
+        "{}",
+        shown[CAPACITY - 1]
+    );
+    let seqs = journal.seqs();
+    assert!(seqs.windows(2).all(|w| w[0] > w[1]), "newest first");
+    assert_eq!(journal.entry(seqs[7]).unwrap().seq, seqs[7]);
+    assert!(journal.entry(seqs[0] + 1).is_none(), "no such line");
+
+    // A new line: one row at the top, the others left as they were.
+    let oldest_row = by_id("journal").last_element_child().unwrap();
+    journal.log(Source::App, Kind::Info, "one more");
+    leptos::task::tick().await;
+    let now = rows();
+    assert_eq!(now.len(), CAPACITY);
+    assert!(now[0].ends_with("one more"), "{}", now[0]);
+    assert!(now[1].ends_with(&format!("line {:04}", CAPACITY + 4)));
+    assert!(
+        !oldest_row.is_connected(),
+        "the oldest line's row went with it"
+    );
 }

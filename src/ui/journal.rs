@@ -58,16 +58,18 @@ pub fn JournalPanel() -> impl IntoView {
                 <a id="journal-download" node_ref=download hidden></a>
             </div>
             <ol id="journal" class="journal">
-                <For each=move || journal.entries() key=|e| e.seq let(entry)>
-                    <li class=format!("journal-entry kind-{:?}", entry.kind).to_lowercase() data-kind=format!("{:?}", entry.kind).to_lowercase()>
-                        <time>{clock_text(entry.at_ms)}</time>
-                        <span class="source">{i18n.tr(source_key(entry.source))}</span>
-                        <span class="kind">{i18n.tr(kind_key(entry.kind))}</span>
-                        <code class="text">{
-                            let entry = entry.clone();
-                            move || entry.render(i18n.lang.get())
-                        }</code>
-                    </li>
+                <For each=move || journal.seqs() key=|seq| *seq let(seq)>
+                    {journal.entry(seq).map(|entry| view! {
+                        <li class=format!("journal-entry kind-{:?}", entry.kind).to_lowercase() data-kind=format!("{:?}", entry.kind).to_lowercase()>
+                            <time>{clock_text(entry.at_ms)}</time>
+                            <span class="source">{i18n.tr(source_key(entry.source))}</span>
+                            <span class="kind">{i18n.tr(kind_key(entry.kind))}</span>
+                            <code class="text">{
+                                let entry = entry.clone();
+                                move || entry.render(i18n.lang.get())
+                            }</code>
+                        </li>
+                    })}
                 </For>
             </ol>
             <Show when=move || journal.is_empty()>
