@@ -146,6 +146,15 @@ fn event(m: &mut MeetingMachine, conn: u32, name: &str, data: Value) {
     );
 }
 
+/// The roster's uuids, in order.
+fn roster(m: &MeetingMachine) -> Vec<String> {
+    m.conference()
+        .participants
+        .iter()
+        .map(|p| p.uuid.to_string())
+        .collect()
+}
+
 fn participant(uuid: &str, name: &str, role: &str) -> Value {
     json!({"uuid":uuid,"display_name":name,"role":role,"is_muted":"NO","service_type":"conference"})
 }
@@ -469,12 +478,7 @@ fn without_a_sync_event_the_participants_get_resyncs_the_list() {
         200,
         json!({"status":"success","result":[participant("x","X","chair"), participant("y","Y","guest")]}),
     );
-    let uuids: Vec<_> = m
-        .conference()
-        .participants
-        .iter()
-        .map(|p| p.uuid.as_str())
-        .collect();
+    let uuids = roster(&m);
     assert_eq!(uuids, ["x", "y"]);
 }
 
@@ -1745,12 +1749,7 @@ fn a_leave_during_a_sync_shows_at_once_and_is_not_undone_by_its_end() {
     assert!(out.contains(&Output::State));
     assert!(m.conference().participant("b").is_none());
     event(&mut m, conn, "participant_sync_end", json!({}));
-    let uuids: Vec<_> = m
-        .conference()
-        .participants
-        .iter()
-        .map(|p| p.uuid.clone())
-        .collect();
+    let uuids = roster(&m);
     assert_eq!(uuids, ["a", "c"]);
 }
 
@@ -1772,11 +1771,6 @@ fn a_sync_cut_short_by_a_dropped_stream_changes_nothing() {
     );
     m.handle(1_000, MeetingInput::StreamFailed { conn });
     drain(&mut m);
-    let uuids: Vec<_> = m
-        .conference()
-        .participants
-        .iter()
-        .map(|p| p.uuid.clone())
-        .collect();
+    let uuids = roster(&m);
     assert_eq!(uuids, ["a"]);
 }
