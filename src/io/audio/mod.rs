@@ -117,6 +117,9 @@ pub struct AudioDesk {
     pub shown: RwSignal<Vec<(BigId, Option<Talker>)>>,
     /// The transmission being replayed.
     pub replaying: RwSignal<Option<u64>>,
+    /// Transmissions whose audio went to make room (a count): what offers a
+    /// replay looks again ([`AudioDesk::can_replay`]) when it moves.
+    pub replays_dropped: RwSignal<u32>,
     /// The microphone in use (its device id), and whether the one chosen
     /// was gone so the default was opened instead.
     pub mic_device: RwSignal<String>,
@@ -156,6 +159,7 @@ impl AudioDesk {
             playout: RwSignal::new((0, 0)),
             shown: RwSignal::new(Vec::new()),
             replaying: RwSignal::new(None),
+            replays_dropped: RwSignal::new(0),
             mic_device: RwSignal::new(String::new()),
             device_gone: RwSignal::new(false),
             _engine: StoredValue::new_local(None),
@@ -401,7 +405,9 @@ impl Engine {
             (t.ended.is_none() && &t.talker == who).then_some(t.id)
         });
         if let Some(id) = id {
-            self.recorder.record(id, f.header.seq, &f.payload);
+            if self.recorder.record(id, f.header.seq, &f.payload) {
+                self.desk.replays_dropped.update(|n| *n += 1);
+            }
         }
     }
 

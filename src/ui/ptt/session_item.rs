@@ -160,19 +160,27 @@ fn transmission_row(
     i18n: I18n,
 ) -> impl IntoView {
     let id = t.id;
-    let replay = desk
-        .filter(|d| t.ended.is_some() && d.can_replay(id))
-        .map(|d| {
+    let replay = desk.filter(|_| t.ended.is_some()).map(|d| {
+        let sid = sid.clone();
+        let on = move || d.replaying.get() == Some(id);
+        // Offered while its audio is kept: ten minutes in all, oldest first.
+        let kept = move || {
+            d.replays_dropped.track();
+            d.can_replay(id)
+        };
+        move || {
             let sid = sid.clone();
-            let on = move || d.replaying.get() == Some(id);
-            view! {
-                " "<button id=format!("ptt-replay-{id}") type="button" class="small"
-                    aria-pressed=move || on().to_string()
-                    on:click=move |_| d.replay(&sid, id)>
-                    {move || i18n.t(if on() { PttText::StopReplay } else { PttText::Replay })}
-                </button>
-            }
-        });
+            kept().then(|| {
+                view! {
+                    " "<button id=format!("ptt-replay-{id}") type="button" class="small"
+                        aria-pressed=move || on().to_string()
+                        on:click=move |_| d.replay(&sid, id)>
+                        {move || i18n.t(if on() { PttText::StopReplay } else { PttText::Replay })}
+                    </button>
+                }
+            })
+        }
+    });
     let who = match &t.talker {
         Talker::Me => i18n.t(PttText::MeShort).to_owned(),
         Talker::Member { id, name } => format!("{name} ({id})"),

@@ -44,9 +44,11 @@ impl Recorder {
     /// Frame `seq` (a 20 ms mu-law payload) of `transmission`; the oldest
     /// audio is dropped beyond the bound (within one transmission too,
     /// should a single one outlast it). Other payloads are not kept.
-    pub fn record(&mut self, transmission: u64, seq: u32, payload: &[u8]) {
+    /// Returns whether a whole transmission went to make room, so whatever
+    /// offers it for replay can stop offering it.
+    pub fn record(&mut self, transmission: u64, seq: u32, payload: &[u8]) -> bool {
         if payload.len() != MULAW_FRAME_BYTES || self.max_frames == 0 {
-            return;
+            return false;
         }
         let frame = (seq, payload.to_vec());
         match self
@@ -61,6 +63,7 @@ impl Recorder {
             }),
         }
         self.frames += 1;
+        let mut dropped = false;
         while self.frames > self.max_frames {
             let alone = self.kept.len() == 1;
             let Some(oldest) = self.kept.front_mut() else {
@@ -71,8 +74,10 @@ impl Recorder {
                 self.frames -= 1;
             } else if let Some(gone) = self.kept.pop_front() {
                 self.frames -= gone.frames.len();
+                dropped = true;
             }
         }
+        dropped
     }
 
     /// Whether `transmission` has audio kept.
@@ -140,11 +145,15 @@ mod tests {
     #[test]
     fn the_oldest_transmissions_go_first_beyond_the_bound() {
         let mut r = Recorder::new(10 * FRAME_MS);
+        let mut dropped_at = Vec::new();
         for t in 1..=3 {
             for seq in 0..4 {
-                r.record(t, seq, &payload(100));
+                if r.record(t, seq, &payload(100)) {
+                    dropped_at.push((t, seq));
+                }
             }
         }
+        assert_eq!(dropped_at, [(3, 2)], "said once, when transmission 1 went");
         assert!(
             !r.has(1),
             "12 frames over 10: the oldest transmission went whole"
@@ -154,7 +163,7 @@ mod tests {
         // One transmission longer than the bound keeps its newest audio.
         let mut r = Recorder::new(3 * FRAME_MS);
         for seq in 0..5 {
-            r.record(9, seq, &payload(100));
+            assert!(!r.record(9, seq, &payload(100)), "only part of it goes");
         }
         assert_eq!(r.kept_ms(), 3 * FRAME_MS);
         assert_eq!(r.samples(9).unwrap().len(), 3 * 160, "frames 2 to 4");
