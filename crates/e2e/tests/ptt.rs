@@ -1,8 +1,9 @@
 //! Push-to-talk group calls in a real browser against the simulator: a
 //! call started from the button leaves the floor free, the talk key works
 //! from anywhere but a text field and starts a call in one gesture, a
-//! member hanging up or ringing out keeps the call for the others, and a
-//! session a restarted plugin forgot is cleared without logging out.
+//! member hanging up or ringing out keeps the call for the others, a
+//! session a restarted plugin forgot is cleared without logging out, and
+//! one the plugin kept across a page reload is taken over.
 
 use e2e::Harness;
 
@@ -162,6 +163,36 @@ async fn a_session_the_plugin_forgot_is_cleared_and_a_new_call_starts_without_lo
     let again = start_call(&h, &[169919]).await;
     assert_ne!(again, sid);
     h.wait_text("#ptt-member-169919", "已接听").await;
+    h.finish().await;
+}
+
+/// After a page reload the console knows no call, the plugin still has
+/// one: starting a call takes that one over ("如果当前存在会话，则只请求
+/// 话语权", document 000, 2.3), with the floor given back, and it hangs up.
+#[tokio::test]
+async fn after_a_reload_the_call_the_plugin_still_has_is_taken_over() {
+    let h = Harness::start(None).await;
+    login(&h).await;
+    let sid = start_call(&h, &[169918]).await;
+    h.wait_text("#ptt-member-169918", "已接听").await;
+
+    login(&h).await;
+    h.wait_text("#ptt-session", "当前没有组呼").await;
+    h.click("#ptt-pick-169919").await;
+    h.click("#ptt-start").await;
+    h.wait_text("#ptt-notice", "已接管").await;
+    h.wait_text("#ptt-notice", &sid).await;
+    h.wait_text("#ptt-session", &sid).await;
+    h.wait_sim("the floor given back", |s| {
+        s.voice_sessions.len() == 1 && s.voice_sessions[0].floor.is_none()
+    })
+    .await;
+    h.wait_attr("#ptt-talk", "data-state", "idle").await;
+
+    h.click("#ptt-hangup").await;
+    h.wait_sim("the call hung up", |s| s.voice_sessions.is_empty())
+        .await;
+    h.wait_text("#ptt-session", "当前没有组呼").await;
     h.finish().await;
 }
 

@@ -44,6 +44,8 @@ pub fn notice_text(notice: &PttNotice, i18n: I18n) -> String {
                 i18n.t(request_word(*kind))
             )
         }
+        PttNotice::TakenOver { session } => format!("{}{session}", i18n.t(PttText::TakenOver)),
+        PttNotice::UnnamedSession => i18n.t(PttText::UnnamedSession).to_owned(),
         PttNotice::Ended { session, reason } => {
             let (lead, words) = match reason {
                 EndReason::HungUp => (PttText::EndedHungUp, ""),

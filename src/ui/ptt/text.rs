@@ -63,6 +63,8 @@ crate::catalogue! { pub enum PttText {
     EndedForgotten => "语音插件已不存在该会话，已清除：", "The voice plugin no longer has this call; cleared: ";
     EndedUnconfirmed => "挂断未获确认，已在本地清除：", "Hang-up not confirmed; cleared here: ";
     NoReply => "语音插件未回应，正在重新连接：", "The voice plugin did not answer; reconnecting: ";
+    TakenOver => "语音插件已有进行中的组呼，已接管（成员随插件通知显示）：", "The voice plugin already had a group call; taken over (members show as the plugin reports them): ";
+    UnnamedSession => "语音插件在已有的组呼中给了话语权，但未告知会话 id，已交还话语权", "The voice plugin gave the floor in a call it already had without naming it; the floor was given back";
     ReconnectKept => "重新连接后保留的组呼：", "Calls kept after the reconnect: ";
     ReconnectLost => "重新连接后丢失的组呼：", "Calls lost after the reconnect: ";
     ReconnectChecking => "正在确认组呼：", "Checking calls: ";

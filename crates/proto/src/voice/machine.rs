@@ -1681,6 +1681,145 @@ mod tests {
         );
     }
 
+    /// The requestMic reply a plugin gives a createGroup when it already
+    /// has a session ("如果当前存在会话，则只请求话语权", document 000, 2.3).
+    fn floor_of_existing(session: Option<&str>, code: i64, words: &str) -> VoiceMessage {
+        VoiceMessage::RequestMic {
+            transaction: Some(1_000),
+            session_id: session.map(id),
+            ack: Ack {
+                code,
+                message: words.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_start_answered_for_a_session_the_plugin_already_had_takes_it_over() {
+        // After a page reload the console knows no session; the plugin does.
+        let mut m = online();
+        cmd(
+            &mut m,
+            1_000,
+            PttCommand::StartCall {
+                to_ids: vec![169918],
+            },
+        );
+        assert_eq!(
+            replied(
+                &mut m,
+                1_010,
+                floor_of_existing(Some(SID), 2, "麦克风打开成功")
+            ),
+            [VoiceRequest::ReleaseMic],
+            "a start is not a talk: the floor goes back at once"
+        );
+        assert_eq!(m.ptt().selected, Some(sid()));
+        assert_eq!(
+            m.ptt().notice,
+            Some(PttNotice::TakenOver { session: sid() })
+        );
+        assert!(!m.ptt().is_pending(RequestKind::CreateGroup, None));
+        // Its members arrive as the plugin reports them; the dispatcher's own
+        // id is still unknown, so everyone counts as a terminal for now.
+        reply(
+            &mut m,
+            1_011,
+            VoiceMessage::TempCallMemberUpdate {
+                call_id: sid(),
+                from_id: ME,
+                members: vec![
+                    member(ME, "zydd", MemberCallState::Answered),
+                    member(169920, "ptcs13", MemberCallState::Answered),
+                ],
+            },
+        );
+        // The memberGetMic that follows the grant names the dispatcher.
+        reply(&mut m, 1_012, get_mic(SID, ME, "zydd"));
+        assert_eq!(m.ptt().my_id(), Some(ME));
+        let talker = m.ptt().session(&sid()).unwrap().talker.clone();
+        assert_ne!(talker, Some(terminal(ME, "zydd")));
+        reply(&mut m, 1_013, VoiceMessage::ReleaseMic(ok(1)));
+        assert_eq!(m.ptt().floor, Floor::Free);
+        // A terminal the console never called is a member like any other...
+        reply(&mut m, 2_000, get_mic(SID, 169920, "ptcs13"));
+        assert_eq!(
+            m.ptt().session(&sid()).unwrap().talker,
+            Some(terminal(169920, "ptcs13"))
+        );
+        // ...and when the last one hangs up, the call ends (the dispatcher
+        // is not counted as a member left).
+        assert_eq!(
+            replied(&mut m, 3_000, hangup_note(SID, 169920, "对方挂断")),
+            [VoiceRequest::TempCallHangup { session_id: sid() }]
+        );
+        assert!(m.ptt().sessions.is_empty());
+    }
+
+    #[test]
+    fn a_key_held_over_a_session_taken_over_keeps_the_floor() {
+        let mut m = online();
+        cmd(
+            &mut m,
+            1_000,
+            PttCommand::TalkKeyDown {
+                to_ids: vec![169918],
+            },
+        );
+        assert_eq!(
+            replied(
+                &mut m,
+                1_010,
+                floor_of_existing(Some(SID), 2, "麦克风打开成功")
+            ),
+            []
+        );
+        assert_eq!(m.ptt().floor, Floor::Held { session: sid() });
+        assert_eq!(turns(&m, SID), [(Talker::Me, 1_010, None)]);
+    }
+
+    #[test]
+    fn a_floor_granted_in_an_unnamed_session_is_given_back() {
+        let mut m = online();
+        cmd(
+            &mut m,
+            1_000,
+            PttCommand::TalkKeyDown {
+                to_ids: vec![169918],
+            },
+        );
+        // Document 000's example of the reply carries no sessionId: audio
+        // and every command need one, so nothing can be done with it.
+        assert_eq!(
+            replied(&mut m, 1_010, floor_of_existing(None, 2, "麦克风打开成功")),
+            [VoiceRequest::ReleaseMic]
+        );
+        assert!(m.ptt().sessions.is_empty());
+        assert!(!m.ptt().key_held);
+        assert_eq!(m.ptt().notice, Some(PttNotice::UnnamedSession));
+    }
+
+    #[test]
+    fn a_floor_refused_in_a_session_the_plugin_already_had_is_a_refusal() {
+        let mut m = online();
+        cmd(
+            &mut m,
+            1_000,
+            PttCommand::StartCall {
+                to_ids: vec![169918],
+            },
+        );
+        let refused = floor_of_existing(Some(SID), 0, "麦克风打开失败,ptcs11正在讲话");
+        assert_eq!(replied(&mut m, 1_010, refused), []);
+        assert!(m.ptt().sessions.is_empty());
+        assert_eq!(m.ptt().floor, Floor::Free);
+        assert!(m.ptt().pending.is_empty(), "no reply is still awaited");
+        assert_eq!(
+            m.ptt().error,
+            Some(PttError::Server("麦克风打开失败,ptcs11正在讲话".into()))
+        );
+    }
+
     #[test]
     fn replies_nobody_asked_for_change_nothing() {
         let mut m = in_call();

@@ -12,6 +12,13 @@
 //! A key let go while the request is under way releases the floor as soon
 //! as it is granted. A lost reply never leaves a floor marked held: the
 //! machine reconnects, and after login the floor is released at the plugin.
+//!
+//! A session the console does not know (a page reload while the plugin
+//! kept the call): asked to create a call, a plugin that already has one
+//! "只请求话语权" (2.3) and answers with a requestMic reply instead of a
+//! createGroup. The console takes that session over when the reply names
+//! it (the reply's field table lists `sessionId`), and gives the floor back
+//! when it does not (the document's example has none).
 
 use super::wire::{CallMember, MemberCallState, TerminalId, VoiceMessage, VoiceRequest};
 use crate::id::BigId;
@@ -155,6 +162,16 @@ pub enum PttNotice {
     NoReply {
         kind: RequestKind,
     },
+    /// Asked to start a call, the plugin answered for a session it already
+    /// had (one this console did not know, e.g. after a page reload): the
+    /// console took it over. Its members show as the plugin reports them.
+    TakenOver {
+        session: BigId,
+    },
+    /// Asked to start a call, the plugin granted the floor in a session it
+    /// already had without naming it: the floor was given back at once,
+    /// since audio and every command need the session's id.
+    UnnamedSession,
 }
 
 /// After a reconnect: which sessions the plugin still has.
@@ -216,6 +233,10 @@ pub struct CallSession {
     pub transmissions: Vec<Transmission>,
     /// The terminals called into it; any other member is the dispatcher.
     invited: Vec<TerminalId>,
+    /// Taken over from the plugin ([`PttNotice::TakenOver`]): its terminals
+    /// were called by someone else, so every member seen that is not the
+    /// dispatcher is added to `invited`.
+    taken_over: bool,
 }
 
 impl CallSession {
@@ -296,6 +317,10 @@ pub struct PttState {
     invited_next: Vec<TerminalId>,
     /// The id of the last transmission begun.
     last_transmission: u64,
+    /// A session taken over while the dispatcher's own id was unknown: the
+    /// next memberGetMic in it follows this console's grant (the floor is
+    /// exclusive), so it names the dispatcher.
+    me_next_in: Option<BigId>,
 }
 
 impl PttState {
@@ -515,6 +540,7 @@ impl PttState {
                             talker: None,
                             transmissions: Vec::new(),
                             invited,
+                            taken_over: false,
                         });
                         self.selected = Some(id.clone());
                         self.granted(now, id, &mut out);
@@ -529,6 +555,13 @@ impl PttState {
                 session_id, ack, ..
             } => {
                 let Some(asked) = self.take(RequestKind::RequestMic, None) else {
+                    // "如果当前存在会话，则只请求话语权" (document 000, 2.3): asked
+                    // to create a call, the plugin only asked for the floor
+                    // of the session it already had.
+                    if self.take(RequestKind::CreateGroup, None).is_some() {
+                        self.heard_on_mic(&ack.message);
+                        self.take_over(now, session_id.clone(), ack, &mut out);
+                    }
                     return out;
                 };
                 self.heard_on_mic(&ack.message);
@@ -632,32 +665,40 @@ impl PttState {
                 call_id,
                 from_id,
                 reason,
-            } => match self.sessions.iter_mut().find(|s| &s.id == call_id) {
-                Some(s) if s.is_terminal(*from_id) => {
-                    let m = s.member_mut(*from_id);
-                    m.set_state(MemberCallState::Idle);
-                    m.reason = Some(reason.message.clone()).filter(|r| !r.is_empty());
-                    if matches!(&s.talker, Some(Talker::Member { id, .. }) if id == from_id) {
-                        s.set_talker(None, now, Some(&mut self.last_transmission));
+            } => {
+                self.saw_member(call_id, *from_id);
+                match self.sessions.iter_mut().find(|s| &s.id == call_id) {
+                    Some(s) if s.is_terminal(*from_id) => {
+                        let m = s.member_mut(*from_id);
+                        m.set_state(MemberCallState::Idle);
+                        m.reason = Some(reason.message.clone()).filter(|r| !r.is_empty());
+                        if matches!(&s.talker, Some(Talker::Member { id, .. }) if id == from_id) {
+                            s.set_talker(None, now, Some(&mut self.last_transmission));
+                        }
+                        self.end_if_empty(now, call_id, &mut out);
                     }
-                    self.end_if_empty(now, call_id, &mut out);
+                    Some(_) => {
+                        self.my_id.get_or_insert(*from_id);
+                        self.end(
+                            call_id,
+                            EndReason::EndedByPlugin {
+                                message: reason.message.clone(),
+                            },
+                        );
+                    }
+                    None => {}
                 }
-                Some(_) => {
-                    self.my_id.get_or_insert(*from_id);
-                    self.end(
-                        call_id,
-                        EndReason::EndedByPlugin {
-                            message: reason.message.clone(),
-                        },
-                    );
-                }
-                None => {}
-            },
+            }
             VoiceMessage::MemberGetMic {
                 group_id,
                 member_id,
                 member_name,
             } => {
+                if self.me_next_in.as_ref() == Some(group_id) {
+                    self.me_next_in = None;
+                    self.learned_me_in(group_id, *member_id);
+                }
+                self.saw_member(group_id, *member_id);
                 let mine = self.floor
                     == Floor::Held {
                         session: group_id.clone(),
@@ -697,11 +738,16 @@ impl PttState {
             VoiceMessage::TempCallMemberUpdate {
                 call_id, members, ..
             } => {
+                for m in members {
+                    self.saw_member(call_id, m.member_id);
+                }
                 let Some(s) = self.sessions.iter_mut().find(|s| &s.id == call_id) else {
                     return out;
                 };
+                // Who is not a terminal is the dispatcher, where the console
+                // called them all itself.
                 let mine = members.iter().find(|m| !s.is_terminal(m.member_id));
-                if let Some(me) = mine {
+                if let Some(me) = mine.filter(|_| !s.taken_over) {
                     self.my_id.get_or_insert(me.member_id);
                 }
                 s.members = merge_members(&s.members, members);
@@ -734,6 +780,71 @@ impl PttState {
             transaction: now,
             session_id: None,
         });
+    }
+
+    /// The plugin answered a createGroup with the floor of a session it
+    /// already had: known or not, that session is the call now.
+    fn take_over(
+        &mut self,
+        now: u64,
+        session: Option<BigId>,
+        ack: &super::wire::Ack,
+        out: &mut Vec<VoiceRequest>,
+    ) {
+        let invited = self.take_invited();
+        if !ack.ok() {
+            self.floor_refused(ack.message.clone());
+            return;
+        }
+        let Some(id) = session else {
+            // Granted somewhere unnamed: nothing can be sent there.
+            self.key_held = false;
+            self.notice = Some(PttNotice::UnnamedSession);
+            self.release(now, out);
+            return;
+        };
+        if self.session(&id).is_none() {
+            self.sessions.push(CallSession {
+                id: id.clone(),
+                members: Vec::new(),
+                talker: None,
+                transmissions: Vec::new(),
+                invited,
+                taken_over: true,
+            });
+            if self.my_id.is_none() {
+                self.me_next_in = Some(id.clone());
+            }
+            self.notice = Some(PttNotice::TakenOver {
+                session: id.clone(),
+            });
+        }
+        self.selected = Some(id.clone());
+        self.granted(now, id, out);
+    }
+
+    /// In a session taken over, a member seen who is not the dispatcher (as
+    /// far as known) is one of its terminals.
+    fn saw_member(&mut self, session: &BigId, id: TerminalId) {
+        let me = self.my_id;
+        if let Some(s) = self
+            .sessions
+            .iter_mut()
+            .find(|s| &s.id == session && s.taken_over)
+        {
+            if Some(id) != me && !s.invited.contains(&id) {
+                s.invited.push(id);
+            }
+        }
+    }
+
+    /// The dispatcher's own id, learned in a session taken over: until
+    /// then every member seen there counted as a terminal.
+    fn learned_me_in(&mut self, session: &BigId, me: TerminalId) {
+        let me = *self.my_id.get_or_insert(me);
+        if let Some(s) = self.sessions.iter_mut().find(|s| &s.id == session) {
+            s.invited.retain(|id| *id != me);
+        }
     }
 
     /// The floor is mine in `session`: kept (a transmission) while the key
@@ -812,9 +923,11 @@ impl PttState {
     /// No terminal left in the call: it is over; tell the plugin too, so it
     /// frees the session.
     fn end_if_empty(&mut self, now: u64, id: &BigId, out: &mut Vec<VoiceRequest>) {
-        let empty = self
-            .session(id)
-            .is_some_and(|s| !s.members.is_empty() && !s.anyone_left());
+        let empty = self.session(id).is_some_and(|s| {
+            // A session taken over ends so only once one of its terminals is known.
+            let known = !s.taken_over || !s.invited.is_empty();
+            known && !s.members.is_empty() && !s.anyone_left()
+        });
         if empty {
             self.end(id, EndReason::NoMemberLeft);
             self.start(now, RequestKind::HangUp, Some(id.clone()));

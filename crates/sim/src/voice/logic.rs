@@ -47,7 +47,6 @@ mod text {
     pub const NOT_LOGGED_IN: &str = "未登录";
     pub const GROUP_OK: &str = "建立会话组成功";
     pub const GROUP_NO_MEMBERS: &str = "建立会话组失败,没有可呼叫的终端";
-    pub const GROUP_EXISTS: &str = "建立会话组失败,当前已存在会话,请求话语权请传sessionId";
     pub const BAD_REQUEST: &str = "请求参数错误";
     pub const MIC_OK: &str = "麦克风打开成功";
     pub const MIC_NO_SESSION: &str = "麦克风打开失败,会话不存在";
@@ -395,21 +394,18 @@ impl VoiceWorld {
         to_ids: &[TerminalId],
         transaction: u64,
     ) -> Vec<Outgoing> {
-        // "如果当前存在会话，则只请求话语权" (document 000, 2.3): with a session,
-        // requestMic must name it; a second createGroup is refused, unless
-        // this plugin is set to allow several sessions.
-        if !self.several_sessions && self.sessions.iter().any(|s| s.owner == user.account) {
-            return vec![Outgoing {
-                conn,
-                msg: VoiceMessage::CreateGroup {
-                    transaction,
-                    session_id: None,
-                    ack: Ack {
-                        code: 0,
-                        message: text::GROUP_EXISTS.to_owned(),
-                    },
-                },
-            }];
+        // "如果当前存在会话，则只请求话语权" (document 000, 2.3): while this
+        // dispatcher has a session, a requestMic without a sessionId asks
+        // for the floor of that session (the newest) and is answered as a
+        // requestMic naming it, unless this plugin is set to allow several.
+        let existing = self
+            .sessions
+            .iter()
+            .rev()
+            .find(|s| s.owner == user.account)
+            .map(|s| s.id.clone());
+        if let Some(id) = existing.filter(|_| !self.several_sessions) {
+            return self.request_floor(conn, user, id, Some(transaction));
         }
         let mut members: Vec<Terminal> = Vec::new();
         for id in to_ids {

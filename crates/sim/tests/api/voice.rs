@@ -401,9 +401,10 @@ async fn a_missing_or_numeric_group_id_is_refused() {
 }
 
 /// "如果当前存在会话，则只请求话语权" (2.3): while the dispatcher has a
-/// session, a requestMic without its id (a second createGroup) is refused.
+/// session, a requestMic without its id asks for that session's floor and
+/// is answered as a requestMic naming the session; no second one is made.
 #[tokio::test]
-async fn a_second_create_group_is_refused_while_a_session_exists() {
+async fn a_second_create_group_asks_for_the_floor_of_the_session_there_is() {
     let (addr, sim) = start_default().await;
     let (mut ws, sid) = with_session(addr).await;
     send(
@@ -416,12 +417,18 @@ async fn a_second_create_group_is_refused_while_a_session_exists() {
         (
             r["type"].as_str(),
             r["code"].as_i64(),
-            r["transaction"].as_u64()
+            r["transaction"].as_u64(),
+            r["sessionId"].as_str()
         ),
-        (Some("createGroup"), Some(0), Some(2)),
+        (Some("requestMic"), Some(2), Some(2), Some(sid.as_str())),
         "{r}"
     );
-    assert!(r["message"].as_str().unwrap().contains("已存在会话"), "{r}");
+    let note = recv(&mut ws).await.unwrap();
+    assert_eq!(
+        (note["cmd"].as_str(), note["data"]["groupIdStr"].as_str()),
+        (Some("memberGetMic"), Some(sid.as_str())),
+        "{note}"
+    );
     assert_eq!(sim.snapshot().voice_sessions.len(), 1);
     // Another dispatcher may still start its own.
     let mut other = login(addr, "ddy2", "654321").await;

@@ -122,7 +122,8 @@ async fn with_several_sessions_allowed_each_keeps_its_own_floor() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 
-    // Switched off, a second createGroup is refused again.
+    // Switched off, a requestMic without a session asks for the floor of
+    // the newest session again (document 000, 2.3).
     several_sessions(addr, false).await;
     let mut ws = login(addr, "zydd", "123456").await;
     send(
@@ -130,5 +131,14 @@ async fn with_several_sessions_allowed_each_keeps_its_own_floor() {
         json!({"type":"requestMic","toIds":[169920],"transaction":4}),
     )
     .await;
-    assert_eq!(recv(&mut ws).await.unwrap()["code"], 0);
+    let r = recv(&mut ws).await.unwrap();
+    assert_eq!(
+        (
+            r["type"].as_str(),
+            r["code"].as_i64(),
+            r["sessionId"].as_str()
+        ),
+        (Some("requestMic"), Some(2), Some(sids[1].as_str())),
+        "{r}"
+    );
 }
