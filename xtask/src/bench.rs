@@ -111,20 +111,23 @@ pub fn run(ws: &Workspace, parts: &Parts) -> Result<()> {
 
 fn cold_load(dist: &Path) -> Result<()> {
     let loads = coldload::measure(dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
-    let phase = |step: fn(&coldload::Load) -> f64| {
-        let mut ms: Vec<f64> = loads.iter().map(step).collect();
-        ms_text(percentile(&mut ms, 50))
-    };
-    println!(
-        "bench: cold-load steps, p50 ms from navigation start: html {}, wasm received {}, \
-         started {}, config.json asked {}, received {}, ready {}",
-        phase(|l| l.html),
-        phase(|l| l.wasm),
-        phase(|l| l.start),
-        phase(|l| l.config_start),
-        phase(|l| l.config_end),
-        phase(|l| l.ready),
-    );
+    // Each step at p50 and p95, so a slow tail shows where it comes from.
+    for p in [50, 95] {
+        let phase = |step: fn(&coldload::Load) -> f64| {
+            let mut ms: Vec<f64> = loads.iter().map(step).collect();
+            ms_text(percentile(&mut ms, p))
+        };
+        println!(
+            "bench: cold-load steps, p{p} ms from navigation start: html {}, wasm received {}, \
+             started {}, config.json asked {}, received {}, ready {}",
+            phase(|l| l.html),
+            phase(|l| l.wasm),
+            phase(|l| l.start),
+            phase(|l| l.config_start),
+            phase(|l| l.config_end),
+            phase(|l| l.ready),
+        );
+    }
     let mut ready: Vec<f64> = loads.iter().map(|l| l.ready).collect();
     report("cold-load", &mut ready, COLD_LOAD_TARGET_MS);
     Ok(())
