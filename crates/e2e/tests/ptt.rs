@@ -168,7 +168,8 @@ async fn a_session_the_plugin_forgot_is_cleared_and_a_new_call_starts_without_lo
 
 /// After a page reload the console knows no call, the plugin still has
 /// one: starting a call takes that one over ("如果当前存在会话，则只请求
-/// 话语权", document 000, 2.3), with the floor given back, and it hangs up.
+/// 话语权", document 000, 2.3), calls the terminal chosen into it, gives the
+/// floor back, and it hangs up.
 #[tokio::test]
 async fn after_a_reload_the_call_the_plugin_still_has_is_taken_over() {
     let h = Harness::start(None).await;
@@ -183,6 +184,8 @@ async fn after_a_reload_the_call_the_plugin_still_has_is_taken_over() {
     h.wait_text("#ptt-notice", "已接管").await;
     h.wait_text("#ptt-notice", &sid).await;
     h.wait_text("#ptt-session", &sid).await;
+    // The terminal chosen is called into it.
+    h.wait_text("#ptt-member-169919", "已接听").await;
     h.wait_sim("the floor given back", |s| {
         s.voice_sessions.len() == 1 && s.voice_sessions[0].floor.is_none()
     })

@@ -1711,9 +1711,17 @@ mod tests {
                 1_010,
                 floor_of_existing(Some(SID), 2, "麦克风打开成功")
             ),
-            [VoiceRequest::ReleaseMic],
-            "a start is not a talk: the floor goes back at once"
+            [
+                VoiceRequest::ReleaseMic,
+                VoiceRequest::AddGroupMember {
+                    session_id: sid(),
+                    members: vec![169918]
+                }
+            ],
+            "a start is not a talk: the floor goes back at once; the terminals \
+             chosen are called into the session the plugin had"
         );
+        assert!(m.ptt().is_pending(RequestKind::AddMembers, Some(&sid())));
         assert_eq!(m.ptt().selected, Some(sid()));
         assert_eq!(
             m.ptt().notice,
@@ -1741,6 +1749,21 @@ mod tests {
         assert_ne!(talker, Some(terminal(ME, "zydd")));
         reply(&mut m, 1_013, VoiceMessage::ReleaseMic(ok(1)));
         assert_eq!(m.ptt().floor, Floor::Free);
+        reply(
+            &mut m,
+            1_014,
+            VoiceMessage::AddGroupMemberResp {
+                transaction: None,
+                group_id: sid(),
+                results: vec![MemberResult {
+                    id: 169918,
+                    name: "ptcs11".into(),
+                    code: 0,
+                    message: String::new(),
+                }],
+            },
+        );
+        assert!(m.ptt().pending.is_empty());
         // A terminal the console never called is a member like any other...
         reply(&mut m, 2_000, get_mic(SID, 169920, "ptcs13"));
         assert_eq!(
@@ -1772,7 +1795,10 @@ mod tests {
                 1_010,
                 floor_of_existing(Some(SID), 2, "麦克风打开成功")
             ),
-            []
+            [VoiceRequest::AddGroupMember {
+                session_id: sid(),
+                members: vec![169918]
+            }]
         );
         assert_eq!(m.ptt().floor, Floor::Held { session: sid() });
         assert_eq!(turns(&m, SID), [(Talker::Me, 1_010, None)]);

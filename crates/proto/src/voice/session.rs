@@ -803,24 +803,42 @@ impl PttState {
             self.release(now, out);
             return;
         };
-        if self.session(&id).is_none() {
-            self.sessions.push(CallSession {
-                id: id.clone(),
-                members: Vec::new(),
-                talker: None,
-                transmissions: Vec::new(),
-                invited,
-                taken_over: true,
-            });
-            if self.my_id.is_none() {
-                self.me_next_in = Some(id.clone());
+        match self.sessions.iter_mut().find(|s| s.id == id) {
+            Some(s) => {
+                for t in &invited {
+                    if !s.invited.contains(t) {
+                        s.invited.push(*t);
+                    }
+                }
             }
-            self.notice = Some(PttNotice::TakenOver {
-                session: id.clone(),
-            });
+            None => {
+                self.sessions.push(CallSession {
+                    id: id.clone(),
+                    members: Vec::new(),
+                    talker: None,
+                    transmissions: Vec::new(),
+                    invited: invited.clone(),
+                    taken_over: true,
+                });
+                if self.my_id.is_none() {
+                    self.me_next_in = Some(id.clone());
+                }
+                self.notice = Some(PttNotice::TakenOver {
+                    session: id.clone(),
+                });
+            }
         }
         self.selected = Some(id.clone());
-        self.granted(now, id, out);
+        self.granted(now, id.clone(), out);
+        // The plugin only gave the floor: the terminals the dispatcher chose
+        // are called into the session, as the start asked.
+        if !invited.is_empty() {
+            self.start(now, RequestKind::AddMembers, Some(id.clone()));
+            out.push(VoiceRequest::AddGroupMember {
+                session_id: id,
+                members: invited,
+            });
+        }
     }
 
     /// In a session taken over, a member seen who is not the dispatcher (as
