@@ -271,6 +271,13 @@ impl CallSession {
         self.invited.contains(&id)
     }
 
+    /// `id` is one of its terminals from now on.
+    fn invite(&mut self, id: TerminalId) {
+        if !self.invited.contains(&id) {
+            self.invited.push(id);
+        }
+    }
+
     /// A terminal member still in the call (not idle).
     fn anyone_left(&self) -> bool {
         self.members
@@ -415,20 +422,7 @@ impl PttState {
                 self.error = Some(PttError::NoTerminals);
             }
             PttCommand::AddMembers { ids } => match self.selected.clone() {
-                Some(session_id) => {
-                    if let Some(s) = self.sessions.iter_mut().find(|s| s.id == session_id) {
-                        for id in &ids {
-                            if !s.invited.contains(id) {
-                                s.invited.push(*id);
-                            }
-                        }
-                    }
-                    self.start(now, RequestKind::AddMembers, Some(session_id.clone()));
-                    out.push(VoiceRequest::AddGroupMember {
-                        session_id,
-                        members: ids,
-                    });
-                }
+                Some(session_id) => self.call_in(now, session_id, ids, &mut out),
                 None => self.error = Some(PttError::NoSession),
             },
             PttCommand::KickMembers { ids } => match self.selected.clone() {
@@ -803,42 +797,49 @@ impl PttState {
             self.release(now, out);
             return;
         };
-        match self.sessions.iter_mut().find(|s| s.id == id) {
-            Some(s) => {
-                for t in &invited {
-                    if !s.invited.contains(t) {
-                        s.invited.push(*t);
-                    }
-                }
+        if self.session(&id).is_none() {
+            self.sessions.push(CallSession {
+                id: id.clone(),
+                members: Vec::new(),
+                talker: None,
+                transmissions: Vec::new(),
+                invited: Vec::new(),
+                taken_over: true,
+            });
+            if self.my_id.is_none() {
+                self.me_next_in = Some(id.clone());
             }
-            None => {
-                self.sessions.push(CallSession {
-                    id: id.clone(),
-                    members: Vec::new(),
-                    talker: None,
-                    transmissions: Vec::new(),
-                    invited: invited.clone(),
-                    taken_over: true,
-                });
-                if self.my_id.is_none() {
-                    self.me_next_in = Some(id.clone());
-                }
-                self.notice = Some(PttNotice::TakenOver {
-                    session: id.clone(),
-                });
-            }
+            self.notice = Some(PttNotice::TakenOver {
+                session: id.clone(),
+            });
         }
         self.selected = Some(id.clone());
         self.granted(now, id.clone(), out);
         // The plugin only gave the floor: the terminals the dispatcher chose
         // are called into the session, as the start asked.
         if !invited.is_empty() {
-            self.start(now, RequestKind::AddMembers, Some(id.clone()));
-            out.push(VoiceRequest::AddGroupMember {
-                session_id: id,
-                members: invited,
-            });
+            self.call_in(now, id, invited, out);
         }
+    }
+
+    /// addGroupMember: `ids` count as the session's terminals from now on.
+    fn call_in(
+        &mut self,
+        now: u64,
+        session: BigId,
+        ids: Vec<TerminalId>,
+        out: &mut Vec<VoiceRequest>,
+    ) {
+        if let Some(s) = self.sessions.iter_mut().find(|s| s.id == session) {
+            for id in &ids {
+                s.invite(*id);
+            }
+        }
+        self.start(now, RequestKind::AddMembers, Some(session.clone()));
+        out.push(VoiceRequest::AddGroupMember {
+            session_id: session,
+            members: ids,
+        });
     }
 
     /// In a session taken over, a member seen who is not the dispatcher (as
@@ -850,8 +851,8 @@ impl PttState {
             .iter_mut()
             .find(|s| &s.id == session && s.taken_over)
         {
-            if Some(id) != me && !s.invited.contains(&id) {
-                s.invited.push(id);
+            if Some(id) != me {
+                s.invite(id);
             }
         }
     }
@@ -992,9 +993,7 @@ impl PttState {
 
     fn set_member(&mut self, call_id: &BigId, id: TerminalId, state: MemberCallState) {
         if let Some(s) = self.sessions.iter_mut().find(|s| &s.id == call_id) {
-            if !s.invited.contains(&id) {
-                s.invited.push(id);
-            }
+            s.invite(id);
             s.member_mut(id).set_state(state);
         }
     }
