@@ -335,9 +335,15 @@ impl Engine {
         } else if was == UplinkMode::Off {
             self.first_due = true;
         }
-        let held = match self.uplink.as_mut() {
-            Some(up) => up.follow(crate::time::now_ms(), mode.clone()),
-            None => Vec::new(),
+        let held = match (self.uplink.as_mut(), self.capture.as_ref()) {
+            (Some(up), Some(capture)) => {
+                let followed = up.follow(now_ms(), capture.frame(), mode.clone());
+                if let Some(stream) = followed.stream {
+                    capture.stream(stream);
+                }
+                followed.frames
+            }
+            _ => Vec::new(),
         };
         self.send(held);
         if let Some(player) = self.player.as_ref() {
@@ -434,8 +440,9 @@ impl Engine {
         }
     }
 
-    /// Samples from the capture worklet, the last taken at `now_ms`.
-    fn captured(&mut self, now_ms: u64, samples: &[f32]) {
+    /// Samples from the capture worklet, arrived at `now_ms`, the first
+    /// taken at capture frame `frame`.
+    fn captured(&mut self, now_ms: u64, frame: u64, samples: &[f32]) {
         let Some(up) = self.uplink.as_mut() else {
             return;
         };
@@ -443,7 +450,7 @@ impl Engine {
         if *up.mode() != UplinkMode::Off && self.desk.level_in.get_untracked() != shown {
             self.desk.level_in.set(shown);
         }
-        let frames = up.captured(now_ms, samples);
+        let frames = up.captured(now_ms, frame, samples);
         self.send(frames);
     }
 
