@@ -175,8 +175,11 @@ async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
     let mut e = engine.borrow_mut();
     let mut uplink = Uplink::new(ctx.sample_rate() as u32);
     // A press already under way streams from now on.
-    let mode = e.mode.clone();
-    if let Some(s) = uplink.follow(now_ms(), capture.frame(), mode).stream {
+    let (mode, pressed) = (e.mode.clone(), e.ptt.with_untracked(|p| p.key_down_at));
+    if let Some(s) = uplink
+        .follow(now_ms(), capture.frame(), pressed, mode)
+        .stream
+    {
         capture.stream(s);
     }
     e.uplink = Some(uplink);

@@ -220,12 +220,12 @@ impl AudioDesk {
         });
         let on_floor = Rc::downgrade(&engine);
         Effect::new(move |_| {
-            let (mode, refused) = ptt.with(|p| {
+            let (mode, refused, pressed) = ptt.with(|p| {
                 let refused = matches!(p.error, Some(PttError::Server(_)));
-                (UplinkMode::of(p), refused)
+                (UplinkMode::of(p), refused, p.key_down_at)
             });
             if let Some(e) = on_floor.upgrade() {
-                e.borrow_mut().follow(mode, refused);
+                e.borrow_mut().follow(mode, refused, pressed);
             }
         });
         let on_talker = Rc::downgrade(&engine);
@@ -322,10 +322,11 @@ fn volume_of(volumes: &[(BigId, Volume)], session: &BigId) -> Volume {
 }
 
 impl Engine {
-    /// The floor moved: send what was held on a grant (before anything
+    /// The floor moved (the key went down at `pressed`): start or stop
+    /// capture's stream, send what was held on a grant (before anything
     /// else, it is the press-to-first-frame path), sound the tones, duck
     /// playback while talking.
-    fn follow(&mut self, mode: UplinkMode, refused: bool) {
+    fn follow(&mut self, mode: UplinkMode, refused: bool, pressed: u64) {
         let was = std::mem::replace(&mut self.mode, mode.clone());
         if was == mode {
             return;
@@ -337,7 +338,7 @@ impl Engine {
         }
         let held = match (self.uplink.as_mut(), self.capture.as_ref()) {
             (Some(up), Some(capture)) => {
-                let followed = up.follow(now_ms(), capture.frame(), mode.clone());
+                let followed = up.follow(now_ms(), capture.frame(), pressed, mode.clone());
                 if let Some(stream) = followed.stream {
                     capture.stream(stream);
                 }

@@ -7,7 +7,7 @@
 //! Capture streams only while the key is down. With the key up the capture
 //! worklet keeps its last samples in a ring and posts nothing, so an idle
 //! microphone costs the page nothing. The press ([`Stream::From`]) asks it
-//! for its samples from 20 ms before the press on (the pre-roll): a
+//! for its samples from 20 ms before the key went down on (the pre-roll): a
 //! syllable begun with the press is whole, and the first frame is ready as
 //! soon as the floor is. The release, a refusal or a lost floor stops it
 //! ([`Stream::Stop`]). Samples are counted on the capture clock (the audio
@@ -120,8 +120,15 @@ impl Uplink {
         &self.mode
     }
 
-    /// Follows the floor at `now_ms`, when the capture clock is at `frame`.
-    pub fn follow(&mut self, now_ms: u64, frame: u64, mode: UplinkMode) -> Followed {
+    /// Follows the floor at `now_ms`, when the capture clock is at `frame`;
+    /// a press went down at `pressed_ms` (`PttState::key_down_at`).
+    pub fn follow(
+        &mut self,
+        now_ms: u64,
+        frame: u64,
+        pressed_ms: u64,
+        mode: UplinkMode,
+    ) -> Followed {
         if mode == self.mode {
             return Followed::default();
         }
@@ -160,8 +167,8 @@ impl Uplink {
                     return Followed::default();
                 }
                 self.anchor = (now_ms, frame);
-                let preroll = u64::from(self.input_rate) * PREROLL_MS / 1_000;
-                self.next = frame.saturating_sub(preroll);
+                let since = now_ms.saturating_sub(pressed_ms) + PREROLL_MS;
+                self.next = frame.saturating_sub(u64::from(self.input_rate) * since / 1_000);
                 Followed {
                     frames: Vec::new(),
                     stream: Some(Stream::From(self.next)),
@@ -293,26 +300,29 @@ mod tests {
     fn capture_streams_from_the_pre_roll_while_the_key_is_down_only() {
         let mut up = Uplink::new(8_000);
         // Pressed when the capture clock is at frame 8000: 20 ms before it.
-        let press = up.follow(1_000, 8_000, UplinkMode::Hold);
+        let press = up.follow(1_000, 8_000, 1_000, UplinkMode::Hold);
         assert_eq!(press.stream, Some(Stream::From(7_840)));
-        let grant = up.follow(1_020, 8_160, UplinkMode::Send(sid()));
+        let grant = up.follow(1_020, 8_160, 1_020, UplinkMode::Send(sid()));
         assert_eq!(grant.stream, None, "the grant: streaming goes on");
-        let release = up.follow(1_040, 8_320, UplinkMode::Off);
+        let release = up.follow(1_040, 8_320, 1_040, UplinkMode::Off);
         assert_eq!(release.stream, Some(Stream::Stop));
-        up.follow(2_000, 16_000, UplinkMode::Hold);
-        let refusal = up.follow(2_010, 16_080, UplinkMode::Off);
+        up.follow(2_000, 16_000, 2_000, UplinkMode::Hold);
+        let refusal = up.follow(2_010, 16_080, 2_010, UplinkMode::Off);
         assert_eq!(refusal.stream, Some(Stream::Stop));
         // A floor already granted at the press; then it moves, the key held.
-        let press = up.follow(3_000, 24_000, UplinkMode::Send(sid()));
+        let press = up.follow(3_000, 24_000, 3_000, UplinkMode::Send(sid()));
         assert_eq!(press.stream, Some(Stream::From(23_840)));
-        assert_eq!(up.follow(3_100, 24_800, UplinkMode::Hold).stream, None);
+        assert_eq!(
+            up.follow(3_100, 24_800, 3_100, UplinkMode::Hold).stream,
+            None
+        );
     }
 
     #[test]
     fn nothing_is_sent_without_the_floor() {
         let mut up = Uplink::new(8_000);
         assert!(up.captured(100, 0, &block()).is_empty(), "key up");
-        up.follow(120, 960, UplinkMode::Hold);
+        up.follow(120, 960, 120, UplinkMode::Hold);
         for t in 0..5 {
             assert!(
                 up.captured(140 + t * 20, 960 + t * 160, &block())
@@ -326,12 +336,15 @@ mod tests {
     #[test]
     fn audio_from_the_press_is_sent_on_the_grant_in_order_then_live() {
         let mut up = Uplink::new(8_000);
-        up.follow(1_000, 8_000, UplinkMode::Hold);
+        up.follow(1_000, 8_000, 1_000, UplinkMode::Hold);
         // Capture had nothing before the press (it had just started).
         for t in 0..10 {
             up.captured(1_020 + t * 20, 8_000 + t * 160, &block());
         }
-        let held = decoded(&up.follow(1_220, 9_760, UplinkMode::Send(sid())).frames);
+        let held = decoded(
+            &up.follow(1_220, 9_760, 1_220, UplinkMode::Send(sid()))
+                .frames,
+        );
         assert_eq!(held.len(), 10);
         assert!(held.iter().enumerate().all(|(i, h)| h.seq == i as u32));
         assert_eq!(held[0].capture_ms, 1_000, "the first sample, at the press");
@@ -348,7 +361,10 @@ mod tests {
         assert!(mulaw::rms(&pcm) > 0.4, "the tone, not silence");
         assert_eq!(up.sent, 12);
         // Released: nothing more, whatever capture posted before it stopped.
-        assert!(up.follow(1_260, 10_080, UplinkMode::Off).frames.is_empty());
+        assert!(up
+            .follow(1_260, 10_080, 1_260, UplinkMode::Off)
+            .frames
+            .is_empty());
         assert!(up.captured(1_260, 9_920, &block()).is_empty());
         assert_eq!(up.sent, 12);
     }
@@ -356,28 +372,34 @@ mod tests {
     #[test]
     fn a_refusal_or_an_early_release_drops_what_was_held() {
         let mut up = Uplink::new(8_000);
-        up.follow(0, 160, UplinkMode::Hold);
+        up.follow(0, 160, 0, UplinkMode::Hold);
         for t in 0..3 {
             up.captured(20 + t * 20, t * 160, &block());
         }
-        assert!(up.follow(60, 640, UplinkMode::Off).frames.is_empty());
+        assert!(up.follow(60, 640, 60, UplinkMode::Off).frames.is_empty());
         assert_eq!((up.sent, up.discarded), (0, 3));
         // The next press is a new transmission: numbered from 0 again.
-        up.follow(5_000, 40_000, UplinkMode::Hold);
+        up.follow(5_000, 40_000, 5_000, UplinkMode::Hold);
         up.captured(5_020, 40_000, &block());
-        let held = decoded(&up.follow(5_020, 40_160, UplinkMode::Send(sid())).frames);
+        let held = decoded(
+            &up.follow(5_020, 40_160, 5_020, UplinkMode::Send(sid()))
+                .frames,
+        );
         assert_eq!((held.len(), held[0].seq, held[0].capture_ms), (1, 0, 5_000));
     }
 
     #[test]
     fn the_hold_is_bounded_and_keeps_the_newest_with_their_numbers() {
         let mut up = Uplink::new(8_000);
-        up.follow(0, 0, UplinkMode::Hold);
+        up.follow(0, 0, 0, UplinkMode::Hold);
         let n = HOLD_FRAMES as u64 + 5;
         for t in 0..n {
             up.captured(20 + t * 20, t * 160, &block());
         }
-        let held = decoded(&up.follow(2_000, n * 160, UplinkMode::Send(sid())).frames);
+        let held = decoded(
+            &up.follow(2_000, n * 160, 2_000, UplinkMode::Send(sid()))
+                .frames,
+        );
         assert_eq!(held.len(), HOLD_FRAMES);
         assert_eq!(up.discarded, 5);
         assert_eq!(
@@ -406,21 +428,23 @@ mod tests {
     #[test]
     fn a_transmission_opens_with_the_last_twenty_ms_before_the_press() {
         let mut up = Uplink::new(8_000);
-        // Pressed at 1054 ms, the capture clock at frame 8432.
+        // The key went down at 1054 ms; the desk learns of it at 1061 ms,
+        // the capture clock then at frame 8488 (so at 8432 at the press).
         assert_eq!(
-            up.follow(1_054, 8_432, UplinkMode::Hold).stream,
+            up.follow(1_061, 8_488, 1_054, UplinkMode::Hold).stream,
             Some(Stream::From(8_272))
         );
-        // Capture's first post: the 20 ms before the press and 6 ms since.
-        assert!(up.captured(1_061, 8_272, &ramp(8_272, 208)).is_empty());
+        // Capture's first post: the 20 ms before the press and 11 ms since.
+        assert!(up.captured(1_066, 8_272, &ramp(8_272, 248)).is_empty());
         // Sent the moment the floor comes.
-        let sent = up.follow(1_065, 8_520, UplinkMode::Send(sid())).frames;
+        let sent = up
+            .follow(1_070, 8_560, 1_054, UplinkMode::Send(sid()))
+            .frames;
         let heads = decoded(&sent);
         assert_eq!(heads.len(), 1, "the pre-roll; the next 20 ms are not whole");
         assert_eq!((heads[0].seq, heads[0].capture_ms), (0, 1_034));
         assert_eq!(ends(&sent[0]), [sample(8_272), sample(8_431)]);
-        assert!(up.captured(1_071, 8_480, &ramp(8_480, 80)).is_empty());
-        let next = up.captured(1_081, 8_560, &ramp(8_560, 80));
+        let next = up.captured(1_076, 8_520, &ramp(8_520, 80));
         assert_eq!(
             (decoded(&next)[0].seq, decoded(&next)[0].capture_ms),
             (1, 1_054),
@@ -432,7 +456,7 @@ mod tests {
     #[test]
     fn samples_posted_twice_are_framed_once_in_order() {
         let mut up = Uplink::new(8_000);
-        up.follow(1_000, 8_000, UplinkMode::Send(sid()));
+        up.follow(1_000, 8_000, 1_000, UplinkMode::Send(sid()));
         // A post from before the press overlapping this stream's own.
         let first = up.captured(1_005, 7_840, &ramp(7_840, 240));
         let second = up.captured(1_008, 8_000, &ramp(8_000, 160));
@@ -449,10 +473,10 @@ mod tests {
         let mut up = Uplink::new(8_000);
         // The capture clock stopped at frame 8000 (a suspended context)
         // and runs again only after the press.
-        up.follow(2_000, 8_000, UplinkMode::Hold);
+        up.follow(2_000, 8_000, 2_000, UplinkMode::Hold);
         assert!(up.captured(2_500, 7_840, &ramp(7_840, 240)).is_empty());
         assert!(up
-            .follow(2_505, 8_080, UplinkMode::Send(sid()))
+            .follow(2_505, 8_080, 2_505, UplinkMode::Send(sid()))
             .frames
             .is_empty());
         let sent = up.captured(2_510, 8_080, &ramp(8_080, 80));
@@ -469,8 +493,8 @@ mod tests {
             "timed by its arrival, 10 ms of it then"
         );
         // A press whose pre-roll comes in time keeps it.
-        up.follow(3_000, 9_000, UplinkMode::Off);
-        up.follow(4_000, 16_000, UplinkMode::Send(sid()));
+        up.follow(3_000, 9_000, 3_000, UplinkMode::Off);
+        up.follow(4_000, 16_000, 4_000, UplinkMode::Send(sid()));
         let sent = up.captured(4_100, 15_840, &ramp(15_840, 160));
         assert_eq!(ends(&sent[0]), [sample(15_840), sample(15_999)]);
         assert_eq!(decoded(&sent)[0].capture_ms, 3_980);
