@@ -3,7 +3,7 @@
 // an idle microphone costs the main thread nothing. Told a frame of the
 // audio context's clock (the press less the 20 ms pre-roll, from
 // proto::audio::Uplink), it posts [first frame, samples] from there on,
-// whenever 10 ms or more are in, until told -1 (docs/audio.md). The ring
+// every 10 ms, until told -1 (docs/audio.md). The ring
 // holds only samples contiguous on that clock: a render quantum without
 // input (the microphone stopped delivering) starts it over, so a stale
 // pre-roll is never posted. A module file of this origin, as the
@@ -16,10 +16,16 @@ class DispatchCapture extends AudioWorkletProcessor {
     // The frame after the newest sample kept, and how many are kept.
     this.end = 0;
     this.kept = 0;
-    // The next frame to post; -1: not streaming.
+    // The next frame to post (-1: not streaming), and the next 10 ms
+    // boundary counted from the stream's first frame (-1: none posted yet).
     this.from = -1;
+    this.due = -1;
+    // Answered at once, not at the next render quantum: the pre-roll is
+    // in the ring already.
     this.port.onmessage = (e) => {
       this.from = e.data;
+      this.due = -1;
+      this.post();
     };
   }
 
@@ -31,15 +37,26 @@ class DispatchCapture extends AudioWorkletProcessor {
     for (let i = 0; i < channel.length; i++) ring[(currentFrame + i) % ring.length] = channel[i];
     this.end = currentFrame + channel.length;
     this.kept = Math.min(this.kept + channel.length, ring.length);
-    if (this.from < 0) return true;
-    const from = Math.max(this.from, this.end - this.kept);
-    if (this.end - from >= this.block) {
-      const out = new Float32Array(this.end - from);
-      for (let f = from; f < this.end; f++) out[f - from] = ring[f % ring.length];
-      this.port.postMessage([from, out], [out.buffer]);
-      this.from = this.end;
-    }
+    this.post();
     return true;
+  }
+
+  // Posts what is kept from `from` on: first once 10 ms are in, then each
+  // time a 10 ms boundary of the stream passes. The page's 20 ms frames
+  // start with the stream, so each is posted with its last sample.
+  post() {
+    if (this.from < 0) return;
+    const ring = this.ring;
+    const from = Math.max(this.from, this.end - this.kept);
+    if (this.due < 0) {
+      if (this.end - from < this.block) return;
+      this.due = from;
+    } else if (this.end < this.due) return;
+    this.due += this.block * (Math.floor((this.end - this.due) / this.block) + 1);
+    const out = new Float32Array(this.end - from);
+    for (let f = from; f < this.end; f++) out[f - from] = ring[f % ring.length];
+    this.port.postMessage([from, out], [out.buffer]);
+    this.from = this.end;
   }
 }
 
