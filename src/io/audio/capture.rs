@@ -1,14 +1,16 @@
 //! The microphone: getUserMedia with echo cancellation, noise suppression
 //! and gain control, into the AudioWorklet processor `audio-capture.js`
-//! (a static file beside index.html, allowed by `script-src 'self'`), whose
-//! blocks of samples come to Rust over its port.
+//! (a static file beside index.html, allowed by `script-src 'self'`). It
+//! posts samples over its port only while the uplink asks (the key down,
+//! from the pre-roll on): each message is `[first frame, samples]` on the
+//! audio context's clock.
 
 use super::playback::Player;
 use super::{Engine, MicStatus};
 use crate::time::now_ms;
 use js_sys::{Float32Array, Object, Reflect};
 use leptos::prelude::*;
-use proto::audio::Uplink;
+use proto::audio::{Stream, Uplink};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -29,6 +31,25 @@ pub(crate) struct Capture {
     source: MediaStreamAudioSourceNode,
     node: AudioWorkletNode,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Capture {
+    /// The capture clock now: the frames the audio context has rendered.
+    pub(super) fn frame(&self) -> u64 {
+        let ctx = self.node.context();
+        (ctx.current_time() * f64::from(ctx.sample_rate())).round() as u64
+    }
+
+    /// Tells the worklet to stream from a frame on, or to stop.
+    pub(super) fn stream(&self, stream: Stream) {
+        let from = match stream {
+            Stream::From(frame) => frame as f64,
+            Stream::Stop => -1.0,
+        };
+        if let Ok(port) = self.node.port() {
+            let _ = port.post_message(&from.into());
+        }
+    }
 }
 
 impl Drop for Capture {
@@ -128,26 +149,41 @@ async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
 
     let weak = Rc::downgrade(engine);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let posted = js_sys::Array::from(&e.data());
+        let (Some(frame), Ok(samples)) = (
+            posted.get(0).as_f64(),
+            posted.get(1).dyn_into::<Float32Array>(),
+        ) else {
+            return;
+        };
         if let Some(engine) = weak.upgrade() {
-            let samples = Float32Array::new(&e.data()).to_vec();
-            engine.borrow_mut().captured(now_ms(), &samples);
+            engine
+                .borrow_mut()
+                .captured(now_ms(), frame as u64, &samples.to_vec());
         }
     });
     node.port()
         .map_err(failed)?
         .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
 
-    let mut e = engine.borrow_mut();
-    let mut uplink = Uplink::new(ctx.sample_rate() as u32);
-    // A press already under way starts holding from now on.
-    uplink.follow(now_ms(), e.mode.clone());
-    e.uplink = Some(uplink);
-    e.capture = Some(Capture {
+    let capture = Capture {
         stream,
         source,
         node,
         _on_message: on_message,
-    });
+    };
+    let mut e = engine.borrow_mut();
+    let mut uplink = Uplink::new(ctx.sample_rate() as u32);
+    // A press already under way streams from now on.
+    let (mode, pressed) = (e.mode.clone(), e.ptt.with_untracked(|p| p.key_down_at));
+    if let Some(s) = uplink
+        .follow(now_ms(), capture.frame(), pressed, mode)
+        .stream
+    {
+        capture.stream(s);
+    }
+    e.uplink = Some(uplink);
+    e.capture = Some(capture);
     Ok(())
 }
 

@@ -220,12 +220,12 @@ impl AudioDesk {
         });
         let on_floor = Rc::downgrade(&engine);
         Effect::new(move |_| {
-            let (mode, refused) = ptt.with(|p| {
+            let (mode, refused, pressed) = ptt.with(|p| {
                 let refused = matches!(p.error, Some(PttError::Server(_)));
-                (UplinkMode::of(p), refused)
+                (UplinkMode::of(p), refused, p.key_down_at)
             });
             if let Some(e) = on_floor.upgrade() {
-                e.borrow_mut().follow(mode, refused);
+                e.borrow_mut().follow(mode, refused, pressed);
             }
         });
         let on_talker = Rc::downgrade(&engine);
@@ -322,10 +322,11 @@ fn volume_of(volumes: &[(BigId, Volume)], session: &BigId) -> Volume {
 }
 
 impl Engine {
-    /// The floor moved: send what was held on a grant (before anything
+    /// The floor moved (the key went down at `pressed`): start or stop
+    /// capture's stream, send what was held on a grant (before anything
     /// else, it is the press-to-first-frame path), sound the tones, duck
     /// playback while talking.
-    fn follow(&mut self, mode: UplinkMode, refused: bool) {
+    fn follow(&mut self, mode: UplinkMode, refused: bool, pressed: u64) {
         let was = std::mem::replace(&mut self.mode, mode.clone());
         if was == mode {
             return;
@@ -335,9 +336,15 @@ impl Engine {
         } else if was == UplinkMode::Off {
             self.first_due = true;
         }
-        let held = match self.uplink.as_mut() {
-            Some(up) => up.follow(crate::time::now_ms(), mode.clone()),
-            None => Vec::new(),
+        let held = match (self.uplink.as_mut(), self.capture.as_ref()) {
+            (Some(up), Some(capture)) => {
+                let followed = up.follow(now_ms(), capture.frame(), pressed, mode.clone());
+                if let Some(stream) = followed.stream {
+                    capture.stream(stream);
+                }
+                followed.frames
+            }
+            _ => Vec::new(),
         };
         self.send(held);
         if let Some(player) = self.player.as_ref() {
@@ -434,8 +441,9 @@ impl Engine {
         }
     }
 
-    /// Samples from the capture worklet, the last taken at `now_ms`.
-    fn captured(&mut self, now_ms: u64, samples: &[f32]) {
+    /// Samples from the capture worklet, arrived at `now_ms`, the first
+    /// taken at capture frame `frame`.
+    fn captured(&mut self, now_ms: u64, frame: u64, samples: &[f32]) {
         let Some(up) = self.uplink.as_mut() else {
             return;
         };
@@ -443,7 +451,7 @@ impl Engine {
         if *up.mode() != UplinkMode::Off && self.desk.level_in.get_untracked() != shown {
             self.desk.level_in.set(shown);
         }
-        let frames = up.captured(now_ms, samples);
+        let frames = up.captured(now_ms, frame, samples);
         self.send(frames);
     }
 

@@ -31,12 +31,17 @@ pub fn VoiceLogin() -> impl IntoView {
         }
     };
     let link = move || view_state.with(|v| v.link.clone());
-    let logged_in = move || {
-        matches!(
-            link(),
-            Link::Online | Link::Reconnecting { .. } | Link::Connecting
-        )
-    };
+    // A memo: the view changes at every push-to-talk step (each press and
+    // grant), which must not write the form's fields again.
+    let logged_in = Memo::new(move |_| {
+        view_state.with(|v| {
+            matches!(
+                v.link,
+                Link::Online | Link::Reconnecting { .. } | Link::Connecting
+            )
+        })
+    });
+    let logged_in = move || logged_in.get();
     let status = move || match link() {
         Link::Online => format!(
             "{}{}",

@@ -1,8 +1,7 @@
 //! Captured samples (floats at the audio context's rate, in blocks of any
 //! size) to 20 ms frames of 16-bit samples at 8 kHz. Decimation averages
 //! the input samples of each output sample: a box filter, enough to keep
-//! speech clean and aliasing low at 44.1 or 48 kHz in. The framer keeps the
-//! last 20 ms it made, so a transmission can open with them (the pre-roll).
+//! speech clean and aliasing low at 44.1 or 48 kHz in.
 
 use super::mulaw::SAMPLE_RATE;
 
@@ -18,8 +17,6 @@ pub struct Framer {
     sum: f32,
     count: u32,
     frame: Vec<i16>,
-    /// The last complete frame, for [`Framer::take_recent`].
-    previous: Vec<i16>,
 }
 
 impl Framer {
@@ -31,7 +28,6 @@ impl Framer {
             sum: 0.0,
             count: 0,
             frame: Vec::with_capacity(FRAME_SAMPLES),
-            previous: Vec::new(),
         }
     }
 
@@ -49,7 +45,6 @@ impl Framer {
                 self.count = 0;
                 self.frame.push((mean.clamp(-1.0, 1.0) * 32_767.0) as i16);
                 if self.frame.len() == FRAME_SAMPLES {
-                    self.previous.clone_from(&self.frame);
                     done.push(std::mem::replace(
                         &mut self.frame,
                         Vec::with_capacity(FRAME_SAMPLES),
@@ -66,21 +61,6 @@ impl Framer {
         self.sum = 0.0;
         self.count = 0;
         self.frame.clear();
-        self.previous.clear();
-    }
-
-    /// The last 20 ms made (the end of the last frame and the partial one)
-    /// as one frame, if that much has been captured; the next frame then
-    /// starts with the next sample, so no sample is in two frames.
-    pub fn take_recent(&mut self) -> Option<Vec<i16>> {
-        let from_previous = FRAME_SAMPLES - self.frame.len();
-        if self.previous.len() < from_previous {
-            return None;
-        }
-        let mut recent = self.previous.split_off(self.previous.len() - from_previous);
-        recent.append(&mut self.frame);
-        self.previous.clear();
-        Some(recent)
     }
 }
 
@@ -120,21 +100,6 @@ mod tests {
         let frames = f.push(&input);
         assert_eq!(frames[0][0], 32_767);
         assert_eq!(frames[0][159], 0);
-    }
-
-    #[test]
-    fn the_recent_frame_is_the_last_twenty_ms_and_continues_seamlessly() {
-        let input = sine(8_000, 300.0, 480);
-        // Every output sample, as one framer fed the whole input makes them.
-        let all: Vec<i16> = Framer::new(8_000).push(&input).concat();
-        let mut f = Framer::new(8_000);
-        assert_eq!(f.take_recent(), None, "nothing captured yet");
-        assert_eq!(f.push(&input[..250]).len(), 1);
-        assert_eq!(f.take_recent().as_deref(), Some(&all[90..250]));
-        assert_eq!(f.take_recent(), None, "taken: the next needs new samples");
-        // The next frame starts right after: no sample twice, none lost.
-        assert!(f.push(&input[250..400]).is_empty());
-        assert_eq!(f.push(&input[400..]), [all[250..410].to_vec()]);
     }
 
     #[test]

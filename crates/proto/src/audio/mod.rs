@@ -2,9 +2,9 @@
 //! frames on the plugin socket. `frame` is the header and its codec,
 //! `mulaw` G.711, `capture` turns captured samples into 20 ms frames,
 //! `uplink` decides what may be sent (held before the grant, never without
-//! the floor), `jitter` schedules received frames for playback, `audible`
-//! names the talker in step with the sound, `replay` keeps the last
-//! transmissions' audio.
+//! the floor) and when capture streams, `jitter` schedules received frames
+//! for playback, `audible` names the talker in step with the sound,
+//! `replay` keeps the last transmissions' audio.
 
 mod audible;
 mod capture;
@@ -22,4 +22,4 @@ pub use hold::HoldBuffer;
 pub use jitter::{JitterBuffer, JitterStats, Verdict};
 pub use mulaw::{decode as mulaw_decode, encode as mulaw_encode, rms, SAMPLE_RATE};
 pub use replay::{Recorder, REPLAY_KEPT_MS};
-pub use uplink::{Uplink, UplinkMode, HOLD_FRAMES};
+pub use uplink::{Followed, Stream, Uplink, UplinkMode, HOLD_FRAMES};

@@ -4,9 +4,23 @@
 //! on a refusal, and none after the release. Never a frame without the
 //! floor: only [`UplinkMode::Send`] writes to the wire.
 //!
-//! Capture runs while the key is up too, so a transmission opens with the
-//! last 20 ms before the press (the pre-roll): a syllable begun with the
-//! press is whole, and the first frame is ready the moment the floor is.
+//! Capture streams only while the key is down. With the key up the capture
+//! worklet keeps its last samples in a ring and posts nothing, so an idle
+//! microphone costs the page nothing. The press ([`Stream::From`]) asks it
+//! for its samples from 20 ms before the key went down on (the pre-roll): a
+//! syllable begun with the press is whole, and the first frame is ready as
+//! soon as the floor is. The release, a refusal or a lost floor stops it
+//! ([`Stream::Stop`]). Samples are counted on the capture clock (the audio
+//! context's frames); the press reads it beside the page's clock, which
+//! times the frames, and a sample already framed is never framed again.
+//!
+//! Freshness: the pre-roll must be what was captured just before the press.
+//! The worklet's ring holds only samples contiguous on the capture clock (a
+//! microphone that stopped delivering starts it over, so its samples then
+//! begin after the stall). And a clock that stood still (the audio context
+//! suspended) shows as samples arriving more than `PREROLL_FRESH_MS`
+//! later than the capture clock says: those captured before the press are
+//! then stale and dropped, and the transmission is timed from their arrival.
 
 use super::capture::Framer;
 use super::frame::{Codec, Frame, FrameHeader, FrameKind, FRAME_MS};
@@ -18,8 +32,11 @@ use crate::voice::{Floor, PttState, FLOOR_REPLY_MS};
 /// As much audio as the floor's reply may take: a grant the machine
 /// accepts never finds the start of the transmission gone.
 pub const HOLD_FRAMES: usize = (FLOOR_REPLY_MS / FRAME_MS) as usize;
-/// The pre-roll is used only if capture delivered this recently: older
-/// audio is not what the dispatcher was saying at the press.
+/// The pre-roll: this much from before the press opens a transmission.
+const PREROLL_MS: u64 = FRAME_MS;
+/// Samples arriving later than this after the capture clock says they
+/// were taken come from a clock that stood still: what it had before the
+/// press is not what the dispatcher was saying then.
 const PREROLL_FRESH_MS: u64 = 100;
 
 /// What captured audio is for right now.
@@ -44,6 +61,24 @@ impl UplinkMode {
     }
 }
 
+/// What capture is told when the mode changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Post the samples from this capture frame on (the pre-roll first).
+    From(u64),
+    /// Post nothing more.
+    Stop,
+}
+
+/// What a change of mode calls for.
+#[derive(Debug, Default)]
+pub struct Followed {
+    /// Frames to send now (the held ones on a grant).
+    pub frames: Vec<Vec<u8>>,
+    /// What capture is told, when that changes.
+    pub stream: Option<Stream>,
+}
+
 #[derive(Debug)]
 pub struct Uplink {
     mode: UplinkMode,
@@ -54,8 +89,10 @@ pub struct Uplink {
     seq: u32,
     /// Capture time of the transmission's first sample.
     start_ms: Option<u64>,
-    /// When the newest captured sample was taken.
-    last_ms: Option<u64>,
+    /// The page's clock (ms) and the capture clock (frame) read together.
+    anchor: (u64, u64),
+    /// The first capture frame not framed yet: earlier samples are skipped.
+    next: u64,
     /// Frames written to the wire since the console started.
     pub sent: u64,
     /// Frames thrown away: held then refused or released, or over the bound.
@@ -72,7 +109,8 @@ impl Uplink {
             hold: HoldBuffer::new(HOLD_FRAMES),
             seq: 0,
             start_ms: None,
-            last_ms: None,
+            anchor: (0, 0),
+            next: 0,
             sent: 0,
             discarded: 0,
         }
@@ -82,69 +120,89 @@ impl Uplink {
         &self.mode
     }
 
-    /// Follows the floor at `now_ms`; returns the frames to send now (the
-    /// held ones on a grant).
-    pub fn follow(&mut self, now_ms: u64, mode: UplinkMode) -> Vec<Vec<u8>> {
+    /// Follows the floor at `now_ms`, when the capture clock is at `frame`;
+    /// a press went down at `pressed_ms` (`PttState::key_down_at`).
+    pub fn follow(
+        &mut self,
+        now_ms: u64,
+        frame: u64,
+        pressed_ms: u64,
+        mode: UplinkMode,
+    ) -> Followed {
         if mode == self.mode {
-            return Vec::new();
+            return Followed::default();
         }
         let was = std::mem::replace(&mut self.mode, mode.clone());
-        let pressed = was == UplinkMode::Off;
         match (was, mode) {
             (UplinkMode::Hold, UplinkMode::Send(session)) => {
                 let held = self.hold.drain();
-                held.into_iter()
+                let frames = held
+                    .into_iter()
                     .map(|pcm| self.frame(&session, &pcm))
-                    .collect()
+                    .collect();
+                Followed {
+                    frames,
+                    stream: None,
+                }
             }
-            (UplinkMode::Hold, UplinkMode::Off) => {
-                self.discarded += self.hold.len() as u64;
-                self.hold.clear();
-                Vec::new()
+            (was, UplinkMode::Off) => {
+                if was == UplinkMode::Hold {
+                    self.discarded += self.hold.len() as u64;
+                    self.hold.clear();
+                }
+                Followed {
+                    frames: Vec::new(),
+                    stream: Some(Stream::Stop),
+                }
             }
-            (_, UplinkMode::Off) => Vec::new(),
-            // A new transmission, numbered from 0: from the pre-roll on if
-            // capture is live, else from the next sample.
-            (_, mode) => {
+            // A new transmission, numbered from 0: on a press from the
+            // pre-roll on, else (the floor moved with the key held) from
+            // the next sample.
+            (was, _) => {
                 self.seq = 0;
                 self.start_ms = None;
                 self.hold.clear();
-                let fresh = self
-                    .last_ms
-                    .is_some_and(|t| now_ms.saturating_sub(t) <= PREROLL_FRESH_MS);
-                let recent = (pressed && fresh)
-                    .then(|| self.framer.take_recent())
-                    .flatten();
-                let Some(pcm) = recent else {
-                    self.framer.reset();
-                    return Vec::new();
-                };
-                self.start_ms = self.last_ms.map(|t| t.saturating_sub(FRAME_MS));
-                let payload = encode(&pcm);
-                match mode {
-                    UplinkMode::Send(session) => vec![self.frame(&session, &payload)],
-                    _ => {
-                        self.hold.push(payload);
-                        Vec::new()
-                    }
+                self.framer.reset();
+                if was != UplinkMode::Off {
+                    return Followed::default();
+                }
+                self.anchor = (now_ms, frame);
+                let since = now_ms.saturating_sub(pressed_ms) + PREROLL_MS;
+                self.next = frame.saturating_sub(u64::from(self.input_rate) * since / 1_000);
+                Followed {
+                    frames: Vec::new(),
+                    stream: Some(Stream::From(self.next)),
                 }
             }
         }
     }
 
-    /// Captured samples whose last one was taken at `now_ms`; returns the
-    /// frames to send now.
-    pub fn captured(&mut self, now_ms: u64, samples: &[f32]) -> Vec<Vec<u8>> {
-        self.last_ms = Some(now_ms);
+    /// Captured samples that arrived at `now_ms`, the first taken at
+    /// capture frame `frame`; returns the frames to send now.
+    pub fn captured(&mut self, now_ms: u64, frame: u64, samples: &[f32]) -> Vec<Vec<u8>> {
         if self.mode == UplinkMode::Off {
-            // Framed all the same, for the next press's pre-roll.
-            self.framer.push(samples);
+            // Posted before capture was told to stop.
             return Vec::new();
         }
-        if self.start_ms.is_none() {
-            let span = samples.len() as u64 * 1_000 / u64::from(self.input_rate);
-            self.start_ms = Some(now_ms.saturating_sub(span));
+        let len = samples.len() as u64;
+        let seen = self.next.saturating_sub(frame).min(len);
+        let (mut frame, mut samples) = (frame + seen, &samples[seen as usize..]);
+        if samples.is_empty() {
+            return Vec::new();
         }
+        let end = frame + samples.len() as u64;
+        if self.start_ms.is_none() {
+            if now_ms > self.ms_at(end) + PREROLL_FRESH_MS {
+                // The capture clock stood still: what it had before the
+                // press is stale, and it no longer tells the time.
+                let stale = self.anchor.1.saturating_sub(frame).min(end - frame);
+                frame += stale;
+                samples = &samples[stale as usize..];
+                self.anchor = (now_ms, end);
+            }
+            self.start_ms = Some(self.ms_at(frame));
+        }
+        self.next = end;
         let mut out = Vec::new();
         for pcm in self.framer.push(samples) {
             let payload = encode(&pcm);
@@ -161,6 +219,17 @@ impl Uplink {
             }
         }
         out
+    }
+
+    /// The page's clock when capture frame `frame` was taken.
+    fn ms_at(&self, frame: u64) -> u64 {
+        let (ms, at) = self.anchor;
+        let rate = u64::from(self.input_rate);
+        if frame >= at {
+            ms + (frame - at) * 1_000 / rate
+        } else {
+            ms.saturating_sub((at - frame) * 1_000 / rate)
+        }
     }
 
     fn frame(&mut self, session: &BigId, payload: &[u8]) -> Vec<u8> {
@@ -228,12 +297,38 @@ mod tests {
     }
 
     #[test]
+    fn capture_streams_from_the_pre_roll_while_the_key_is_down_only() {
+        let mut up = Uplink::new(8_000);
+        // Pressed when the capture clock is at frame 8000: 20 ms before it.
+        let press = up.follow(1_000, 8_000, 1_000, UplinkMode::Hold);
+        assert_eq!(press.stream, Some(Stream::From(7_840)));
+        let grant = up.follow(1_020, 8_160, 1_020, UplinkMode::Send(sid()));
+        assert_eq!(grant.stream, None, "the grant: streaming goes on");
+        let release = up.follow(1_040, 8_320, 1_040, UplinkMode::Off);
+        assert_eq!(release.stream, Some(Stream::Stop));
+        up.follow(2_000, 16_000, 2_000, UplinkMode::Hold);
+        let refusal = up.follow(2_010, 16_080, 2_010, UplinkMode::Off);
+        assert_eq!(refusal.stream, Some(Stream::Stop));
+        // A floor already granted at the press; then it moves, the key held.
+        let press = up.follow(3_000, 24_000, 3_000, UplinkMode::Send(sid()));
+        assert_eq!(press.stream, Some(Stream::From(23_840)));
+        assert_eq!(
+            up.follow(3_100, 24_800, 3_100, UplinkMode::Hold).stream,
+            None
+        );
+    }
+
+    #[test]
     fn nothing_is_sent_without_the_floor() {
         let mut up = Uplink::new(8_000);
-        assert!(up.captured(100, &block()).is_empty(), "key up");
-        up.follow(120, UplinkMode::Hold);
-        for t in 1..=5 {
-            assert!(up.captured(100 + t * 20, &block()).is_empty(), "held");
+        assert!(up.captured(100, 0, &block()).is_empty(), "key up");
+        up.follow(120, 960, 120, UplinkMode::Hold);
+        for t in 0..5 {
+            assert!(
+                up.captured(140 + t * 20, 960 + t * 160, &block())
+                    .is_empty(),
+                "held"
+            );
         }
         assert_eq!(up.sent, 0);
     }
@@ -241,60 +336,70 @@ mod tests {
     #[test]
     fn audio_from_the_press_is_sent_on_the_grant_in_order_then_live() {
         let mut up = Uplink::new(8_000);
-        up.follow(1_000, UplinkMode::Hold);
+        up.follow(1_000, 8_000, 1_000, UplinkMode::Hold);
+        // Capture had nothing before the press (it had just started).
         for t in 0..10 {
-            up.captured(1_020 + t * 20, &block());
+            up.captured(1_020 + t * 20, 8_000 + t * 160, &block());
         }
-        let held = decoded(&up.follow(1_220, UplinkMode::Send(sid())));
+        let held = decoded(
+            &up.follow(1_220, 9_760, 1_220, UplinkMode::Send(sid()))
+                .frames,
+        );
         assert_eq!(held.len(), 10);
         assert!(held.iter().enumerate().all(|(i, h)| h.seq == i as u32));
-        assert_eq!(
-            held[0].capture_ms, 1_000,
-            "the first sample after the press"
-        );
+        assert_eq!(held[0].capture_ms, 1_000, "the first sample, at the press");
         assert_eq!(held[9].capture_ms, 1_180);
         assert!(held
             .iter()
             .all(|h| h.session == sid() && h.kind == FrameKind::Uplink));
-        let live = decoded(&up.captured(1_220, &block()));
+        let live = decoded(&up.captured(1_220, 9_600, &block()));
         assert_eq!((live[0].seq, live[0].capture_ms), (10, 1_200));
-        let payload = Frame::decode(&up.captured(1_240, &block())[0])
+        let payload = Frame::decode(&up.captured(1_240, 9_760, &block())[0])
             .unwrap()
             .payload;
         let pcm: Vec<i16> = payload.iter().map(|&c| mulaw::decode(c)).collect();
         assert!(mulaw::rms(&pcm) > 0.4, "the tone, not silence");
         assert_eq!(up.sent, 12);
-        // Released: nothing more, whatever is captured.
-        assert!(up.follow(1_260, UplinkMode::Off).is_empty());
-        assert!(up.captured(1_260, &block()).is_empty());
+        // Released: nothing more, whatever capture posted before it stopped.
+        assert!(up
+            .follow(1_260, 10_080, 1_260, UplinkMode::Off)
+            .frames
+            .is_empty());
+        assert!(up.captured(1_260, 9_920, &block()).is_empty());
         assert_eq!(up.sent, 12);
     }
 
     #[test]
     fn a_refusal_or_an_early_release_drops_what_was_held() {
         let mut up = Uplink::new(8_000);
-        up.follow(0, UplinkMode::Hold);
+        up.follow(0, 160, 0, UplinkMode::Hold);
         for t in 0..3 {
-            up.captured(t * 20, &block());
+            up.captured(20 + t * 20, t * 160, &block());
         }
-        assert!(up.follow(60, UplinkMode::Off).is_empty());
+        assert!(up.follow(60, 640, 60, UplinkMode::Off).frames.is_empty());
         assert_eq!((up.sent, up.discarded), (0, 3));
         // The next press is a new transmission: numbered from 0 again.
-        up.follow(5_000, UplinkMode::Hold);
-        up.captured(5_020, &block());
-        let held = decoded(&up.follow(5_020, UplinkMode::Send(sid())));
+        up.follow(5_000, 40_000, 5_000, UplinkMode::Hold);
+        up.captured(5_020, 40_000, &block());
+        let held = decoded(
+            &up.follow(5_020, 40_160, 5_020, UplinkMode::Send(sid()))
+                .frames,
+        );
         assert_eq!((held.len(), held[0].seq, held[0].capture_ms), (1, 0, 5_000));
     }
 
     #[test]
     fn the_hold_is_bounded_and_keeps_the_newest_with_their_numbers() {
         let mut up = Uplink::new(8_000);
-        up.follow(0, UplinkMode::Hold);
+        up.follow(0, 0, 0, UplinkMode::Hold);
         let n = HOLD_FRAMES as u64 + 5;
         for t in 0..n {
-            up.captured(20 + t * 20, &block());
+            up.captured(20 + t * 20, t * 160, &block());
         }
-        let held = decoded(&up.follow(2_000, UplinkMode::Send(sid())));
+        let held = decoded(
+            &up.follow(2_000, n * 160, 2_000, UplinkMode::Send(sid()))
+                .frames,
+        );
         assert_eq!(held.len(), HOLD_FRAMES);
         assert_eq!(up.discarded, 5);
         assert_eq!(
@@ -304,71 +409,94 @@ mod tests {
         assert_eq!(held[0].capture_ms, 100);
     }
 
-    /// 10 ms at 8 kHz, every sample `level`.
-    fn level(level: f32) -> Vec<f32> {
-        vec![level; 80]
+    /// `n` samples from capture frame `at`, each telling its frame apart.
+    fn ramp(at: u64, n: u64) -> Vec<f32> {
+        (at..at + n).map(|f| (f % 1_000) as f32 / 1_000.0).collect()
     }
 
-    fn levels(frame: &[u8]) -> Vec<i16> {
+    /// The sample of capture frame `at` as a frame carries it.
+    fn sample(at: u64) -> i16 {
+        mulaw::decode(mulaw::encode((ramp(at, 1)[0] * 32_767.0) as i16))
+    }
+
+    /// The first and last samples of a frame.
+    fn ends(frame: &[u8]) -> [i16; 2] {
         let payload = Frame::decode(frame).unwrap().payload;
-        vec![mulaw::decode(payload[0]), mulaw::decode(payload[159])]
+        [mulaw::decode(payload[0]), mulaw::decode(payload[159])]
     }
 
     #[test]
     fn a_transmission_opens_with_the_last_twenty_ms_before_the_press() {
         let mut up = Uplink::new(8_000);
-        // Capture runs with the key up: 10 ms blocks, each louder.
-        for k in 1..=5 {
-            assert!(up
-                .captured(1_000 + k * 10, &level(k as f32 / 10.0))
-                .is_empty());
-        }
-        // Pressed 4 ms after the last block came: the pre-roll is held...
-        assert!(up.follow(1_054, UplinkMode::Hold).is_empty());
-        up.captured(1_060, &level(0.6));
-        // ...and sent the moment the floor comes, with what followed.
-        let sent = up.follow(1_065, UplinkMode::Send(sid()));
+        // The key went down at 1054 ms; the desk learns of it at 1061 ms,
+        // the capture clock then at frame 8488 (so at 8432 at the press).
+        assert_eq!(
+            up.follow(1_061, 8_488, 1_054, UplinkMode::Hold).stream,
+            Some(Stream::From(8_272))
+        );
+        // Capture's first post: the 20 ms before the press and 11 ms since.
+        assert!(up.captured(1_066, 8_272, &ramp(8_272, 248)).is_empty());
+        // Sent the moment the floor comes.
+        let sent = up
+            .follow(1_070, 8_560, 1_054, UplinkMode::Send(sid()))
+            .frames;
         let heads = decoded(&sent);
+        assert_eq!(heads.len(), 1, "the pre-roll; the next 20 ms are not whole");
+        assert_eq!((heads[0].seq, heads[0].capture_ms), (0, 1_034));
+        assert_eq!(ends(&sent[0]), [sample(8_272), sample(8_431)]);
+        let next = up.captured(1_076, 8_520, &ramp(8_520, 80));
         assert_eq!(
-            heads.len(),
-            1,
-            "the pre-roll; the next 20 ms are not complete"
-        );
-        assert_eq!((heads[0].seq, heads[0].capture_ms), (0, 1_030));
-        let (block4, block5) = (
-            mulaw::decode(mulaw::encode(13_106)),
-            mulaw::decode(mulaw::encode(16_383)),
-        );
-        assert_eq!(levels(&sent[0]), [block4, block5], "the 4th and 5th blocks");
-        let next = up.captured(1_070, &level(0.7));
-        assert_eq!(decoded(&next)[0].seq, 1);
-        assert_eq!(
-            decoded(&next)[0].capture_ms,
-            1_050,
+            (decoded(&next)[0].seq, decoded(&next)[0].capture_ms),
+            (1, 1_054),
             "right after the pre-roll"
         );
-        let (block6, block7) = (
-            mulaw::decode(mulaw::encode(19_660)),
-            mulaw::decode(mulaw::encode(22_936)),
-        );
-        assert_eq!(levels(&next[0]), [block6, block7]);
+        assert_eq!(ends(&next[0]), [sample(8_432), sample(8_591)]);
     }
 
     #[test]
-    fn no_pre_roll_from_stale_capture_nor_on_a_grant_without_hold() {
+    fn samples_posted_twice_are_framed_once_in_order() {
         let mut up = Uplink::new(8_000);
-        for k in 1..=4 {
-            up.captured(1_000 + k * 10, &level(0.5));
-        }
-        // Capture stopped long before this press: nothing from back then.
-        up.follow(2_000, UplinkMode::Hold);
-        assert!(up.follow(2_010, UplinkMode::Send(sid())).is_empty());
-        up.follow(2_020, UplinkMode::Off);
-        // A floor already granted at the press (Off to Send): the pre-roll at once.
-        for k in 1..=4 {
-            up.captured(3_000 + k * 10, &level(0.5));
-        }
-        let sent = decoded(&up.follow(3_041, UplinkMode::Send(sid())));
-        assert_eq!((sent.len(), sent[0].seq, sent[0].capture_ms), (1, 0, 3_020));
+        up.follow(1_000, 8_000, 1_000, UplinkMode::Send(sid()));
+        // A post from before the press overlapping this stream's own.
+        let first = up.captured(1_005, 7_840, &ramp(7_840, 240));
+        let second = up.captured(1_008, 8_000, &ramp(8_000, 160));
+        let heads = decoded(&[first.clone(), second.clone()].concat());
+        assert_eq!(heads.len(), 2, "320 samples, two frames: {heads:?}");
+        assert_eq!(ends(&first[0]), [sample(7_840), sample(7_999)]);
+        assert_eq!(ends(&second[0]), [sample(8_000), sample(8_159)]);
+        assert_eq!((heads[1].seq, heads[1].capture_ms), (1, 1_000));
+        assert!(up.captured(1_010, 8_000, &ramp(8_000, 160)).is_empty());
+    }
+
+    #[test]
+    fn no_pre_roll_from_a_capture_clock_that_stood_still() {
+        let mut up = Uplink::new(8_000);
+        // The capture clock stopped at frame 8000 (a suspended context)
+        // and runs again only after the press.
+        up.follow(2_000, 8_000, 2_000, UplinkMode::Hold);
+        assert!(up.captured(2_500, 7_840, &ramp(7_840, 240)).is_empty());
+        assert!(up
+            .follow(2_505, 8_080, 2_505, UplinkMode::Send(sid()))
+            .frames
+            .is_empty());
+        let sent = up.captured(2_510, 8_080, &ramp(8_080, 80));
+        let heads = decoded(&sent);
+        assert_eq!(heads.len(), 1);
+        assert_eq!(
+            ends(&sent[0]),
+            [sample(8_000), sample(8_159)],
+            "from the press on"
+        );
+        assert_eq!(
+            (heads[0].seq, heads[0].capture_ms),
+            (0, 2_490),
+            "timed by its arrival, 10 ms of it then"
+        );
+        // A press whose pre-roll comes in time keeps it.
+        up.follow(3_000, 9_000, 3_000, UplinkMode::Off);
+        up.follow(4_000, 16_000, 4_000, UplinkMode::Send(sid()));
+        let sent = up.captured(4_100, 15_840, &ramp(15_840, 160));
+        assert_eq!(ends(&sent[0]), [sample(15_840), sample(15_999)]);
+        assert_eq!(decoded(&sent)[0].capture_ms, 3_980);
     }
 }

@@ -1058,6 +1058,7 @@ mod tests {
         let mut m = in_call();
         cmd(&mut m, 3_000, PttCommand::TalkKeyDown { to_ids: vec![] });
         assert!(cmd(&mut m, 3_001, PttCommand::TalkKeyDown { to_ids: vec![] }).is_empty());
+        assert_eq!(m.ptt().key_down_at, 3_000, "the press, not its repeat");
     }
 
     #[test]

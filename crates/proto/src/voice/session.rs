@@ -305,6 +305,9 @@ pub struct PttState {
     pub floor: Floor,
     /// The talk key is down (as far as the panel has told).
     pub key_held: bool,
+    /// When the talk key last went down (ms): the pre-roll is taken from
+    /// before this moment, however late the audio desk learns of it.
+    pub key_down_at: u64,
     pub pending: Vec<PendingRequest>,
     pub error: Option<PttError>,
     pub notice: Option<PttNotice>,
@@ -384,6 +387,7 @@ impl PttState {
                     return out;
                 }
                 self.key_held = true;
+                self.key_down_at = now;
                 self.error = None;
                 match (&self.floor, self.selected.clone()) {
                     (Floor::Requesting { .. }, _) => {}
