@@ -7,6 +7,7 @@
 use crate::DecodeError;
 use serde::de::{self, DeserializeOwned, Deserializer, Unexpected};
 use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// A list from a server, decoded element by element: an element that does
@@ -25,16 +26,34 @@ impl<T> ListOf<T> {
     /// Decodes each of `values` with `decode`, keeping what decodes.
     pub fn decode_each(
         values: &[Value],
-        mut decode: impl FnMut(&Value) -> Result<T, DecodeError>,
+        decode: impl FnMut(&Value) -> Result<T, DecodeError>,
     ) -> Self {
+        Self::kept(values.iter().map(decode))
+    }
+
+    /// What decoded, in order, and a line for each element that did not.
+    fn kept(decoded: impl Iterator<Item = Result<T, DecodeError>>) -> Self {
         let mut list = Self::default();
-        for (i, v) in values.iter().enumerate() {
-            match decode(v) {
+        for (i, item) in decoded.enumerate() {
+            match item {
                 Ok(item) => list.items.push(item),
                 Err(e) => list.skipped.push(format!("element {i} skipped: {e}")),
             }
         }
         list
+    }
+}
+
+impl<T: DeserializeOwned> ListOf<T> {
+    /// The list that is the JSON `text`, each element cut out as text and
+    /// decoded from it: no tree is built for the list nor for an element
+    /// (a roster of a thousand comes this way; see [`crate::from_json`] for
+    /// the usual path). Anything but a list is an error.
+    pub fn from_text(text: &str) -> Result<Self, DecodeError> {
+        let raw: Vec<&RawValue> = serde_json::from_str(text)?;
+        Ok(Self::kept(raw.iter().map(|r| {
+            serde_json::from_str(r.get()).map_err(DecodeError::from)
+        })))
     }
 }
 
@@ -347,6 +366,27 @@ mod tests {
         assert!(serde_json::from_str::<ListOf<N>>(r#"{"n":1}"#).is_err());
         let empty: ListOf<N> = serde_json::from_str("[]").unwrap();
         assert!(empty.is_empty() && empty.skipped.is_empty());
+    }
+
+    #[test]
+    fn a_list_read_from_its_text_skips_what_the_tree_skips() {
+        let text = r#"[{"n":1},{"n":"x"},{"m":2},{"n":"4"},{"n":" 5 "}]"#;
+        let fast = ListOf::<N>::from_text(text).unwrap();
+        let slow: ListOf<N> = crate::from_json(text).unwrap();
+        assert_eq!(fast.iter().map(|n| n.n).collect::<Vec<_>>(), [1, 4, 5]);
+        assert_eq!(
+            fast.iter().map(|n| n.n).collect::<Vec<_>>(),
+            slow.iter().map(|n| n.n).collect::<Vec<_>>()
+        );
+        assert_eq!(fast.skipped.len(), 2);
+        assert!(fast.skipped[0].starts_with("element 1 skipped: "));
+        assert!(
+            fast.skipped[1].starts_with("element 2 skipped: ") && fast.skipped[1].contains("`n`")
+        );
+        for bad in [r#"{"n":1}"#, "[{\"n\":1}", "null", ""] {
+            assert!(ListOf::<N>::from_text(bad).is_err(), "{bad}");
+        }
+        assert!(ListOf::<N>::from_text(" [] ").unwrap().is_empty());
     }
 
     #[test]

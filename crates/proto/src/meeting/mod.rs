@@ -27,10 +27,12 @@ pub use event::{
 pub use participant::{Participant, ServiceType};
 pub use session::{NewSession, NewSessionResult, RefreshResult, Version};
 
+use crate::lenient::{self, ListOf};
 use crate::url::path_segment;
-use crate::{lenient, DecodeError};
+use crate::DecodeError;
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::fmt;
 
@@ -442,7 +444,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Reply<T> {
             result: Value,
         }
         let raw = Raw::deserialize(d)?;
-        if raw.status.trim().eq_ignore_ascii_case("success") {
+        if succeeded(&raw.status) {
             T::deserialize(raw.result)
                 .map(Self::Success)
                 .map_err(de::Error::custom)
@@ -464,6 +466,36 @@ pub fn decode_reply<T: DeserializeOwned>(text: &str) -> Result<Reply<T>, DecodeE
         Reply::Success(result) => Reply::Success(serde_json::from_value(result)?),
         Reply::Failed { status, result } => Reply::Failed { status, result },
     })
+}
+
+/// Decodes the participants reply: a [`Reply`] whose list is read
+/// straight from its text ([`ListOf::from_text`]), with no tree for the
+/// reply or any participant on the way. A roster of a thousand is the
+/// largest reply the node sends, and participants are decoded from text
+/// only (so are its events), which keeps one decoder of them in the bundle.
+pub fn decode_participants(text: &str) -> Result<Reply<ListOf<Participant>>, DecodeError> {
+    #[derive(Deserialize)]
+    struct Raw<'a> {
+        #[serde(deserialize_with = "lenient::string_any")]
+        status: String,
+        #[serde(borrow, default)]
+        result: Option<&'a RawValue>,
+    }
+    let raw: Raw = serde_json::from_str(text)?;
+    let result = raw.result.map_or("null", RawValue::get);
+    Ok(if succeeded(&raw.status) {
+        Reply::Success(ListOf::from_text(result)?)
+    } else {
+        Reply::Failed {
+            status: raw.status,
+            result: serde_json::from_str(result)?,
+        }
+    })
+}
+
+/// Whether a reply's `status` says it succeeded.
+fn succeeded(status: &str) -> bool {
+    status.trim().eq_ignore_ascii_case("success")
 }
 
 /// A refusal: a `status` other than `success` (or a checkJoin code other than 200).
