@@ -26,6 +26,8 @@ pub mod voice;
 /// decoders are then compiled for one source only (`Value`; several types
 /// are also decoded from a `Value` they sit in), not also for text, which
 /// keeps the wasm bundle smaller; the cost is one tree per message.
+/// Participants, a thousand at a time, are decoded from text instead
+/// (`meeting::decode_participants`).
 pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     serde_json::from_value(serde_json::from_str(text)?)
 }
