@@ -260,15 +260,25 @@ impl From<String> for ServiceType {
     }
 }
 
+impl ServiceType {
+    /// As sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Connecting => "connecting",
+            Self::WaitingRoom => "waiting_room",
+            Self::Ivr => "ivr",
+            Self::Conference => "conference",
+            Self::Gateway => "gateway",
+            Self::Other(s) => s,
+        }
+    }
+}
+
 impl From<ServiceType> for String {
     fn from(t: ServiceType) -> Self {
         match t {
-            ServiceType::Connecting => "connecting".to_owned(),
-            ServiceType::WaitingRoom => "waiting_room".to_owned(),
-            ServiceType::Ivr => "ivr".to_owned(),
-            ServiceType::Conference => "conference".to_owned(),
-            ServiceType::Gateway => "gateway".to_owned(),
             ServiceType::Other(s) => s,
+            known => known.as_str().to_owned(),
         }
     }
 }
