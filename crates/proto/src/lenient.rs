@@ -7,7 +7,6 @@
 use crate::DecodeError;
 use serde::de::{self, DeserializeOwned, Deserializer, Unexpected};
 use serde::{Deserialize, Serialize, Serializer};
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// A list from a server, decoded element by element: an element that does
@@ -45,14 +44,15 @@ impl<T> ListOf<T> {
 }
 
 impl<T: DeserializeOwned> ListOf<T> {
-    /// The list that is the JSON `text`, each element cut out as text and
-    /// decoded from it: no tree is built for the list nor for an element
-    /// (a roster of a thousand comes this way; see [`crate::from_json`] for
-    /// the usual path). Anything but a list is an error.
+    /// The list that is the JSON `text`, each element cut out as text
+    /// ([`crate::json_parts`]) and decoded from it: no tree is built for the
+    /// list nor for an element (a roster of a thousand comes this way; see
+    /// [`crate::from_json`] for the usual path). Anything but a list is an
+    /// error, and so is text that is not JSON.
     pub fn from_text(text: &str) -> Result<Self, DecodeError> {
-        let raw: Vec<&RawValue> = serde_json::from_str(text)?;
-        Ok(Self::kept(raw.iter().map(|r| {
-            serde_json::from_str(r.get()).map_err(DecodeError::from)
+        let elements = crate::json_parts::elements(text)?;
+        Ok(Self::kept(elements.into_iter().map(|e| {
+            serde_json::from_str(e).map_err(DecodeError::from)
         })))
     }
 }
@@ -128,10 +128,11 @@ pub fn i64_any<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
 
 /// Like [`u64_any`] for an optional field (use with `#[serde(default)]`).
 pub fn opt_u64_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    let v = Option::<Value>::deserialize(d)?;
-    match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => value_to_u64(&v).map(Some).ok_or_else(|| {
+    // `null` is a `Value` too: no `Option<Value>` decoder is compiled for
+    // each source besides the `Value` one.
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => value_to_u64(&v).map(Some).ok_or_else(|| {
             de::Error::invalid_type(unexpected(&v), &"an integer or numeric string")
         }),
     }
@@ -151,9 +152,7 @@ pub fn seconds_any<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 /// Like [`seconds_any`] for a time of a record that is useful without it
 /// (a participant's `start_time`): `None` when missing or no number.
 pub fn opt_seconds_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?
-        .as_ref()
-        .and_then(value_to_seconds))
+    Ok(value_to_seconds(&Value::deserialize(d)?))
 }
 
 /// A boolean sent as `true`, `"true"`, `'true'` (after quote repair), `"yes"`/`"no"`, or 0/1.
@@ -165,10 +164,9 @@ pub fn bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 
 /// Like [`bool_any`] for an optional field (use with `#[serde(default)]`).
 pub fn opt_bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    let v = Option::<Value>::deserialize(d)?;
-    match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => value_to_bool(&v).map(Some).ok_or_else(|| {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => value_to_bool(&v).map(Some).ok_or_else(|| {
             de::Error::invalid_type(unexpected(&v), &"a boolean or \"true\"/\"false\"")
         }),
     }
@@ -178,17 +176,13 @@ pub fn opt_bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::
 /// ...): the spellings of [`bool_any`], and `None` for anything else (`""`,
 /// `"UNKNOWN"`), so an odd flag costs that flag, not the record.
 pub fn opt_bool_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?
-        .as_ref()
-        .and_then(value_to_bool))
+    Ok(value_to_bool(&Value::deserialize(d)?))
 }
 
 /// A text field of a record that is useful without it: a string, a number
 /// or a boolean as text, `None` for anything else (`null`, an object).
 pub fn opt_string_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?
-        .as_ref()
-        .and_then(value_to_string))
+    Ok(value_into_string(Value::deserialize(d)?))
 }
 
 /// A text field that some servers send as a number (`"starttime": 1581124302`).
@@ -200,10 +194,9 @@ pub fn string_any<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 /// Like [`string_any`] for an optional field (use with `#[serde(default)]`).
 pub fn opt_string_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v = Option::<Value>::deserialize(d)?;
-    match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => value_to_string(&v)
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => value_to_string(&v)
             .map(Some)
             .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a string or number")),
     }
@@ -263,6 +256,14 @@ pub fn value_to_bool(v: &Value) -> Option<bool> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// [`value_to_string`], the string itself when it is one (not a copy).
+pub fn value_into_string(v: Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s),
+        v => value_to_string(&v),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod fuzzing;
 pub mod history;
 pub mod id;
 pub mod ivr;
+pub mod json_parts;
 pub mod lenient;
 pub mod machine;
 pub mod meeting;

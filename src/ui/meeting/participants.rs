@@ -101,7 +101,7 @@ fn admit(uuid: String) -> Command {
 fn menu_clicked(ev: &leptos::ev::MouseEvent) -> Option<String> {
     let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
     let row = target.closest("button.menu").ok()??.closest("li").ok()??;
-    Some(row.id().strip_prefix(ROW_ID)?.to_owned())
+    Some(row.get_attribute("id")?.strip_prefix(ROW_ID)?.to_owned())
 }
 
 /// What a row's id starts with; its participant's uuid follows.
@@ -283,9 +283,9 @@ struct Kept {
 impl Kept {
     /// Its element, looked up in `before` (the list's elements before the
     /// update) if not known yet.
-    fn element(&mut self, before: Option<&js_sys::Array>) -> Option<Element> {
+    fn element(&mut self, before: Option<&web_sys::NodeList>) -> Option<Element> {
         if self.el.is_none() {
-            self.el = before?.get(self.at).dyn_into().ok();
+            self.el = before?.item(self.at)?.dyn_into().ok();
         }
         self.el.clone()
     }
@@ -316,13 +316,14 @@ impl Placed {
     /// Makes the list show `items`, in their order.
     fn show(&mut self, items: &[Item]) {
         let wanted = positions(items.iter());
-        // The list's elements as they are now, in the order of `shown`,
-        // when some are not known yet.
+        // The list's elements as they are now, in the order of `shown`
+        // (a static list), when some are not known yet.
         let before = self
             .shown
             .iter()
             .any(|(_, el)| el.is_none())
-            .then(|| js_sys::Array::from(&self.list.children()));
+            .then(|| self.list.query_selector_all(":scope > *").ok())
+            .flatten();
         let before = before.as_ref();
         // What stays, in its DOM order; the rest leaves the DOM.
         let mut stay = Vec::with_capacity(self.shown.len());

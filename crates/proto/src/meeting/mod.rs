@@ -32,7 +32,6 @@ use crate::url::path_segment;
 use crate::DecodeError;
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
-use serde_json::value::RawValue;
 use serde_json::Value;
 use std::fmt;
 
@@ -474,20 +473,23 @@ pub fn decode_reply<T: DeserializeOwned>(text: &str) -> Result<Reply<T>, DecodeE
 /// largest reply the node sends, and participants are decoded from text
 /// only (so are its events), which keeps one decoder of them in the bundle.
 pub fn decode_participants(text: &str) -> Result<Reply<ListOf<Participant>>, DecodeError> {
-    #[derive(Deserialize)]
-    struct Raw<'a> {
-        #[serde(deserialize_with = "lenient::string_any")]
-        status: String,
-        #[serde(borrow, default)]
-        result: Option<&'a RawValue>,
+    // A key given twice counts once, its last value (as in a `Value`).
+    let (mut status, mut result) = (None, "null");
+    for (key, value) in crate::json_parts::members(text)? {
+        match key.as_str() {
+            "status" => status = Some(value),
+            "result" => result = value,
+            _ => {}
+        }
     }
-    let raw: Raw = serde_json::from_str(text)?;
-    let result = raw.result.map_or("null", RawValue::get);
-    Ok(if succeeded(&raw.status) {
+    let status = status.ok_or_else(|| DecodeError::new("missing field `status`"))?;
+    let status = lenient::value_to_string(&serde_json::from_str(status)?)
+        .ok_or_else(|| DecodeError::new("status: not a string or number"))?;
+    Ok(if succeeded(&status) {
         Reply::Success(ListOf::from_text(result)?)
     } else {
         Reply::Failed {
-            status: raw.status,
+            status,
             result: serde_json::from_str(result)?,
         }
     })
