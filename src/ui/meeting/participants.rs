@@ -12,10 +12,6 @@
 //! keep their elements (and the keyboard focus in them). A row's host menu
 //! is an item of its own under the row, a component keyed by uuid, so it
 //! outlives the row's versions (what is typed into it stays).
-//!
-//! The rows are laid out in full, out of sight too: `content-visibility:
-//! auto` on them cost a burst and each tick of the clock more (its
-//! visibility checks, a second layout pass) than the layout it skipped.
 
 use super::text::MeetingText;
 use crate::i18n::{use_i18n, Lang, Phrase};
