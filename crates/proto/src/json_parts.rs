@@ -7,13 +7,13 @@
 //! and colons between parts are read here.
 
 use crate::DecodeError;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::IgnoredAny;
 
 /// The elements of the JSON list `text`, each as its text.
 pub fn elements(text: &str) -> Result<Vec<&str>, DecodeError> {
     let mut parts = Vec::new();
     cut(text, b'[', b']', |rest| {
-        let (_, value, rest) = value::<IgnoredAny>(rest)?;
+        let (value, rest) = value(rest)?;
         parts.push(value);
         Ok(rest)
     })?;
@@ -24,13 +24,13 @@ pub fn elements(text: &str) -> Result<Vec<&str>, DecodeError> {
 pub fn members(text: &str) -> Result<Vec<(String, &str)>, DecodeError> {
     let mut parts = Vec::new();
     cut(text, b'{', b'}', |rest| {
-        let (key, _, rest) = value::<String>(rest)?;
+        let (key, rest) = value(rest)?;
         let rest = rest
             .trim_start()
             .strip_prefix(':')
             .ok_or_else(|| DecodeError::new("no `:` after a key"))?;
-        let (_, value, rest) = value::<IgnoredAny>(rest)?;
-        parts.push((key, value));
+        let (value, rest) = value(rest)?;
+        parts.push((serde_json::from_str(key)?, value));
         Ok(rest)
     })?;
     Ok(parts)
@@ -61,13 +61,13 @@ fn cut<'a>(
     } else {
         loop {
             rest = part(rest)?.trim_start();
-            match rest.as_bytes().first() {
-                Some(b',') => rest = &rest[1..],
-                Some(&c) if c == close => {
-                    rest = &rest[1..];
-                    break;
-                }
-                _ => return Err(expected()),
+            if let Some(after) = rest.strip_prefix(',') {
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix(char::from(close)) {
+                rest = after;
+                break;
+            } else {
+                return Err(expected());
             }
         }
     }
@@ -78,15 +78,14 @@ fn cut<'a>(
     }
 }
 
-/// The JSON value at the start of `text` read as a `T`, its text, and
-/// what follows it.
-fn value<T: DeserializeOwned>(text: &str) -> Result<(T, &str, &str), DecodeError> {
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<T>();
+/// The JSON value at the start of `text` (read and ignored, to find where
+/// it ends) and what follows it.
+fn value(text: &str) -> Result<(&str, &str), DecodeError> {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<IgnoredAny>();
     match stream.next() {
-        Some(Ok(t)) => {
-            let (value, rest) = text.split_at(stream.byte_offset());
-            Ok((t, value, rest))
-        }
+        Some(Ok(_)) => text
+            .split_at_checked(stream.byte_offset())
+            .ok_or_else(|| DecodeError::new("no value")),
         Some(Err(e)) => Err(e.into()),
         None => Err(DecodeError::new("no value")),
     }
