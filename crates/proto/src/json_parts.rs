@@ -25,10 +25,7 @@ pub fn members(text: &str) -> Result<Vec<(String, &str)>, DecodeError> {
     let mut parts = Vec::new();
     cut(text, b'{', b'}', |rest| {
         let (key, rest) = value(rest)?;
-        let rest = rest
-            .trim_start()
-            .strip_prefix(':')
-            .ok_or_else(|| DecodeError::new("no `:` after a key"))?;
+        let rest = rest.trim_start().strip_prefix(':').ok_or_else(malformed)?;
         let (value, rest) = value(rest)?;
         parts.push((serde_json::from_str(key)?, value));
         Ok(rest)
@@ -74,7 +71,7 @@ fn cut<'a>(
     if rest.trim_start().is_empty() {
         Ok(())
     } else {
-        Err(DecodeError::new("trailing characters"))
+        Err(malformed())
     }
 }
 
@@ -85,10 +82,15 @@ fn value(text: &str) -> Result<(&str, &str), DecodeError> {
     match stream.next() {
         Some(Ok(_)) => text
             .split_at_checked(stream.byte_offset())
-            .ok_or_else(|| DecodeError::new("no value")),
+            .ok_or_else(malformed),
         Some(Err(e)) => Err(e.into()),
-        None => Err(DecodeError::new("no value")),
+        None => Err(malformed()),
     }
+}
+
+/// A colon, comma or bracket missing or out of place, or text after the end.
+fn malformed() -> DecodeError {
+    DecodeError::new("malformed JSON")
 }
 
 #[cfg(test)]

@@ -482,9 +482,12 @@ pub fn decode_participants(text: &str) -> Result<Reply<ListOf<Participant>>, Dec
             _ => {}
         }
     }
-    let status = status.ok_or_else(|| DecodeError::new("missing field `status`"))?;
-    let status = lenient::value_to_string(&serde_json::from_str(status)?)
-        .ok_or_else(|| DecodeError::new("status: not a string or number"))?;
+    let status = status
+        .map(serde_json::from_str)
+        .transpose()?
+        .as_ref()
+        .and_then(lenient::value_to_string)
+        .ok_or_else(|| DecodeError::new("no status"))?;
     Ok(if succeeded(&status) {
         Reply::Success(ListOf::from_text(result)?)
     } else {
