@@ -266,29 +266,11 @@ struct Placed {
     template: Option<web_sys::HtmlTemplateElement>,
     /// The list's owner: menus are built under it, for its contexts.
     owner: Owner,
-    /// The element is `None` for a row of a first burst until an update
-    /// needs it: it is then found by its place (see [`Kept`]), so a burst
-    /// does not look up a thousand elements it may never move.
+    /// The element is `None` for the rows of a first burst until the next
+    /// update, which looks them up by their place: the burst's rows are on
+    /// screen without a thousand lookups first.
     shown: Vec<(Item, Option<Element>)>,
     menus: HashMap<String, Menu>,
-}
-
-/// An item an update keeps: where it was in the list, and its element.
-struct Kept {
-    item: Item,
-    at: u32,
-    el: Option<Element>,
-}
-
-impl Kept {
-    /// Its element, looked up in `before` (the list's elements before the
-    /// update) if not known yet.
-    fn element(&mut self, before: Option<&web_sys::NodeList>) -> Option<Element> {
-        if self.el.is_none() {
-            self.el = before?.item(self.at)?.dyn_into().ok();
-        }
-        self.el.clone()
-    }
 }
 
 /// A row's open host menu, a component of its own.
@@ -315,32 +297,30 @@ impl Placed {
 
     /// Makes the list show `items`, in their order.
     fn show(&mut self, items: &[Item]) {
+        if self.shown.iter().any(|(_, el)| el.is_none()) {
+            // The list's elements are in the order of `shown`.
+            if let Ok(now) = self.list.query_selector_all(":scope > *") {
+                for (at, (_, el)) in (0..).zip(&mut self.shown) {
+                    *el = now.item(at).and_then(|n| n.dyn_into().ok());
+                }
+            }
+        }
         let wanted = positions(items.iter());
-        // The list's elements as they are now, in the order of `shown`
-        // (a static list), when some are not known yet.
-        let before = self
-            .shown
-            .iter()
-            .any(|(_, el)| el.is_none())
-            .then(|| self.list.query_selector_all(":scope > *").ok())
-            .flatten();
-        let before = before.as_ref();
         // What stays, in its DOM order; the rest leaves the DOM.
         let mut stay = Vec::with_capacity(self.shown.len());
-        for (at, (item, el)) in (0..).zip(std::mem::take(&mut self.shown)) {
-            let mut kept = Kept { item, at, el };
-            if wanted.contains_key(&kept.item) {
-                stay.push(Some(kept));
+        for (item, el) in std::mem::take(&mut self.shown) {
+            if wanted.contains_key(&item) {
+                stay.push(Some((item, el)));
                 continue;
             }
-            if let Some(el) = kept.element(before) {
+            if let Some(el) = el {
                 el.remove();
             }
-            if let Item::Menu(uuid) = &kept.item {
+            if let Item::Menu(uuid) = &item {
                 self.close_menu(uuid);
             }
         }
-        let at = positions(stay.iter().flatten().map(|k| &k.item));
+        let at = positions(stay.iter().flatten().map(|(item, _)| item));
         let new_rows: Vec<&Row> = items
             .iter()
             .filter_map(|i| match i {
@@ -365,25 +345,24 @@ impl Placed {
             }
             if stay[next..]
                 .first()
-                .is_some_and(|s| s.as_ref().is_some_and(|k| k.item == *item))
+                .is_some_and(|s| s.as_ref().is_some_and(|(i, _)| i == item))
             {
-                self.shown.extend(stay[next].take().map(|k| (k.item, k.el)));
+                self.shown.extend(stay[next].take());
                 next += 1;
                 continue;
             }
             let el = match (at.get(item), item) {
-                (Some(&i), _) => stay[i].take().and_then(|mut k| k.element(before)),
+                (Some(&i), _) => stay[i].take().and_then(|(_, el)| el),
                 (None, Item::Row(_)) => fresh.next(),
                 (None, Item::Menu(uuid)) => self.open_menu(uuid),
             };
             let Some(el) = el else { continue };
-            let anchor = stay[next..]
-                .first_mut()
-                .and_then(Option::as_mut)
-                .and_then(|k| k.element(before));
-            let _ = self
-                .list
-                .insert_before(&el, anchor.as_ref().map(|e| -> &web_sys::Node { e }));
+            let before = stay[next..]
+                .first()
+                .and_then(|s| s.as_ref())
+                .and_then(|(_, e)| e.as_ref())
+                .map(|e| -> &web_sys::Node { e });
+            let _ = self.list.insert_before(&el, before);
             self.shown.push((item.clone(), Some(el)));
         }
     }
