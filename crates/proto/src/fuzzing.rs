@@ -13,7 +13,7 @@ use crate::machine::Machine;
 use crate::meeting::machine::{MeetingInput, MeetingMachine, MAX_MESSAGES};
 use crate::meeting::{
     self, decode_check_join, decode_event, CallsResult, Deployment, Flag, NewSessionResult,
-    Participant, RefreshResult, ServiceStatus,
+    RefreshResult, ServiceStatus,
 };
 use crate::rest::{Failure, Reply};
 use crate::voice::{PttCommand, VoiceInput, VoiceMachine, VoiceMessage, VoiceRequest};
@@ -73,7 +73,7 @@ pub fn meeting_reply(data: &[u8]) {
     reply::<NewSessionResult>(&text);
     reply::<RefreshResult>(&text);
     reply::<ServiceStatus>(&text);
-    reply::<Vec<Participant>>(&text);
+    let _ = meeting::decode_participants(&text).map(|r| r.into_result());
     reply::<Vec<String>>(&text);
     reply::<CallsResult>(&text);
     reply::<Flag>(&text);

@@ -25,16 +25,35 @@ impl<T> ListOf<T> {
     /// Decodes each of `values` with `decode`, keeping what decodes.
     pub fn decode_each(
         values: &[Value],
-        mut decode: impl FnMut(&Value) -> Result<T, DecodeError>,
+        decode: impl FnMut(&Value) -> Result<T, DecodeError>,
     ) -> Self {
+        Self::kept(values.iter().map(decode))
+    }
+
+    /// What decoded, in order, and a line for each element that did not.
+    fn kept(decoded: impl Iterator<Item = Result<T, DecodeError>>) -> Self {
         let mut list = Self::default();
-        for (i, v) in values.iter().enumerate() {
-            match decode(v) {
+        for (i, item) in decoded.enumerate() {
+            match item {
                 Ok(item) => list.items.push(item),
                 Err(e) => list.skipped.push(format!("element {i} skipped: {e}")),
             }
         }
         list
+    }
+}
+
+impl<T: DeserializeOwned> ListOf<T> {
+    /// The list that is the JSON `text`, each element cut out as text
+    /// ([`crate::json_parts`]) and decoded from it: no tree is built for the
+    /// list nor for an element (a roster of a thousand comes this way; see
+    /// [`crate::from_json`] for the usual path). Anything but a list is an
+    /// error, and so is text that is not JSON.
+    pub fn from_text(text: &str) -> Result<Self, DecodeError> {
+        let elements = crate::json_parts::elements(text)?;
+        Ok(Self::kept(elements.into_iter().map(|e| {
+            serde_json::from_str(e).map_err(DecodeError::from)
+        })))
     }
 }
 
@@ -109,10 +128,11 @@ pub fn i64_any<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
 
 /// Like [`u64_any`] for an optional field (use with `#[serde(default)]`).
 pub fn opt_u64_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    let v = Option::<Value>::deserialize(d)?;
-    match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => value_to_u64(&v).map(Some).ok_or_else(|| {
+    // `null` is a `Value` too: no `Option<Value>` decoder is compiled for
+    // each source besides the `Value` one.
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => value_to_u64(&v).map(Some).ok_or_else(|| {
             de::Error::invalid_type(unexpected(&v), &"an integer or numeric string")
         }),
     }
@@ -132,9 +152,7 @@ pub fn seconds_any<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 /// Like [`seconds_any`] for a time of a record that is useful without it
 /// (a participant's `start_time`): `None` when missing or no number.
 pub fn opt_seconds_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?
-        .as_ref()
-        .and_then(value_to_seconds))
+    Ok(value_to_seconds(&Value::deserialize(d)?))
 }
 
 /// A boolean sent as `true`, `"true"`, `'true'` (after quote repair), `"yes"`/`"no"`, or 0/1.
@@ -146,10 +164,9 @@ pub fn bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 
 /// Like [`bool_any`] for an optional field (use with `#[serde(default)]`).
 pub fn opt_bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    let v = Option::<Value>::deserialize(d)?;
-    match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => value_to_bool(&v).map(Some).ok_or_else(|| {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => value_to_bool(&v).map(Some).ok_or_else(|| {
             de::Error::invalid_type(unexpected(&v), &"a boolean or \"true\"/\"false\"")
         }),
     }
@@ -159,17 +176,13 @@ pub fn opt_bool_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::
 /// ...): the spellings of [`bool_any`], and `None` for anything else (`""`,
 /// `"UNKNOWN"`), so an odd flag costs that flag, not the record.
 pub fn opt_bool_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?
-        .as_ref()
-        .and_then(value_to_bool))
+    Ok(value_to_bool(&Value::deserialize(d)?))
 }
 
 /// A text field of a record that is useful without it: a string, a number
 /// or a boolean as text, `None` for anything else (`null`, an object).
 pub fn opt_string_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?
-        .as_ref()
-        .and_then(value_to_string))
+    Ok(value_into_string(Value::deserialize(d)?))
 }
 
 /// A text field that some servers send as a number (`"starttime": 1581124302`).
@@ -181,10 +194,9 @@ pub fn string_any<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 /// Like [`string_any`] for an optional field (use with `#[serde(default)]`).
 pub fn opt_string_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v = Option::<Value>::deserialize(d)?;
-    match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => value_to_string(&v)
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => value_to_string(&v)
             .map(Some)
             .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"a string or number")),
     }
@@ -244,6 +256,14 @@ pub fn value_to_bool(v: &Value) -> Option<bool> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// [`value_to_string`], the string itself when it is one (not a copy).
+pub fn value_into_string(v: Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s),
+        v => value_to_string(&v),
     }
 }
 
@@ -347,6 +367,27 @@ mod tests {
         assert!(serde_json::from_str::<ListOf<N>>(r#"{"n":1}"#).is_err());
         let empty: ListOf<N> = serde_json::from_str("[]").unwrap();
         assert!(empty.is_empty() && empty.skipped.is_empty());
+    }
+
+    #[test]
+    fn a_list_read_from_its_text_skips_what_the_tree_skips() {
+        let text = r#"[{"n":1},{"n":"x"},{"m":2},{"n":"4"},{"n":" 5 "}]"#;
+        let fast = ListOf::<N>::from_text(text).unwrap();
+        let slow: ListOf<N> = crate::from_json(text).unwrap();
+        assert_eq!(fast.iter().map(|n| n.n).collect::<Vec<_>>(), [1, 4, 5]);
+        assert_eq!(
+            fast.iter().map(|n| n.n).collect::<Vec<_>>(),
+            slow.iter().map(|n| n.n).collect::<Vec<_>>()
+        );
+        assert_eq!(fast.skipped.len(), 2);
+        assert!(fast.skipped[0].starts_with("element 1 skipped: "));
+        assert!(
+            fast.skipped[1].starts_with("element 2 skipped: ") && fast.skipped[1].contains("`n`")
+        );
+        for bad in [r#"{"n":1}"#, "[{\"n\":1}", "null", ""] {
+            assert!(ListOf::<N>::from_text(bad).is_err(), "{bad}");
+        }
+        assert!(ListOf::<N>::from_text(" [] ").unwrap().is_empty());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod fuzzing;
 pub mod history;
 pub mod id;
 pub mod ivr;
+pub mod json_parts;
 pub mod lenient;
 pub mod machine;
 pub mod meeting;
@@ -26,6 +27,8 @@ pub mod voice;
 /// decoders are then compiled for one source only (`Value`; several types
 /// are also decoded from a `Value` they sit in), not also for text, which
 /// keeps the wasm bundle smaller; the cost is one tree per message.
+/// Participants, a thousand at a time, are decoded from text instead
+/// (`meeting::decode_participants`).
 pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     serde_json::from_value(serde_json::from_str(text)?)
 }

@@ -988,6 +988,51 @@ fn a_participants_list_skips_the_element_it_cannot_use() {
 }
 
 #[test]
+fn the_participants_reply_read_from_its_text_is_the_reply_read_through_a_tree() {
+    // The app reads the roster with `decode_participants`; it must find
+    // what the general `decode_reply` finds, skipped elements included.
+    let pexip = format!(
+        r#"{{"status":"success","result":[{}, 7, {{"uuid":"w","spotlight":"12.5","start_time":"1700484390","is_muted":1}}]}}"#,
+        fixture!("participant_pexip_node")
+    );
+    for text in [
+        fixture!("participants_reply"),
+        fixture!("participants_reply_one_bad"),
+        &pexip,
+    ] {
+        let fast = decode_participants(text).unwrap().into_result().unwrap();
+        let slow = success::<ListOf<Participant>>(text);
+        assert_eq!(fast.items, slow.items, "{text}");
+        assert_eq!(fast.skipped.len(), slow.skipped.len(), "{text}");
+        for (f, s) in fast.skipped.iter().zip(&slow.skipped) {
+            let at = |l: &str| l.split(':').next().unwrap().to_owned();
+            assert_eq!(at(f), at(s));
+        }
+    }
+    let list = decode_participants(&pexip).unwrap().into_result().unwrap();
+    assert_eq!(list.skipped.len(), 1, "{:?}", list.skipped);
+    assert!(list.skipped[0].starts_with("element 1 skipped: "));
+    let w = &list[1];
+    assert_eq!((w.spotlight, w.start_time), (Some(12), Some(1_700_484_390)));
+    assert_eq!(w.is_muted, Some(true));
+    // A refusal keeps its result; a success without a list is no roster.
+    let refused = decode_participants(r#"{"status":"failed","result":"no such conference"}"#);
+    assert_eq!(
+        refused.unwrap().into_result().unwrap_err().message,
+        "no such conference"
+    );
+    for bad in [
+        r#"{"status":"success"}"#,
+        r#"{"status":"success","result":null}"#,
+        r#"{"status":"success","result":{"uuid":"a"}}"#,
+        r#"{"status":"success","result":[{"uuid":"a"}"#,
+        "[]",
+    ] {
+        assert!(decode_participants(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
 fn a_participant_survives_odd_values_in_any_field_but_its_uuid() {
     let text = json!({"uuid": "u", "role": "observer", "service_type": 7, "protocol": 5,
         "is_muted": "MAYBE", "has_media": "", "spotlight": "soon", "start_time": -3,

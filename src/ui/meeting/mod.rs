@@ -21,6 +21,7 @@ use crate::config::{resolve, Deployment};
 use crate::i18n::{use_i18n, Key};
 use crate::io::meeting::Meeting;
 use crate::io::page_origin;
+use crate::time::now_ms;
 use crate::ui::active::use_active;
 use leptos::prelude::*;
 use proto::meeting::machine::MeetingView;
@@ -73,28 +74,39 @@ fn shown() -> ReadSignal<MeetingView> {
     expect_context::<Shown>().0
 }
 
-/// The view as of the last burst. A sync of a thousand participants is a
+/// The view as of the last burst. A thousand participant updates are a
 /// thousand events, each a new view, dispatched back to back; the panel
 /// follows once they are all in (a zero timeout runs after them) rather
 /// than once an event, when its components would run a thousand times
-/// over. Not an animation frame: the rows then land before the next frame
-/// rather than in it, and a hidden tab still catches up.
+/// over. A change after a quiet moment (a sync's end, which is one new
+/// view however many participants) is shown at once (this effect runs in
+/// a microtask): a timeout would let the browser draw a frame first,
+/// without it.
+/// Not an animation frame: the rows then land before the next frame rather
+/// than in it, and a hidden tab still catches up.
 fn throttled(view: ReadSignal<MeetingView>) -> ReadSignal<MeetingView> {
+    /// How long after a change another one counts as the same burst.
+    const BURST_MS: u64 = 16;
     let shown = RwSignal::new(view.get_untracked());
     let due = StoredValue::new(false);
+    let last = StoredValue::new(0u64);
     Effect::new(move |_| {
         view.track();
-        if !due.get_value() {
-            due.set_value(true);
-            set_timeout(
-                move || {
-                    due.set_value(false);
-                    if let Some(v) = view.try_get_untracked() {
-                        shown.try_set(v);
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
+        if due.get_value() {
+            return;
+        }
+        due.set_value(true);
+        let show = move || {
+            due.set_value(false);
+            last.set_value(now_ms());
+            if let Some(v) = view.try_get_untracked() {
+                shown.try_set(v);
+            }
+        };
+        if now_ms().saturating_sub(last.get_value()) >= BURST_MS {
+            show();
+        } else {
+            set_timeout(show, std::time::Duration::ZERO);
         }
     });
     shown.read_only()

@@ -23,6 +23,7 @@ use leptos::tachys::view::{Mountable, Render};
 use proto::meeting::roster::{self, RosterSort};
 use proto::meeting::{Command, Participant, ParticipantCommand, Role, ServiceType};
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -95,14 +96,16 @@ fn admit(uuid: String) -> Command {
     }
 }
 
-/// The uuid a click on a row's menu button names (`data-menu`).
+/// The uuid of the row whose menu button a click is on (the row's id is
+/// [`ROW_ID`] and its uuid).
 fn menu_clicked(ev: &leptos::ev::MouseEvent) -> Option<String> {
     let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
-    target
-        .closest("[data-menu]")
-        .ok()??
-        .get_attribute("data-menu")
+    let row = target.closest("button.menu").ok()??.closest("li").ok()??;
+    Some(row.get_attribute("id")?.strip_prefix(ROW_ID)?.to_owned())
 }
+
+/// What a row's id starts with; its participant's uuid follows.
+const ROW_ID: &str = "meeting-p-";
 
 #[component]
 pub fn ParticipantList() -> impl IntoView {
@@ -263,7 +266,10 @@ struct Placed {
     template: Option<web_sys::HtmlTemplateElement>,
     /// The list's owner: menus are built under it, for its contexts.
     owner: Owner,
-    shown: Vec<(Item, Element)>,
+    /// The element is `None` for the rows of a first burst until the next
+    /// update, which looks them up by their place: the burst's rows are on
+    /// screen without a thousand lookups first.
+    shown: Vec<(Item, Option<Element>)>,
     menus: HashMap<String, Menu>,
 }
 
@@ -291,34 +297,45 @@ impl Placed {
 
     /// Makes the list show `items`, in their order.
     fn show(&mut self, items: &[Item]) {
+        if self.shown.iter().any(|(_, el)| el.is_none()) {
+            // The list's elements are in the order of `shown`.
+            if let Ok(now) = self.list.query_selector_all(":scope > *") {
+                for (at, (_, el)) in (0..).zip(&mut self.shown) {
+                    *el = now.item(at).and_then(|n| n.dyn_into().ok());
+                }
+            }
+        }
         let wanted = positions(items.iter());
         // What stays, in its DOM order; the rest leaves the DOM.
         let mut stay = Vec::with_capacity(self.shown.len());
         for (item, el) in std::mem::take(&mut self.shown) {
             if wanted.contains_key(&item) {
                 stay.push(Some((item, el)));
-            } else {
+                continue;
+            }
+            if let Some(el) = el {
                 el.remove();
-                if let Item::Menu(uuid) = &item {
-                    self.close_menu(uuid);
-                }
+            }
+            if let Item::Menu(uuid) = &item {
+                self.close_menu(uuid);
             }
         }
         let at = positions(stay.iter().flatten().map(|(item, _)| item));
-        let new_rows = items.iter().filter_map(|i| match i {
-            Item::Row(row) if !at.contains_key(i) => Some(row),
-            _ => None,
-        });
+        let new_rows: Vec<&Row> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Row(row) if !at.contains_key(i) => Some(row),
+                _ => None,
+            })
+            .collect();
         if stay.is_empty() && items.iter().all(|i| matches!(i, Item::Row(_))) {
             // All new (the first burst): parsed in place, in one go.
-            let html = rows_html(new_rows);
+            let html = rows_html(&new_rows);
             let _ = self.list.insert_adjacent_html("beforeend", &html);
-            let rows = self.list.children();
-            let els = (0..rows.length()).filter_map(|i| rows.item(i));
-            self.shown = items.iter().cloned().zip(els).collect();
+            self.shown = items.iter().map(|i| (i.clone(), None)).collect();
             return;
         }
-        let mut fresh = self.parse_rows(new_rows).into_iter();
+        let mut fresh = self.parse_rows(&new_rows).into_iter();
         // The DOM holds what is placed so far, then what is left in `stay`
         // from `next` on (an item moved up is taken out of it).
         let mut next = 0;
@@ -335,7 +352,7 @@ impl Placed {
                 continue;
             }
             let el = match (at.get(item), item) {
-                (Some(&i), _) => stay[i].take().map(|(_, el)| el),
+                (Some(&i), _) => stay[i].take().and_then(|(_, el)| el),
                 (None, Item::Row(_)) => fresh.next(),
                 (None, Item::Menu(uuid)) => self.open_menu(uuid),
             };
@@ -343,15 +360,16 @@ impl Placed {
             let before = stay[next..]
                 .first()
                 .and_then(|s| s.as_ref())
-                .map(|(_, e)| -> &web_sys::Node { e });
+                .and_then(|(_, e)| e.as_ref())
+                .map(|e| -> &web_sys::Node { e });
             let _ = self.list.insert_before(&el, before);
-            self.shown.push((item.clone(), el));
+            self.shown.push((item.clone(), Some(el)));
         }
     }
 
     /// The rows' elements, built from one piece of HTML and left in the
     /// template, in order.
-    fn parse_rows<'a>(&self, rows: impl Iterator<Item = &'a Row>) -> Vec<Element> {
+    fn parse_rows(&self, rows: &[&Row]) -> Vec<Element> {
         let html = rows_html(rows);
         let Some(t) = self.template.as_ref().filter(|_| !html.is_empty()) else {
             return Vec::new();
@@ -394,10 +412,13 @@ fn positions<'a>(items: impl Iterator<Item = &'a Item>) -> HashMap<Item, usize> 
 }
 
 /// The rows as one piece of HTML.
-fn rows_html<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
-    let mut html = String::new();
+fn rows_html(rows: &[&Row]) -> String {
+    // About what a row takes, so a burst's string is not copied as it grows.
+    let mut html = String::with_capacity(rows.len() * 640);
+    // One clock read for the batch, not one a row.
+    let now = wall_clock_secs();
     for row in rows {
-        row_html(&mut html, row);
+        row_html(&mut html, row, now);
     }
     html
 }
@@ -405,8 +426,8 @@ fn rows_html<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
 /// One version of a row as HTML, all static; its time in the meeting is
 /// kept by [`tick_times`]: name, role, service, state chips, the menu
 /// button, and the details line. What the server sent (names, addresses,
-/// the uuid) is escaped.
-fn row_html(h: &mut String, row: &Row) {
+/// the uuid) is escaped. `now`: the wall clock, Unix seconds.
+fn row_html(h: &mut String, row: &Row, now: u64) {
     let Row {
         p,
         speaking,
@@ -423,8 +444,10 @@ fn row_html(h: &mut String, row: &Row) {
         escape_into(h, value);
         h.push('"');
     };
-    h.push_str("<li");
-    attr(h, "id", &format!("meeting-p-{}", p.uuid));
+    h.push_str("<li id=\"");
+    h.push_str(ROW_ID);
+    escape_into(h, &p.uuid);
+    h.push('"');
     attr(
         h,
         "class",
@@ -441,11 +464,12 @@ fn row_html(h: &mut String, row: &Row) {
     attr(h, "data-presenting", flag(p.is_presenting == Some(true)));
     attr(h, "data-spotlight", flag(p.spotlight.unwrap_or(0) > 0));
     attr(h, "data-rx", if rx_denied(p) { "deny" } else { "allow" });
-    let service = p.service_type.clone().map(String::from);
     attr(
         h,
         "data-service",
-        service.as_deref().unwrap_or("conference"),
+        p.service_type
+            .as_ref()
+            .map_or("conference", ServiceType::as_str),
     );
     h.push('>');
     let span = |h: &mut String, class: &str, text: &str| {
@@ -455,12 +479,12 @@ fn row_html(h: &mut String, row: &Row) {
         escape_into(h, text);
         h.push_str("</span>");
     };
-    let mut name = roster::shown_name(p).to_owned();
+    h.push_str("<span class=\"name\">");
+    escape_into(h, roster::shown_name(p));
     if *me {
-        name.push_str(t(MeetingText::Me));
+        escape_into(h, t(MeetingText::Me));
     }
-    span(h, "name", &name);
-    h.push(' ');
+    h.push_str("</span> ");
     span(
         h,
         "role",
@@ -482,23 +506,30 @@ fn row_html(h: &mut String, row: &Row) {
         span(h, class, t(text));
     }
     if *host_tools && !me {
-        h.push_str(" <button class=\"small menu\" type=\"button\"");
-        attr(h, "id", &format!("meeting-p-{}-menu", p.uuid));
-        attr(h, "data-menu", &p.uuid);
+        // Its uuid is the row's (see `menu_clicked`).
+        h.push_str(" <button class=\"small menu\" type=\"button\" id=\"");
+        h.push_str(ROW_ID);
+        escape_into(h, &p.uuid);
+        h.push_str("-menu\"");
         attr(h, "aria-expanded", flag(*open));
         h.push('>');
         escape_into(h, t(MeetingText::Actions));
         h.push_str("</button>");
     }
     h.push_str("<small class=\"meta\">");
-    escape_into(h, &details(*lang, p));
+    for (i, detail) in details(*lang, p).enumerate() {
+        if i > 0 {
+            h.push_str(" · ");
+        }
+        escape_into(h, detail);
+    }
     if let Some(since) = p.start_time.filter(|&t| t > 0) {
         h.push_str(" · <span class=\"since\" data-since=\"");
-        h.push_str(&since.to_string());
+        let _ = write!(h, "{since}");
         h.push('"');
         attr(h, "title", t(MeetingText::TimeInMeeting));
         h.push('>');
-        h.push_str(&time_in_meeting(wall_clock_secs(), since));
+        h.push_str(&time_in_meeting(now, since));
         h.push_str("</span>");
     }
     h.push_str("</small></li>");
@@ -543,13 +574,13 @@ fn service_word(service: Option<&ServiceType>) -> Option<MeetingText> {
 }
 
 /// The row's second line: protocol, direction, encryption, audio only,
-/// presentation blocked.
-fn details(lang: Lang, p: &Participant) -> String {
-    let t = |k: MeetingText| k.text(lang).to_owned();
+/// presentation blocked (the blank ones left out).
+fn details(lang: Lang, p: &Participant) -> impl Iterator<Item = &str> {
+    let t = |k: MeetingText| k.text(lang);
     let direction = p.call_direction.as_deref().map(|d| match d.trim() {
         "in" => t(MeetingText::DirectionIn),
         "out" => t(MeetingText::DirectionOut),
-        other => other.to_owned(),
+        other => other,
     });
     let encryption = p.encryption.as_deref().map(|e| {
         let on = e.trim().eq_ignore_ascii_case("on");
@@ -562,7 +593,7 @@ fn details(lang: Lang, p: &Participant) -> String {
     let audio_only = (p.is_audio_only_call == Some(true)).then(|| t(MeetingText::AudioOnly));
     let denied = rx_denied(p).then(|| t(MeetingText::RxDenied));
     [
-        p.protocol.clone(),
+        p.protocol.as_deref(),
         direction,
         encryption,
         audio_only,
@@ -571,8 +602,6 @@ fn details(lang: Lang, p: &Participant) -> String {
     .into_iter()
     .flatten()
     .filter(|s| !s.trim().is_empty())
-    .collect::<Vec<_>>()
-    .join(" · ")
 }
 
 fn rx_denied(p: &Participant) -> bool {

@@ -102,12 +102,17 @@ pub fn decode_event(name: &str, data: &str) -> Result<MeetingEvent, DecodeError>
     fn body<T: DeserializeOwned>(name: &str, data: &str) -> Result<T, DecodeError> {
         crate::from_json(data).map_err(|e| DecodeError::new(format!("{name} event: {e}")))
     }
+    // Straight from the text, as in the participants reply
+    // (`super::decode_participants`): a sync is a thousand of these.
+    fn participant(name: &str, data: &str) -> Result<Participant, DecodeError> {
+        serde_json::from_str(data).map_err(|e| DecodeError::new(format!("{name} event: {e}")))
+    }
     Ok(match name.trim().to_ascii_lowercase().as_str() {
         "presentation_start" => MeetingEvent::PresentationStart(body(name, data)?),
         "presentation_stop" => MeetingEvent::PresentationStop,
         "presentation_frame" => MeetingEvent::PresentationFrame,
-        "participant_create" => MeetingEvent::ParticipantCreate(body(name, data)?),
-        "participant_update" => MeetingEvent::ParticipantUpdate(body(name, data)?),
+        "participant_create" => MeetingEvent::ParticipantCreate(participant(name, data)?),
+        "participant_update" => MeetingEvent::ParticipantUpdate(participant(name, data)?),
         "participant_delete" => MeetingEvent::ParticipantDelete(body(name, data)?),
         "participant_sync_begin" => MeetingEvent::ParticipantSyncBegin,
         "participant_sync_end" => MeetingEvent::ParticipantSyncEnd,

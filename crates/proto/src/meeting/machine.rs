@@ -17,12 +17,11 @@
 
 use super::conference::{Conference, Effect};
 use super::{
-    decode_check_join, decode_event, decode_reply, events_path, presentation_path, CheckJoin,
-    Command, Deployment, MeetingEvent, Method, NewSession, NewSessionResult, Participant,
-    RefreshResult, Reply, Role, ServiceStatus, ServiceType,
+    decode_check_join, decode_event, decode_participants, decode_reply, events_path,
+    presentation_path, CheckJoin, Command, Deployment, MeetingEvent, Method, NewSession,
+    NewSessionResult, RefreshResult, Reply, Role, ServiceStatus, ServiceType,
 };
 use crate::backoff::Backoff;
-use crate::lenient::ListOf;
 use crate::machine::{Machine, Outbox, Output};
 use crate::rest::{self, Body, Credential, Failure, Pending};
 use serde_json::Value;
@@ -920,7 +919,7 @@ impl MeetingMachine {
                     return;
                 }
                 if let Outcome::Answer(a) = outcome {
-                    if let Ok(Reply::Success(list)) = decode_reply::<ListOf<Participant>>(&a.text) {
+                    if let Ok(Reply::Success(list)) = decode_participants(&a.text) {
                         for reason in &list.skipped {
                             self.note(MeetingNote::Undecodable {
                                 name: "participants".into(),

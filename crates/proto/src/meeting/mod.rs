@@ -27,8 +27,9 @@ pub use event::{
 pub use participant::{Participant, ServiceType};
 pub use session::{NewSession, NewSessionResult, RefreshResult, Version};
 
+use crate::lenient::{self, ListOf};
 use crate::url::path_segment;
-use crate::{lenient, DecodeError};
+use crate::DecodeError;
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
@@ -442,7 +443,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Reply<T> {
             result: Value,
         }
         let raw = Raw::deserialize(d)?;
-        if raw.status.trim().eq_ignore_ascii_case("success") {
+        if succeeded(&raw.status) {
             T::deserialize(raw.result)
                 .map(Self::Success)
                 .map_err(de::Error::custom)
@@ -464,6 +465,42 @@ pub fn decode_reply<T: DeserializeOwned>(text: &str) -> Result<Reply<T>, DecodeE
         Reply::Success(result) => Reply::Success(serde_json::from_value(result)?),
         Reply::Failed { status, result } => Reply::Failed { status, result },
     })
+}
+
+/// Decodes the participants reply: a [`Reply`] whose list is read
+/// straight from its text ([`ListOf::from_text`]), with no tree for the
+/// reply or any participant on the way. A roster of a thousand is the
+/// largest reply the node sends, and participants are decoded from text
+/// only (so are its events), which keeps one decoder of them in the bundle.
+pub fn decode_participants(text: &str) -> Result<Reply<ListOf<Participant>>, DecodeError> {
+    // A key given twice counts once, its last value (as in a `Value`).
+    let (mut status, mut result) = (None, "null");
+    for (key, value) in crate::json_parts::members(text)? {
+        match key.as_str() {
+            "status" => status = Some(value),
+            "result" => result = value,
+            _ => {}
+        }
+    }
+    let status = status
+        .map(serde_json::from_str)
+        .transpose()?
+        .as_ref()
+        .and_then(lenient::value_to_string)
+        .ok_or_else(|| DecodeError::new("no status"))?;
+    Ok(if succeeded(&status) {
+        Reply::Success(ListOf::from_text(result)?)
+    } else {
+        Reply::Failed {
+            status,
+            result: serde_json::from_str(result)?,
+        }
+    })
+}
+
+/// Whether a reply's `status` says it succeeded.
+fn succeeded(status: &str) -> bool {
+    status.trim().eq_ignore_ascii_case("success")
 }
 
 /// A refusal: a `status` other than `success` (or a checkJoin code other than 200).

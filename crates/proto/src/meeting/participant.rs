@@ -2,7 +2,7 @@
 //! participants command describe it.
 
 use super::{spell, Role};
-use crate::lenient::{self, value_to_string};
+use crate::lenient::{self, value_into_string};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
@@ -260,15 +260,25 @@ impl From<String> for ServiceType {
     }
 }
 
+impl ServiceType {
+    /// As sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Connecting => "connecting",
+            Self::WaitingRoom => "waiting_room",
+            Self::Ivr => "ivr",
+            Self::Conference => "conference",
+            Self::Gateway => "gateway",
+            Self::Other(s) => s,
+        }
+    }
+}
+
 impl From<ServiceType> for String {
     fn from(t: ServiceType) -> Self {
         match t {
-            ServiceType::Connecting => "connecting".to_owned(),
-            ServiceType::WaitingRoom => "waiting_room".to_owned(),
-            ServiceType::Ivr => "ivr".to_owned(),
-            ServiceType::Conference => "conference".to_owned(),
-            ServiceType::Gateway => "gateway".to_owned(),
             ServiceType::Other(s) => s,
+            known => known.as_str().to_owned(),
         }
     }
 }
@@ -276,18 +286,13 @@ impl From<ServiceType> for String {
 /// The participant's role; an empty or unknown one is not known (`None`)
 /// rather than a reason to drop the participant.
 fn lenient_role<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Role>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?
-        .as_ref()
-        .and_then(value_to_string)
-        .and_then(|s| Role::parse(&s)))
+    Ok(value_into_string(Value::deserialize(d)?).and_then(|s| Role::parse(&s)))
 }
 
 /// The participant's service: unknown values are kept ([`ServiceType::Other`]),
 /// an empty or non-text one is not known.
 fn lenient_service_type<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ServiceType>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?
-        .as_ref()
-        .and_then(value_to_string)
+    Ok(value_into_string(Value::deserialize(d)?)
         .filter(|s| !s.trim().is_empty())
         .map(ServiceType::from))
 }
