@@ -130,6 +130,15 @@ fn cold_load(dist: &Path) -> Result<()> {
     }
     let mut ready: Vec<f64> = loads.iter().map(|l| l.ready).collect();
     report("cold-load", &mut ready, COLD_LOAD_TARGET_MS);
+    // The same load of a page with one script and nothing else: the part of
+    // the figure above that is the browser's, not the console's.
+    let mut blank = coldload::measure_blank(setup::CHROMIUM, setup::CHROMEDRIVER)?;
+    println!(
+        "bench: cold-load of a blank page (the browser's share, for reference): p50 {} ms, p95 {} ms (n={}, target none)",
+        ms_text(percentile(&mut blank, 50)),
+        ms_text(percentile(&mut blank, 95)),
+        blank.len(),
+    );
     Ok(())
 }
 

@@ -81,6 +81,66 @@ pub fn measure(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<Lo
     })
 }
 
+/// The browser's own share of a cold load: a page that only loads one module
+/// script, which marks `dd-ready` at once, served and loaded exactly as the
+/// console is. What the console adds to a load is its figure less this one.
+const BLANK_PAGE: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>blank</title>\
+    <script type=\"module\" src=\"/blank.js\"></script></head><body></body></html>";
+const BLANK_SCRIPT: &str = "document.body.textContent = 'blank'; performance.mark('dd-ready');";
+const READ_READY: &str = r#"
+const ready = performance.getEntriesByName('dd-ready', 'mark')[0];
+return ready ? ready.startTime : null;
+"#;
+
+/// Loads the blank page `LOADS` times, each in a new browser (one more first,
+/// unmeasured, as for the console); milliseconds from navigation start to its mark.
+pub fn measure_blank(chromium: &str, chromedriver: &str) -> Result<Vec<f64>> {
+    let dir = std::env::temp_dir().join(format!("xtask-blank-page-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).map_err(|e| format!("cannot write {name}: {e}"))
+    };
+    write("index.html", BLANK_PAGE)?;
+    write("blank.js", BLANK_SCRIPT)?;
+    let measured = stage::run(&dir, chromedriver, async |stage: &Stage| {
+        let mut loads = Vec::with_capacity(LOADS);
+        for i in 0..=LOADS {
+            let client = stage.browser(chromium, i).await?;
+            let ready = wait_for_ready(&client, &stage.base).await;
+            let _ = client.close().await;
+            match ready {
+                Ok(ms) if i > 0 => loads.push(ms),
+                Ok(_) => {}
+                Err(e) => return Err(format!("blank page load {i}: {e}")),
+            }
+        }
+        Ok(loads)
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    measured
+}
+
+async fn wait_for_ready(client: &Client, url: &str) -> Result<f64> {
+    client
+        .goto(url)
+        .await
+        .map_err(|e| format!("cannot open {url}: {e}"))?;
+    let deadline = Instant::now() + LOAD_DEADLINE;
+    loop {
+        let ready = client
+            .execute(READ_READY, vec![])
+            .await
+            .map_err(|e| format!("cannot read the page's mark: {e}"))?;
+        if let Some(ms) = ready.as_f64() {
+            return Ok(ms);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("no `dd-ready` mark within {LOAD_DEADLINE:?}"));
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
 async fn navigate_and_wait(client: &Client, url: &str) -> Result<Load> {
     client
         .goto(url)
