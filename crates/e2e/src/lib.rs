@@ -302,6 +302,9 @@ async fn connect(port: u16) -> Client {
                 "--autoplay-policy=no-user-gesture-required",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--disable-quic", "--window-size=1400,1000",
+                // Chromium 156 preloads its omnibox popup (a WebUI of ~290
+                // files) just after launch, competing with the test's page.
+                "--disable-features=WebUIOmniboxPopup",
             ],
         },
     });
