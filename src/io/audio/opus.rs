@@ -155,26 +155,26 @@ pub(super) struct Decoded {
     pub rate: f32,
 }
 
-/// An Opus decoder; each output goes to `on_samples` with what was given
-/// with its packet.
-pub(super) struct Decoder<T: 'static> {
+/// An Opus decoder; each output goes to `on_samples` with the number
+/// given with its packet (a play time, a slot).
+pub(super) struct Decoder {
     codec: AudioDecoder,
-    pending: Rc<RefCell<VecDeque<T>>>,
+    pending: Rc<RefCell<VecDeque<f64>>>,
     _output: Closure<dyn FnMut(AudioData)>,
     _error: Closure<dyn FnMut(JsValue)>,
 }
 
-impl<T: 'static> Decoder<T> {
+impl Decoder {
     /// Fails where the browser has no Opus decoder. `on_error` is told why
     /// the decoder stopped (a packet it could not decode closes it).
     pub fn new(
-        mut on_samples: impl FnMut(T, Decoded) + 'static,
+        mut on_samples: impl FnMut(f64, Decoded) + 'static,
         mut on_error: impl FnMut(String) + 'static,
     ) -> Result<Self, String> {
         if !has("AudioDecoder") {
             return Err("this browser has no WebCodecs AudioDecoder".into());
         }
-        let pending = Rc::new(RefCell::new(VecDeque::<T>::new()));
+        let pending = Rc::new(RefCell::new(VecDeque::new()));
         let queue = pending.clone();
         let output = Closure::<dyn FnMut(AudioData)>::new(move |data: AudioData| {
             let given = queue.borrow_mut().pop_front();
@@ -212,7 +212,7 @@ impl<T: 'static> Decoder<T> {
     }
 
     /// Queues one packet; its samples come to `on_samples` with `given`.
-    pub fn decode(&self, given: T, packet: &[u8]) -> Result<(), String> {
+    pub fn decode(&self, given: f64, packet: &[u8]) -> Result<(), String> {
         let init = EncodedAudioChunkInit::new(
             &js_sys::Uint8Array::from(packet),
             0,
@@ -233,7 +233,7 @@ impl<T: 'static> Decoder<T> {
     }
 }
 
-impl<T: 'static> Drop for Decoder<T> {
+impl Drop for Decoder {
     fn drop(&mut self) {
         let _ = self.codec.close();
     }
@@ -256,9 +256,9 @@ pub(super) async fn decode_all(slots: &[Option<Vec<u8>>]) -> Result<Decoded, Str
     let out = Rc::new(RefCell::new(vec![0.0f32; slots.len() * per_frame]));
     let into = out.clone();
     let decoder = Decoder::new(
-        move |slot: usize, d: Decoded| {
+        move |slot: f64, d: Decoded| {
             let mut out = into.borrow_mut();
-            let at = slot * per_frame;
+            let at = slot as usize * per_frame;
             let n = d.samples.len().min(per_frame).min(out.len() - at);
             out[at..at + n].copy_from_slice(&d.samples[..n]);
         },
@@ -266,7 +266,7 @@ pub(super) async fn decode_all(slots: &[Option<Vec<u8>>]) -> Result<Decoded, Str
     )?;
     for (slot, packet) in slots.iter().enumerate() {
         if let Some(packet) = packet {
-            decoder.decode(slot, packet)?;
+            decoder.decode(slot as f64, packet)?;
         }
     }
     decoder.flush().await?;

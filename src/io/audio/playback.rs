@@ -35,7 +35,7 @@ pub(super) struct Player {
     calls: Vec<(BigId, GainNode)>,
     /// Each call's Opus decoder; its outputs play at the audio clock's
     /// time given with their packet.
-    decoders: Vec<(BigId, Decoder<f64>)>,
+    decoders: Vec<(BigId, Decoder)>,
     journal: Journal,
     jitter: JitterBuffer,
     meter: Option<i32>,
@@ -120,7 +120,7 @@ impl Player {
 
     /// `session`'s Opus decoder, made the first time (and again after an
     /// error closed it).
-    fn decoder(&mut self, session: &BigId) -> Result<&Decoder<f64>, String> {
+    fn decoder(&mut self, session: &BigId) -> Result<&Decoder, String> {
         let found = self
             .decoders
             .iter()
