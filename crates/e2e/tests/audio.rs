@@ -194,29 +194,6 @@ async fn in_opus_the_microphone_goes_out_with_the_floor_only_and_the_echo_is_hea
     h.finish().await;
 }
 
-/// Talks in Opus until the plugin has had a second and a half more, and
-/// waits for the echo terminal to have played it back.
-async fn talk_in_opus_to_the_echo(h: &Harness, sid: &str) {
-    let before = h
-        .sim
-        .voice_audio()
-        .sessions
-        .first()
-        .map_or(0, |s| s.opus_frames);
-    space(h, "keydown").await;
-    h.wait_audio("a second and a half in Opus", |a| {
-        a.sessions
-            .first()
-            .is_some_and(|s| s.opus_frames >= before + 75)
-    })
-    .await;
-    space(h, "keyup").await;
-    h.wait_text(&format!("#ptt-talker-{sid}"), "ptcs12 (169919)")
-        .await;
-    h.wait_sim("the echo is over", |s| s.voice_sessions[0].floor.is_none())
-        .await;
-}
-
 #[tokio::test]
 async fn a_malformed_opus_packet_is_journaled_and_skipped_and_the_rest_is_heard() {
     let h = Harness::start(None).await;

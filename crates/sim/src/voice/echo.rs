@@ -24,7 +24,7 @@ async fn play(sim: Sim, plan: EchoPlan) {
     for (i, frame) in plan.frames.into_iter().enumerate() {
         tick.tick().await;
         let every = sim.with(|s| s.faults.voice_echo_malformed_every);
-        let spoiled = every.is_some_and(|n| n > 0 && (i as u32 + 1) % n == 0);
+        let spoiled = every.is_some_and(|n| n > 0 && (i as u32 + 1).is_multiple_of(n));
         let payload = match (spoiled, frame.header.codec) {
             (false, _) => frame.payload,
             (true, Codec::Opus) => vec![0x83, 0x00],
