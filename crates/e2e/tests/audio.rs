@@ -195,6 +195,32 @@ async fn in_opus_the_microphone_goes_out_with_the_floor_only_and_the_echo_is_hea
 }
 
 #[tokio::test]
+async fn g711_chosen_in_the_settings_is_what_the_console_sends() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    h.wait_for("#settings-audio-codec").await;
+    h.eval(
+        "const s = document.querySelector('#settings-audio-codec'); s.value = 'mulaw'; \
+         s.dispatchEvent(new Event('change', {bubbles: true})); return true",
+    )
+    .await;
+    h.click("#settings-save").await;
+    login(&h).await;
+    h.wait_attr("#audio-status", "data-mic", "ready").await;
+    start_call(&h, &[169918]).await;
+    space(&h, "keydown").await;
+    h.wait_audio("a second and a half", |a| {
+        a.sessions.first().is_some_and(|s| s.frames >= 75)
+    })
+    .await;
+    space(&h, "keyup").await;
+    let s = h.sim.voice_audio().sessions[0].clone();
+    assert_eq!(s.opus_frames, 0, "G.711 only, as chosen: {s:?}");
+    assert!(s.voiced > 0, "with the fake microphone's sound: {s:?}");
+    h.finish().await;
+}
+
+#[tokio::test]
 async fn a_malformed_opus_packet_is_journaled_and_skipped_and_the_rest_is_heard() {
     let h = Harness::start(None).await;
     h.sim.voice_echo(ECHO, true);
