@@ -8,7 +8,7 @@
 
 use js_sys::{Float32Array, Int16Array, Object, Reflect};
 use proto::audio::{Pcm, Ticket, FRAME_MS, OPUS_INPUT_RATE};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -16,7 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AudioData, AudioDataCopyToOptions, AudioDataInit, AudioDecoder, AudioDecoderConfig,
     AudioDecoderInit, AudioEncoder, AudioEncoderConfig, AudioEncoderInit, AudioSampleFormat,
-    CodecState, EncodedAudioChunk, EncodedAudioChunkInit, EncodedAudioChunkType,
+    EncodedAudioChunk, EncodedAudioChunkInit, EncodedAudioChunkType,
 };
 
 /// Speech at 16 kHz: SILK wideband, clear at this rate.
@@ -57,6 +57,8 @@ pub(super) fn described(e: &JsValue) -> String {
 pub(super) struct Encoder {
     codec: AudioEncoder,
     tickets: Rc<RefCell<VecDeque<Ticket>>>,
+    /// An error closed it, for good.
+    closed: Rc<Cell<bool>>,
     /// The next input's timestamp (µs): WebCodecs wants them increasing.
     timestamp: f64,
     _output: Closure<dyn FnMut(EncodedAudioChunk)>,
@@ -97,8 +99,10 @@ impl Encoder {
                     on_packet(ticket, packet);
                 }
             });
-        let queue = tickets.clone();
+        let (queue, closed) = (tickets.clone(), Rc::new(Cell::new(false)));
+        let closing = closed.clone();
         let error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            closing.set(true);
             queue.borrow_mut().clear();
             on_error(described(&e));
         });
@@ -110,6 +114,7 @@ impl Encoder {
         Ok(Self {
             codec,
             tickets,
+            closed,
             timestamp: 0.0,
             _output: output,
             _error: error,
@@ -118,7 +123,7 @@ impl Encoder {
 
     /// Whether it still encodes (an error closes it for good).
     pub fn working(&self) -> bool {
-        self.codec.state() == CodecState::Configured
+        !self.closed.get()
     }
 
     /// Queues one frame; its packet comes to `on_packet` in a few ms.
@@ -160,6 +165,8 @@ pub(super) struct Decoded {
 pub(super) struct Decoder {
     codec: AudioDecoder,
     pending: Rc<RefCell<VecDeque<f64>>>,
+    /// An error closed it, for good.
+    closed: Rc<Cell<bool>>,
     _output: Closure<dyn FnMut(AudioData)>,
     _error: Closure<dyn FnMut(JsValue)>,
 }
@@ -185,8 +192,10 @@ impl Decoder {
                 on_samples(given, Decoded { samples, rate });
             }
         });
-        let queue = pending.clone();
+        let (queue, closed) = (pending.clone(), Rc::new(Cell::new(false)));
+        let closing = closed.clone();
         let error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            closing.set(true);
             queue.borrow_mut().clear();
             on_error(described(&e));
         });
@@ -201,6 +210,7 @@ impl Decoder {
         Ok(Self {
             codec,
             pending,
+            closed,
             _output: output,
             _error: error,
         })
@@ -208,7 +218,7 @@ impl Decoder {
 
     /// Whether it still decodes (an error closes it for good).
     pub fn working(&self) -> bool {
-        self.codec.state() == CodecState::Configured
+        !self.closed.get()
     }
 
     /// Queues one packet; its samples come to `on_samples` with `given`.
