@@ -223,4 +223,25 @@ mod tests {
         six.extend([0; 6]);
         assert_eq!(check(&six), Err(OpusError::Duration(15_000)));
     }
+
+    #[test]
+    fn any_bytes_are_checked_without_a_panic() {
+        for a in 0..=255u8 {
+            check(&[a]).ok();
+            for b in 0..=255u8 {
+                check(&[a, b]).ok();
+                check(&[a, b, 255, 255, 1]).ok();
+            }
+        }
+        // Longer packets from a simple generator (xorshift).
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 1_400) as usize;
+            let packet: Vec<u8> = (0..len).map(|i| (x >> (i % 56)) as u8).collect();
+            check(&packet).ok();
+        }
+    }
 }
