@@ -160,7 +160,8 @@ def call_seeds():
 
 
 def audio_seeds():
-    """Binary frames of docs/audio.md: a mu-law uplink frame, an Opus downlink one."""
+    """Binary frames of docs/audio.md: a mu-law uplink frame, Opus downlink
+    ones (code 0; code 3 with VBR lengths and padding, for the packet check)."""
     import struct
     session = b"50351257998589953"
     def frame(kind, codec, seq, talker, payload):
@@ -168,6 +169,8 @@ def audio_seeds():
                 + struct.pack(">IQQ", seq, 1_000 + 20 * seq, talker) + payload)
     write("audio_frame", "mulaw_uplink", frame(1, 0, 0, 0, bytes([0xFF, 0x80, 0x00, 0x7F]) * 40))
     write("audio_frame", "opus_downlink", frame(2, 1, 7, 169918, bytes([0xFC, 0xFF, 0xFE])))
+    code3 = bytes([17 << 3 | 3, 0x80 | 0x40 | 4, 2, 1, 2, 3]) + bytes(10) + bytes(2)
+    write("audio_frame", "opus_code3_downlink", frame(2, 1, 8, 169918, code3))
 
 
 if __name__ == "__main__":

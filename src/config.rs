@@ -50,6 +50,20 @@ pub struct AudioConfig {
     /// When the microphone is asked for (`browser` mode).
     #[serde(default)]
     pub microphone: MicAsk,
+    /// What the console sends in (`browser` mode).
+    #[serde(default)]
+    pub codec: AudioCodec,
+}
+
+/// The codec of the console's own frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AudioCodec {
+    /// Opus where the browser encodes it (WebCodecs), G.711 mu-law otherwise.
+    #[default]
+    Auto,
+    /// G.711 mu-law only, for plugin installations that take nothing else.
+    Mulaw,
 }
 
 /// When the console asks for the microphone: once, either way.
@@ -167,6 +181,7 @@ pub struct Settings {
     pub talk_key: Option<String>,
     pub audio_mode: Option<AudioMode>,
     pub microphone: Option<MicAsk>,
+    pub audio_codec: Option<AudioCodec>,
 }
 
 impl Config {
@@ -307,6 +322,9 @@ impl Config {
         }
         if let Some(m) = s.microphone {
             self.audio.microphone = m;
+        }
+        if let Some(c) = s.audio_codec {
+            self.audio.codec = c;
         }
         if let Some(l) = s.language.as_ref().filter(|l| Lang::from_tag(l).is_some()) {
             self.language = Some(l.clone());

@@ -2,7 +2,7 @@
 //! (wasm-bindgen-test). The end-to-end suite in crates/e2e drives the whole
 //! release app against the simulator; this one checks the pieces.
 
-use dispatch_desk::config::{resolve, AudioMode, Config, Deployment, MicAsk, Settings};
+use dispatch_desk::config::{resolve, AudioCodec, AudioMode, Config, Deployment, MicAsk, Settings};
 use dispatch_desk::i18n::{I18n, Key, Lang, Phrase};
 use dispatch_desk::io::voice::VoiceLink;
 use dispatch_desk::journal::{Journal, Kind, Source, Text, CAPACITY};
@@ -215,6 +215,19 @@ fn audio_mode_defaults_to_the_browser_and_settings_may_hand_it_to_the_plugin() {
     let merged = cfg.clone().with_settings(&s, false);
     assert_eq!(merged.audio.microphone, MicAsk::Talk);
     assert!(!merged.same_services(&cfg), "asked otherwise: restarts");
+    // Opus where the browser has it unless told: G.711 only.
+    assert_eq!(cfg.audio.codec, AudioCodec::Auto);
+    let mulaw = cfg.patched(&serde_json::from_str(r#"{"audio":{"codec":"mulaw"}}"#).unwrap());
+    assert_eq!(mulaw.unwrap().audio.codec, AudioCodec::Mulaw);
+    let typo = cfg.patched(&serde_json::from_str(r#"{"audio":{"codec":"g711"}}"#).unwrap());
+    assert!(typo.is_err(), "an unknown codec is refused");
+    let s = Settings {
+        audio_codec: Some(AudioCodec::Mulaw),
+        ..Default::default()
+    };
+    let merged = cfg.clone().with_settings(&s, false);
+    assert_eq!(merged.audio.codec, AudioCodec::Mulaw);
+    assert!(!merged.same_services(&cfg), "another codec: restarts");
     for key in dispatch_desk::ui::audio::text::AudioText::ALL {
         for lang in [Lang::Zh, Lang::En] {
             assert!(!key.text(lang).trim().is_empty(), "{key:?} {lang:?}");

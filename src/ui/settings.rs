@@ -8,7 +8,7 @@ use super::audio::text::AudioText;
 use super::audio::DeviceChoice;
 use super::credentials::Credentials;
 use super::panel::Panel;
-use crate::config::{AudioMode, Deployment, MicAsk, Settings};
+use crate::config::{AudioCodec, AudioMode, Deployment, MicAsk, Settings};
 use crate::i18n::{use_i18n, Key};
 use crate::io::storage;
 use crate::ui::ptt::TalkKeyField;
@@ -32,6 +32,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let deployment = RwSignal::new(config.deployment);
     let audio_mode = RwSignal::new(config.audio.mode);
     let microphone = RwSignal::new(config.audio.microphone);
+    let codec = RwSignal::new(config.audio.codec);
     let error = RwSignal::new(None::<String>);
     let in_force = expect_context::<StoredValue<Active>>();
     let restart = expect_context::<Restart>();
@@ -58,6 +59,7 @@ pub fn SettingsPanel() -> impl IntoView {
             deployment: Some(deployment.get_untracked()),
             audio_mode: Some(audio_mode.get_untracked()),
             microphone: Some(microphone.get_untracked()),
+            audio_codec: Some(codec.get_untracked()),
             ..s
         };
         match storage::save_settings(&s) {
@@ -112,6 +114,15 @@ pub fn SettingsPanel() -> impl IntoView {
                     }>
                         <option value="login" selected=move || microphone.get() == MicAsk::Login>{i18n.tr(AudioText::MicAskLogin)}</option>
                         <option value="talk" selected=move || microphone.get() == MicAsk::Talk>{i18n.tr(AudioText::MicAskTalk)}</option>
+                    </select>
+                </label>
+                <label>
+                    {i18n.tr(AudioText::Codec)}
+                    <select id="settings-audio-codec" on:change=move |ev| {
+                        codec.set(if event_target_value(&ev) == "mulaw" { AudioCodec::Mulaw } else { AudioCodec::Auto })
+                    }>
+                        <option value="auto" selected=move || codec.get() == AudioCodec::Auto>{i18n.tr(AudioText::CodecAuto)}</option>
+                        <option value="mulaw" selected=move || codec.get() == AudioCodec::Mulaw>{i18n.tr(AudioText::CodecMulaw)}</option>
                     </select>
                 </label>
                 <DeviceChoice />

@@ -1,9 +1,11 @@
 //! Push-to-talk audio (docs/audio.md) in Chromium with its fake microphone
-//! against the simulator: holding the talk key puts frames with sound at
-//! the plugin, from the 20 ms before the press on although the grant comes
-//! late, none without the floor or after the release; the echo terminal's playback is
-//! heard (the speaker meter's analyser sees energy) while its name shows,
-//! and not while its call is muted; a scripted talking terminal is named
+//! against the simulator: holding the talk key puts frames at the plugin,
+//! in G.711 (with sound, as the plugin measures) or in Opus (every packet
+//! well formed), from the 20 ms before the press on although the grant
+//! comes late, none without the floor or after the release; the echo
+//! terminal's playback, in the codec it heard, is heard (the speaker
+//! meter's analyser sees energy) while its name shows, an Opus one
+//! replayed too, and not while its call is muted; a scripted talking terminal is named
 //! when its sound plays, not at its floor notification, until its last
 //! frame has played, and its transmission can be replayed;
 //! in `plugin` mode the console sends nothing and shows the plugin's words
@@ -11,7 +13,7 @@
 
 use e2e::{repo_root, Harness, WAIT};
 use serde_json::{json, Value};
-use sim::Faults;
+use sim::{Faults, SessionAudio};
 use std::time::{Duration, Instant};
 
 const ME: u64 = 169905;
@@ -82,13 +84,16 @@ fn config_with_audio(audio: Value) -> String {
     config.to_string()
 }
 
-#[tokio::test]
-async fn the_microphone_goes_out_with_the_floor_only_and_the_echo_is_heard() {
-    let h = Harness::start(None).await;
+/// Talks a second and a half to the echo terminal through a grant that
+/// comes 400 ms after the press, and hears the echo: what reached the
+/// plugin follows every floor rule (the exact session, from the pre-roll
+/// on, every frame in order, none after the release). Returns what the
+/// plugin counted of the session.
+async fn talk_through_a_late_grant_and_hear_the_echo(h: &Harness) -> SessionAudio {
     h.sim.voice_echo(ECHO, true);
-    login(&h).await;
+    login(h).await;
     h.wait_attr("#audio-status", "data-mic", "ready").await;
-    let sid = start_call(&h, &[169918, ECHO]).await;
+    let sid = start_call(h, &[169918, ECHO]).await;
     assert!(
         h.sim.voice_audio().sessions.is_empty(),
         "nothing before a press"
@@ -99,7 +104,7 @@ async fn the_microphone_goes_out_with_the_floor_only_and_the_echo_is_heard() {
         voice_floor_delay_ms: Some(400),
         ..Default::default()
     });
-    let pressed = space(&h, "keydown").await;
+    let pressed = space(h, "keydown").await;
     h.wait_sim("the floor is mine", |s| {
         s.voice_sessions[0].floor == Some(ME)
     })
@@ -109,7 +114,7 @@ async fn the_microphone_goes_out_with_the_floor_only_and_the_echo_is_heard() {
         a.sessions.first().is_some_and(|s| s.frames >= 75)
     })
     .await;
-    let released = space(&h, "keyup").await;
+    let released = space(h, "keyup").await;
     h.sim.set_faults(Faults::default());
     h.wait_sim("the floor is free", |s| {
         s.voice_sessions[0].floor != Some(ME)
@@ -119,7 +124,7 @@ async fn the_microphone_goes_out_with_the_floor_only_and_the_echo_is_heard() {
     // The echo terminal plays it back: its name shows while the speaker hears it.
     h.wait_text(&format!("#ptt-talker-{sid}"), "ptcs12 (169919)")
         .await;
-    wait_heard(&h).await;
+    wait_heard(h).await;
     assert!(
         h.sim.snapshot().voice_sessions[0].floor == Some(ECHO),
         "heard while the echo terminal holds the floor"
@@ -129,7 +134,7 @@ async fn the_microphone_goes_out_with_the_floor_only_and_the_echo_is_heard() {
         .await;
 
     let audio = h.sim.voice_audio();
-    let s = &audio.sessions[0];
+    let s = audio.sessions[0].clone();
     assert_eq!(s.session_id, sid, "the exact session id");
     assert_eq!((audio.invalid, audio.refused), (0, 0), "{audio:?}");
     assert_eq!(s.transmissions, 1);
@@ -148,8 +153,98 @@ async fn the_microphone_goes_out_with_the_floor_only_and_the_echo_is_heard() {
         last <= released.1 + 20,
         "none after the release: {last} vs {released:?}"
     );
+    s
+}
+
+#[tokio::test]
+async fn the_microphone_goes_out_with_the_floor_only_and_the_echo_is_heard() {
+    let config = config_with_audio(json!({"mode": "browser", "codec": "mulaw"}));
+    let h = Harness::start(Some(config)).await;
+    let s = talk_through_a_late_grant_and_hear_the_echo(&h).await;
+    assert_eq!(s.opus_frames, 0, "G.711 as configured: {s:?}");
     assert!(s.voiced > 0, "the fake microphone's sound: {s:?}");
     assert!(s.peak_rms_permille >= 10, "{s:?}");
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn in_opus_the_microphone_goes_out_with_the_floor_only_and_the_echo_is_heard_and_replayed() {
+    // `audio.codec` left at `auto`: Chromium encodes Opus.
+    let h = Harness::start(None).await;
+    let s = talk_through_a_late_grant_and_hear_the_echo(&h).await;
+    assert!(s.frames >= 75, "{s:?}");
+    assert_eq!(
+        s.opus_frames, s.frames,
+        "every frame in Opus, each well formed: {s:?}"
+    );
+
+    // The echo came back in Opus; its replay is decoded and heard too.
+    let sid = s.session_id;
+    let replay = format!("#ptt-turns-{sid} button[id^='ptt-replay-']");
+    h.wait_for(&replay).await;
+    let heard_before = heard(&h).await;
+    h.click(&replay).await;
+    h.wait_attr(&replay, "aria-pressed", "true").await;
+    let deadline = Instant::now() + WAIT;
+    while heard(&h).await < heard_before + 5 {
+        assert!(Instant::now() < deadline, "the Opus replay was never heard");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    h.screenshot("audio-opus-replay").await;
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn g711_chosen_in_the_settings_is_what_the_console_sends() {
+    let h = Harness::start(None).await;
+    h.open("/").await;
+    h.wait_for("#settings-audio-codec").await;
+    h.eval(
+        "const s = document.querySelector('#settings-audio-codec'); s.value = 'mulaw'; \
+         s.dispatchEvent(new Event('change', {bubbles: true})); return true",
+    )
+    .await;
+    h.click("#settings-save").await;
+    login(&h).await;
+    h.wait_attr("#audio-status", "data-mic", "ready").await;
+    start_call(&h, &[169918]).await;
+    space(&h, "keydown").await;
+    h.wait_audio("a second and a half", |a| {
+        a.sessions.first().is_some_and(|s| s.frames >= 75)
+    })
+    .await;
+    space(&h, "keyup").await;
+    let s = h.sim.voice_audio().sessions[0].clone();
+    assert_eq!(s.opus_frames, 0, "G.711 only, as chosen: {s:?}");
+    assert!(s.voiced > 0, "with the fake microphone's sound: {s:?}");
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_malformed_opus_packet_is_journaled_and_skipped_and_the_rest_is_heard() {
+    let h = Harness::start(None).await;
+    h.sim.voice_echo(ECHO, true);
+    login(&h).await;
+    h.wait_attr("#audio-status", "data-mic", "ready").await;
+    let sid = start_call(&h, &[ECHO]).await;
+    // Every third frame of the echo comes back malformed.
+    h.sim.set_faults(Faults {
+        voice_echo_malformed_every: Some(3),
+        ..Default::default()
+    });
+    space(&h, "keydown").await;
+    h.wait_audio("a second and a half in Opus", |a| {
+        a.sessions.first().is_some_and(|s| s.opus_frames >= 75)
+    })
+    .await;
+    space(&h, "keyup").await;
+    // The good two thirds are played: named, and heard.
+    h.wait_text(&format!("#ptt-talker-{sid}"), "ptcs12 (169919)")
+        .await;
+    wait_heard(&h).await;
+    h.wait_sim("the echo is over", |s| s.voice_sessions[0].floor.is_none())
+        .await;
+    h.wait_text("#journal", "Opus packet").await;
     h.finish().await;
 }
 
@@ -247,7 +342,9 @@ async fn talk_and_hear_the_echo(h: &Harness, sid: &str) {
 
 #[tokio::test]
 async fn a_muted_call_is_not_heard_and_heard_again_unmuted() {
-    let h = Harness::start(None).await;
+    // G.711, whose energy the plugin measures: the echo has sound in it.
+    let config = config_with_audio(json!({"mode": "browser", "codec": "mulaw"}));
+    let h = Harness::start(Some(config)).await;
     h.sim.voice_echo(ECHO, true);
     login(&h).await;
     h.wait_attr("#audio-status", "data-mic", "ready").await;

@@ -299,10 +299,12 @@ impl Fuzzed for CallMachine {
 }
 
 /// A binary message on the voice socket (docs/audio.md): decoded; what
-/// decodes must encode to the same bytes and go through a jitter buffer.
+/// decodes must encode to the same bytes and go through a jitter buffer,
+/// and its payload through the Opus packet check.
 pub fn audio_frame(data: &[u8]) {
-    use crate::audio::{Frame, JitterBuffer};
+    use crate::audio::{opus_check, Frame, JitterBuffer};
     if let Ok(frame) = Frame::decode(data) {
+        let _ = opus_check(&frame.payload);
         assert_eq!(
             frame.encode(),
             data,

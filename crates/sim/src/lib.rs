@@ -176,6 +176,10 @@ pub struct Faults {
     /// requestMic (the floor) is answered this many ms late, so audio
     /// captured before the grant must be held (docs/audio.md).
     pub voice_floor_delay_ms: Option<u64>,
+    /// The echo terminal plays back every this-many-th frame malformed
+    /// (an Opus packet whose code 3 counts no frames; a G.711 payload one
+    /// byte short), so a console's skipping of bad frames can be seen.
+    pub voice_echo_malformed_every: Option<u32>,
     /// Every click-to-call request answers `returnCode` 500 with this `returnMsg`.
     pub calls_error: Option<String>,
     /// Calls stay in their state until `advance_call` (no progress by time).

@@ -101,7 +101,8 @@ async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
         Some(ctx) => ctx,
         None => {
             let ctx = AudioContext::new().map_err(failed)?;
-            engine.borrow_mut().player = Some(Player::new(&ctx, desk).map_err(failed)?);
+            let journal = engine.borrow().journal;
+            engine.borrow_mut().player = Some(Player::new(&ctx, desk, journal).map_err(failed)?);
             ctx
         }
     };
@@ -172,8 +173,9 @@ async fn start(engine: &Rc<RefCell<Engine>>) -> Result<(), Failure> {
         node,
         _on_message: on_message,
     };
+    let codec = super::uplink_codec(engine).await;
     let mut e = engine.borrow_mut();
-    let mut uplink = Uplink::new(ctx.sample_rate() as u32);
+    let mut uplink = Uplink::new(ctx.sample_rate() as u32, codec);
     // A press already under way streams from now on.
     let (mode, pressed) = (e.mode.clone(), e.ptt.with_untracked(|p| p.key_down_at));
     if let Some(s) = uplink

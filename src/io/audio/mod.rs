@@ -3,6 +3,7 @@
 //! at the first press of the talk key, as `audio.microphone` says),
 //! turns what the AudioWorklet captures into frames that the floor allows
 //! (`proto::audio::Uplink`: held before the grant, never without the floor),
+//! encoded in Opus where the browser has it (`opus`, WebCodecs) or G.711,
 //! writes them on the plugin socket, plays the current talker's frames
 //! through the jitter buffer, names each call's talker in step with that
 //! sound (`proto::audio::Audible`), keeps the last transmissions heard and
@@ -12,19 +13,23 @@
 
 mod capture;
 pub mod devices;
+mod opus;
 mod playback;
 mod port;
 
 pub use port::AudioPort;
 
-use crate::config::{AudioConfig, AudioMode, MicAsk};
+use crate::config::{AudioCodec, AudioConfig, AudioMode, MicAsk};
 use crate::io::timer::Timer;
 use crate::io::voice::VoiceLink;
 use crate::journal::{Journal, Kind, Source};
 use crate::time::now_ms;
 use leptos::prelude::*;
 use playback::Player;
-use proto::audio::{Audible, Codec, Frame, FrameKind, Recorder, Uplink, UplinkMode};
+use proto::audio::{
+    mulaw_frame, opus_check, Audible, Codec, Frame, FrameKind, Recorder, Ticket, Uplink,
+    UplinkMode, SAMPLE_RATE,
+};
 use proto::id::BigId;
 use proto::voice::{Link, PttError, PttState, Talker};
 use std::cell::RefCell;
@@ -132,6 +137,10 @@ pub(crate) struct Engine {
     port: AudioPort,
     mode: UplinkMode,
     uplink: Option<Uplink>,
+    /// `audio.codec`: whether Opus may be sent.
+    codec: AudioCodec,
+    /// The Opus encoder, where the browser has one and Opus may be sent.
+    encoder: Option<opus::Encoder>,
     /// A transmission began and its first frame is not on the wire yet.
     first_due: bool,
     /// The microphone's graph, kept alive while the console runs.
@@ -172,6 +181,8 @@ impl AudioDesk {
             port: voice.audio_port(),
             mode: UplinkMode::Off,
             uplink: None,
+            codec: config.codec,
+            encoder: None,
             first_due: false,
             capture: None,
             player: None,
@@ -295,19 +306,91 @@ impl AudioDesk {
     }
 
     /// Plays `transmission` again through `session`'s volume, or stops it
-    /// if it is the one playing.
+    /// if it is the one playing. Opus is decoded first (a few ms).
     pub fn replay(&self, session: &BigId, transmission: u64) {
         let Some(engine) = self.engine() else { return };
-        let mut e = engine.borrow_mut();
         let again = self.replaying.get_untracked() != Some(transmission);
-        let samples = again.then(|| e.recorder.samples(transmission)).flatten();
-        if let Some(player) = e.player.as_mut() {
+        let kept = again
+            .then(|| engine.borrow().recorder.replay(transmission))
+            .flatten();
+        if let Some(player) = engine.borrow_mut().player.as_mut() {
             player.stop_replay();
-            if let Some(samples) = samples {
-                if player.replay(session, &samples).is_ok() {
-                    self.replaying.set(Some(transmission));
-                }
+        }
+        let Some(kept) = kept else { return };
+        match kept.codec {
+            Codec::Mulaw => {
+                let samples = kept.mulaw_samples();
+                play_replay(&engine, session, transmission, &samples, SAMPLE_RATE as f32);
             }
+            Codec::Opus => {
+                let session = session.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match opus::decode_all(&kept.slots).await {
+                        Ok(d) => play_replay(&engine, &session, transmission, &d.samples, d.rate),
+                        Err(why) => engine.borrow().note(format!("replay: {why}")),
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// Plays a replay's samples; the desk shows it playing.
+fn play_replay(
+    engine: &Rc<RefCell<Engine>>,
+    session: &BigId,
+    transmission: u64,
+    samples: &[f32],
+    rate: f32,
+) {
+    let mut e = engine.borrow_mut();
+    let desk = e.desk;
+    if let Some(player) = e.player.as_mut() {
+        if player.replay(session, samples, rate).is_ok() {
+            desk.replaying.set(Some(transmission));
+        }
+    }
+}
+
+/// The codec of the uplink's transmissions: Opus where `audio.codec`
+/// allows it and the browser encodes it (the encoder, made once, then
+/// hands its packets to [`Engine::encoded`]), else G.711.
+async fn uplink_codec(engine: &Rc<RefCell<Engine>>) -> Codec {
+    let (allowed, made) = {
+        let e = engine.borrow();
+        (
+            e.codec == AudioCodec::Auto,
+            e.encoder.as_ref().map(|x| x.working()),
+        )
+    };
+    match made {
+        Some(true) => return Codec::Opus,
+        Some(false) => return Codec::Mulaw,
+        None if !allowed || !opus::Encoder::supported().await => return Codec::Mulaw,
+        None => {}
+    }
+    let (on_packet, on_error) = (Rc::downgrade(engine), Rc::downgrade(engine));
+    let made = opus::Encoder::new(
+        move |ticket, packet| {
+            if let Some(e) = on_packet.upgrade() {
+                e.borrow_mut().encoded(ticket, packet);
+            }
+        },
+        move |why| {
+            if let Some(e) = on_error.upgrade() {
+                e.borrow_mut().encoder_failed(why);
+            }
+        },
+    );
+    let mut e = engine.borrow_mut();
+    match made {
+        Ok(encoder) => {
+            e.encoder = Some(encoder);
+            Codec::Opus
+        }
+        Err(why) => {
+            e.note(format!("Opus encoder: {}", opus::described(&why)));
+            Codec::Mulaw
         }
     }
 }
@@ -379,8 +462,12 @@ impl Engine {
     fn received(&mut self, bytes: &[u8]) -> Result<(), String> {
         let frame = Frame::decode(bytes).map_err(|e| e.reason)?;
         let h = &frame.header;
-        if h.kind != FrameKind::Downlink || h.codec != Codec::Mulaw {
-            return Err(format!("{:?} {:?} frame", h.kind, h.codec));
+        if h.kind != FrameKind::Downlink {
+            return Err(format!("{:?} frame", h.kind));
+        }
+        if h.codec == Codec::Opus {
+            // The decoder would close on it, and its sound is not there.
+            opus_check(&frame.payload).map_err(|e| format!("Opus packet: {e:?}"))?;
         }
         let talker = self.ptt.with_untracked(|p| {
             let t = p.session(&h.session)?.talker.clone();
@@ -391,7 +478,7 @@ impl Engine {
             return Ok(());
         };
         let now = now_ms();
-        let Some((at_ms, first)) = player.play(now, &frame).map_err(|e| format!("{e:?}"))? else {
+        let Some((at_ms, first)) = player.play(now, &frame)? else {
             return Ok(());
         };
         self.audible
@@ -412,7 +499,10 @@ impl Engine {
             (t.ended.is_none() && &t.talker == who).then_some(t.id)
         });
         if let Some(id) = id {
-            if self.recorder.record(id, f.header.seq, &f.payload) {
+            if self
+                .recorder
+                .record(id, f.header.codec, f.header.seq, &f.payload)
+            {
                 self.desk.replays_dropped.update(|n| *n += 1);
             }
         }
@@ -451,8 +541,42 @@ impl Engine {
         if *up.mode() != UplinkMode::Off && self.desk.level_in.get_untracked() != shown {
             self.desk.level_in.set(shown);
         }
-        let frames = up.captured(now_ms, frame, samples);
+        let mut frames = Vec::new();
+        for pcm in up.captured(now_ms, frame, samples) {
+            match pcm.ticket.codec {
+                Codec::Mulaw => frames.extend(up.encoded(pcm.ticket, mulaw_frame(&pcm.samples))),
+                // Answered in Engine::encoded. A frame the encoder will not
+                // take is lost: its failure is journaled once, and the next
+                // transmission is in G.711.
+                Codec::Opus => {
+                    if let Some(encoder) = self.encoder.as_mut() {
+                        let _ = encoder.encode(&pcm);
+                    }
+                }
+            }
+        }
         self.send(frames);
+    }
+
+    /// The encoder's packet for the frame of `ticket`: sent now if the
+    /// floor allows, held before the grant, else dropped.
+    fn encoded(&mut self, ticket: Ticket, packet: Vec<u8>) {
+        let Some(up) = self.uplink.as_mut() else {
+            return;
+        };
+        if let Some(frame) = up.encoded(ticket, packet) {
+            self.send(vec![frame]);
+        }
+    }
+
+    /// The Opus encoder stopped: transmissions from the next one are in G.711.
+    fn encoder_failed(&mut self, why: String) {
+        self.note(format!(
+            "Opus encoder: {why}; sending G.711 from the next press"
+        ));
+        if let Some(up) = self.uplink.as_mut() {
+            up.set_codec(Codec::Mulaw);
+        }
     }
 
     fn note(&self, text: String) {

@@ -1,14 +1,17 @@
 //! Playback of the current talker: each downlink frame of the session's
 //! talker goes through the jitter buffer and is scheduled on the audio
-//! clock at its slot; an analyser on the way to the speaker feeds the
+//! clock at its slot (G.711 decoded at once, Opus by the call's decoder,
+//! which answers well before the slot); an analyser on the way to the speaker feeds the
 //! level meter. Each call plays through its own gain (its volume, or
 //! muted) before the common one that ducks while the dispatcher talks.
 //! Also the replay of a kept transmission, on the same path, and the
 //! talk-permit and refusal tones.
 
+use super::opus::{Decoded, Decoder};
 use super::AudioDesk;
+use crate::journal::{Journal, Kind, Source};
 use leptos::prelude::*;
-use proto::audio::{mulaw_decode, Frame, JitterBuffer, Verdict, SAMPLE_RATE};
+use proto::audio::{mulaw_decode, Codec, Frame, JitterBuffer, Verdict, SAMPLE_RATE};
 use proto::id::BigId;
 use wasm_bindgen::prelude::*;
 use web_sys::{
@@ -30,6 +33,10 @@ pub(super) struct Player {
     gain: GainNode,
     /// Each call's own volume, before `gain`.
     calls: Vec<(BigId, GainNode)>,
+    /// Each call's Opus decoder; its outputs play at the audio clock's
+    /// time given with their packet.
+    decoders: Vec<(BigId, Decoder)>,
+    journal: Journal,
     jitter: JitterBuffer,
     meter: Option<i32>,
     _read_meter: Closure<dyn FnMut()>,
@@ -40,7 +47,7 @@ pub(super) struct Player {
 }
 
 impl Player {
-    pub fn new(ctx: &AudioContext, desk: AudioDesk) -> Result<Self, JsValue> {
+    pub fn new(ctx: &AudioContext, desk: AudioDesk, journal: Journal) -> Result<Self, JsValue> {
         let speaker = super::devices::chosen(true);
         if !speaker.is_empty() {
             super::devices::set_sink(ctx, &speaker, desk.device_gone);
@@ -63,6 +70,8 @@ impl Player {
             ctx: ctx.clone(),
             gain,
             calls: Vec::new(),
+            decoders: Vec::new(),
+            journal,
             jitter: JitterBuffer::new(),
             meter,
             _read_meter: read_meter,
@@ -80,7 +89,7 @@ impl Player {
     /// A frame of the current talker arrived at `now`: scheduled at the
     /// jitter buffer's slot, which it returns with whether it opens a
     /// transmission; `None` when it is late or a duplicate.
-    pub fn play(&mut self, now: u64, frame: &Frame) -> Result<Option<(u64, bool)>, JsValue> {
+    pub fn play(&mut self, now: u64, frame: &Frame) -> Result<Option<(u64, bool)>, String> {
         let h = &frame.header;
         let Verdict::Play { at_ms, first } = self.jitter.push(now, h) else {
             return Ok(None);
@@ -91,24 +100,59 @@ impl Player {
                 .playout
                 .update(|(n, d)| (*n, *d) = (*n + 1, delay));
         }
-        let source = self.source(
-            &h.session,
-            &frame
-                .payload
-                .iter()
-                .map(|&c| f32::from(mulaw_decode(c)) / 32_768.0)
-                .collect::<Vec<_>>(),
-        )?;
-        source.start_with_when(
-            self.ctx.current_time() + at_ms.saturating_sub(now) as f64 / 1_000.0,
-        )?;
+        let when = self.ctx.current_time() + at_ms.saturating_sub(now) as f64 / 1_000.0;
+        match h.codec {
+            Codec::Mulaw => {
+                let samples: Vec<f32> = frame
+                    .payload
+                    .iter()
+                    .map(|&c| f32::from(mulaw_decode(c)) / 32_768.0)
+                    .collect();
+                let source = self
+                    .source(&h.session, &samples, SAMPLE_RATE as f32)
+                    .map_err(|e| format!("{e:?}"))?;
+                source.start_with_when(when).map_err(|e| format!("{e:?}"))?;
+            }
+            Codec::Opus => self.decoder(&h.session)?.decode(when, &frame.payload)?,
+        }
         Ok(Some((at_ms, first)))
     }
 
-    /// Plays kept audio (8 kHz samples) now through `session`'s volume.
-    pub fn replay(&mut self, session: &BigId, samples: &[f32]) -> Result<(), JsValue> {
+    /// `session`'s Opus decoder, made the first time (and again after an
+    /// error closed it).
+    fn decoder(&mut self, session: &BigId) -> Result<&Decoder, String> {
+        let found = self
+            .decoders
+            .iter()
+            .position(|(id, d)| id == session && d.working());
+        let at = match found {
+            Some(at) => at,
+            None => {
+                self.decoders.retain(|(id, _)| id != session);
+                let gain = self.call_gain(session).map_err(|e| format!("{e:?}"))?;
+                let ctx = self.ctx.clone();
+                let journal = self.journal;
+                let decoder = Decoder::new(
+                    move |when: f64, d: Decoded| {
+                        if let Ok(source) = source(&ctx, &gain, &d.samples, d.rate) {
+                            let _ = source.start_with_when(when);
+                        }
+                    },
+                    move |why| {
+                        journal.log(Source::Voice, Kind::Error, format!("Opus decoder: {why}"))
+                    },
+                )?;
+                self.decoders.push((session.clone(), decoder));
+                self.decoders.len() - 1
+            }
+        };
+        Ok(&self.decoders[at].1)
+    }
+
+    /// Plays kept audio (mono `samples` at `rate`) now through `session`'s volume.
+    pub fn replay(&mut self, session: &BigId, samples: &[f32], rate: f32) -> Result<(), JsValue> {
         self.stop_replay();
-        let source: AudioScheduledSourceNode = self.source(session, samples)?.into();
+        let source: AudioScheduledSourceNode = self.source(session, samples, rate)?.into();
         source.set_onended(Some(self.replay_ended.as_ref().unchecked_ref()));
         source.start()?;
         self.replay = Some(source);
@@ -144,22 +188,16 @@ impl Player {
         }
     }
 
-    /// A source of 8 kHz `samples` into `session`'s gain, not started.
+    /// A source of `samples` at `rate` into `session`'s gain, not started.
     fn source(
         &mut self,
         session: &BigId,
         samples: &[f32],
+        rate: f32,
     ) -> Result<AudioBufferSourceNode, JsValue> {
         let _ = self.ctx.resume();
-        let buffer = self
-            .ctx
-            .create_buffer(1, samples.len() as u32, SAMPLE_RATE as f32)?;
-        buffer.copy_to_channel(samples, 0)?;
-        let source = self.ctx.create_buffer_source()?;
-        source.set_buffer(Some(&buffer));
         let call = self.call_gain(session)?;
-        source.connect_with_audio_node(&call)?;
-        Ok(source)
+        source(&self.ctx, &call, samples, rate)
     }
 
     /// Two short rising beeps: the floor is yours.
@@ -207,6 +245,21 @@ impl Drop for Player {
         }
         let _ = self.ctx.close();
     }
+}
+
+/// A source of mono `samples` at `rate` into `gain`, not started.
+fn source(
+    ctx: &AudioContext,
+    gain: &GainNode,
+    samples: &[f32],
+    rate: f32,
+) -> Result<AudioBufferSourceNode, JsValue> {
+    let buffer = ctx.create_buffer(1, samples.len() as u32, rate)?;
+    buffer.copy_to_channel(samples, 0)?;
+    let source = ctx.create_buffer_source()?;
+    source.set_buffer(Some(&buffer));
+    source.connect_with_audio_node(gain)?;
+    Ok(source)
 }
 
 fn read_level(analyser: &AnalyserNode, desk: AudioDesk) {

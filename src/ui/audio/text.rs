@@ -7,6 +7,9 @@ crate::catalogue! { pub enum AudioText {
     MicNotAsked => "登录语音服务后将申请使用麦克风", "The microphone is asked for at voice login";
     MicNotAskedTalk => "第一次讲话时将申请使用麦克风", "The microphone is asked for at the first talk";
     MicAsk => "何时申请麦克风", "Ask for the microphone";
+    Codec => "发送编码", "Send audio as";
+    CodecAuto => "Opus（浏览器支持时），否则 G.711", "Opus where the browser has it, else G.711";
+    CodecMulaw => "仅 G.711 μ-law（插件只接收 G.711 时）", "G.711 mu-law only (for plugins that take nothing else)";
     MicAskLogin => "登录语音服务时", "At voice login";
     MicAskTalk => "第一次讲话时", "At the first talk";
     MicAsking => "正在申请使用麦克风…", "Asking for the microphone…";

@@ -24,6 +24,11 @@ pub fn encode(sample: i16) -> u8 {
     !(sign | (exponent << 4) as u8 as i32 | mantissa) as u8
 }
 
+/// A frame of 16-bit samples to its mu-law payload.
+pub fn encode_frame(pcm: &[i16]) -> Vec<u8> {
+    pcm.iter().map(|&s| encode(s)).collect()
+}
+
 /// One mu-law code to its 16-bit linear sample.
 pub fn decode(code: u8) -> i16 {
     let c = !code;

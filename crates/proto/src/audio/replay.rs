@@ -1,10 +1,12 @@
 //! Instant replay (docs/audio.md): the audio of the last transmissions
 //! heard and sent, kept in memory under the id the session gave each
 //! transmission (`voice::Transmission::id`), bounded by their total
-//! duration; the oldest goes first.
+//! duration; the oldest goes first. Frames are kept as they came, in their
+//! codec: G.711 is decoded here for a replay, Opus by the browser.
 
-use super::frame::{FRAME_MS, MULAW_FRAME_BYTES};
+use super::frame::{Codec, FRAME_MS, MULAW_FRAME_BYTES};
 use super::mulaw::decode;
+use super::opus;
 use std::collections::VecDeque;
 
 /// Ten minutes of audio in all.
@@ -13,8 +15,35 @@ pub const REPLAY_KEPT_MS: u64 = 10 * 60 * 1_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Recording {
     transmission: u64,
-    /// Each frame's sequence number and mu-law payload, as they came.
+    /// The codec of its first frame; frames in another are not kept.
+    codec: Codec,
+    /// Each frame's sequence number and payload, as they came.
     frames: Vec<(u32, Vec<u8>)>,
+}
+
+/// A transmission's audio for a replay: each 20 ms slot from the first
+/// frame kept to the last, in sequence order; `None` where a frame is
+/// missing (it plays as silence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replay {
+    pub codec: Codec,
+    pub slots: Vec<Option<Vec<u8>>>,
+}
+
+impl Replay {
+    /// G.711 slots as 8 kHz samples in full scale (-1 to 1); an Opus one
+    /// (not decoded here) is silent.
+    pub fn mulaw_samples(&self) -> Vec<f32> {
+        let mut out = vec![0.0; self.slots.len() * MULAW_FRAME_BYTES];
+        for (slot, payload) in out.chunks_mut(MULAW_FRAME_BYTES).zip(&self.slots) {
+            if let (Codec::Mulaw, Some(payload)) = (self.codec, payload) {
+                for (o, &c) in slot.iter_mut().zip(payload) {
+                    *o = f32::from(decode(c)) / 32_768.0;
+                }
+            }
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,13 +70,18 @@ impl Recorder {
         }
     }
 
-    /// Frame `seq` (a 20 ms mu-law payload) of `transmission`; the oldest
-    /// audio is dropped beyond the bound (within one transmission too,
-    /// should a single one outlast it). Other payloads are not kept.
+    /// Frame `seq` (a 20 ms payload in `codec`) of `transmission`; the
+    /// oldest audio is dropped beyond the bound (within one transmission
+    /// too, should a single one outlast it). A payload that is not one
+    /// 20 ms frame, or not in the transmission's codec, is not kept.
     /// Returns whether a whole transmission went to make room, so whatever
     /// offers it for replay can stop offering it.
-    pub fn record(&mut self, transmission: u64, seq: u32, payload: &[u8]) -> bool {
-        if payload.len() != MULAW_FRAME_BYTES || self.max_frames == 0 {
+    pub fn record(&mut self, transmission: u64, codec: Codec, seq: u32, payload: &[u8]) -> bool {
+        let fits = match codec {
+            Codec::Mulaw => payload.len() == MULAW_FRAME_BYTES,
+            Codec::Opus => opus::check(payload).is_ok(),
+        };
+        if !fits || self.max_frames == 0 {
             return false;
         }
         let frame = (seq, payload.to_vec());
@@ -56,9 +90,11 @@ impl Recorder {
             .iter_mut()
             .find(|r| r.transmission == transmission)
         {
+            Some(r) if r.codec != codec => return false,
             Some(r) => r.frames.push(frame),
             None => self.kept.push_back(Recording {
                 transmission,
+                codec,
                 frames: vec![frame],
             }),
         }
@@ -90,23 +126,21 @@ impl Recorder {
         self.frames as u64 * FRAME_MS
     }
 
-    /// `transmission`'s audio as 8 kHz samples in full scale (-1 to 1),
-    /// each frame at its sequence number's place from the first kept (so
-    /// frames that came out of order play in order, a missing one is 20 ms
-    /// of silence).
-    pub fn samples(&self, transmission: u64) -> Option<Vec<f32>> {
+    /// `transmission`'s audio, each frame at its sequence number's place
+    /// from the first kept (so frames that came out of order play in
+    /// order, a missing one is 20 ms of silence).
+    pub fn replay(&self, transmission: u64) -> Option<Replay> {
         let r = self.kept.iter().find(|r| r.transmission == transmission)?;
         let first = r.frames.iter().map(|(s, _)| *s).min()?;
         let last = r.frames.iter().map(|(s, _)| *s).max()?;
-        let span = (last - first) as usize + 1;
-        let mut out = vec![0.0; span * MULAW_FRAME_BYTES];
+        let mut slots = vec![None; (last - first) as usize + 1];
         for (seq, payload) in &r.frames {
-            let at = (seq - first) as usize * MULAW_FRAME_BYTES;
-            for (o, &c) in out[at..at + MULAW_FRAME_BYTES].iter_mut().zip(payload) {
-                *o = f32::from(decode(c)) / 32_768.0;
-            }
+            slots[(seq - first) as usize] = Some(payload.clone());
         }
-        Some(out)
+        Some(Replay {
+            codec: r.codec,
+            slots,
+        })
     }
 }
 
@@ -122,11 +156,11 @@ mod tests {
     #[test]
     fn frames_play_back_in_order_with_gaps_silent() {
         let mut r = Recorder::default();
-        r.record(4, 1, &payload(8_000));
-        r.record(4, 0, &payload(-8_000));
-        r.record(4, 3, &payload(8_000));
-        r.record(5, 0, &payload(1_000));
-        let s = r.samples(4).unwrap();
+        r.record(4, Codec::Mulaw, 1, &payload(8_000));
+        r.record(4, Codec::Mulaw, 0, &payload(-8_000));
+        r.record(4, Codec::Mulaw, 3, &payload(8_000));
+        r.record(5, Codec::Mulaw, 0, &payload(1_000));
+        let s = r.replay(4).unwrap().mulaw_samples();
         assert_eq!(s.len(), 4 * 160, "frames 0 to 3");
         assert!(
             s[0] < -0.2 && s[160] > 0.2,
@@ -138,7 +172,7 @@ mod tests {
         );
         assert!(s[480] > 0.2);
         assert!(r.has(5) && !r.has(6));
-        assert_eq!(r.samples(6), None);
+        assert_eq!(r.replay(6), None);
         assert_eq!(r.kept_ms(), 4 * FRAME_MS);
     }
 
@@ -148,7 +182,7 @@ mod tests {
         let mut dropped_at = Vec::new();
         for t in 1..=3 {
             for seq in 0..4 {
-                if r.record(t, seq, &payload(100)) {
+                if r.record(t, Codec::Mulaw, seq, &payload(100)) {
                     dropped_at.push((t, seq));
                 }
             }
@@ -163,17 +197,20 @@ mod tests {
         // One transmission longer than the bound keeps its newest audio.
         let mut r = Recorder::new(3 * FRAME_MS);
         for seq in 0..5 {
-            assert!(!r.record(9, seq, &payload(100)), "only part of it goes");
+            assert!(
+                !r.record(9, Codec::Mulaw, seq, &payload(100)),
+                "only part of it goes"
+            );
         }
         assert_eq!(r.kept_ms(), 3 * FRAME_MS);
-        assert_eq!(r.samples(9).unwrap().len(), 3 * 160, "frames 2 to 4");
+        assert_eq!(r.replay(9).unwrap().slots.len(), 3, "frames 2 to 4");
     }
 
     #[test]
     fn ten_minutes_are_kept_by_default_and_odd_payloads_are_not() {
         let mut r = Recorder::default();
         for seq in 0..(REPLAY_KEPT_MS / FRAME_MS) as u32 + 50 {
-            r.record(u64::from(seq / 500), seq, &payload(100));
+            r.record(u64::from(seq / 500), Codec::Mulaw, seq, &payload(100));
         }
         let kept = r.kept_ms();
         assert!(
@@ -181,7 +218,37 @@ mod tests {
             "{kept}"
         );
         assert!(!r.has(0) && r.has(1), "the first transmission went, whole");
-        r.record(99, 0, &[1, 2, 3]);
+        r.record(99, Codec::Mulaw, 0, &[1, 2, 3]);
         assert!(!r.has(99));
+    }
+
+    #[test]
+    fn opus_frames_are_kept_as_they_came_in_their_slots() {
+        let mut r = Recorder::default();
+        let packet = |n: u8| vec![0x48, n];
+        r.record(7, Codec::Opus, 2, &packet(2));
+        r.record(7, Codec::Opus, 0, &packet(0));
+        r.record(7, Codec::Opus, 3, &[0x50, 1]);
+        r.record(7, Codec::Mulaw, 4, &payload(100));
+        r.record(7, Codec::Opus, 5, &packet(5));
+        let replay = r.replay(7).unwrap();
+        assert_eq!(replay.codec, Codec::Opus);
+        assert_eq!(
+            replay.slots,
+            [
+                Some(packet(0)),
+                None,
+                Some(packet(2)),
+                None,
+                None,
+                Some(packet(5))
+            ],
+            "1 never came; 3 (40 ms) and 4 (G.711) were not kept"
+        );
+        assert_eq!(r.kept_ms(), 3 * FRAME_MS);
+        assert!(
+            replay.mulaw_samples().iter().all(|&x| x == 0.0),
+            "not decoded here"
+        );
     }
 }

@@ -1,11 +1,13 @@
 //! Push-to-talk audio as docs/audio.md defines it: each binary message is
 //! decoded and checked (an uplink frame of a session whose floor its
-//! sender holds), then counted per session with its energy. Echo terminals
+//! sender holds; an Opus packet well formed and 20 ms long, RFC 6716
+//! section 3, not decoded), then counted per session with its codec and,
+//! for G.711, its energy. Echo terminals
 //! record what they hear and, once the dispatcher lets the floor go, are
 //! handed out as [`EchoPlan`]s for the socket layer to play back.
 
 use super::{ConnId, VoiceWorld};
-use proto::audio::{mulaw_decode, rms, Codec, Frame, FrameKind};
+use proto::audio::{mulaw_decode, opus_check, rms, Codec, Frame, FrameKind};
 use proto::id::BigId;
 use proto::voice::TerminalId;
 use serde::{Deserialize, Serialize};
@@ -21,7 +23,8 @@ const TRANSITS_KEPT: usize = 1_000;
 #[serde(rename_all = "camelCase")]
 pub struct VoiceAudio {
     pub sessions: Vec<SessionAudio>,
-    /// Binary messages that do not decode, or are not uplink frames.
+    /// Binary messages that do not decode, are not uplink frames, or
+    /// carry a malformed Opus packet.
     pub invalid: u64,
     /// Well-formed frames from a sender without the floor in their session.
     pub refused: u64,
@@ -34,9 +37,12 @@ pub struct SessionAudio {
     /// Exact id, as in the frames.
     pub session_id: String,
     pub frames: u64,
-    /// Frames with sound (RMS above 1 % of full scale).
+    /// Of them, in Opus (the rest are G.711 mu-law).
+    pub opus_frames: u64,
+    /// G.711 frames with sound (RMS above 1 % of full scale); Opus is not
+    /// decoded here, so its sound is heard at the console's speaker instead.
     pub voiced: u64,
-    /// The loudest frame's RMS, in thousandths of full scale.
+    /// The loudest G.711 frame's RMS, in thousandths of full scale.
     pub peak_rms_permille: u32,
     /// Transmissions seen (frames numbered 0).
     pub transmissions: u64,
@@ -79,7 +85,12 @@ impl VoiceWorld {
     pub fn on_audio(&mut self, conn: ConnId, bytes: &[u8], arrival_ms: u64) {
         self.audio_frames += 1;
         let frame = match Frame::decode(bytes) {
-            Ok(f) if f.header.kind == FrameKind::Uplink => f,
+            Ok(f)
+                if f.header.kind == FrameKind::Uplink
+                    && (f.header.codec != Codec::Opus || opus_check(&f.payload).is_ok()) =>
+            {
+                f
+            }
             _ => {
                 self.audio.counts.invalid += 1;
                 return;
@@ -203,14 +214,12 @@ impl AudioBook {
             s.transit_ms.remove(0);
         }
         s.transit_ms.push(arrival_ms as i64 - h.capture_ms as i64);
-        let level = match h.codec {
-            Codec::Mulaw => {
-                let pcm: Vec<i16> = frame.payload.iter().map(|&c| mulaw_decode(c)).collect();
-                rms(&pcm)
-            }
-            // Not decoded here: an Opus packet counts as sound.
-            Codec::Opus => 1.0,
-        };
+        if h.codec == Codec::Opus {
+            s.opus_frames += 1;
+            return;
+        }
+        let pcm: Vec<i16> = frame.payload.iter().map(|&c| mulaw_decode(c)).collect();
+        let level = rms(&pcm);
         if level > VOICED_RMS {
             s.voiced += 1;
         }
@@ -307,5 +316,38 @@ mod tests {
         assert!(w.echoes_due().is_empty(), "once");
         assert_eq!(w.conns_of("zydd"), [1]);
         assert_eq!(w.floor_of(&BigId::parse(&sid).unwrap()), None);
+    }
+
+    fn opus(session: &str, seq: u32, packet: &[u8]) -> Vec<u8> {
+        let mut f = Frame::decode(&frame(session, seq, false)).unwrap();
+        f.header.codec = Codec::Opus;
+        f.payload = packet.to_vec();
+        f.encode()
+    }
+
+    #[test]
+    fn opus_frames_are_checked_counted_and_echoed_in_opus() {
+        let mut w = world();
+        w.set_echo(169919, true);
+        login(&mut w, 1);
+        let sid = session(&mut w, 1);
+        // SILK wideband 20 ms (code 0); CELT 10 ms twice (code 1).
+        w.on_audio(1, &opus(&sid, 0, &[0x48, 0x0b, 0xe4]), 1_030);
+        w.on_audio(1, &opus(&sid, 1, &[0x91, 7, 7]), 1_050);
+        // 40 ms in one packet; code 1 with unequal halves; code 3 with no frames.
+        w.on_audio(1, &opus(&sid, 2, &[0x50, 1]), 1_070);
+        w.on_audio(1, &opus(&sid, 2, &[0x91, 7]), 1_070);
+        w.on_audio(1, &opus(&sid, 2, &[0x83, 0]), 1_070);
+        w.on_audio(1, &frame(&sid, 2, true), 1_070);
+        let a = w.audio();
+        assert_eq!((a.invalid, a.refused), (3, 0), "{a:?}");
+        let s = &a.sessions[0];
+        assert_eq!((s.frames, s.opus_frames, s.out_of_sequence), (3, 2, 0));
+        assert_eq!(s.voiced, 1, "the G.711 frame only: Opus is not decoded");
+        w.on_text(1, r#"{"type":"releaseMic"}"#);
+        let echoed = &w.echoes_due()[0].frames;
+        let codecs: Vec<_> = echoed.iter().map(|f| f.header.codec).collect();
+        assert_eq!(codecs, [Codec::Opus, Codec::Opus, Codec::Mulaw], "as heard");
+        assert_eq!(echoed[1].payload, [0x91, 7, 7]);
     }
 }
