@@ -191,6 +191,13 @@ async fn in_opus_the_microphone_goes_out_with_the_floor_only_and_the_echo_is_hea
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     h.screenshot("audio-opus-replay").await;
+
+    // The call's decoder lasts as long as the call: a shift sees hundreds.
+    h.wait_attr("#audio-status", "data-decoders", "1").await;
+    h.click("#ptt-hangup").await;
+    h.wait_sim("the call is over", |s| s.voice_sessions.is_empty())
+        .await;
+    h.wait_attr("#audio-status", "data-decoders", "0").await;
     h.finish().await;
 }
 

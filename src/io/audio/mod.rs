@@ -129,6 +129,8 @@ pub struct AudioDesk {
     /// was gone so the default was opened instead.
     pub mic_device: RwSignal<String>,
     pub device_gone: RwSignal<bool>,
+    /// Calls with an Opus decoder open: one each while the call lasts.
+    pub decoders: RwSignal<usize>,
     _engine: StoredValue<Option<Rc<RefCell<Engine>>>, LocalStorage>,
 }
 
@@ -171,6 +173,7 @@ impl AudioDesk {
             replays_dropped: RwSignal::new(0),
             mic_device: RwSignal::new(String::new()),
             device_gone: RwSignal::new(false),
+            decoders: RwSignal::new(0),
             _engine: StoredValue::new_local(None),
         };
         if config.mode == AudioMode::Plugin {
@@ -243,7 +246,9 @@ impl AudioDesk {
         Effect::new(move |_| {
             ptt.track();
             if let Some(e) = on_talker.upgrade() {
-                e.borrow_mut().show_talkers();
+                let mut e = e.borrow_mut();
+                e.show_talkers();
+                e.forget_ended_calls();
             }
         });
         desk
@@ -506,6 +511,17 @@ impl Engine {
                 self.desk.replays_dropped.update(|n| *n += 1);
             }
         }
+    }
+
+    /// The player lets go of what calls that ended held.
+    fn forget_ended_calls(&mut self) {
+        let Some(player) = self.player.as_mut() else {
+            return;
+        };
+        let live: Vec<BigId> = self
+            .ptt
+            .with_untracked(|p| p.sessions.iter().map(|s| s.id.clone()).collect());
+        player.forget_calls_but(&live);
     }
 
     /// Publishes each call's talker as heard now, and wakes up when that

@@ -143,10 +143,28 @@ impl Player {
                     },
                 )?;
                 self.decoders.push((session.clone(), decoder));
+                self.desk.decoders.set(self.decoders.len());
                 self.decoders.len() - 1
             }
         };
         Ok(&self.decoders[at].1)
+    }
+
+    /// Lets go of what the calls not in `live` held: their volume node and
+    /// their Opus decoder (closed when dropped). A shift sees hundreds of
+    /// calls; a replay of one that ended is cut.
+    pub fn forget_calls_but(&mut self, live: &[BigId]) {
+        self.decoders.retain(|(id, _)| live.contains(id));
+        self.calls.retain(|(id, gain)| {
+            let keep = live.contains(id);
+            if !keep {
+                let _ = gain.disconnect();
+            }
+            keep
+        });
+        if self.desk.decoders.get_untracked() != self.decoders.len() {
+            self.desk.decoders.set(self.decoders.len());
+        }
     }
 
     /// Plays kept audio (mono `samples` at `rate`) now through `session`'s volume.

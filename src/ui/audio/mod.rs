@@ -55,7 +55,7 @@ pub fn AudioStatus() -> impl IntoView {
         Some(format!("{}{words}", i18n.t(AudioText::PluginSays)))
     };
     view! {
-        <div id="audio-status" class="audio-status" data-mic=state data-device=move || desk.mic_device.get()>
+        <div id="audio-status" class="audio-status" data-mic=state data-device=move || desk.mic_device.get() data-decoders=move || desk.decoders.get()>
             <p
                 id="audio-mic"
                 class:error=move || is_problem(status.get())
