@@ -8,6 +8,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use sim::{Sim, SimConfig};
 use std::net::TcpListener as StdListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -72,6 +73,9 @@ impl Harness {
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
         )
         .arg(format!("--port={port}"))
+        // Its own process group, which the Chromium it starts joins: a
+        // failed test takes the whole group down (see `Drop`).
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -286,8 +290,16 @@ impl Harness {
 
 impl Drop for Harness {
     fn drop(&mut self) {
-        // Also on a failed assertion: never leave a chromedriver behind.
+        // Also on a failed assertion: never leave a chromedriver behind, nor
+        // its Chromium (killing chromedriver alone leaves the browser
+        // running, which slows every later test on a 2-core machine).
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
 }
 
