@@ -2,6 +2,7 @@
 //! free port, chromedriver, and a fresh browser profile for each session.
 
 use std::net::TcpListener as StdListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -90,6 +91,8 @@ impl Driver {
             .port();
         let child = Command::new(program)
             .arg(format!("--port={port}"))
+            // Its own process group, which its Chromium joins (see `Drop`).
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -142,6 +145,13 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // A bench that failed mid-load leaves a browser open: take the
+        // whole group down, not chromedriver alone.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
