@@ -242,6 +242,12 @@ where
 /// names each by number; a browser event names its handle by `target`.
 pub struct Handles<T>(Vec<(u32, T)>);
 
+impl<T: AsRef<JsValue>> Default for Handles<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<T: AsRef<JsValue>> Handles<T> {
     pub fn new() -> Self {
         Self(Vec::new())

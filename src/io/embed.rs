@@ -60,12 +60,8 @@ impl Bridge {
     /// Listens for commands from the parent frame when its origin is in
     /// `origins`; `handle` gets each valid command and its responder.
     pub fn start(origins: &[String], handle: impl Fn(Request, Responder) + 'static) -> Self {
-        let portal = parent_frame().and_then(|(parent, origin)| {
-            origins
-                .iter()
-                .any(|o| *o == origin)
-                .then_some((parent, origin))
-        });
+        let portal = parent_frame()
+            .and_then(|(parent, origin)| origins.contains(&origin).then_some((parent, origin)));
         let inner = Rc::new(Inner {
             portal,
             ready: Cell::new(false),
