@@ -176,7 +176,18 @@ pub fn roster_burst(ws: &Workspace) -> Result<()> {
 pub fn ptt_latency(ws: &Workspace) -> Result<()> {
     let dist = ws.dist_dir();
     let mut access = ptt::measure(&dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
-    report("ptt access", &mut access, PTT_ACCESS_TARGET_MS);
+    report("ptt access", &mut access.total, PTT_ACCESS_TARGET_MS);
+    // Where each press's time went: in the page, or outside it.
+    report(
+        "ptt access, the console's share (key to request sent + reply at the page to floor shown)",
+        &mut access.console,
+        "none",
+    );
+    report(
+        "ptt access, the round trip outside the page (browser network process, loopback, simulator)",
+        &mut access.round_trip,
+        "none",
+    );
 
     let talk = talk::measure(&dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
     report(
@@ -276,7 +287,7 @@ pub fn decode() -> Result<()> {
 }
 
 /// Prints the one-line summary of a timing.
-fn report(name: &str, ms: &mut [f64], target_ms: f64) {
+fn report(name: &str, ms: &mut [f64], target_ms: impl std::fmt::Display) {
     println!(
         "bench: {name}: p50 {} ms, p95 {} ms (n={}, target {target_ms})",
         ms_text(percentile(ms, 50)),

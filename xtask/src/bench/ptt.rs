@@ -10,6 +10,12 @@
 //! simulator, the machine and the rendering, and none of WebDriver's own
 //! round trips: one asynchronous script presses and waits, nothing polls
 //! the page meanwhile, and nothing sleeps inside the span.
+//!
+//! Each press is also split in two: the console's share (from the key to
+//! the request handed to the WebSocket, plus from the reply's arrival at the
+//! page, its `MessageEvent.timeStamp`, to the floor shown) and the round
+//! trip outside the page (the browser's network process, loopback and the
+//! simulator), so a slow tail says whose it is.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -29,18 +35,40 @@ const POLL: Duration = Duration::from_millis(5);
 /// Presses the talk key and calls back with the milliseconds until the
 /// button shows the floor granted: `arguments[0]` is the headline it shows
 /// then (`null` on the first press, which learns it), and the callback gets
-/// `[ms, headline]`.
+/// `[ms, headline, sent, arrived]`: the last two are when the first text
+/// message after the press was handed to the socket (the request) and when
+/// the first one after that reached the page (the reply), or `null`.
+/// `send` is wrapped on the prototype, so the socket the console already
+/// holds is seen; the wrapper and the listener go when the press is shown.
+/// The reply's arrival is its event's `timeStamp`, taken when the page
+/// got it, whichever listener reads it.
 const PRESS: &str = r#"
 const [want, done] = arguments;
 const button = document.getElementById('ptt-talk');
 const headline = document.getElementById('ptt-talker');
-let t0 = 0;
+const send = WebSocket.prototype.send;
+let t0 = 0, sent = null, arrived = null, socket = null;
+const heard = (e) => { if (arrived === null && typeof e.data === 'string') arrived = e.timeStamp - t0; };
+WebSocket.prototype.send = function (data) {
+  if (sent === null && typeof data === 'string') {
+    sent = performance.now() - t0;
+    socket = this;
+    socket.addEventListener('message', heard);
+  }
+  return send.call(this, data);
+};
 const shown = () => button.dataset.state === 'me' && (want === null || headline.textContent === want);
 const watch = new MutationObserver(() => {
   if (shown()) {
     const ms = performance.now() - t0;
     watch.disconnect();
-    done([ms, headline.textContent]);
+    // The console's own listener shows the floor in the microtasks after
+    // it, before `heard` runs: answer once this task is over.
+    setTimeout(() => {
+      WebSocket.prototype.send = send;
+      if (socket) socket.removeEventListener('message', heard);
+      done([ms, headline.textContent, sent, arrived]);
+    });
   }
 });
 watch.observe(button, {attributes: true, childList: true, characterData: true, subtree: true});
@@ -56,8 +84,20 @@ return true;
 /// The talk button's state (`idle` once the floor is back and free).
 const TALK_STATE: &str = "return document.getElementById('ptt-talk')?.dataset.state ?? null;";
 
+/// The presses measured, in milliseconds each.
+#[derive(Debug, Default)]
+pub struct Access {
+    /// From the key to the floor shown granted.
+    pub total: Vec<f64>,
+    /// The console's share: key to request sent, plus reply at the page to
+    /// the floor shown.
+    pub console: Vec<f64>,
+    /// Request sent to reply at the page: the rest of `total`.
+    pub round_trip: Vec<f64>,
+}
+
 /// Serves `dist` with the simulator and returns the access time of each press.
-pub fn measure(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<f64>> {
+pub fn measure(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Access> {
     stage::run(dist, chromedriver, async |stage: &Stage| {
         let client = stage.browser(chromium, 0).await?;
         let measured = presses(&client, &stage.sim, &stage.base).await;
@@ -66,7 +106,7 @@ pub fn measure(dist: &Path, chromium: &str, chromedriver: &str) -> Result<Vec<f6
     })
 }
 
-async fn presses(client: &Client, sim: &sim::Sim, base: &str) -> Result<Vec<f64>> {
+async fn presses(client: &Client, sim: &sim::Sim, base: &str) -> Result<Access> {
     client
         .goto(base)
         .await
@@ -86,24 +126,29 @@ async fn presses(client: &Client, sim: &sim::Sim, base: &str) -> Result<Vec<f64>
     }
     wait_talk_state(client, "idle", "the call started").await?;
 
-    let mut times = Vec::with_capacity(PRESSES);
+    let mut access = Access::default();
     let mut headline = Value::Null;
     for i in 0..WARM_UP + PRESSES {
         let reply = client
             .execute_async(PRESS, vec![headline.clone()])
             .await
             .map_err(|e| format!("press {i}: {e}"))?;
-        let access = reply[0]
-            .as_f64()
-            .ok_or_else(|| format!("press {i}: no time in {reply}"))?;
+        let time = |k: usize, what: &str| {
+            reply[k]
+                .as_f64()
+                .ok_or_else(|| format!("press {i}: no {what} in {reply}"))
+        };
+        let (total, sent, arrived) = (time(0, "time")?, time(2, "request")?, time(3, "reply")?);
         headline = reply[1].clone();
         run(client, RELEASE).await?;
         wait_talk_state(client, "idle", "the floor given back").await?;
         if i >= WARM_UP {
-            times.push(access);
+            access.total.push(total);
+            access.round_trip.push(arrived - sent);
+            access.console.push(sent + (total - arrived));
         }
     }
-    Ok(times)
+    Ok(access)
 }
 
 async fn run(client: &Client, js: &str) -> Result<Value> {
