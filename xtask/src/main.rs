@@ -8,6 +8,7 @@ mod demo;
 mod dist;
 mod fuzz;
 mod setup;
+mod size;
 mod suites;
 mod ws;
 
@@ -30,6 +31,8 @@ usage: cargo xtask <command>
                          meeting roster burst there (p50, p95 of 10), push-to-talk access and
                          audio latency, the bundle size, and the time proto takes to decode a
                          voice message; PART picks some: decode coldload roster ptt bundle
+  size                   where the release wasm's bytes go, by module of the console (a build
+                         with v0 symbol names in target/size)
   fuzz [--secs N] [--target T]
                          run each libFuzzer target of fuzz/ (cargo fuzz, nightly) for N seconds
                          (default: a million inputs each) and print its executions; a crash fails";
@@ -63,6 +66,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         "dist" => no_arguments(command, rest).and_then(|()| dist::setup_and_build(&ws).map(drop)),
         "demo" => demo::Options::parse(rest).and_then(|options| demo::run(&ws, &options)),
         "bench" => bench::Parts::parse(rest).and_then(|parts| bench::run(&ws, &parts)),
+        "size" => no_arguments(command, rest).and_then(|()| size::run_report(&ws)),
         "fuzz" => fuzz::Options::parse(rest).and_then(|options| fuzz::run(&ws, &options)),
         // Internal: `bench` runs these in an optimised build of xtask.
         bench::DECODE_COMMAND => bench::decode(),
