@@ -79,6 +79,11 @@ phrase! {
     pub fn reconnecting(n: u32) => "连接中断，正在重连（第 {n} 次）…", "Connection lost, reconnecting (attempt {n})…";
 }
 
+phrase! {
+    /// The journal panel's button that shows `n` more of the older lines.
+    pub fn journal_older(n: usize) => "显示更早的 {n} 条", "Show {n} older";
+}
+
 catalogue! { pub enum Key {
     AppTitle => "调度台", "Dispatch Desk";
     Language => "语言", "Language";

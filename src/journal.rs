@@ -244,10 +244,17 @@ impl Journal {
         self.log.with(|l| l.entries.iter().cloned().collect())
     }
 
-    /// The entries' numbers, newest first: what the panel keys its rows by,
-    /// so a new line costs a list of numbers, not a copy of a shift's journal.
-    pub fn seqs(&self) -> Vec<u64> {
-        self.log.with(|l| l.entries.iter().map(|e| e.seq).collect())
+    /// The numbers of the newest `at_most` entries, newest first: what the
+    /// panel keys its rows by, so a new line costs a list of numbers, not a
+    /// copy of a shift's journal.
+    pub fn seqs(&self, at_most: usize) -> Vec<u64> {
+        self.log
+            .with(|l| l.entries.iter().take(at_most).map(|e| e.seq).collect())
+    }
+
+    /// How many entries are kept.
+    pub fn len(&self) -> usize {
+        self.log.with(|l| l.entries.len())
     }
 
     /// Entry number `seq`, while it is kept (untracked).

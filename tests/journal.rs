@@ -4,7 +4,7 @@
 use dispatch_desk::crash::{self, CrashText};
 use dispatch_desk::i18n::{I18n, Key, Lang, Phrase};
 use dispatch_desk::journal::{Journal, Kind, Source, BYTE_BUDGET, CAPACITY, ENTRY_LIMIT};
-use dispatch_desk::ui::journal::JournalPanel;
+use dispatch_desk::ui::journal::{JournalPanel, PAGE};
 use dispatch_desk::ui::status_light::{LightState, StatusLight};
 use leptos::prelude::*;
 use proto::url::percent_encode;
@@ -346,7 +346,8 @@ fn the_crash_screen_greys_the_lights_shows_the_message_and_reaches_the_next_jour
 }
 
 #[wasm_bindgen_test]
-async fn a_full_journal_shows_every_line_newest_first_and_a_new_one_adds_one_row() {
+async fn a_full_journal_shows_a_page_newest_first_older_ones_on_demand_and_a_new_line_adds_one_row()
+{
     let config = dispatch_desk::config::Config::parse(DEMO_CONFIG).unwrap();
     let mounted = mount_panel(config, || view! { <JournalPanel /> });
     let journal = mounted.journal;
@@ -363,20 +364,42 @@ async fn a_full_journal_shows_every_line_newest_first_and_a_new_one_adds_one_row
             .map(|n| n.text_content().unwrap_or_default())
             .collect::<Vec<_>>()
     };
+    let older = || doc().get_element_by_id("journal-older");
     let shown = rows();
-    assert_eq!(shown.len(), CAPACITY, "the oldest five went");
+    assert_eq!(
+        shown.len(),
+        PAGE,
+        "a page at first, whatever the journal holds"
+    );
     assert!(
         shown[0].ends_with(&format!("line {:04}", CAPACITY + 4)),
         "{}",
         shown[0]
     );
+    assert_eq!(
+        older().unwrap().text_content().unwrap(),
+        format!("显示更早的 {PAGE} 条")
+    );
+
+    // Each press shows a page more, down to the oldest line kept.
+    let mut presses = 0;
+    while older().is_some() {
+        click("journal-older");
+        leptos::task::tick().await;
+        presses += 1;
+        assert_eq!(rows().len(), (PAGE * (presses + 1)).min(CAPACITY));
+        assert!(presses < CAPACITY, "the button never went");
+    }
+    let shown = rows();
+    assert_eq!(shown.len(), CAPACITY, "the oldest five went");
     assert!(
         shown[CAPACITY - 1].ends_with("line 0005"),
         "{}",
         shown[CAPACITY - 1]
     );
-    let seqs = journal.seqs();
+    let seqs = journal.seqs(CAPACITY);
     assert!(seqs.windows(2).all(|w| w[0] > w[1]), "newest first");
+    assert_eq!(journal.seqs(3), seqs[..3]);
     assert_eq!(journal.entry(seqs[7]).unwrap().seq, seqs[7]);
     assert!(journal.entry(seqs[0] + 1).is_none(), "no such line");
 

@@ -1,12 +1,19 @@
-//! The journal panel: newest first, with time, source and direction; the
-//! whole journal downloads as JSON lines.
+//! The journal panel: newest first, with time, source and direction, a page
+//! at a time; the whole journal downloads as JSON lines.
 
 use super::panel::Panel;
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::{journal_older, use_i18n, Key};
 use crate::journal::{Journal, Kind, Source};
 use crate::time::{clock_text, now_ms};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
+
+/// Lines shown at first, and how many more each press of "older" adds. Each
+/// new line re-lays out the rows shown, in the same frame as whatever it
+/// reports (a floor granted, say): with a whole shift's thousand rows on the
+/// page that cost grew with the shift and delayed the console. The journal
+/// keeps [`crate::journal::CAPACITY`] lines and the export has them all.
+pub const PAGE: usize = 100;
 
 #[component]
 pub fn JournalPanel() -> impl IntoView {
@@ -25,6 +32,8 @@ pub fn JournalPanel() -> impl IntoView {
         Source::Calls => Key::ServiceCalls,
         Source::Ivr => Key::ServiceIvr,
     };
+    let shown = RwSignal::new(PAGE);
+    let older = move || journal.len().saturating_sub(shown.get()).min(PAGE);
     let download = NodeRef::<leptos::html::A>::new();
     // One object URL alive at a time: the previous download's goes when the
     // next one starts (a download may still be reading it right after the click).
@@ -58,7 +67,7 @@ pub fn JournalPanel() -> impl IntoView {
                 <a id="journal-download" node_ref=download hidden></a>
             </div>
             <ol id="journal" class="journal">
-                <For each=move || journal.seqs() key=|seq| *seq let(seq)>
+                <For each=move || journal.seqs(shown.get()) key=|seq| *seq let(seq)>
                     {journal.entry(seq).map(|entry| view! {
                         <li class=format!("journal-entry kind-{:?}", entry.kind).to_lowercase() data-kind=format!("{:?}", entry.kind).to_lowercase()>
                             <time>{clock_text(entry.at_ms)}</time>
@@ -72,6 +81,12 @@ pub fn JournalPanel() -> impl IntoView {
                     })}
                 </For>
             </ol>
+            <Show when=move || { older() > 0 }>
+                <button id="journal-older" class="small" type="button"
+                    on:click=move |_| shown.update(|n| *n += PAGE)>
+                    {move || journal_older(i18n.lang.get(), older())}
+                </button>
+            </Show>
             <Show when=move || journal.is_empty()>
                 <p class="empty">{i18n.tr(Key::JournalEmpty)}</p>
             </Show>
