@@ -66,7 +66,8 @@ pub fn JournalPanel() -> impl IntoView {
                 <button id="journal-clear" class="small" on:click=move |_| journal.clear()>{i18n.tr(Key::JournalClear)}</button>
                 <a id="journal-download" node_ref=download hidden></a>
             </div>
-            <ol id="journal" class="journal">
+            // How many lines are kept, shown or not.
+            <ol id="journal" class="journal" data-lines=move || journal.len()>
                 <For each=move || journal.seqs(shown.get()) key=|seq| *seq let(seq)>
                     {journal.entry(seq).map(|entry| view! {
                         <li class=format!("journal-entry kind-{:?}", entry.kind).to_lowercase() data-kind=format!("{:?}", entry.kind).to_lowercase()>

@@ -188,6 +188,11 @@ pub fn ptt_latency(ws: &Workspace) -> Result<()> {
         &mut access.round_trip,
         "none",
     );
+    report(
+        "ptt access, a shift in (the journal full)",
+        &mut access.shift,
+        PTT_ACCESS_TARGET_MS,
+    );
 
     let talk = talk::measure(&dist, setup::CHROMIUM, setup::CHROMEDRIVER)?;
     report(
