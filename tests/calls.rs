@@ -261,3 +261,60 @@ async fn a_callback_redraws_its_history_row_in_place() {
     mounted.root.remove();
     clear_history();
 }
+
+#[wasm_bindgen_test]
+async fn a_callback_for_no_kept_entry_redraws_nothing_and_stores_nothing() {
+    use dispatch_desk::io::history::History;
+    use proto::history::{Entry, Kind as EntryKind, Outcome};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    clear_history();
+    let owner = Owner::new();
+    owner.set();
+    let history = History::load();
+    history.record(Entry {
+        kind: EntryKind::Ivr,
+        target: "85781218893".into(),
+        who: String::new(),
+        start_ms: 1_000,
+        duration_ms: None,
+        outcome: Outcome::Sent,
+        detail: String::new(),
+        customuuid: "110001168".into(),
+        extension: String::new(),
+        call_uuid: "leg-a".into(),
+    });
+    // Any write from here on replaces this.
+    local_storage()
+        .set_item("dispatch-desk.history", "untouched")
+        .unwrap();
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = runs.clone();
+    Effect::new(move |_| {
+        history.entries().track();
+        counted.fetch_add(1, Ordering::SeqCst);
+    });
+    leptos::task::tick().await;
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+
+    history.amend("someone-else's", |e| e.outcome = Outcome::Failed);
+    let mut status = proto::ivr::decode_extension_status(include_str!(
+        "../crates/proto/tests/fixtures/ivr/extension_status_callback.json"
+    ))
+    .unwrap();
+    (status.uuid, status.callee) = ("another-leg".into(), "another-number".into());
+    history.amend_by_extension(&status, 2_000);
+    leptos::task::tick().await;
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "nothing redrawn");
+    assert_eq!(stored_history(), "untouched", "nothing stored");
+
+    history.amend("110001168", |e| e.outcome = Outcome::Failed);
+    leptos::task::tick().await;
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+    assert!(
+        stored_history().contains("110001168"),
+        "{}",
+        stored_history()
+    );
+    clear_history();
+}

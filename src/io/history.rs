@@ -48,25 +48,30 @@ impl History {
     }
 
     /// Changes the entry with this `customuuid` (an IVR callback came).
+    /// A callback for no entry kept (another console's, or one long gone)
+    /// changes nothing: no list redrawn, no shift's history rewritten to
+    /// localStorage.
     pub fn amend(&self, customuuid: &str, change: impl FnOnce(&mut Entry)) {
         if customuuid.is_empty() {
             return;
         }
-        self.update(|all| {
-            if let Some(e) = all.iter_mut().find(|e| e.customuuid == customuuid) {
-                change(e);
-            }
-        });
+        let at = self
+            .entries
+            .with_untracked(|all| all.iter().position(|e| e.customuuid == customuuid));
+        if let Some(i) = at {
+            self.update(|all| change(&mut all[i]));
+        }
     }
 
     /// Changes the entry an extension-status callback belongs to, if any
-    /// (see `history::extension_target`).
+    /// (see `history::extension_target`); none, as [`Self::amend`].
     pub fn amend_by_extension(&self, status: &ExtensionStatus, now_ms: u64) {
-        self.update(|all| {
-            if let Some(i) = history::extension_target(all, status, now_ms) {
-                all[i].apply_extension_status(status);
-            }
-        });
+        let at = self
+            .entries
+            .with_untracked(|all| history::extension_target(all, status, now_ms));
+        if let Some(i) = at {
+            self.update(|all| all[i].apply_extension_status(status));
+        }
     }
 
     pub fn clear(&self) {
