@@ -80,8 +80,8 @@ phrase! {
 }
 
 phrase! {
-    /// The journal panel's button that shows `n` more of the older lines.
-    pub fn journal_older(n: usize) => "显示更早的 {n} 条", "Show {n} older";
+    /// The button under a long list that shows `n` more of its older rows.
+    pub fn show_older(n: usize) => "显示更早的 {n} 条", "Show {n} older";
 }
 
 catalogue! { pub enum Key {

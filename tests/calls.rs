@@ -318,3 +318,62 @@ async fn a_callback_for_no_kept_entry_redraws_nothing_and_stores_nothing() {
     );
     clear_history();
 }
+
+#[wasm_bindgen_test]
+async fn a_long_history_shows_a_page_and_the_rest_on_demand() {
+    use dispatch_desk::ui::panel::PAGE;
+    use proto::history::{encode, Entry, Kind as EntryKind, Outcome};
+    let entries: Vec<Entry> = (0..PAGE as u64 + 5)
+        .map(|i| Entry {
+            kind: EntryKind::Call,
+            target: format!("{}", 170_000 + i),
+            who: String::new(),
+            // Newest first, as the store keeps them.
+            start_ms: 1_000_000 - i,
+            duration_ms: None,
+            outcome: Outcome::HungUp,
+            detail: String::new(),
+            customuuid: String::new(),
+            extension: String::new(),
+            call_uuid: String::new(),
+        })
+        .collect();
+    local_storage()
+        .set_item("dispatch-desk.history", &encode(&entries))
+        .unwrap();
+    let mut config = Config::parse(DEMO_CONFIG).unwrap();
+    config.calls.base_url = "http://127.0.0.1:9".into();
+    let mounted = mount_panel(config, || view! { <CallPanel /> });
+    leptos::task::tick().await;
+    let rows = || {
+        doc()
+            .query_selector_all("#call-history li")
+            .unwrap()
+            .length() as usize
+    };
+    assert_eq!(rows(), PAGE);
+    assert_eq!(
+        by_id("history-older").text_content().unwrap(),
+        "显示更早的 5 条"
+    );
+    click("history-older");
+    leptos::task::tick().await;
+    assert_eq!(rows(), PAGE + 5);
+    assert!(doc().get_element_by_id("history-older").is_none());
+    let oldest = doc()
+        .query_selector("#call-history li:last-child .history-target")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        oldest.text_content().unwrap(),
+        format!("{}", 170_000 + PAGE + 4)
+    );
+
+    // A filter pages its own matches: all fit.
+    type_into("history-filter", "17010");
+    leptos::task::tick().await;
+    assert_eq!(rows(), 5);
+    assert!(doc().get_element_by_id("history-older").is_none());
+    mounted.root.remove();
+    clear_history();
+}

@@ -4,7 +4,8 @@
 use dispatch_desk::crash::{self, CrashText};
 use dispatch_desk::i18n::{I18n, Key, Lang, Phrase};
 use dispatch_desk::journal::{Journal, Kind, Source, BYTE_BUDGET, CAPACITY, ENTRY_LIMIT};
-use dispatch_desk::ui::journal::{JournalPanel, PAGE};
+use dispatch_desk::ui::journal::JournalPanel;
+use dispatch_desk::ui::panel::PAGE;
 use dispatch_desk::ui::status_light::{LightState, StatusLight};
 use leptos::prelude::*;
 use proto::url::percent_encode;

@@ -1,19 +1,12 @@
 //! The journal panel: newest first, with time, source and direction, a page
 //! at a time; the whole journal downloads as JSON lines.
 
-use super::panel::Panel;
-use crate::i18n::{journal_older, use_i18n, Key};
+use super::panel::{Older, Panel, PAGE};
+use crate::i18n::{use_i18n, Key};
 use crate::journal::{Journal, Kind, Source};
 use crate::time::{clock_text, now_ms};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
-
-/// Lines shown at first, and how many more each press of "older" adds. Each
-/// new line re-lays out the rows shown, in the same frame as whatever it
-/// reports (a floor granted, say): with a whole shift's thousand rows on the
-/// page that cost grew with the shift and delayed the console. The journal
-/// keeps [`crate::journal::CAPACITY`] lines and the export has them all.
-pub const PAGE: usize = 100;
 
 #[component]
 pub fn JournalPanel() -> impl IntoView {
@@ -32,8 +25,10 @@ pub fn JournalPanel() -> impl IntoView {
         Source::Calls => Key::ServiceCalls,
         Source::Ivr => Key::ServiceIvr,
     };
+    // A page at a time (see `PAGE`); the journal keeps
+    // `journal::CAPACITY` lines and the export has them all.
     let shown = RwSignal::new(PAGE);
-    let older = move || journal.len().saturating_sub(shown.get()).min(PAGE);
+    let hidden = Signal::derive(move || journal.len().saturating_sub(shown.get()));
     let download = NodeRef::<leptos::html::A>::new();
     // One object URL alive at a time: the previous download's goes when the
     // next one starts (a download may still be reading it right after the click).
@@ -82,12 +77,7 @@ pub fn JournalPanel() -> impl IntoView {
                     })}
                 </For>
             </ol>
-            <Show when=move || { older() > 0 }>
-                <button id="journal-older" class="small" type="button"
-                    on:click=move |_| shown.update(|n| *n += PAGE)>
-                    {move || journal_older(i18n.lang.get(), older())}
-                </button>
-            </Show>
+            <Older id="journal-older" hidden shown />
             <Show when=move || journal.is_empty()>
                 <p class="empty">{i18n.tr(Key::JournalEmpty)}</p>
             </Show>

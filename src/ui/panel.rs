@@ -1,7 +1,30 @@
-//! The frame every panel of the console shares.
+//! The frame every panel of the console shares, and the paging of its long
+//! lists.
 
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::{show_older, use_i18n, Key};
 use leptos::prelude::*;
+
+/// Rows a long list (the journal, the call history) shows at first, and how
+/// many more each press of its "older" button adds. A new row goes on top,
+/// so every row shown below it is laid out again, in the same frame as what
+/// it reports (a floor granted, say): with a shift's worth of rows on the
+/// page that cost grew with the shift and delayed the console.
+pub const PAGE: usize = 100;
+
+/// The button under a long list that shows a page more of its `hidden`
+/// rows; gone while none are hidden.
+#[component]
+pub fn Older(id: &'static str, hidden: Signal<usize>, shown: RwSignal<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    let more = move || hidden.get().min(PAGE);
+    view! {
+        <Show when=move || { more() > 0 }>
+            <button id=id class="small" type="button" on:click=move |_| shown.update(|n| *n += PAGE)>
+                {move || show_older(i18n.lang.get(), more())}
+            </button>
+        </Show>
+    }
+}
 
 #[component]
 pub fn Panel(id: &'static str, title: Key, children: Children) -> impl IntoView {

@@ -9,6 +9,7 @@ use crate::i18n::{use_i18n, I18n};
 use crate::io::calls::CallDesk;
 use crate::io::history::{download_csv, History};
 use crate::time::clock_text;
+use crate::ui::panel::{Older, PAGE};
 use leptos::prelude::*;
 use proto::history::{self, redial_target, Entry, Kind, Outcome};
 
@@ -51,7 +52,7 @@ pub fn CallHistory() -> impl IntoView {
     let store = expect_context::<History>();
     let query = RwSignal::new(String::new());
     let kind = RwSignal::new(None::<Kind>);
-    let shown = Memo::new(move |_| {
+    let matching = Memo::new(move |_| {
         let (q, k) = (query.get(), kind.get());
         store.entries().with(|all| {
             all.iter()
@@ -60,8 +61,13 @@ pub fn CallHistory() -> impl IntoView {
                 .collect::<Vec<EntryKey>>()
         })
     });
+    // A page at a time (see `PAGE`); the export has every match.
+    let pages = RwSignal::new(PAGE);
+    let shown =
+        move || matching.with(|keys| keys.iter().take(pages.get()).cloned().collect::<Vec<_>>());
+    let hidden = Signal::derive(move || matching.with(Vec::len).saturating_sub(pages.get()));
     let export = move |_| {
-        let text = shown.with_untracked(|keys| {
+        let text = matching.with_untracked(|keys| {
             store.entries().with_untracked(|all| {
                 let rows: Vec<Entry> = all
                     .iter()
@@ -94,11 +100,12 @@ pub fn CallHistory() -> impl IntoView {
             <button id="history-clear" class="small" type="button" on:click=move |_| store.clear()>{i18n.tr(CallText::ClearHistory)}</button>
         </div>
         <ol id="call-history" class="call-history">
-            <For each=move || shown.get() key=|k| k.clone() let(key)>
+            <For each=shown key=|k| k.clone() let(key)>
                 <HistoryRow key />
             </For>
         </ol>
-        <Show when=move || shown.with(Vec::is_empty)>
+        <Older id="history-older" hidden shown=pages />
+        <Show when=move || matching.with(Vec::is_empty)>
             <p id="history-none" class="empty">{i18n.tr(CallText::HistoryEmpty)}</p>
         </Show>
     }
