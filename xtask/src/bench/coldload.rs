@@ -1,7 +1,10 @@
 //! The console's cold load in headless Chromium: `dist/` served by the
 //! simulator in-process, and for every load a new browser with a fresh
 //! profile (empty HTTP cache, no compiled-wasm cache), so each one downloads,
-//! compiles and starts everything as a first-time visitor does.
+//! compiles and starts everything as a first-time visitor does. The page is
+//! opened once the new browser has settled (`Stage::browser`): a first-time
+//! visitor's browser was running before, and Chromium's own start-up work
+//! is not the console's.
 //!
 //! A load is timed by the browser itself: from navigation start (the page's
 //! `performance.timeOrigin`) to the `dd-ready` mark the app sets once the

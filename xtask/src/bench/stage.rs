@@ -16,6 +16,12 @@ use crate::Result;
 /// How long chromedriver may take to hand out a browser.
 const SESSION_DEADLINE: Duration = Duration::from_secs(20);
 const POLL: Duration = Duration::from_millis(20);
+/// A browser is settled when its processes used at most `QUIET_TICKS` of CPU
+/// (1/100 s each, as /proc counts) in a window this long.
+const QUIET_WINDOW: Duration = Duration::from_millis(200);
+const QUIET_TICKS: u64 = 2;
+/// How long a new browser may take to settle before the bench goes on anyway.
+const SETTLE_DEADLINE: Duration = Duration::from_secs(10);
 
 /// The simulator serving `dist` (`base` is its address) and chromedriver.
 pub(super) struct Stage {
@@ -27,11 +33,15 @@ pub(super) struct Stage {
 }
 
 impl Stage {
-    /// A new headless Chromium with an empty profile of its own (number `i`).
+    /// A new headless Chromium with an empty profile of its own (number `i`),
+    /// once it has settled (see [`Driver::settled`]).
     pub async fn browser(&self, chromium: &str, i: usize) -> Result<Client> {
-        self.driver
+        let client = self
+            .driver
             .session(chromium, &self.profiles.fresh(i)?)
-            .await
+            .await?;
+        self.driver.settled().await;
+        Ok(client)
     }
 }
 
@@ -143,6 +153,53 @@ impl Driver {
     }
 }
 
+impl Driver {
+    /// Waits until the browser is done starting up. Just after launch,
+    /// Chromium 156 spends a few hundred ms of CPU on its own pages (the
+    /// omnibox's WebUI popups, which no flag turns off entirely); on two
+    /// cores that lands on whatever page loads first. A dispatcher's browser
+    /// did that long before the console is opened.
+    async fn settled(&self) {
+        let group = self.child.id();
+        let deadline = Instant::now() + SETTLE_DEADLINE;
+        let mut before = group_cpu_ticks(group);
+        while Instant::now() < deadline {
+            tokio::time::sleep(QUIET_WINDOW).await;
+            let now = group_cpu_ticks(group);
+            if now.saturating_sub(before) <= QUIET_TICKS {
+                return;
+            }
+            before = now;
+        }
+    }
+}
+
+/// CPU time (user + system, in clock ticks) of every process in `group`,
+/// read from /proc; 0 where /proc cannot be read.
+fn group_cpu_ticks(group: u32) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
+        .filter_map(|stat| parse_stat(&stat))
+        .filter(|&(pgrp, _)| pgrp == group)
+        .map(|(_, ticks)| ticks)
+        .sum()
+}
+
+/// (process group, utime + stime) from a /proc/<pid>/stat line. The command
+/// name, in parentheses, may hold spaces: fields are counted after its `)`.
+fn parse_stat(stat: &str) -> Option<(u32, u64)> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let pgrp = fields.get(2)?.parse().ok()?;
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some((pgrp, utime + stime))
+}
+
 impl Drop for Driver {
     fn drop(&mut self) {
         // A bench that failed mid-load leaves a browser open: take the
@@ -181,5 +238,19 @@ impl Profiles {
 impl Drop for Profiles {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_stat;
+
+    #[test]
+    fn a_stat_line_gives_its_group_and_cpu_ticks_even_with_spaces_in_the_name() {
+        let line = "4242 (chrome (renderer) x) S 4200 4100 4100 0 -1 4194560 1234 0 0 0 \
+                    57 13 0 0 20 0 12 0 99 1000 200";
+        assert_eq!(parse_stat(line), Some((4100, 70)));
+        assert_eq!(parse_stat("4242 (cut short) S 1"), None);
+        assert_eq!(parse_stat("no parenthesis"), None);
     }
 }
