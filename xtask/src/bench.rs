@@ -119,13 +119,14 @@ fn cold_load(dist: &Path) -> Result<()> {
         };
         println!(
             "bench: cold-load steps, p{p} ms from navigation start: html {}, wasm received {}, \
-             started {}, config.json asked {}, received {}, ready {}",
+             started {}, config.json asked {}, received {}, ready {}, painted {}",
             phase(|l| l.html),
             phase(|l| l.wasm),
             phase(|l| l.start),
             phase(|l| l.config_start),
             phase(|l| l.config_end),
             phase(|l| l.ready),
+            phase(|l| l.painted),
         );
     }
     let mut ready: Vec<f64> = loads.iter().map(|l| l.ready).collect();
