@@ -347,15 +347,14 @@ fn the_crash_screen_greys_the_lights_shows_the_message_and_reaches_the_next_jour
 }
 
 #[wasm_bindgen_test]
-async fn a_full_journal_shows_a_page_newest_first_older_ones_on_demand_and_a_new_line_adds_one_row()
-{
+async fn a_full_journal_shows_a_page_newest_first_older_ones_on_demand_and_new_lines_add_rows_a_moment_later(
+) {
     let config = dispatch_desk::config::Config::parse(DEMO_CONFIG).unwrap();
     let mounted = mount_panel(config, || view! { <JournalPanel /> });
     let journal = mounted.journal;
     for i in 0..CAPACITY + 5 {
         journal.log(Source::App, Kind::Info, format!("line {i:04}"));
     }
-    leptos::task::tick().await;
     let rows = || {
         let list = by_id("journal")
             .query_selector_all("li.journal-entry")
@@ -366,6 +365,7 @@ async fn a_full_journal_shows_a_page_newest_first_older_ones_on_demand_and_a_new
             .collect::<Vec<_>>()
     };
     let older = || doc().get_element_by_id("journal-older");
+    wait_for("the list to draw the burst", 5_000, || rows().len() == PAGE).await;
     let shown = rows();
     assert_eq!(
         shown.len(),
@@ -404,16 +404,40 @@ async fn a_full_journal_shows_a_page_newest_first_older_ones_on_demand_and_a_new
     assert_eq!(journal.entry(seqs[7]).unwrap().seq, seqs[7]);
     assert!(journal.entry(seqs[0] + 1).is_none(), "no such line");
 
-    // A new line: one row at the top, the others left as they were.
+    // New lines: drawn together a moment later (not in the frame of
+    // whatever logged them), at the top, the other rows left as they were.
     let oldest_row = by_id("journal").last_element_child().unwrap();
     journal.log(Source::App, Kind::Info, "one more");
+    journal.log(Source::App, Kind::Info, "and another");
     leptos::task::tick().await;
+    assert!(
+        rows()[0].ends_with(&format!("line {:04}", CAPACITY + 4)),
+        "drawn at once: {}",
+        rows()[0]
+    );
+    wait_for("the new lines drawn", 5_000, || {
+        rows()[0].ends_with("and another")
+    })
+    .await;
     let now = rows();
     assert_eq!(now.len(), CAPACITY);
-    assert!(now[0].ends_with("one more"), "{}", now[0]);
-    assert!(now[1].ends_with(&format!("line {:04}", CAPACITY + 4)));
+    assert!(now[1].ends_with("one more"), "{}", now[1]);
+    assert!(now[2].ends_with(&format!("line {:04}", CAPACITY + 4)));
     assert!(
         !oldest_row.is_connected(),
         "the oldest line's row went with it"
     );
+
+    // Clearing is the dispatcher's own act: the list empties at once.
+    click("journal-clear");
+    leptos::task::tick().await;
+    assert!(rows().is_empty(), "{:?}", rows());
+    assert_eq!(
+        by_id("journal").get_attribute("data-lines").as_deref(),
+        Some("0")
+    );
+    assert!(by_id("journal-panel")
+        .query_selector(".empty")
+        .unwrap()
+        .is_some());
 }

@@ -28,7 +28,13 @@ pub fn JournalPanel() -> impl IntoView {
     // A page at a time (see `PAGE`); the journal keeps
     // `journal::CAPACITY` lines and the export has them all.
     let shown = RwSignal::new(PAGE);
-    let hidden = Signal::derive(move || journal.len().saturating_sub(shown.get()));
+    let drawn = redraws(journal);
+    // The journal as the list last drew it.
+    let lines = move || {
+        drawn.track();
+        untrack(|| journal.len())
+    };
+    let hidden = Signal::derive(move || lines().saturating_sub(shown.get()));
     let download = NodeRef::<leptos::html::A>::new();
     // One object URL alive at a time: the previous download's goes when the
     // next one starts (a download may still be reading it right after the click).
@@ -58,12 +64,12 @@ pub fn JournalPanel() -> impl IntoView {
         <Panel id="journal-panel" title=Key::PanelJournal>
             <div class="journal-actions">
                 <button id="journal-export" class="small" title=i18n.tr(Key::JournalExportTitle) on:click=export>{i18n.tr(Key::JournalExport)}</button>
-                <button id="journal-clear" class="small" on:click=move |_| journal.clear()>{i18n.tr(Key::JournalClear)}</button>
+                <button id="journal-clear" class="small" on:click=move |_| { journal.clear(); drawn.notify() }>{i18n.tr(Key::JournalClear)}</button>
                 <a id="journal-download" node_ref=download hidden></a>
             </div>
             // How many lines are kept, shown or not.
-            <ol id="journal" class="journal" data-lines=move || journal.len()>
-                <For each=move || journal.seqs(shown.get()) key=|seq| *seq let(seq)>
+            <ol id="journal" class="journal" data-lines=lines>
+                <For each=move || { drawn.track(); let n = shown.get(); untrack(|| journal.seqs(n)) } key=|seq| *seq let(seq)>
                     {journal.entry(seq).map(|entry| view! {
                         <li class=format!("journal-entry kind-{:?}", entry.kind).to_lowercase() data-kind=format!("{:?}", entry.kind).to_lowercase()>
                             <time>{clock_text(entry.at_ms)}</time>
@@ -78,11 +84,45 @@ pub fn JournalPanel() -> impl IntoView {
                 </For>
             </ol>
             <Older id="journal-older" hidden shown />
-            <Show when=move || journal.is_empty()>
+            <Show when=move || lines() == 0>
                 <p class="empty">{i18n.tr(Key::JournalEmpty)}</p>
             </Show>
         </Panel>
     }
+}
+
+/// How long the list waits after a new line before it draws: every line
+/// logged meanwhile is one redraw. A new line shifts the rows below it, a
+/// layout and a paint of the whole list; drawn at once, that work landed in
+/// the frame that showed the press or the reply that logged it, and the
+/// floor's grant waited behind it (`cargo xtask bench`, ptt access).
+const REDRAW_MS: u64 = 250;
+
+/// A signal that changes `REDRAW_MS` after the journal does (at most once
+/// in that time), for the list to follow; `notify` it to redraw at once.
+fn redraws(journal: Journal) -> RwSignal<()> {
+    let drawn = RwSignal::new(());
+    let due = StoredValue::new(None::<TimeoutHandle>);
+    // Its first run draws too: lines logged between the list's first build
+    // and this effect's first run (a microtask later) are not lost.
+    Effect::new(move |_| {
+        journal.len();
+        if due.get_value().is_some() {
+            return;
+        }
+        let draw = move || {
+            due.try_set_value(None);
+            drawn.try_update(|_| ());
+        };
+        let wait = std::time::Duration::from_millis(REDRAW_MS);
+        due.set_value(set_timeout_with_handle(draw, wait).ok());
+    });
+    on_cleanup(move || {
+        if let Some(handle) = due.try_get_value().flatten() {
+            handle.clear();
+        }
+    });
+    drawn
 }
 
 /// A blob: URL holding `text` as JSON lines.
