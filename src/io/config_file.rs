@@ -1,8 +1,9 @@
 //! Loads config.json from beside index.html. boot.js (written by `cargo xtask
-//! dist`) asks for it while the wasm downloads and compiles, and leaves
+//! dist`) asks for it while the wasm downloads and compiles, leaves
 //! `{status, statusText, text}` in `window.ddConfigReady` once it has the
-//! whole body: when that is there at start, the console is built in the
-//! first render, without waiting on a promise.
+//! whole body, and starts the app then (or after 3 s without it): so it is
+//! there at start, and the console is built in the first render, without
+//! waiting on a promise.
 
 use crate::config::{Config, CONFIG_PATH};
 use gloo_net::http::Request;

@@ -92,6 +92,7 @@ pub fn move_inline_loader(html: &str) -> Result<(String, String)> {
             &html[..start],
             &html[body_end + "</script>".len()..]
         );
+        let loader = start_after_config(loader)?;
         return Ok((page, format!("{PREFETCH}\n{loader}\n")));
     }
     Err("index.html: no inline <script type=\"module\"> loader from trunk".into())
@@ -107,6 +108,36 @@ pub fn move_inline_loader(html: &str) -> Result<(String, String)> {
 /// read of its settings would otherwise pay.
 const PREFETCH: &str = r#"window.ddConfig = fetch("config.json", { cache: "no-cache" }).then(async (r) => (window.ddConfigReady = { status: r.status, statusText: r.statusText, text: await r.text() })); // read by src/io/config_file.rs
 try { localStorage.length; sessionStorage.length; } catch (_) {} // opens storage early (xtask/src/dist.rs)"#;
+
+/// Trunk's loader starts the app as soon as the wasm is compiled. Then
+/// config.json, in by then on the network, may still wait behind the
+/// compile for the page to read its body: the app would draw "loading" for
+/// a frame, then the console. This compiles the wasm (streaming, from the
+/// preload) while the page reads config.json, and starts the app once both
+/// are in, so the console is the first thing drawn; after
+/// `CONFIG_WAIT_MS` without config.json the app starts anyway and waits
+/// for it itself. A server that sends the wasm with another MIME type
+/// fails the streaming compile: wasm-bindgen is then given the URL, as
+/// trunk had it.
+fn start_after_config(loader: &str) -> Result<String> {
+    const CONFIG_WAIT_MS: u32 = 3_000;
+    let line = loader
+        .lines()
+        .find(|l| l.trim_start().starts_with("const wasm = await init("))
+        .ok_or("the loader from trunk has no `const wasm = await init(...)` line")?;
+    let url = line
+        .split('\'')
+        .nth(1)
+        .filter(|url| url.ends_with(".wasm"))
+        .ok_or_else(|| format!("no wasm URL in the loader's line {line:?}"))?;
+    let start = format!(
+        "const wasmUrl = '{url}';\n\
+         const compiled = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => wasmUrl);\n\
+         await Promise.race([window.ddConfig.catch(() => {{}}), new Promise((r) => setTimeout(r, {CONFIG_WAIT_MS}))]);\n\
+         const wasm = await init({{ module_or_path: await compiled }});"
+    );
+    Ok(loader.replacen(line, &start, 1))
+}
 
 /// `/` from `import init, * as bindings from '/dispatch-desk-1a2b.js';`.
 fn import_base(loader: &str) -> Option<&str> {
@@ -291,6 +322,21 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         let rest = loader.strip_prefix(PREFETCH).unwrap().trim_start();
         assert!(rest.starts_with("import init, * as bindings from '/dispatch-desk-1a2b.js';"));
         assert!(loader.contains("TrunkApplicationStarted"));
+        // The wasm compiles from its preload while config.json is read, and
+        // the app starts once both are in.
+        assert!(
+            loader.contains("WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => wasmUrl)")
+        );
+        assert!(loader.contains("const wasmUrl = '/dispatch-desk-1a2b_bg.wasm';"));
+        let waits = loader.find("await Promise.race([window.ddConfig").unwrap();
+        let starts = loader
+            .find("const wasm = await init({ module_or_path: await compiled });")
+            .unwrap();
+        assert!(waits < starts, "{loader}");
+        assert!(
+            !loader.contains("module_or_path: '/"),
+            "trunk's own start is gone"
+        );
         assert!(!loader.contains("<script"));
     }
 
@@ -299,6 +345,12 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         let html = TRUNK_INDEX.replace("'/dispatch-desk", "'/desk/dispatch-desk");
         let (page, _) = move_inline_loader(&html).unwrap();
         assert!(page.contains(r#"src="/desk/boot.js""#));
+    }
+
+    #[test]
+    fn a_loader_that_starts_the_app_otherwise_is_an_error() {
+        let html = TRUNK_INDEX.replace("const wasm = await init(", "const wasm = await start(");
+        assert!(move_inline_loader(&html).is_err());
     }
 
     #[test]
