@@ -13,6 +13,7 @@ class DispatchCapture extends AudioWorkletProcessor {
     super();
     this.ring = new Float32Array(Math.ceil(sampleRate / 10));
     this.block = Math.ceil(sampleRate / 100);
+    this.preroll = Math.ceil(sampleRate / 50);
     // The frame after the newest sample kept, and how many are kept.
     this.end = 0;
     this.kept = 0;
@@ -21,9 +22,13 @@ class DispatchCapture extends AudioWorkletProcessor {
     this.from = -1;
     this.due = -1;
     // Answered at once, not at the next render quantum: the pre-roll is
-    // in the ring already.
+    // in the ring already. The page names the frame from the context's
+    // clock, which can run ahead of the samples here (tens of ms on a busy
+    // machine): a frame not yet captured would skip what was said since
+    // the press, so the stream then starts 20 ms before the newest sample.
     this.port.onmessage = (e) => {
-      this.from = e.data;
+      const from = e.data;
+      this.from = from >= 0 && this.kept > 0 ? Math.min(from, this.end - this.preroll) : from;
       this.due = -1;
       this.post();
     };

@@ -30,6 +30,8 @@
 //! suspended) shows as samples arriving more than `PREROLL_FRESH_MS`
 //! later than the capture clock says: those captured before the press are
 //! then stale and dropped, and the transmission is timed from their arrival.
+//! Nor is a frame timed after it reached the page: a capture clock read
+//! ahead of its samples at the press gives way to their arrival.
 
 use super::capture::Framer;
 use super::frame::{Codec, Frame, FrameHeader, FrameKind, FRAME_MS};
@@ -256,6 +258,11 @@ impl Uplink {
                 frame += stale;
                 samples = &samples[stale as usize..];
                 self.anchor = (now_ms, end);
+            } else if self.ms_at(end) > now_ms {
+                // The clock says the newest sample was taken after it
+                // reached the page: the press read a capture clock that ran
+                // ahead of its samples. They are timed by their arrival.
+                self.anchor = (now_ms, end);
             }
             self.start_ms = Some(self.ms_at(frame));
         }
@@ -399,6 +406,27 @@ mod tests {
     }
 
     #[test]
+    fn no_frame_is_timed_after_its_samples_reached_the_page() {
+        let mut up = Uplink::new(8_000, Codec::Mulaw);
+        // At the press the capture clock read 80 ms ahead of its samples:
+        // the first 20 ms (the pre-roll on) reach the page at 1 005 ms,
+        // which that reading would put at 1 060 to 1 080.
+        up.follow(1_000, 8_000, 1_000, UplinkMode::Hold);
+        cap(&mut up, 1_005, 8_480, &block());
+        cap(&mut up, 1_025, 8_640, &block());
+        let held = decoded(
+            &up.follow(1_030, 8_800, 1_030, UplinkMode::Send(sid()))
+                .frames,
+        );
+        assert_eq!(held.len(), 2);
+        assert_eq!(
+            (held[0].capture_ms, held[1].capture_ms),
+            (985, 1_005),
+            "timed by the first message's arrival: its last sample at 1 005"
+        );
+    }
+
+    #[test]
     fn nothing_is_sent_without_the_floor() {
         let mut up = Uplink::new(8_000, Codec::Mulaw);
         assert!(cap(&mut up, 100, 0, &block()).is_empty(), "key up");
@@ -537,14 +565,14 @@ mod tests {
         let mut up = Uplink::new(8_000, Codec::Mulaw);
         up.follow(1_000, 8_000, 1_000, UplinkMode::Send(sid()));
         // A post from before the press overlapping this stream's own.
-        let first = cap(&mut up, 1_005, 7_840, &ramp(7_840, 240));
-        let second = cap(&mut up, 1_008, 8_000, &ramp(8_000, 160));
+        let first = cap(&mut up, 1_010, 7_840, &ramp(7_840, 240));
+        let second = cap(&mut up, 1_020, 8_000, &ramp(8_000, 160));
         let heads = decoded(&[first.clone(), second.clone()].concat());
         assert_eq!(heads.len(), 2, "320 samples, two frames: {heads:?}");
         assert_eq!(ends(&first[0]), [sample(7_840), sample(7_999)]);
         assert_eq!(ends(&second[0]), [sample(8_000), sample(8_159)]);
         assert_eq!((heads[1].seq, heads[1].capture_ms), (1, 1_000));
-        assert!(cap(&mut up, 1_010, 8_000, &ramp(8_000, 160)).is_empty());
+        assert!(cap(&mut up, 1_025, 8_000, &ramp(8_000, 160)).is_empty());
     }
 
     #[test]
@@ -589,7 +617,7 @@ mod tests {
         let mut up = Uplink::new(48_000, Codec::Opus);
         up.follow(1_000, 48_000, 1_000, UplinkMode::Hold);
         // 60 ms captured at 48 kHz: three frames of 320 samples at 16 kHz.
-        let pcm = up.captured(1_010, 47_040, &ramp(47_040, 2_880));
+        let pcm = up.captured(1_040, 47_040, &ramp(47_040, 2_880));
         assert_eq!(pcm.len(), 3);
         assert!(pcm
             .iter()
