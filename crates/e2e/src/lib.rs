@@ -222,6 +222,28 @@ impl Harness {
         }
     }
 
+    /// Polls the script `js` (a function body returning a value) until
+    /// `done` holds; returns that value.
+    pub async fn wait_js(
+        &self,
+        what: &str,
+        js: &str,
+        done: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let value = self.eval(js).await;
+            if done(&value) {
+                return value;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}: {value}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn eval(&self, js: &str) -> serde_json::Value {
         self.client.execute(js, vec![]).await.expect("script runs")
     }

@@ -2,7 +2,7 @@
 //! a second origin drives it through postMessage; a page on a third origin
 //! gets nothing; the layout fits each window size.
 
-use e2e::{repo_root, Harness, WAIT};
+use e2e::{repo_root, Harness};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -30,30 +30,13 @@ fn config_for(origins: &[&str]) -> String {
     config.to_string()
 }
 
-/// Polls `js` (a function body returning a value) until `done` holds.
-async fn wait_js(h: &Harness, what: &str, js: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let value = h.eval(js).await;
-        if done(&value) {
-            return value;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}: {value}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// Sends a command from the portal and returns its answer.
 async fn command(h: &Harness, name: &str, args: Value) -> Value {
     h.eval(&format!(
         "window.__answer = null; window.deskCommand({name:?}, {args}).then(a => window.__answer = a); return true"
     ))
     .await;
-    wait_js(
-        h,
+    h.wait_js(
         &format!("the answer to {name}"),
         "return window.__answer",
         |v| !v.is_null(),
@@ -65,10 +48,11 @@ async fn command(h: &Harness, name: &str, args: Value) -> Value {
 async fn wait_event(h: &Harness, event: &str, want: impl Fn(&Value) -> bool) -> Value {
     let js =
         format!("return window.deskMessages.filter(m => m.event === {event:?}).map(m => m.data)");
-    let found = wait_js(h, &format!("event {event}"), &js, |list| {
-        list.as_array().is_some_and(|l| l.iter().any(&want))
-    })
-    .await;
+    let found = h
+        .wait_js(&format!("event {event}"), &js, |list| {
+            list.as_array().is_some_and(|l| l.iter().any(&want))
+        })
+        .await;
     found
         .as_array()
         .unwrap()
@@ -170,8 +154,7 @@ async fn a_page_on_an_unlisted_origin_gets_nothing_and_commands_nothing() {
         .goto(&format!("{stranger}/index.html?console={}/", h.base))
         .await
         .unwrap();
-    wait_js(
-        &h,
+    h.wait_js(
         "the frame to load",
         "return window.deskFrameLoaded === true",
         |v| *v == json!(true),
@@ -430,8 +413,7 @@ async fn a_portal_drives_the_meeting_calls_and_ivr_and_moves_a_service() {
     let plugin = format!("{}/voice", h.base.replacen("http", "ws", 1));
     let answer = command(&h, "configure", json!({ "voice": { "pluginUrl": plugin } })).await;
     assert_eq!(answer["result"]["restarted"], true, "{answer}");
-    wait_js(
-        &h,
+    h.wait_js(
         "a second ready",
         "return window.deskMessages.filter(m => m.event === 'ready').length",
         |n| *n == json!(2),

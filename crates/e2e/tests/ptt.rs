@@ -424,6 +424,10 @@ async fn two_group_calls_at_once_talking_in_the_selected_one() {
         !first_turns.as_str().unwrap_or_default().contains("169919"),
         "{first_turns}"
     );
+    // However far the panel is scrolled, the talk button stays in sight.
+    for to in ["0", "ptt.scrollHeight"] {
+        talk_button_in_sight(&h, to).await;
+    }
     h.screenshot("ptt-two-calls").await;
 
     // Hanging up one leaves the other.
@@ -434,6 +438,21 @@ async fn two_group_calls_at_once_talking_in_the_selected_one() {
     .await;
     h.wait_text("#ptt-session", &first).await;
     h.finish().await;
+}
+
+/// Scrolls the push-to-talk panel to `to` (a JS expression of `ptt`), then
+/// waits until the panel does scroll (else the check proves nothing) and the
+/// talk button lies wholly inside the panel's box.
+async fn talk_button_in_sight(h: &Harness, to: &str) {
+    let js = format!(
+        "const ptt = document.getElementById('ptt-panel'); ptt.scrollTop = {to}; \
+         const p = ptt.getBoundingClientRect(), t = document.getElementById('ptt-talk').getBoundingClientRect(); \
+         return [ptt.scrollHeight > ptt.clientHeight + t.height, t.top >= p.top && t.bottom <= p.bottom]"
+    );
+    h.wait_js("the talk button in sight", &js, |v| {
+        *v == serde_json::json!([true, true])
+    })
+    .await;
 }
 
 #[tokio::test]
