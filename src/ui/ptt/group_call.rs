@@ -108,17 +108,6 @@ pub fn GroupCall() -> impl IntoView {
     view! {
         <section id="ptt-group-call" class="group-call">
             <h3>{i18n.tr(PttText::GroupCall)}</h3>
-            <Directory picked=picked />
-            <p class="buttons">
-                <button id="ptt-start" type="button" prop:disabled=creating aria-busy=move || creating().to_string()
-                    on:click=move |_| voice.start_call(take_picked())>{i18n.tr(PttText::StartCall)}</button>
-                " "
-                <button id="ptt-add" type="button" prop:disabled=move || selected().is_none()
-                    on:click=move |_| voice.add_members(take_picked())>{i18n.tr(PttText::AddMembers)}</button>
-                " "
-                <button id="ptt-hangup" type="button" prop:disabled=move || selected().is_none()
-                    on:click=move |_| if let Some(s) = selected() { voice.hang_up(s) }>{i18n.tr(PttText::HangUp)}</button>
-            </p>
             <p id="ptt-session" class="status">
                 {move || match selected() {
                     Some(id) => format!("{}{id}", i18n.t(PttText::Session)),
@@ -134,6 +123,17 @@ pub fn GroupCall() -> impl IntoView {
             </p>
             <p id="ptt-reconnect" class="status" aria-live="polite">
                 {move || ptt.with(|p| reconnect_text(p, i18n))}
+            </p>
+            <Directory picked=picked />
+            <p class="buttons">
+                <button id="ptt-start" type="button" prop:disabled=creating aria-busy=move || creating().to_string()
+                    on:click=move |_| voice.start_call(take_picked())>{i18n.tr(PttText::StartCall)}</button>
+                " "
+                <button id="ptt-add" type="button" prop:disabled=move || selected().is_none()
+                    on:click=move |_| voice.add_members(take_picked())>{i18n.tr(PttText::AddMembers)}</button>
+                " "
+                <button id="ptt-hangup" type="button" prop:disabled=move || selected().is_none()
+                    on:click=move |_| if let Some(s) = selected() { voice.hang_up(s) }>{i18n.tr(PttText::HangUp)}</button>
             </p>
             <SessionList terminals=terminals />
         </section>
