@@ -3,6 +3,7 @@
 //! broken config.json.
 
 use e2e::Harness;
+use serde_json::json;
 use sim::Faults;
 
 const LIGHT: &str = "#voice-light";
@@ -38,9 +39,19 @@ async fn login_turns_the_voice_light_green_and_logout_turns_it_off() {
         "the password leaked into the journal"
     );
     h.screenshot("console").await;
+    // Signed in, the login form folds to its logout button; signed out, it is back.
+    let fields_shown = "return ['#voice-account', '#voice-password'].map(f => document.querySelector(f).getClientRects().length > 0)";
+    h.wait_js("the fields folded", fields_shown, |v| {
+        *v == json!([false, false])
+    })
+    .await;
 
     h.click("#voice-logout-button").await;
     h.wait_attr(LIGHT, "data-state", "off").await;
+    h.wait_js("the fields back", fields_shown, |v| {
+        *v == json!([true, true])
+    })
+    .await;
     h.wait_sim("zydd logged out", |s| s.voice_accounts.is_empty())
         .await;
     h.wait_text("#journal", "loginOut").await;

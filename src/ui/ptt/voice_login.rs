@@ -58,7 +58,8 @@ pub fn VoiceLogin() -> impl IntoView {
     };
 
     view! {
-        <form id="voice-login" class="login" on:submit=submit>
+        // Signed in, the form folds to its logout button: the panel's room goes to talking.
+        <form id="voice-login" class="login" class:signed-in=logged_in on:submit=submit>
             <label>
                 {i18n.tr(Key::Account)}
                 <input id="voice-account" autocomplete="username" prop:value=account
@@ -73,7 +74,7 @@ pub fn VoiceLogin() -> impl IntoView {
                 when=logged_in
                 fallback=move || view! { <button id="voice-login-button" type="submit">{i18n.tr(Key::Login)}</button> }
             >
-                <button id="voice-logout-button" type="button" on:click=move |_| voice.logout()>{i18n.tr(Key::Logout)}</button>
+                <button id="voice-logout-button" class="small" type="button" on:click=move |_| voice.logout()>{i18n.tr(Key::Logout)}</button>
             </Show>
         </form>
         <p id="voice-status" class="status" aria-live="polite">{status}</p>
