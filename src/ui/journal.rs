@@ -5,6 +5,7 @@ use super::panel::{Older, Panel, PAGE};
 use crate::i18n::{use_i18n, Key};
 use crate::journal::{Journal, Kind, Source};
 use crate::time::{clock_text, now_ms};
+use crate::ui::keyed::keyed_list;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -69,8 +70,8 @@ pub fn JournalPanel() -> impl IntoView {
             </div>
             // How many lines are kept, shown or not.
             <ol id="journal" class="journal" data-lines=lines>
-                <For each=move || { drawn.track(); let n = shown.get(); untrack(|| journal.seqs(n)) } key=|seq| *seq let(seq)>
-                    {journal.entry(seq).map(|entry| view! {
+                {keyed_list(move || { drawn.track(); let n = shown.get(); untrack(|| journal.seqs(n)) }, move |seq| {
+                    journal.entry(seq).map(|entry| view! {
                         <li class=format!("journal-entry kind-{:?}", entry.kind).to_lowercase() data-kind=format!("{:?}", entry.kind).to_lowercase()>
                             <time>{clock_text(entry.at_ms)}</time>
                             <span class="source">{i18n.tr(source_key(entry.source))}</span>
@@ -80,8 +81,8 @@ pub fn JournalPanel() -> impl IntoView {
                                 move || entry.render(i18n.lang.get())
                             }</code>
                         </li>
-                    })}
-                </For>
+                    }).into_any()
+                })}
             </ol>
             <Older id="journal-older" hidden shown />
             <Show when=move || lines() == 0>

@@ -12,6 +12,7 @@ pub mod embed;
 pub mod header;
 pub mod ivr;
 pub mod journal;
+pub mod keyed;
 pub mod lang_switch;
 pub mod meeting;
 pub mod panel;

@@ -9,6 +9,7 @@ use crate::i18n::{use_i18n, I18n};
 use crate::io::calls::CallDesk;
 use crate::io::history::{download_csv, History};
 use crate::time::clock_text;
+use crate::ui::keyed::keyed_list;
 use crate::ui::panel::{Older, PAGE};
 use leptos::prelude::*;
 use proto::history::{self, redial_target, Entry, Kind, Outcome};
@@ -100,9 +101,7 @@ pub fn CallHistory() -> impl IntoView {
             <button id="history-clear" class="small" type="button" on:click=move |_| store.clear()>{i18n.tr(CallText::ClearHistory)}</button>
         </div>
         <ol id="call-history" class="call-history">
-            <For each=shown key=|k| k.clone() let(key)>
-                <HistoryRow key />
-            </For>
+            {keyed_list(shown, |key| view! { <HistoryRow key /> }.into_any())}
         </ol>
         <Older id="history-older" hidden shown=pages />
         <Show when=move || matching.with(Vec::is_empty)>

@@ -4,19 +4,18 @@ use super::item::CallItem;
 use super::text::CallText;
 use crate::i18n::use_i18n;
 use crate::io::calls::CallDesk;
+use crate::ui::keyed::keyed_list;
 use leptos::prelude::*;
 
 #[component]
 pub fn CallList() -> impl IntoView {
     let i18n = use_i18n();
     let calls = expect_context::<CallDesk>().calls();
-    let ids = move || calls.with(|c| c.iter().rev().map(|c| c.id).collect::<Vec<_>>());
+    let ids = move || calls.with(|c| c.iter().rev().map(|c| u64::from(c.id)).collect::<Vec<_>>());
     view! {
         <h3>{i18n.tr(CallText::Calls)}</h3>
         <ol id="call-list" class="call-list" aria-live="polite">
-            <For each=ids key=|id| *id let(id)>
-                <CallItem id=id />
-            </For>
+            {keyed_list(ids, |id| view! { <CallItem id=id as u32 /> }.into_any())}
         </ol>
         <Show when=move || calls.with(Vec::is_empty)>
             <p id="call-none" class="empty">{i18n.tr(CallText::NoCalls)}</p>

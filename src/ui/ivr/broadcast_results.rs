@@ -8,6 +8,7 @@ use crate::i18n::use_i18n;
 use crate::io::broadcast::BroadcastDesk;
 use crate::io::history::History;
 use crate::ui::call::{duration_text, extension_text, outcome_word};
+use crate::ui::keyed::keyed_list;
 use leptos::prelude::*;
 use proto::broadcast::Status;
 use proto::history::Outcome;
@@ -49,9 +50,7 @@ pub fn BroadcastResults() -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                <For each=move || keys.get() key=|k| k.clone() let(customuuid)>
-                    <ResultRow customuuid />
-                </For>
+                {keyed_list(move || keys.get(), |customuuid| view! { <ResultRow customuuid /> }.into_any())}
             </tbody>
         </table>
     }

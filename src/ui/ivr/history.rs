@@ -5,6 +5,7 @@ use super::IvrState;
 use crate::i18n::use_i18n;
 use crate::io::ivr::IvrOutcome;
 use crate::time::clock_text;
+use crate::ui::keyed::keyed_list;
 use leptos::prelude::*;
 
 #[component]
@@ -14,8 +15,9 @@ pub fn IvrHistory() -> impl IntoView {
     view! {
         <h3>{i18n.tr(IvrText::History)}</h3>
         <ol id="ivr-history" class="ivr-history">
-            <For each=move || state.history.get() key=|s| s.seq let(sent)>
-                {
+            {keyed_list(move || state.history.with(|h| h.iter().map(|s| u64::from(s.seq)).collect()), move |seq| {
+                let sent = state.history.with_untracked(|h| h.iter().find(|s| u64::from(s.seq) == seq).cloned());
+                sent.map(|sent| {
                     let (word, name) = match &sent.outcome {
                         IvrOutcome::Sent { .. } => (IvrText::Accepted, "sent"),
                         IvrOutcome::Refused { .. } => (IvrText::Refused, "refused"),
@@ -36,8 +38,8 @@ pub fn IvrHistory() -> impl IntoView {
                             <span class="ivr-detail">{detail}</span>
                         </li>
                     }
-                }
-            </For>
+                }).into_any()
+            })}
         </ol>
         <Show when=move || state.history.with(Vec::is_empty)>
             <p class="empty">{i18n.tr(IvrText::NoHistory)}</p>

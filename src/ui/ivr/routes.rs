@@ -7,6 +7,7 @@ use super::check::IvrField;
 use super::text::IvrText;
 use super::IvrState;
 use crate::i18n::use_i18n;
+use crate::ui::keyed::keyed_list;
 use leptos::prelude::*;
 
 /// The telephone keys, in the order a new row takes the first unused one.
@@ -42,7 +43,11 @@ pub fn KeyRouteRows(rows: RwSignal<Vec<RouteRow>>) -> impl IntoView {
             })
         });
     };
-    let row = move |row: RouteRow| {
+    let row = move |id: u64| {
+        let Some(row) = rows.with_untracked(|r| r.iter().find(|x| u64::from(x.id) == id).copied())
+        else {
+            return ().into_any();
+        };
         let id = row.id;
         let wrong = Memo::new(move |_| {
             let at = rows.with(|r| r.iter().position(|x| x.id == id));
@@ -73,12 +78,13 @@ pub fn KeyRouteRows(rows: RwSignal<Vec<RouteRow>>) -> impl IntoView {
                 </button>
             </li>
         }
+        .into_any()
     };
     view! {
         <fieldset id="ivr-routes" class="ivr-routes">
             <legend>{i18n.tr(IvrText::Routes)}</legend>
             <ol>
-                <For each=move || rows.get() key=|r| r.id children=row />
+                {keyed_list(move || rows.with(|r| r.iter().map(|x| u64::from(x.id)).collect()), row)}
             </ol>
             <button id="ivr-route-add" class="small" type="button" on:click=add>
                 {i18n.tr(IvrText::RouteAdd)}

@@ -14,6 +14,7 @@ use crate::io::audio::{AudioDesk, MicStatus, Volume};
 use crate::io::voice::VoiceLink;
 use crate::time::clock_text;
 use crate::ui::call::duration_text;
+use crate::ui::keyed::keyed_list;
 use leptos::prelude::*;
 use proto::id::BigId;
 use proto::voice::{MemberCallState, SessionMember, Talker, Transmission};
@@ -45,13 +46,14 @@ pub fn SessionItem(sid: BigId, terminals: StoredValue<Vec<Terminal>>) -> impl In
     let members = Memo::new(move |_| {
         session.with(|s| s.as_ref().map(|s| s.members.clone()).unwrap_or_default())
     });
-    // A transmission's line changes once, when it ends: keyed by both.
+    // A transmission's line changes once, when it ends: keyed by both
+    // (its id shifted left, and one bit for ended).
     let turns = Memo::new(move |_| {
         session.with(|s| {
             s.as_ref().map_or_else(Vec::new, |s| {
                 s.transmissions
                     .iter()
-                    .map(|t| (t.id, t.ended.is_some()))
+                    .map(|t| (t.id << 1) | u64::from(t.ended.is_some()))
                     .collect::<Vec<_>>()
             })
         })
@@ -80,12 +82,15 @@ pub fn SessionItem(sid: BigId, terminals: StoredValue<Vec<Terminal>>) -> impl In
             })
         })
     };
-    let turn_row = move |(id, _): (u64, bool)| {
-        session.with_untracked(|s| {
-            let s = s.as_ref()?;
-            let t = s.transmissions.iter().find(|t| t.id == id)?;
-            Some(transmission_row(t, &s.id, desk, i18n))
-        })
+    let turn_row = move |turn: u64| {
+        let id = turn >> 1;
+        session
+            .with_untracked(|s| {
+                let s = s.as_ref()?;
+                let t = s.transmissions.iter().find(|t| t.id == id)?;
+                Some(transmission_row(t, &s.id, desk, i18n))
+            })
+            .into_any()
     };
     let volume = desk.map(|desk| volume_controls(desk, sid.clone(), i18n));
     let (pick, hang) = (sid.clone(), sid.clone());
@@ -111,7 +116,7 @@ pub fn SessionItem(sid: BigId, terminals: StoredValue<Vec<Terminal>>) -> impl In
             <Show when=move || turns.with(|t| !t.is_empty())>
                 <p class="transmissions-head">{i18n.tr(PttText::Transmissions)}</p>
                 <ol class="transmissions" id=turns_id.clone()>
-                    <For each=move || turns.get() key=|turn| *turn children=turn_row />
+                    {keyed_list(move || turns.get(), turn_row)}
                 </ol>
             </Show>
         </li>

@@ -7,7 +7,9 @@ use crate::config::Terminal;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::audio::AudioDesk;
 use crate::io::voice::VoiceLink;
+use crate::ui::keyed::keyed_list;
 use leptos::prelude::*;
+use proto::id::BigId;
 use proto::voice::{CallSession, MemberCallState, SessionMember, Talker};
 
 /// A member's call state in the dispatcher's words.
@@ -64,13 +66,20 @@ pub fn SessionList(terminals: Vec<Terminal>) -> impl IntoView {
     // Keyed by session: a change in one call (a talker, a member's state)
     // updates that call's parts only, and never rebuilds a volume slider
     // the dispatcher may be dragging.
-    let ids = move || ptt.with(|p| p.sessions.iter().map(|s| s.id.clone()).collect::<Vec<_>>());
+    let ids = move || {
+        ptt.with(|p| {
+            p.sessions
+                .iter()
+                .map(|s| s.id.as_str().to_owned())
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <h4>{i18n.tr(PttText::Sessions)}</h4>
         <ul id="ptt-sessions" class="sessions">
-            <For each=ids key=|id| id.clone() let(sid)>
-                <SessionItem sid=sid terminals=terminals />
-            </For>
+            {keyed_list(ids, move |id| {
+                BigId::parse(&id).map(|sid| view! { <SessionItem sid=sid terminals=terminals /> }).into_any()
+            })}
         </ul>
     }
 }
