@@ -46,10 +46,11 @@ impl Secrets {
         let json = json[1..json.len() - 1].to_owned();
         for form in [secret.to_owned(), proto::url::percent_encode(secret), json] {
             if !self.forms.contains(&form) {
-                self.forms.push(form);
+                // Longest first; placed, not sorted (a sort is 3 KB of wasm).
+                let at = self.forms.iter().position(|f| f.len() < form.len());
+                self.forms.insert(at.unwrap_or(self.forms.len()), form);
             }
         }
-        self.forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
         true
     }
 

@@ -6,6 +6,7 @@ use crate::i18n::{use_i18n, Key};
 use crate::journal::{Journal, Kind, Source};
 use crate::time::{clock_text, now_ms};
 use crate::ui::keyed::keyed_list;
+use crate::ui::show::cond;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -85,7 +86,7 @@ pub fn JournalPanel() -> impl IntoView {
                 })}
             </ol>
             <Older id="journal-older" hidden shown />
-            <Show when=move || lines() == 0>
+            <Show when=cond(move || lines() == 0)>
                 <p class="empty">{i18n.tr(Key::JournalEmpty)}</p>
             </Show>
         </Panel>

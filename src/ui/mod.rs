@@ -18,4 +18,5 @@ pub mod meeting;
 pub mod panel;
 pub mod ptt;
 pub mod settings;
+pub mod show;
 pub mod status_light;

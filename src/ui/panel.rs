@@ -2,6 +2,7 @@
 //! lists.
 
 use crate::i18n::{show_older, use_i18n, Key};
+use crate::ui::show::cond;
 use leptos::prelude::*;
 
 /// Rows a long list (the journal, the call history) shows at first, and how
@@ -18,7 +19,7 @@ pub fn Older(id: &'static str, hidden: Signal<usize>, shown: RwSignal<usize>) ->
     let i18n = use_i18n();
     let more = move || hidden.get().min(PAGE);
     view! {
-        <Show when=move || { more() > 0 }>
+        <Show when=cond(move || { more() > 0 })>
             <button id=id class="small" type="button" on:click=move |_| shown.update(|n| *n += PAGE)>
                 {move || show_older(i18n.lang.get(), more())}
             </button>

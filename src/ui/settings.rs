@@ -12,6 +12,7 @@ use crate::config::{AudioCodec, AudioMode, Deployment, MicAsk, Settings};
 use crate::i18n::{use_i18n, Key};
 use crate::io::storage;
 use crate::ui::ptt::TalkKeyField;
+use crate::ui::show::cond;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -129,7 +130,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 <p class="note">{i18n.tr(Key::SettingsNote)}</p>
                 <Show when={
                     let any = !secrets.is_empty();
-                    move || any
+                    cond(move || any)
                 }>
                     <p id="settings-secrets" class="warning" role="note">
                         {i18n.tr(Key::SecretsInFile)}<code>{secrets.clone()}</code>". "{i18n.tr(Key::SecretsInFileWhy)}

@@ -11,6 +11,7 @@ use crate::config::MicAsk;
 use crate::i18n::use_i18n;
 use crate::io::audio::{AudioDesk, MicStatus};
 use crate::io::voice::VoiceLink;
+use crate::ui::show::cond;
 use leptos::prelude::*;
 use text::AudioText;
 
@@ -63,13 +64,13 @@ pub fn AudioStatus() -> impl IntoView {
             >
                 {text}
             </p>
-            <Show when=move || desk.device_gone.get()>
+            <Show when=cond(move || desk.device_gone.get())>
                 <p id="audio-device-gone" class="warning" role="status">{i18n.tr(AudioText::DeviceGone)}</p>
             </Show>
-            <Show when=move || !meters()>
+            <Show when=cond(move || !meters())>
                 <p id="audio-plugin-mic" class="status" role="status">{plugin_says}</p>
             </Show>
-            <Show when=meters>
+            <Show when=cond(meters)>
                 <label>
                     {i18n.tr(AudioText::LevelIn)}
                     <meter id="audio-level-in" min="0" max="100" value=move || desk.level_in.get()></meter>

@@ -11,6 +11,7 @@ use crate::io::history::{download_csv, History};
 use crate::time::clock_text;
 use crate::ui::keyed::keyed_list;
 use crate::ui::panel::{Older, PAGE};
+use crate::ui::show::cond;
 use leptos::prelude::*;
 use proto::history::{self, redial_target, Entry, Kind, Outcome};
 
@@ -104,7 +105,7 @@ pub fn CallHistory() -> impl IntoView {
             {keyed_list(shown, |key| view! { <HistoryRow key /> }.into_any())}
         </ol>
         <Older id="history-older" hidden shown=pages />
-        <Show when=move || matching.with(Vec::is_empty)>
+        <Show when=cond(move || matching.with(Vec::is_empty))>
             <p id="history-none" class="empty">{i18n.tr(CallText::HistoryEmpty)}</p>
         </Show>
     }

@@ -7,6 +7,7 @@ use crate::i18n::{use_i18n, I18n};
 use crate::io::calls::CallDesk;
 use crate::time::{clock_text, now_ms};
 use crate::ui::active::use_active;
+use crate::ui::show::cond;
 use leptos::prelude::*;
 use proto::call::{Call, CallState, Phase, Problem, Target};
 
@@ -144,11 +145,11 @@ pub fn CallItem(id: u32) -> impl IntoView {
             <strong class="call-state">{words}</strong>" "
             <span class="call-duration" title=i18n.tr(CallText::Duration)>{duration}</span>" "
             <span class="call-hint">{hint}</span>" "
-            <Show when=can_cancel>
+            <Show when=cond(can_cancel)>
                 <button id=format!("call-cancel-{id}") class="small call-cancel" type="button"
                     on:click=move |_| desk.cancel(id)>{i18n.tr(CallText::Cancel)}</button>
             </Show>
-            <Show when=cancelling>
+            <Show when=cond(cancelling)>
                 <span class="call-cancelling">{i18n.tr(CallText::Cancelling)}</span>
             </Show>
             <p class="error call-error" role="alert">{problem}</p>

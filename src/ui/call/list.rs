@@ -5,6 +5,7 @@ use super::text::CallText;
 use crate::i18n::use_i18n;
 use crate::io::calls::CallDesk;
 use crate::ui::keyed::keyed_list;
+use crate::ui::show::cond;
 use leptos::prelude::*;
 
 #[component]
@@ -17,7 +18,7 @@ pub fn CallList() -> impl IntoView {
         <ol id="call-list" class="call-list" aria-live="polite">
             {keyed_list(ids, |id| view! { <CallItem id=id as u32 /> }.into_any())}
         </ol>
-        <Show when=move || calls.with(Vec::is_empty)>
+        <Show when=cond(move || calls.with(Vec::is_empty))>
             <p id="call-none" class="empty">{i18n.tr(CallText::NoCalls)}</p>
         </Show>
     }

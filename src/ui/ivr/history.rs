@@ -6,6 +6,7 @@ use crate::i18n::use_i18n;
 use crate::io::ivr::IvrOutcome;
 use crate::time::clock_text;
 use crate::ui::keyed::keyed_list;
+use crate::ui::show::cond;
 use leptos::prelude::*;
 
 #[component]
@@ -41,7 +42,7 @@ pub fn IvrHistory() -> impl IntoView {
                 }).into_any()
             })}
         </ol>
-        <Show when=move || state.history.with(Vec::is_empty)>
+        <Show when=cond(move || state.history.with(Vec::is_empty))>
             <p class="empty">{i18n.tr(IvrText::NoHistory)}</p>
         </Show>
     }

@@ -3,6 +3,7 @@
 use super::text::MeetingText;
 use crate::i18n::use_i18n;
 use crate::io::meeting::Meeting;
+use crate::ui::show::cond;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::{Command, TextMessage};
@@ -25,7 +26,7 @@ pub fn Chat() -> impl IntoView {
     view! {
         <section class="meeting-chat">
             <h3>{i18n.tr(MeetingText::Chat)}</h3>
-            <Show when=move || state.with(|v| v.conference.messages.is_empty())>
+            <Show when=cond(move || state.with(|v| v.conference.messages.is_empty()))>
                 <p class="empty">{i18n.tr(MeetingText::NoMessages)}</p>
             </Show>
             <ul id="meeting-messages" class="messages">

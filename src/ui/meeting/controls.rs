@@ -6,6 +6,7 @@ use super::command_button::{CommandButton, UnsupportedNote};
 use super::text::MeetingText;
 use crate::i18n::use_i18n;
 use crate::io::meeting::Meeting;
+use crate::ui::show::cond;
 use leptos::prelude::*;
 use proto::meeting::Command;
 
@@ -56,7 +57,7 @@ pub fn ServiceControls() -> impl IntoView {
                     {i18n.tr(MeetingText::EndMeeting)}
                 </button>
             </p>
-            <Show when=move || confirming.get()>
+            <Show when=cond(move || confirming.get())>
                 <p id="meeting-end-confirm-box" class="confirm" role="alert">
                     {i18n.tr(MeetingText::EndMeetingAsk)}" "
                     <button id="meeting-end-confirm" class="small danger" type="button" on:click=end>

@@ -6,6 +6,7 @@
 use super::text::MeetingText;
 use crate::i18n::use_i18n;
 use crate::io::meeting::Meeting;
+use crate::ui::show::cond;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::{Command, Dial, DialCallType, DialProtocol, KeepConferenceAlive, Role};
@@ -145,7 +146,7 @@ pub fn DialForm() -> impl IntoView {
             <button id="meeting-dial-more" class="small" type="button"
                 aria-expanded=move || more.get().to_string()
                 on:click=move |_| more.update(|m| *m = !*m)>{i18n.tr(MeetingText::MoreOptions)}</button>
-            <Show when=move || more.get()>
+            <Show when=cond(move || more.get())>
                 {choice("meeting-dial-call-type", MeetingText::CallType, call_type, call_types.clone())}
                 {text("meeting-dial-presentation-url", MeetingText::PresentationUrl, presentation_url)}
                 <label class="check">

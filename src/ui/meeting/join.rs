@@ -5,6 +5,7 @@ use super::text::MeetingText;
 use crate::i18n::{use_i18n, Key};
 use crate::io::meeting::Meeting;
 use crate::ui::active::{use_active, Active};
+use crate::ui::show::cond;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::machine::MeetingLink;
@@ -68,7 +69,7 @@ pub fn JoinForm() -> impl IntoView {
                     on:input=move |ev| conference.set(event_target_value(&ev)) prop:disabled=active />
             </label>
             <Show
-                when=active
+                when=cond(active)
                 fallback=move || view! { <button id="meeting-join" type="submit">{i18n.tr(MeetingText::Join)}</button> }
             >
                 <button id="meeting-leave" type="button" on:click=move |_| meeting.leave()>{i18n.tr(MeetingText::Leave)}</button>

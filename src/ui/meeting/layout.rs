@@ -5,6 +5,7 @@
 use super::text::MeetingText;
 use crate::i18n::use_i18n;
 use crate::io::meeting::Meeting;
+use crate::ui::show::cond;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::roster::shown_name;
@@ -113,7 +114,7 @@ pub fn LayoutForm() -> impl IntoView {
                 {i18n.tr(MeetingText::LayoutTitle)}
             </button>
         </p>
-        <Show when=move || open.get()>
+        <Show when=cond(move || open.get())>
             <form id="meeting-layout-form" class="login" on:submit=submit>
                 {select("meeting-layout-audience", MeetingText::Audience, audience, audience_options.clone())}
                 {select("meeting-layout-kind", MeetingText::LayoutKind, layout, layout_options.clone())}

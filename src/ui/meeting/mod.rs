@@ -23,6 +23,7 @@ use crate::io::meeting::Meeting;
 use crate::io::page_origin;
 use crate::time::now_ms;
 use crate::ui::active::use_active;
+use crate::ui::show::cond;
 use leptos::prelude::*;
 use proto::meeting::machine::MeetingView;
 
@@ -49,14 +50,14 @@ pub fn MeetingPanel() -> impl IntoView {
             </dl>
             <join::JoinForm />
             <notice::MeetingNotice />
-            <Show when=active>
+            <Show when=cond(active)>
                 <seat::Seat />
                 <presentation::Presentation />
-                <Show when=host>
+                <Show when=cond(host)>
                     <controls::ServiceControls />
                 </Show>
                 <participants::ParticipantList />
-                <Show when=host>
+                <Show when=cond(host)>
                     <dial::DialForm />
                 </Show>
                 <chat::Chat />

@@ -17,6 +17,7 @@ use super::text::MeetingText;
 use crate::i18n::{use_i18n, Lang, Phrase};
 use crate::io::meeting::Meeting;
 use crate::ui::call::duration_text;
+use crate::ui::show::cond;
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyViewState;
 use leptos::tachys::view::{Mountable, Render};
@@ -208,7 +209,7 @@ pub fn ParticipantList() -> impl IntoView {
                         <option value=k.as_str() selected=move || sort.get() == k>{i18n.tr(sort_label(k))}</option>
                     }).collect_view()}
                 </select>
-                <Show when=move || host() && !waiting.with(Vec::is_empty)>
+                <Show when=cond(move || host() && !waiting.with(Vec::is_empty))>
                     <button id="meeting-admit-all" class="small" type="button" disabled=!admit_supported
                         title=(!admit_supported).then(|| i18n.t(MeetingText::UnsupportedHint))
                         on:click=admit_all>
@@ -216,10 +217,10 @@ pub fn ParticipantList() -> impl IntoView {
                     </button>
                 </Show>
             </div>
-            <Show when=move || total() == 0>
+            <Show when=cond(move || total() == 0)>
                 <p class="empty">{i18n.tr(MeetingText::NoParticipants)}</p>
             </Show>
-            <Show when=move || { total() != 0 && shown_rows() == 0 }>
+            <Show when=cond(move || { total() != 0 && shown_rows() == 0 })>
                 <p id="meeting-roster-none" class="empty">{i18n.tr(MeetingText::NoMatch)}</p>
             </Show>
             <ul id="meeting-participants" class="participants" node_ref=list on:click=toggle_menu></ul>

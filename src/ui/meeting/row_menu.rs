@@ -6,6 +6,7 @@ use super::command_button::{CommandButton, UnsupportedNote};
 use super::text::MeetingText;
 use crate::i18n::use_i18n;
 use crate::io::meeting::Meeting;
+use crate::ui::show::cond;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::{Command, Participant, ParticipantCommand, Role, ServiceType, Transfer};
@@ -114,14 +115,14 @@ pub fn RowMenu(uuid: String) -> impl IntoView {
                 <CommandButton id=id("role")
                     label=move || if host() { MeetingText::MakeGuest } else { MeetingText::MakeHost }
                     command=move || c4(ParticipantCommand::Role(if host() { Role::Guest } else { Role::Host })) />
-                <Show when=waiting>
+                <Show when=cond(waiting)>
                     <CommandButton id=admit_id.clone() label=|| MeetingText::Admit
                         command={ let c = c5.clone(); move || c(ParticipantCommand::Unlock) } />
                 </Show>
                 <CommandButton id=id("kick") label=|| MeetingText::Kick
                     command=move || c6(ParticipantCommand::Disconnect) />
             </p>
-            <Show when=dtmf_ok>
+            <Show when=cond(dtmf_ok)>
                 <form id=dtmf_form_id.clone() class="inline" on:submit=send_dtmf.clone()>
                     <label>
                         {i18n.tr(MeetingText::DtmfDigits)}

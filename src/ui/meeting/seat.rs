@@ -3,6 +3,7 @@
 
 use super::text::MeetingText;
 use crate::i18n::use_i18n;
+use crate::ui::show::cond;
 use leptos::prelude::*;
 use proto::meeting::{Role, ServiceType};
 
@@ -23,7 +24,7 @@ pub fn Seat() -> impl IntoView {
             {move || service().map(|(which, text)| view! {
                 <p id="meeting-waiting" class="status" data-service=which>{i18n.tr(text)}</p>
             })}
-            <Show when=guest>
+            <Show when=cond(guest)>
                 <p id="meeting-guest" class="status">{i18n.tr(MeetingText::GuestNoTools)}</p>
             </Show>
         </div>

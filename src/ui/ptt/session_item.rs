@@ -15,6 +15,7 @@ use crate::io::voice::VoiceLink;
 use crate::time::clock_text;
 use crate::ui::call::duration_text;
 use crate::ui::keyed::keyed_list;
+use crate::ui::show::cond;
 use leptos::prelude::*;
 use proto::id::BigId;
 use proto::voice::{MemberCallState, SessionMember, Talker, Transmission};
@@ -113,7 +114,7 @@ pub fn SessionItem(sid: BigId, terminals: StoredValue<Vec<Terminal>>) -> impl In
             </p>
             <p class="pending" aria-live="polite">{waiting_text}</p>
             <ul class="members" id=move || selected.get().then_some("ptt-members")>{member_rows}</ul>
-            <Show when=move || turns.with(|t| !t.is_empty())>
+            <Show when=cond(move || turns.with(|t| !t.is_empty()))>
                 <p class="transmissions-head">{i18n.tr(PttText::Transmissions)}</p>
                 <ol class="transmissions" id=turns_id.clone()>
                     {keyed_list(move || turns.get(), turn_row)}

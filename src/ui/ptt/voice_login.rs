@@ -4,6 +4,7 @@
 use crate::i18n::{use_i18n, Key};
 use crate::io::voice::VoiceLink;
 use crate::ui::active::use_active;
+use crate::ui::show::cond;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::voice::Link;
@@ -71,7 +72,7 @@ pub fn VoiceLogin() -> impl IntoView {
                     on:input=move |ev| password.set(event_target_value(&ev)) prop:disabled=logged_in />
             </label>
             <Show
-                when=logged_in
+                when=cond(logged_in)
                 fallback=move || view! { <button id="voice-login-button" type="submit">{i18n.tr(Key::Login)}</button> }
             >
                 <button id="voice-logout-button" class="small" type="button" on:click=move |_| voice.logout()>{i18n.tr(Key::Logout)}</button>

@@ -82,13 +82,21 @@ pub fn order(state: &ConferenceState, query: &str, sort: RosterSort) -> Vec<Arc<
         .filter(|p| q.is_empty() || contains(p, &q))
         .enumerate()
         .collect();
+    // The numeric orders share one key shape, so the wasm carries one sort
+    // for them; the index ends every key, which keeps equal rows in their
+    // order without a stable sort.
     match sort {
-        RosterSort::Joined => rows.sort_by_key(|(i, p)| (p.start_time.unwrap_or(u64::MAX), *i)),
-        RosterSort::Name => rows.sort_by_cached_key(|(i, p)| (shown_name(p).to_lowercase(), *i)),
-        RosterSort::Role => rows.sort_by_key(|(i, p)| (p.role != Some(Role::Host), *i)),
-        RosterSort::Stage => rows.sort_by_key(|(i, p)| {
-            let place = state.stage.iter().position(|u| *u == p.uuid);
-            (!state.is_speaking(&p.uuid), place.unwrap_or(usize::MAX), *i)
+        RosterSort::Name => {
+            rows.sort_by_cached_key(|(i, p)| (shown_name(p).to_lowercase(), *i));
+        }
+        _ => rows.sort_unstable_by_key(|(i, p)| match sort {
+            RosterSort::Joined => (p.start_time.unwrap_or(u64::MAX), 0, *i),
+            RosterSort::Role => (u64::from(p.role != Some(Role::Host)), 0, *i),
+            _ => {
+                let place = state.stage.iter().position(|u| *u == p.uuid);
+                let quiet = u64::from(!state.is_speaking(&p.uuid));
+                (quiet, place.unwrap_or(usize::MAX), *i)
+            }
         }),
     }
     rows.into_iter().map(|(_, p)| p.clone()).collect()
