@@ -10,6 +10,7 @@ pub mod broadcast;
 pub mod call;
 pub mod clamp;
 pub mod embed;
+pub mod fields;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod history;
