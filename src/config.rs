@@ -5,12 +5,14 @@
 //! embedding page (`configure`, held in memory only), and are never stored.
 
 use crate::i18n::Lang;
-use serde::{Deserialize, Serialize};
+use proto::fields::Fields;
+use proto::DecodeError;
+use serde::Serialize;
 
 pub const CONFIG_PATH: &str = "config.json";
 pub const SETTINGS_KEY: &str = "dispatch-desk.settings";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Deployment {
     #[default]
@@ -18,45 +20,34 @@ pub enum Deployment {
     Enterprise,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Config {
-    #[serde(default)]
     pub deployment: Deployment,
     /// "zh-CN" (default) or "en".
-    #[serde(default)]
     pub language: Option<String>,
     pub voice: VoiceConfig,
-    #[serde(default)]
     pub meeting: MeetingConfig,
-    #[serde(default)]
     pub calls: CallsConfig,
-    #[serde(default)]
     pub ivr: IvrConfig,
-    #[serde(default)]
     pub terminals: Vec<Terminal>,
-    #[serde(default)]
     pub embed: EmbedConfig,
-    #[serde(default)]
     pub audio: AudioConfig,
 }
 
 /// Push-to-talk audio (docs/audio.md).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AudioConfig {
-    #[serde(default)]
     pub mode: AudioMode,
     /// When the microphone is asked for (`browser` mode).
-    #[serde(default)]
     pub microphone: MicAsk,
     /// What the console sends in (`browser` mode).
-    #[serde(default)]
     pub codec: AudioCodec,
 }
 
 /// The codec of the console's own frames.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AudioCodec {
     /// Opus where the browser encodes it (WebCodecs), G.711 mu-law otherwise.
@@ -67,7 +58,7 @@ pub enum AudioCodec {
 }
 
 /// When the console asks for the microphone: once, either way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MicAsk {
     /// When the voice login succeeds: ready before the first press.
@@ -78,7 +69,7 @@ pub enum MicAsk {
 }
 
 /// Who owns the microphone and the speaker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AudioMode {
     /// The console captures, sends and plays.
@@ -90,75 +81,61 @@ pub enum AudioMode {
 
 /// Embedding in portals (docs/embed.md). Only config.json sets it: the
 /// portal's `configure` cannot.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EmbedConfig {
     /// The origins (`https://portal.example:8443`) allowed to frame, drive
     /// and hear the console; empty: none.
-    #[serde(default)]
     pub origins: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct VoiceConfig {
     /// The plugin's WebSocket: `ws://…`, `wss://…`, or a path on this origin.
     pub plugin_url: String,
     /// What initServer tells the plugin: `http(s)://…` or a path on this origin.
     pub server_base_url: String,
     /// Pre-filled login, if the deployment chooses to.
-    #[serde(default)]
     pub account: String,
-    #[serde(default)]
     pub password: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MeetingConfig {
     /// Where checkJoin lives; empty means this origin.
-    #[serde(default)]
     pub api_server: String,
-    #[serde(default)]
     pub join_account: String,
-    #[serde(default)]
     pub join_pwd: String,
-    #[serde(default)]
     pub participant_name: String,
     /// Seconds an event stream may stay silent before it is reopened
     /// (default 180, at least 5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_silent_secs: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CallsConfig {
     /// Prefix of `/v1/app/...`; empty means this origin.
-    #[serde(default)]
     pub base_url: String,
-    #[serde(default)]
     pub access_token: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct IvrConfig {
     /// The PlayVoice endpoint (the document gives only a base URL).
-    #[serde(default)]
     pub url: String,
-    #[serde(default)]
     pub token: String,
     /// Caller number shown to the callee; empty lets the service choose.
-    #[serde(default)]
     pub disnumber: String,
     /// The callback relay's event stream (docs/callbacks.md); empty: none.
-    #[serde(default)]
     pub relay_url: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Terminal {
     pub id: u64,
     pub name: String,
@@ -166,8 +143,8 @@ pub struct Terminal {
 
 /// The dispatcher's overrides from the settings panel. Only addresses and
 /// preferences: nothing secret may be added here.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Settings {
     pub language: Option<String>,
     pub deployment: Option<Deployment>,
@@ -184,11 +161,220 @@ pub struct Settings {
     pub audio_codec: Option<AudioCodec>,
 }
 
+// Decoded by hand (proto::fields), not by serde's derive: a third of the
+// wasm. Each object refuses keys it does not know, as docs/config.md says.
+
+/// `section`'s error with the section named.
+fn within(section: &'static str) -> impl Fn(DecodeError) -> DecodeError {
+    move |e| DecodeError::new(format!("{section}: {e}"))
+}
+
+impl Config {
+    fn decode(v: &serde_json::Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        f.only(&[
+            "deployment",
+            "language",
+            "voice",
+            "meeting",
+            "calls",
+            "ivr",
+            "terminals",
+            "embed",
+            "audio",
+        ])?;
+        let section = |name: &'static str| {
+            f.get(name)
+                .map(Fields::of)
+                .transpose()
+                .map_err(within(name))
+        };
+        let voice = Fields::of(f.need("voice")?).map_err(within("voice"))?;
+        Ok(Self {
+            deployment: Deployment::decode(&f, "deployment")?.unwrap_or_default(),
+            language: f.opt_str("language")?,
+            voice: VoiceConfig::decode(voice).map_err(within("voice"))?,
+            meeting: section("meeting")?
+                .map(MeetingConfig::decode)
+                .transpose()
+                .map_err(within("meeting"))?
+                .unwrap_or_default(),
+            calls: section("calls")?
+                .map(CallsConfig::decode)
+                .transpose()
+                .map_err(within("calls"))?
+                .unwrap_or_default(),
+            ivr: section("ivr")?
+                .map(IvrConfig::decode)
+                .transpose()
+                .map_err(within("ivr"))?
+                .unwrap_or_default(),
+            terminals: f
+                .list_or_empty("terminals")?
+                .iter()
+                .map(Terminal::decode)
+                .collect::<Result<_, _>>()
+                .map_err(within("terminals"))?,
+            embed: section("embed")?
+                .map(EmbedConfig::decode)
+                .transpose()
+                .map_err(within("embed"))?
+                .unwrap_or_default(),
+            audio: section("audio")?
+                .map(AudioConfig::decode)
+                .transpose()
+                .map_err(within("audio"))?
+                .unwrap_or_default(),
+        })
+    }
+}
+
+impl Deployment {
+    fn decode(f: &Fields, name: &str) -> Result<Option<Self>, DecodeError> {
+        let all = [Self::Public, Self::Enterprise];
+        Ok(f.one_of(name, &["public", "enterprise"])?.map(|i| all[i]))
+    }
+}
+
+impl AudioMode {
+    fn decode(f: &Fields, name: &str) -> Result<Option<Self>, DecodeError> {
+        let all = [Self::Browser, Self::Plugin];
+        Ok(f.one_of(name, &["browser", "plugin"])?.map(|i| all[i]))
+    }
+}
+
+impl MicAsk {
+    fn decode(f: &Fields, name: &str) -> Result<Option<Self>, DecodeError> {
+        let all = [Self::Login, Self::Talk];
+        Ok(f.one_of(name, &["login", "talk"])?.map(|i| all[i]))
+    }
+}
+
+impl AudioCodec {
+    fn decode(f: &Fields, name: &str) -> Result<Option<Self>, DecodeError> {
+        let all = [Self::Auto, Self::Mulaw];
+        Ok(f.one_of(name, &["auto", "mulaw"])?.map(|i| all[i]))
+    }
+}
+
+impl AudioConfig {
+    fn decode(f: Fields) -> Result<Self, DecodeError> {
+        f.only(&["mode", "microphone", "codec"])?;
+        Ok(Self {
+            mode: AudioMode::decode(&f, "mode")?.unwrap_or_default(),
+            microphone: MicAsk::decode(&f, "microphone")?.unwrap_or_default(),
+            codec: AudioCodec::decode(&f, "codec")?.unwrap_or_default(),
+        })
+    }
+}
+
+impl EmbedConfig {
+    fn decode(f: Fields) -> Result<Self, DecodeError> {
+        f.only(&["origins"])?;
+        let origins = f.list_or_empty("origins")?;
+        let origins = origins
+            .iter()
+            .map(|o| o.as_str().map(str::to_owned))
+            .collect::<Option<_>>()
+            .ok_or_else(|| DecodeError::new("field `origins`: a list of strings belongs"))?;
+        Ok(Self { origins })
+    }
+}
+
+impl VoiceConfig {
+    fn decode(f: Fields) -> Result<Self, DecodeError> {
+        f.only(&["pluginUrl", "serverBaseUrl", "account", "password"])?;
+        Ok(Self {
+            plugin_url: f.str("pluginUrl")?,
+            server_base_url: f.str("serverBaseUrl")?,
+            account: f.str_or_empty("account")?,
+            password: f.str_or_empty("password")?,
+        })
+    }
+}
+
+impl MeetingConfig {
+    fn decode(f: Fields) -> Result<Self, DecodeError> {
+        f.only(&[
+            "apiServer",
+            "joinAccount",
+            "joinPwd",
+            "participantName",
+            "streamSilentSecs",
+        ])?;
+        Ok(Self {
+            api_server: f.str_or_empty("apiServer")?,
+            join_account: f.str_or_empty("joinAccount")?,
+            join_pwd: f.str_or_empty("joinPwd")?,
+            participant_name: f.str_or_empty("participantName")?,
+            stream_silent_secs: f.opt_u64("streamSilentSecs")?,
+        })
+    }
+}
+
+impl CallsConfig {
+    fn decode(f: Fields) -> Result<Self, DecodeError> {
+        f.only(&["baseUrl", "accessToken"])?;
+        Ok(Self {
+            base_url: f.str_or_empty("baseUrl")?,
+            access_token: f.str_or_empty("accessToken")?,
+        })
+    }
+}
+
+impl IvrConfig {
+    fn decode(f: Fields) -> Result<Self, DecodeError> {
+        f.only(&["url", "token", "disnumber", "relayUrl"])?;
+        Ok(Self {
+            url: f.str_or_empty("url")?,
+            token: f.str_or_empty("token")?,
+            disnumber: f.str_or_empty("disnumber")?,
+            relay_url: f.str_or_empty("relayUrl")?,
+        })
+    }
+}
+
+impl Terminal {
+    fn decode(v: &serde_json::Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        f.only(&["id", "name"])?;
+        Ok(Self {
+            id: f.u64("id")?,
+            name: f.str("name")?,
+        })
+    }
+}
+
+impl Settings {
+    /// The settings kept in this browser; a key that does not read is
+    /// dropped with the rest (see `io::storage::load_settings`).
+    pub fn decode(v: &serde_json::Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        Ok(Self {
+            language: f.opt_str("language")?,
+            deployment: Deployment::decode(&f, "deployment")?,
+            voice_plugin_url: f.opt_str("voicePluginUrl")?,
+            voice_server_base_url: f.opt_str("voiceServerBaseUrl")?,
+            voice_account: f.opt_str("voiceAccount")?,
+            meeting_api_server: f.opt_str("meetingApiServer")?,
+            calls_base_url: f.opt_str("callsBaseUrl")?,
+            ivr_url: f.opt_str("ivrUrl")?,
+            talk_key: f.opt_str("talkKey")?,
+            audio_mode: AudioMode::decode(&f, "audioMode")?,
+            microphone: MicAsk::decode(&f, "microphone")?,
+            audio_codec: AudioCodec::decode(&f, "audioCodec")?,
+        })
+    }
+}
+
 impl Config {
     /// Parses config.json and lists every problem found, so a deployment
     /// fixes them in one go.
     pub fn parse(text: &str) -> Result<Self, Vec<String>> {
-        let cfg: Config = proto::from_json(text).map_err(|e| vec![format!("config.json: {e}")])?;
+        let cfg = serde_json::from_str(text)
+            .map_err(DecodeError::from)
+            .and_then(|v| Config::decode(&v))
+            .map_err(|e| vec![format!("config.json: {e}")])?;
         let problems = cfg.problems();
         if problems.is_empty() {
             Ok(cfg)

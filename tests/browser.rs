@@ -97,6 +97,53 @@ fn a_bad_config_lists_every_problem() {
 }
 
 #[wasm_bindgen_test]
+fn a_config_error_names_its_section_and_field() {
+    let first = |text: &str| Config::parse(text).unwrap_err().remove(0);
+    assert_eq!(
+        first(r#"{"voice":{"pluginUrl":"/v"}}"#),
+        "config.json: voice: missing field `serverBaseUrl`"
+    );
+    let typo = first(r#"{"voice":{"pluginUrl":"/v","serverBaseUrl":"/"},"ivr":{"tokn":"x"}}"#);
+    assert!(
+        typo.starts_with("config.json: ivr: unknown field `tokn`"),
+        "{typo}"
+    );
+    let word =
+        first(r#"{"voice":{"pluginUrl":"/v","serverBaseUrl":"/"},"audio":{"mode":"Plugin"}}"#);
+    assert!(
+        word.contains("audio: field `mode`") && word.contains("`plugin`"),
+        "{word}"
+    );
+    let terminal = first(
+        r#"{"voice":{"pluginUrl":"/v","serverBaseUrl":"/"},"terminals":[{"id":"7","name":"a"}]}"#,
+    );
+    assert!(terminal.contains("terminals: field `id`"), "{terminal}");
+    assert_eq!(first(r#"{}"#), "config.json: missing field `voice`");
+    assert_eq!(first("[]"), "config.json: a list where an object belongs");
+}
+
+#[wasm_bindgen_test]
+fn settings_read_back_what_was_saved() {
+    let s = Settings {
+        language: Some("en".into()),
+        deployment: Some(Deployment::Enterprise),
+        ivr_url: Some("https://ivr.example/play".into()),
+        talk_key: Some("F8".into()),
+        audio_mode: Some(AudioMode::Plugin),
+        microphone: Some(MicAsk::Talk),
+        audio_codec: Some(AudioCodec::Mulaw),
+        ..Settings::default()
+    };
+    let saved = serde_json::to_value(&s).unwrap();
+    assert_eq!(Settings::decode(&saved), Ok(s));
+    // What an older console saved, with a key this one does not know.
+    let old = serde_json::json!({"voiceAccount": "zydd", "theme": "dark", "deployment": null});
+    let read = Settings::decode(&old).unwrap();
+    assert_eq!(read.voice_account.as_deref(), Some("zydd"));
+    assert_eq!(read.deployment, None);
+}
+
+#[wasm_bindgen_test]
 fn embed_origins_must_be_origins() {
     let with = |origins: &str| {
         Config::parse(&format!(

@@ -24,7 +24,8 @@ pub fn write(key: &str, text: &str) {
 /// Saved settings; unreadable ones count as none (they are only preferences).
 pub fn load_settings() -> Settings {
     read(SETTINGS_KEY)
-        .and_then(|text| proto::from_json(&text).ok())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .and_then(|v| Settings::decode(&v).ok())
         .unwrap_or_default()
 }
 

@@ -46,6 +46,15 @@ fn wrong(name: &str, v: &Value, expected: &str) -> DecodeError {
     ))
 }
 
+/// `words` as `` `a`, `b` ``.
+fn quoted(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl<'a> Fields<'a> {
     /// `v` as an object; anything else is an error saying what it was.
     pub fn of(v: &'a Value) -> Result<Self, DecodeError> {
@@ -208,17 +217,25 @@ impl<'a> Fields<'a> {
         Fields::of(v).map_err(|_| wrong(name, v, "an object"))
     }
 
+    /// A field that is one of `words`, as its index there; `None` when
+    /// missing or `null` (an enum of names, `#[serde(rename_all)]`).
+    pub fn one_of(&self, name: &str, words: &[&str]) -> Result<Option<usize>, DecodeError> {
+        let Some(v) = self.get(name) else {
+            return Ok(None);
+        };
+        match v.as_str().and_then(|s| words.iter().position(|w| *w == s)) {
+            Some(i) => Ok(Some(i)),
+            None => Err(wrong(name, v, &format!("one of {}", quoted(words)))),
+        }
+    }
+
     /// Refuses any field not in `known` (`#[serde(deny_unknown_fields)]`).
     pub fn only(&self, known: &[&str]) -> Result<(), DecodeError> {
         match self.map.keys().find(|k| !known.contains(&k.as_str())) {
             None => Ok(()),
             Some(k) => Err(DecodeError::new(format!(
                 "unknown field `{k}`, expected one of {}",
-                known
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                quoted(known)
             ))),
         }
     }
@@ -298,6 +315,19 @@ mod tests {
             assert_eq!(f.bool_or_none("muted"), None);
             assert_eq!(f.string_or_none("name"), None);
             assert_eq!(f.seconds_or_none("start"), None);
+        });
+    }
+
+    #[test]
+    fn one_of_gives_the_index_of_the_word() {
+        let v = json!({"mode": "plugin", "odd": "Plugin"});
+        with(v, |f| {
+            assert_eq!(f.one_of("mode", &["browser", "plugin"]), Ok(Some(1)));
+            assert_eq!(f.one_of("none", &["browser", "plugin"]), Ok(None));
+            assert_eq!(
+                f.one_of("odd", &["browser", "plugin"]).unwrap_err().reason,
+                "field `odd`: a string where one of `browser`, `plugin` belongs"
+            );
         });
     }
 
