@@ -168,9 +168,17 @@ impl I18n {
 
     /// A closure for `view!` that follows the language.
     pub fn tr(&self, key: impl Phrase) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-        let lang = self.lang;
-        move || key.text(lang.get())
+        follow(self.lang, [key.text(Lang::Zh), key.text(Lang::En)])
     }
+}
+
+/// One closure type for every catalogue's phrases: a view's text is then one
+/// kind of child for the whole console, not one per catalogue (wasm size).
+fn follow(
+    lang: RwSignal<Lang>,
+    texts: [&'static str; 2],
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || texts[lang.get() as usize]
 }
 
 pub fn use_i18n() -> I18n {
