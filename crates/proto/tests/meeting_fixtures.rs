@@ -863,6 +863,45 @@ fn bad_replies_are_errors_not_panics() {
 }
 
 #[test]
+fn hand_decoders_keep_the_derives_defaults_and_spellings() {
+    // A defaulted field that is missing takes its default; sent as `null`,
+    // it is refused, as serde's derive refused it.
+    let check_join = |results: &str| {
+        decode_check_join(&format!(r#"{{"code":200,"results":{results}}}"#))
+            .map(|r| r.into_result().unwrap())
+    };
+    let r = check_join(r#"{"mcuHost":"h"}"#).unwrap();
+    assert!(!r.is_dot && r.sipkey.is_empty() && r.role_type.is_none());
+    assert!(check_join(r#"{"mcuHost":"h","isDot":null}"#).is_err());
+    assert!(check_join(r#"{"mcuHost":"h","roleType":"owner"}"#).is_err());
+    let stage = decode_event(
+        "stage",
+        r#"[{"stage_index":"0","participant_uuid":"a"},
+        {"stage_index":1,"participant_uuid":"b","vad":null}]"#,
+    )
+    .unwrap();
+    let MeetingEvent::Stage(stage) = stage else {
+        panic!("not a stage")
+    };
+    assert_eq!((stage.len(), stage[0].vad, stage.skipped.len()), (1, 0, 1));
+    // refresh_session's role in either spelling; `null` is none.
+    for (role, want) in [
+        (r#""role":"guest""#, Some(Role::Guest)),
+        (r#""Role":"HOST""#, Some(Role::Host)),
+        (r#""role":null"#, None),
+    ] {
+        let text = format!(r#"{{"status":"success","result":{{"token":"t","expires":1,{role}}}}}"#);
+        assert_eq!(success(&text, RefreshResult::decode).role, want, "{role}");
+    }
+    // service_status's flags in any spelling; an enterprise status sent as `null` is none.
+    let status = success(
+        r#"{"status":"success","result":{"guests_muted":0,"locked":"'false'","live_status":null}}"#,
+        ServiceStatus::decode,
+    );
+    assert_eq!(status, ServiceStatus::new(false, false));
+}
+
+#[test]
 fn events_and_presentation_urls() {
     assert_eq!(
         events_path(CONF, "ab+c/d%3D e"),
