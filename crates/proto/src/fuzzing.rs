@@ -65,19 +65,23 @@ pub fn meeting_reply(data: &[u8]) {
     if let Ok(Ok(results)) = decode_check_join(&text).map(|r| r.into_result()) {
         results.base_url("https");
     }
-    fn reply<T: serde::de::DeserializeOwned>(text: &str) {
-        if let Ok(reply) = meeting::decode_reply::<T>(text) {
+    fn reply<T>(text: &str, decode: fn(&Value) -> Result<T, DecodeError>) {
+        if let Ok(reply) = meeting::decode_reply(text, decode) {
             let _ = reply.into_result().map_err(|e| e.to_string());
         }
     }
-    reply::<NewSessionResult>(&text);
-    reply::<RefreshResult>(&text);
-    reply::<ServiceStatus>(&text);
+    // Results the console does not read, as serde's derive decodes them.
+    fn derived<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, DecodeError> {
+        Ok(T::deserialize(v)?)
+    }
+    reply(&text, NewSessionResult::decode);
+    reply(&text, RefreshResult::decode);
+    reply(&text, ServiceStatus::decode);
     let _ = meeting::decode_participants(&text).map(|r| r.into_result());
-    reply::<Vec<String>>(&text);
-    reply::<CallsResult>(&text);
-    reply::<Flag>(&text);
-    reply::<Value>(&text);
+    reply(&text, derived::<Vec<String>>);
+    reply(&text, derived::<CallsResult>);
+    reply(&text, derived::<Flag>);
+    reply(&text, |v| Ok(v.clone()));
 }
 
 /// A meeting stream event: the event name, a newline, then its data.

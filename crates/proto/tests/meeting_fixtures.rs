@@ -25,6 +25,7 @@
 
 use proto::lenient::ListOf;
 use proto::meeting::*;
+use proto::DecodeError;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -38,8 +39,14 @@ fn value(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
 }
 
-fn success<T: DeserializeOwned>(text: &str) -> T {
-    decode_reply::<T>(text).unwrap().into_result().unwrap()
+fn success<T>(text: &str, decode: fn(&Value) -> Result<T, DecodeError>) -> T {
+    decode_reply(text, decode).unwrap().into_result().unwrap()
+}
+
+/// A result the console does not read, decoded by serde's derive as the
+/// simulator's tests would.
+fn serde<T: DeserializeOwned>(v: &Value) -> Result<T, DecodeError> {
+    Ok(T::deserialize(v)?)
 }
 
 const CONF: &str = "zjvmr@myvmr.cn";
@@ -154,7 +161,7 @@ fn new_session_request_and_reply() {
     assert_eq!(ours.path("1061"), "/api/services/1061/new_session");
     assert!(NewSession { pin: None, ..ours }.headers().is_empty());
 
-    let r: NewSessionResult = success(fixture!("new_session_reply"));
+    let r: NewSessionResult = success(fixture!("new_session_reply"), NewSessionResult::decode);
     assert_eq!(r.expires, 120);
     assert_eq!(r.role, Role::Host);
     assert_eq!(r.participant_uuid, "11ecc456-808a-485c-96fc-fcdaded72f3e");
@@ -184,7 +191,7 @@ fn new_session_request_and_reply() {
 fn enterprise_new_session_lacks_public_fields() {
     let text = r#"{"status":"success","result":{"token":"t","expires":120,"participant_uuid":"u","role":"GUEST",
         "chat_enabled":"true","service_type":"conference","current_service_type":"waiting_room","display_name":"d"}}"#;
-    let r: NewSessionResult = success(text);
+    let r: NewSessionResult = success(text, NewSessionResult::decode);
     assert_eq!(
         (r.role, r.expires, r.chat_enabled),
         (Role::Guest, 120, Some(true))
@@ -200,7 +207,7 @@ fn enterprise_new_session_lacks_public_fields() {
 
 #[test]
 fn refresh_session_reply() {
-    let r: RefreshResult = success(fixture!("refresh_session_reply"));
+    let r: RefreshResult = success(fixture!("refresh_session_reply"), RefreshResult::decode);
     assert_eq!(
         (r.token.as_str(), r.expires, r.role),
         ("SE9TVAltZ...etc...jQ4YTVmMzM3MDMwNDFlNjI%3D", 120, None)
@@ -209,8 +216,10 @@ fn refresh_session_reply() {
         serde_json::to_value(Reply::Success(r)).unwrap(),
         value(fixture!("refresh_session_reply"))
     );
-    let with_role: RefreshResult =
-        success(r#"{"status":"success","result":{"token":"t","expires":"90","Role":"host"}}"#);
+    let with_role: RefreshResult = success(
+        r#"{"status":"success","result":{"token":"t","expires":"90","Role":"host"}}"#,
+        RefreshResult::decode,
+    );
     assert_eq!((with_role.expires, with_role.role), (90, Some(Role::Host)));
     assert_eq!(serde_json::to_value(with_role).unwrap()["role"], "HOST");
 }
@@ -255,7 +264,7 @@ fn dial_request_and_reply() {
     );
     assert_eq!(cmd.body(), Some(value(fixture!("dial_request"))));
 
-    let uuids: Vec<String> = success(fixture!("dial_reply"));
+    let uuids: Vec<String> = success(fixture!("dial_reply"), serde);
     assert_eq!(uuids, ["977fcd1c-8e3c-4dcf-af45-e536b77af088"]);
 }
 
@@ -306,7 +315,7 @@ fn dial_with_every_option() {
 
 #[test]
 fn service_status_reply() {
-    let s: ServiceStatus = success(fixture!("service_status_reply"));
+    let s: ServiceStatus = success(fixture!("service_status_reply"), ServiceStatus::decode);
     assert_eq!(s, ServiceStatus::new(false, false));
     assert_eq!(
         serde_json::to_value(Reply::Success(s)).unwrap(),
@@ -315,6 +324,7 @@ fn service_status_reply() {
     let enterprise: ServiceStatus = success(
         r#"{"status":"success","result":{"guests_muted":"true","locked":true,"started":true,"whiteboard":true,
             "wb_url":"https://wb.example.cn/1","live_status":0,"record_status":"recording"}}"#,
+        ServiceStatus::decode,
     );
     assert!(enterprise.guests_muted && enterprise.locked);
     assert_eq!(
@@ -344,7 +354,7 @@ fn every_printed_command_result_is_true() {
         fixture!("participant_role_reply"),
         fixture!("participant_transfer_reply"),
     ] {
-        assert_eq!(success::<Flag>(text), Flag(true), "{text}");
+        assert_eq!(success(text, serde::<Flag>), Flag(true), "{text}");
     }
     for (text, want) in [
         ("true", true),
@@ -353,11 +363,14 @@ fn every_printed_command_result_is_true() {
         (r#""'false'""#, false),
     ] {
         assert_eq!(
-            success::<Flag>(&format!(r#"{{"status":"success","result":{text}}}"#)),
+            success(
+                &format!(r#"{{"status":"success","result":{text}}}"#),
+                serde::<Flag>
+            ),
             Flag(want)
         );
     }
-    assert!(decode_reply::<Flag>(r#"{"status":"success","result":"perhaps"}"#).is_err());
+    assert!(decode_reply(r#"{"status":"success","result":"perhaps"}"#, serde::<Flag>).is_err());
     assert_eq!(
         serde_json::to_string(&Reply::Success(Flag(true))).unwrap(),
         r#"{"status":"success","result":"true"}"#
@@ -375,13 +388,13 @@ fn message_request() {
 
 #[test]
 fn participants_and_override_layout_replies() {
-    assert!(success::<Vec<Participant>>(fixture!("participants_reply")).is_empty());
-    assert!(success::<Vec<Participant>>(fixture!("override_layout_reply")).is_empty());
+    assert!(success(fixture!("participants_reply"), serde::<Vec<Participant>>).is_empty());
+    assert!(success(fixture!("override_layout_reply"), serde::<Vec<Participant>>).is_empty());
     let list = format!(
         r#"{{"status":"success","result":[{}]}}"#,
         fixture!("event_participant_create")
     );
-    let participants: Vec<Participant> = success(&list);
+    let participants: Vec<Participant> = success(&list, serde);
     assert_eq!(participants[0].uuid, UUID);
 }
 
@@ -494,7 +507,7 @@ fn calls_requests_and_replies() {
     let lenient: SubCall = serde_json::from_str(r#"{"call_type":"WebRTC","sdp":"v=0"}"#).unwrap();
     assert_eq!(lenient, SubCall::WebRtc { sdp: "v=0".into() });
 
-    let webrtc: CallsResult = success(fixture!("calls_webrtc_reply"));
+    let webrtc: CallsResult = success(fixture!("calls_webrtc_reply"), serde);
     assert_eq!(
         webrtc,
         CallsResult::WebRtc {
@@ -502,7 +515,7 @@ fn calls_requests_and_replies() {
             sdp: "...".into()
         }
     );
-    let rtmp: CallsResult = success(fixture!("calls_rtmp_reply"));
+    let rtmp: CallsResult = success(fixture!("calls_rtmp_reply"), serde);
     assert_eq!(rtmp.call_uuid(), "50ed679d-c622-4c0e-b251-e217f2aa030b");
     let CallsResult::Rtmp {
         url, secure_url, ..
@@ -802,8 +815,11 @@ fn bad_events_are_errors_naming_the_problem() {
 
 #[test]
 fn failed_replies_keep_their_message() {
-    let reply =
-        decode_reply::<NewSessionResult>(r#"{"status":"failed","result":"Invalid PIN"}"#).unwrap();
+    let reply = decode_reply(
+        r#"{"status":"failed","result":"Invalid PIN"}"#,
+        NewSessionResult::decode,
+    )
+    .unwrap();
     let err = reply.clone().into_result().unwrap_err();
     assert_eq!(
         (err.status.as_str(), err.message.as_str()),
@@ -814,7 +830,7 @@ fn failed_replies_keep_their_message() {
         serde_json::to_value(reply).unwrap(),
         json!({"status":"failed","result":"Invalid PIN"})
     );
-    let err = decode_reply::<Flag>(r#"{"status":"failed","result":false}"#)
+    let err = decode_reply(r#"{"status":"failed","result":false}"#, serde::<Flag>)
         .unwrap()
         .into_result()
         .unwrap_err();
@@ -833,12 +849,56 @@ fn bad_replies_are_errors_not_panics() {
         r#"{"status":"success","result":{"token":"t","expires":"soon","participant_uuid":"u","role":"HOST"}}"#,
         r#"{"status":"success","result":{"token":"t","expires":"120","participant_uuid":"u","role":"boss"}}"#,
     ] {
-        assert!(decode_reply::<NewSessionResult>(text).is_err(), "{text}");
+        assert!(
+            decode_reply(text, NewSessionResult::decode).is_err(),
+            "{text}"
+        );
     }
-    assert!(decode_reply::<Vec<String>>(r#"{"status":"success","result":"x"}"#).is_err());
-    assert!(
-        decode_reply::<CallsResult>(r#"{"status":"success","result":{"call_uuid":"c"}}"#).is_err()
+    assert!(decode_reply(r#"{"status":"success","result":"x"}"#, serde::<Vec<String>>).is_err());
+    assert!(decode_reply(
+        r#"{"status":"success","result":{"call_uuid":"c"}}"#,
+        serde::<CallsResult>
+    )
+    .is_err());
+}
+
+#[test]
+fn hand_decoders_keep_the_derives_defaults_and_spellings() {
+    // A defaulted field that is missing takes its default; sent as `null`,
+    // it is refused, as serde's derive refused it.
+    let check_join = |results: &str| {
+        decode_check_join(&format!(r#"{{"code":200,"results":{results}}}"#))
+            .map(|r| r.into_result().unwrap())
+    };
+    let r = check_join(r#"{"mcuHost":"h"}"#).unwrap();
+    assert!(!r.is_dot && r.sipkey.is_empty() && r.role_type.is_none());
+    assert!(check_join(r#"{"mcuHost":"h","isDot":null}"#).is_err());
+    assert!(check_join(r#"{"mcuHost":"h","roleType":"owner"}"#).is_err());
+    let stage = decode_event(
+        "stage",
+        r#"[{"stage_index":"0","participant_uuid":"a"},
+        {"stage_index":1,"participant_uuid":"b","vad":null}]"#,
+    )
+    .unwrap();
+    let MeetingEvent::Stage(stage) = stage else {
+        panic!("not a stage")
+    };
+    assert_eq!((stage.len(), stage[0].vad, stage.skipped.len()), (1, 0, 1));
+    // refresh_session's role in either spelling; `null` is none.
+    for (role, want) in [
+        (r#""role":"guest""#, Some(Role::Guest)),
+        (r#""Role":"HOST""#, Some(Role::Host)),
+        (r#""role":null"#, None),
+    ] {
+        let text = format!(r#"{{"status":"success","result":{{"token":"t","expires":1,{role}}}}}"#);
+        assert_eq!(success(&text, RefreshResult::decode).role, want, "{role}");
+    }
+    // service_status's flags in any spelling; an enterprise status sent as `null` is none.
+    let status = success(
+        r#"{"status":"success","result":{"guests_muted":0,"locked":"'false'","live_status":null}}"#,
+        ServiceStatus::decode,
     );
+    assert_eq!(status, ServiceStatus::new(false, false));
 }
 
 #[test]
@@ -924,10 +984,10 @@ fn any_expires_decodes_and_clamps_to_a_sane_lifetime() {
         let text = json!({"status":"success","result":{"token":"t","expires":expires,
             "participant_uuid":UUID,"role":"HOST"}})
         .to_string();
-        let r: NewSessionResult = success(&text);
+        let r: NewSessionResult = success(&text, NewSessionResult::decode);
         assert_eq!(server_seconds_to_ms(r.expires), ms, "{expires}");
         let text = json!({"status":"success","result":{"token":"t","expires":expires}}).to_string();
-        let r: RefreshResult = success(&text);
+        let r: RefreshResult = success(&text, RefreshResult::decode);
         assert_eq!(server_seconds_to_ms(r.expires), ms, "{expires}");
     }
 }
@@ -957,7 +1017,7 @@ fn a_pexip_participant_with_fractions_and_unlisted_fields() {
 
 #[test]
 fn a_participants_list_skips_the_element_it_cannot_use() {
-    let list: ListOf<Participant> = success(fixture!("participants_reply_one_bad"));
+    let list: ListOf<Participant> = success(fixture!("participants_reply_one_bad"), serde);
     let uuids: Vec<&str> = list.iter().map(|p| p.uuid.as_str()).collect();
     assert_eq!(
         uuids,
@@ -984,7 +1044,11 @@ fn a_participants_list_skips_the_element_it_cannot_use() {
     assert_eq!(viewer.is_presenting, None);
     assert_eq!(viewer.start_time, Some(1_700_484_390));
     // The strict decoding the document's own list needs still works.
-    assert!(decode_reply::<Vec<Participant>>(fixture!("participants_reply_one_bad")).is_err());
+    assert!(decode_reply(
+        fixture!("participants_reply_one_bad"),
+        serde::<Vec<Participant>>
+    )
+    .is_err());
 }
 
 #[test]
@@ -1001,7 +1065,7 @@ fn the_participants_reply_read_from_its_text_is_the_reply_read_through_a_tree() 
         &pexip,
     ] {
         let fast = decode_participants(text).unwrap().into_result().unwrap();
-        let slow = success::<ListOf<Participant>>(text);
+        let slow = success(text, serde::<ListOf<Participant>>);
         assert_eq!(fast.items, slow.items, "{text}");
         assert_eq!(fast.skipped.len(), slow.skipped.len(), "{text}");
         for (f, s) in fast.skipped.iter().zip(&slow.skipped) {

@@ -10,7 +10,6 @@ use crate::ui::show::cond;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::{Command, Dial, DialCallType, DialProtocol, KeepConferenceAlive, Role};
-use serde::de::DeserializeOwned;
 
 const PROTOCOLS: &[DialProtocol] = &[
     DialProtocol::Sip,
@@ -22,6 +21,18 @@ const PROTOCOLS: &[DialProtocol] = &[
     DialProtocol::Auto,
 ];
 
+const CALL_TYPES: &[DialCallType] = &[
+    DialCallType::Video,
+    DialCallType::VideoOnly,
+    DialCallType::Audio,
+];
+
+const KEEP_ALIVES: &[KeepConferenceAlive] = &[
+    KeepConferenceAlive::Always,
+    KeepConferenceAlive::IfMultiple,
+    KeepConferenceAlive::Never,
+];
+
 /// The wire spelling (`sip`, `video-only`, …), also the option's value.
 fn wire<T: serde::Serialize>(v: T) -> String {
     serde_json::to_value(v)
@@ -30,9 +41,11 @@ fn wire<T: serde::Serialize>(v: T) -> String {
         .unwrap_or_default()
 }
 
-/// An option's value back to its type; `None` for "" (the default).
-fn from_wire<T: DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+/// An option's value back to the one of `all` it spells; `None` for ""
+/// (the default). Found by spelling each, not by serde's derived decoders,
+/// which the console would carry for these alone.
+fn from_wire<T: serde::Serialize + Copy>(s: &str, all: &[T]) -> Option<T> {
+    all.iter().copied().find(|v| wire(*v) == s)
 }
 
 /// Text a field holds, `None` when blank.
@@ -64,17 +77,18 @@ pub fn DialForm() -> impl IntoView {
         if dest.is_empty() {
             return;
         }
-        let protocol = from_wire(&protocol.get_untracked()).unwrap_or(DialProtocol::Auto);
+        let protocol =
+            from_wire(&protocol.get_untracked(), PROTOCOLS).unwrap_or(DialProtocol::Auto);
         let role = Role::parse(&role.get_untracked()).unwrap_or(Role::Guest);
         let mut dial = Dial::new(role, dest, protocol);
-        dial.call_type = from_wire::<DialCallType>(&call_type.get_untracked());
+        dial.call_type = from_wire(&call_type.get_untracked(), CALL_TYPES);
         dial.presentation_url = given(presentation_url);
         dial.streaming = streaming.get_untracked().then_some(true);
         dial.dtmf_sequence = given(dtmf);
         dial.source = given(source);
         dial.source_display_name = given(source_name);
         dial.remote_display_name = given(remote_name);
-        dial.keep_conference_alive = from_wire::<KeepConferenceAlive>(&keep_alive.get_untracked());
+        dial.keep_conference_alive = from_wire(&keep_alive.get_untracked(), KEEP_ALIVES);
         meeting.command(Command::Dial(dial));
         destination.set(String::new());
     };
@@ -100,20 +114,8 @@ pub fn DialForm() -> impl IntoView {
             </label>
         }
     };
-    let call_types = [
-        DialCallType::Video,
-        DialCallType::VideoOnly,
-        DialCallType::Audio,
-    ]
-    .map(wire)
-    .to_vec();
-    let keep_alives = [
-        KeepConferenceAlive::Always,
-        KeepConferenceAlive::IfMultiple,
-        KeepConferenceAlive::Never,
-    ]
-    .map(wire)
-    .to_vec();
+    let call_types: Vec<String> = CALL_TYPES.iter().copied().map(wire).collect();
+    let keep_alives: Vec<String> = KEEP_ALIVES.iter().copied().map(wire).collect();
     view! {
         <form id="meeting-dial-form" class="login" on:submit=submit>
             <h3>{i18n.tr(MeetingText::DialTitle)}</h3>

@@ -2,8 +2,10 @@
 //! command carries the session token in the `token` header.
 
 use super::{service_path, spell, Deployment, Role};
+use crate::fields::Fields;
 use crate::lenient;
 use crate::url::path_segment;
+use crate::DecodeError;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -414,32 +416,22 @@ pub struct Flag(
 );
 
 /// service_status's result, also the body of the service_update event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServiceStatus {
-    #[serde(deserialize_with = "lenient::bool_any")]
     pub guests_muted: bool,
-    #[serde(deserialize_with = "lenient::bool_any")]
     pub locked: bool,
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_bool_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_bool_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub whiteboard: Option<bool>,
     /// Present when `whiteboard` is true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wb_url: Option<String>,
     /// Enterprise cloud only; the document gives no type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub live_status: Option<Value>,
     /// Enterprise cloud only; the document gives no type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_status: Option<Value>,
 }
 
@@ -454,6 +446,20 @@ impl ServiceStatus {
             live_status: None,
             record_status: None,
         }
+    }
+
+    /// The reply's `result` or the event's body; flags may be `"true"`/`'true'`.
+    pub fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        Ok(Self {
+            guests_muted: f.bool_any("guests_muted")?,
+            locked: f.bool_any("locked")?,
+            started: f.opt_bool_any("started")?,
+            whiteboard: f.opt_bool_any("whiteboard")?,
+            wb_url: f.opt_str("wb_url")?,
+            live_status: f.get("live_status").cloned(),
+            record_status: f.get("record_status").cloned(),
+        })
     }
 }
 

@@ -4,10 +4,11 @@
 use super::command::{to_json, ServiceStatus};
 use super::participant::Participant;
 use super::Deployment;
-use crate::lenient::{self, ListOf};
+use crate::fields::Fields;
+use crate::lenient::ListOf;
 use crate::DecodeError;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MeetingEvent {
@@ -99,92 +100,172 @@ impl MeetingEvent {
 /// Decodes one SSE event. `name` is matched in any case (the document's
 /// tables capitalize some); `data` is ignored for events without a body.
 pub fn decode_event(name: &str, data: &str) -> Result<MeetingEvent, DecodeError> {
-    fn body<T: DeserializeOwned>(name: &str, data: &str) -> Result<T, DecodeError> {
-        crate::from_json(data).map_err(|e| DecodeError::new(format!("{name} event: {e}")))
-    }
+    let in_event = |e: DecodeError| DecodeError::new(format!("{name} event: {e}"));
     // Straight from the text, as in the participants reply
     // (`super::decode_participants`): a sync is a thousand of these.
-    fn participant(name: &str, data: &str) -> Result<Participant, DecodeError> {
-        serde_json::from_str(data).map_err(|e| DecodeError::new(format!("{name} event: {e}")))
-    }
-    Ok(match name.trim().to_ascii_lowercase().as_str() {
-        "presentation_start" => MeetingEvent::PresentationStart(body(name, data)?),
-        "presentation_stop" => MeetingEvent::PresentationStop,
-        "presentation_frame" => MeetingEvent::PresentationFrame,
-        "participant_create" => MeetingEvent::ParticipantCreate(participant(name, data)?),
-        "participant_update" => MeetingEvent::ParticipantUpdate(participant(name, data)?),
-        "participant_delete" => MeetingEvent::ParticipantDelete(body(name, data)?),
-        "participant_sync_begin" => MeetingEvent::ParticipantSyncBegin,
-        "participant_sync_end" => MeetingEvent::ParticipantSyncEnd,
-        "service_update" => MeetingEvent::ServiceUpdate(body(name, data)?),
-        "layout" => MeetingEvent::Layout(body(name, data)?),
-        "message" => MeetingEvent::Message(body(name, data)?),
-        "stage" => MeetingEvent::Stage(body(name, data)?),
-        "call_disconnected" => MeetingEvent::CallDisconnected(body(name, data)?),
-        "disconnect" => MeetingEvent::Disconnect(body(name, data)?),
-        _ => return Err(DecodeError::new(format!("unknown meeting event {name:?}"))),
-    })
+    let participant = || serde_json::from_str::<Participant>(data).map_err(|e| in_event(e.into()));
+    let body: fn(&Value) -> Result<MeetingEvent, DecodeError> =
+        match name.trim().to_ascii_lowercase().as_str() {
+            "presentation_stop" => return Ok(MeetingEvent::PresentationStop),
+            "presentation_frame" => return Ok(MeetingEvent::PresentationFrame),
+            "participant_sync_begin" => return Ok(MeetingEvent::ParticipantSyncBegin),
+            "participant_sync_end" => return Ok(MeetingEvent::ParticipantSyncEnd),
+            "participant_create" => return participant().map(MeetingEvent::ParticipantCreate),
+            "participant_update" => return participant().map(MeetingEvent::ParticipantUpdate),
+            "presentation_start" => {
+                |v| PresentationStart::decode(v).map(MeetingEvent::PresentationStart)
+            }
+            "participant_delete" => {
+                |v| ParticipantDelete::decode(v).map(MeetingEvent::ParticipantDelete)
+            }
+            "service_update" => |v| ServiceStatus::decode(v).map(MeetingEvent::ServiceUpdate),
+            "layout" => |v| Layout::decode(v).map(MeetingEvent::Layout),
+            "message" => |v| ChatMessage::decode(v).map(MeetingEvent::Message),
+            "stage" => |v| StageEntry::decode_list(v).map(MeetingEvent::Stage),
+            "call_disconnected" => {
+                |v| CallDisconnected::decode(v).map(MeetingEvent::CallDisconnected)
+            }
+            "disconnect" => |v| Disconnect::decode(v).map(MeetingEvent::Disconnect),
+            _ => return Err(DecodeError::new(format!("unknown meeting event {name:?}"))),
+        };
+    serde_json::from_str(data)
+        .map_err(DecodeError::from)
+        .and_then(|v| body(&v))
+        .map_err(in_event)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PresentationStart {
-    #[serde(default)]
     pub presenter_name: String,
-    #[serde(default)]
     pub presenter_uri: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl PresentationStart {
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        Ok(Self {
+            presenter_name: f.str_or_empty("presenter_name")?,
+            presenter_uri: f.str_or_empty("presenter_uri")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParticipantDelete {
     pub uuid: String,
 }
 
+impl ParticipantDelete {
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        Ok(Self {
+            uuid: Fields::of(v)?.str("uuid")?,
+        })
+    }
+}
+
 /// The video layout changed. It names no audience: it is the layout the
 /// stream's own participant sees.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Layout {
     /// `1:0`, `1:7`, `1:21`, ...
     pub view: String,
     /// Uuids on screen, current speaker first; an element that is no
     /// uuid is skipped and listed in its `skipped`.
-    #[serde(default)]
     pub participants: ListOf<String>,
 }
 
+impl Layout {
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        let uuid = |v: &Value| {
+            v.as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| DecodeError::new(format!("{v} is no uuid")))
+        };
+        Ok(Self {
+            view: f.str("view")?,
+            participants: ListOf::decode_each(f.list_or_empty("participants")?, uuid),
+        })
+    }
+}
+
 /// A chat message sent to everyone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChatMessage {
     /// The sender's display name.
-    #[serde(default)]
     pub origin: String,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub mime_type: String,
     pub payload: String,
     /// The sender's participant uuid.
-    #[serde(default)]
     pub uuid: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl ChatMessage {
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        Ok(Self {
+            origin: f.str_or_empty("origin")?,
+            mime_type: f.str_or_empty("type")?,
+            payload: f.str("payload")?,
+            uuid: f.str_or_empty("uuid")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StageEntry {
     /// 0 is the latest speaker, 1 the one before, ...
-    #[serde(deserialize_with = "lenient::u64_any")]
     pub stage_index: u64,
     pub participant_uuid: String,
     /// 0 silent, 100 speaking.
-    #[serde(default, deserialize_with = "lenient::u64_any")]
     pub vad: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl StageEntry {
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        Ok(Self {
+            stage_index: f.u64_any("stage_index")?,
+            participant_uuid: f.str("participant_uuid")?,
+            vad: f.u64_any_or_zero("vad")?,
+        })
+    }
+
+    /// The stage event's body: a list, each entry read on its own.
+    fn decode_list(v: &Value) -> Result<ListOf<Self>, DecodeError> {
+        match v {
+            Value::Array(entries) => Ok(ListOf::decode_each(entries, Self::decode)),
+            _ => Err(DecodeError::new("no list of stage entries")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CallDisconnected {
     pub call_uuid: String,
-    #[serde(default)]
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl CallDisconnected {
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        Ok(Self {
+            call_uuid: f.str("call_uuid")?,
+            reason: f.str_or_empty("reason")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Disconnect {
-    #[serde(default)]
     pub reason: String,
+}
+
+impl Disconnect {
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        Ok(Self {
+            reason: Fields::of(v)?.str_or_empty("reason")?,
+        })
+    }
 }

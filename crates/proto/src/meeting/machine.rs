@@ -973,7 +973,7 @@ impl MeetingMachine {
             Outcome::Unreachable(_) => return self.trouble(now, Retry::CheckJoin, true),
             Outcome::Answer(a) => a,
         };
-        match decode_reply::<NewSessionResult>(&a.text) {
+        match decode_reply(&a.text, NewSessionResult::decode) {
             Ok(Reply::Success(r)) => {
                 if let Err(e) = crate::url::header_value(&r.token) {
                     return self.refuse(now, format!("new_session token: {e}"));
@@ -1007,7 +1007,7 @@ impl MeetingMachine {
         self.refreshing = false;
         let decoded = match outcome {
             Outcome::Unreachable(e) => Err(e.to_string()),
-            Outcome::Answer(a) => match decode_reply::<RefreshResult>(&a.text) {
+            Outcome::Answer(a) => match decode_reply(&a.text, RefreshResult::decode) {
                 Ok(Reply::Success(r)) => Ok(r),
                 // The token is refused: start a new session.
                 Ok(Reply::Failed { .. }) => return self.rejoin(now),
@@ -1049,7 +1049,7 @@ impl MeetingMachine {
             Outcome::Unreachable(_) => return self.trouble(now, Retry::Probe, true),
             Outcome::Answer(a) => a,
         };
-        match decode_reply::<ServiceStatus>(&a.text) {
+        match decode_reply(&a.text, ServiceStatus::decode) {
             Ok(Reply::Success(s)) => {
                 self.conference.status(&s);
                 self.open_stream(now);
@@ -1072,12 +1072,12 @@ impl MeetingMachine {
             }
             Outcome::Answer(a) => a,
         };
-        match decode_reply::<Value>(&a.text) {
+        match decode_reply(&a.text, |v| Ok(v.clone())) {
             Ok(Reply::Success(v)) => {
                 if crate::lenient::value_to_bool(&v) == Some(false) {
                     self.notice = Some(failed(v.to_string()));
                 } else if name == "service_status" {
-                    if let Ok(s) = serde_json::from_value::<ServiceStatus>(v) {
+                    if let Ok(s) = ServiceStatus::decode(&v) {
                         self.conference.status(&s);
                     }
                 }

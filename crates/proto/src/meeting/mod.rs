@@ -27,10 +27,11 @@ pub use event::{
 pub use participant::{Participant, ServiceType};
 pub use session::{NewSession, NewSessionResult, RefreshResult, Version};
 
+use crate::fields::Fields;
 use crate::lenient::{self, ListOf};
 use crate::url::path_segment;
 use crate::DecodeError;
-use serde::de::{self, DeserializeOwned, Deserializer};
+use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 use std::fmt;
@@ -88,6 +89,17 @@ impl Role {
             Self::Guest => "guest",
         }
     }
+
+    /// Field `name` of `f` in any spelling [`Role::parse`] knows; `None`
+    /// when missing or `null`.
+    fn opt_field(f: &Fields, name: &str) -> Result<Option<Self>, DecodeError> {
+        f.opt_str(name)?
+            .map(|s| {
+                Self::parse(&s)
+                    .ok_or_else(|| DecodeError::new(format!("field `{name}`: unknown role {s:?}")))
+            })
+            .transpose()
+    }
 }
 
 impl Serialize for Role {
@@ -117,6 +129,11 @@ mod spell {
             Some(r) => session_role(r, s),
             None => s.serialize_none(),
         }
+    }
+
+    /// checkJoin's `roleType`: `""` for none.
+    pub fn check_join_role<S: Serializer>(r: &Option<Role>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(r.map_or("", Role::as_check_join))
     }
 
     /// `"yes"` / `"no"` (hideme, dial's streaming, allowGuest).
@@ -288,76 +305,57 @@ impl CheckJoinReply {
     }
 }
 
-impl<'de> Deserialize<'de> for CheckJoinReply {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Raw {
-            #[serde(deserialize_with = "lenient::u64_any")]
-            code: u64,
-            #[serde(
-                default,
-                rename = "timeStamp",
-                deserialize_with = "lenient::string_any"
-            )]
-            time_stamp: String,
-            results: Option<Value>,
-        }
-        let raw = Raw::deserialize(d)?;
-        let results = match (raw.code, raw.results) {
-            (200, Some(v)) => Some(CheckJoinResults::deserialize(v).map_err(de::Error::custom)?),
-            (200, None) => return Err(de::Error::custom("checkJoin code 200 without results")),
+impl CheckJoinReply {
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        let code = f.u64_any("code")?;
+        let time_stamp = f.string_any_or_empty("timeStamp")?;
+        // Only a success's results are read: a failure's are anything.
+        let results = match (code, f.get("results")) {
+            (200, Some(results)) => Some(
+                CheckJoinResults::decode(results)
+                    .map_err(|e| DecodeError::new(format!("results: {e}")))?,
+            ),
+            (200, None) => return Err(DecodeError::new("checkJoin code 200 without results")),
             _ => None,
         };
         Ok(Self {
-            code: raw.code,
-            time_stamp: raw.time_stamp,
+            code,
+            time_stamp,
             results,
         })
     }
 }
 
 pub fn decode_check_join(text: &str) -> Result<CheckJoinReply, DecodeError> {
-    Ok(crate::from_json(text)?)
+    CheckJoinReply::decode(&serde_json::from_str(text)?)
 }
 
 /// checkJoin's `results`. Only `mcuHost` is required; the rest defaults, as
 /// point-to-point calls leave several fields empty.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckJoinResults {
     /// Point-to-point call rather than a meeting.
-    #[serde(default, deserialize_with = "lenient::bool_any")]
     pub is_dot: bool,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub sipkey: String,
     /// The meeting room's address (email form): the `<conference>` of later paths.
-    #[serde(default)]
     pub alias: String,
-    #[serde(default)]
     pub password: String,
-    #[serde(default)]
     pub participant_name: String,
     /// `host`, `guest`, or `""` (point-to-point).
-    #[serde(default, with = "check_join_role")]
+    #[serde(serialize_with = "spell::check_join_role")]
     pub role_type: Option<Role>,
     /// The meeting node, possibly without a scheme: see [`base_url`].
     pub mcu_host: String,
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_u64_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<u64>,
-    #[serde(default, deserialize_with = "lenient::bool_any")]
     pub is_record: bool,
-    #[serde(default, deserialize_with = "lenient::bool_any")]
     pub is_live: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conference_name: Option<String>,
     /// `yes`/`no`, default yes.
     #[serde(
-        default,
-        deserialize_with = "lenient::opt_bool_any",
         serialize_with = "spell::opt_yes_no",
         skip_serializing_if = "Option::is_none"
     )]
@@ -368,25 +366,31 @@ impl CheckJoinResults {
     pub fn base_url(&self, default_scheme: &str) -> Option<String> {
         base_url(&self.mcu_host, default_scheme)
     }
-}
 
-/// checkJoin's `roleType`: `""` means none.
-mod check_join_role {
-    use super::Role;
-    use serde::{de, Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(r: &Option<Role>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(r.map_or("", Role::as_check_join))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Role>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(s) if s.trim().is_empty() => Ok(None),
-            Some(s) => Role::parse(&s)
-                .map(Some)
-                .ok_or_else(|| de::Error::custom(format!("unknown roleType {s:?}"))),
-        }
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        // `roleType` is `""` when there is none (point-to-point).
+        let role_type = match f.opt_str("roleType")? {
+            Some(s) if !s.trim().is_empty() => Some(
+                Role::parse(&s)
+                    .ok_or_else(|| DecodeError::new(format!("unknown roleType {s:?}")))?,
+            ),
+            _ => None,
+        };
+        Ok(Self {
+            is_dot: f.bool_any_or_false("isDot")?,
+            sipkey: f.string_any_or_empty("sipkey")?,
+            alias: f.str_or_empty("alias")?,
+            password: f.str_or_empty("password")?,
+            participant_name: f.str_or_empty("participantName")?,
+            role_type,
+            mcu_host: f.str("mcuHost")?,
+            company_id: f.opt_u64_any("companyId")?,
+            is_record: f.bool_any_or_false("isRecord")?,
+            is_live: f.bool_any_or_false("isLive")?,
+            conference_name: f.opt_str("conferenceName")?,
+            allow_guest: f.opt_bool_any("allowGuest")?,
+        })
     }
 }
 
@@ -433,38 +437,20 @@ impl<T: Serialize> Serialize for Reply<T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Reply<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Raw {
-            #[serde(deserialize_with = "lenient::string_any")]
-            status: String,
-            #[serde(default)]
-            result: Value,
-        }
-        let raw = Raw::deserialize(d)?;
-        if succeeded(&raw.status) {
-            T::deserialize(raw.result)
-                .map(Self::Success)
-                .map_err(de::Error::custom)
-        } else {
-            Ok(Self::Failed {
-                status: raw.status,
-                result: raw.result,
-            })
-        }
+/// Decodes a meeting node reply; `decode` reads the request's result (see
+/// [`Command`] for which), only on success.
+pub fn decode_reply<T>(
+    text: &str,
+    decode: fn(&Value) -> Result<T, DecodeError>,
+) -> Result<Reply<T>, DecodeError> {
+    let mut reply: Value = serde_json::from_str(text)?;
+    let status = Fields::of(&reply)?.string_any("status")?;
+    let result = reply.get_mut("result").map(Value::take).unwrap_or_default();
+    if succeeded(&status) {
+        decode(&result).map(Reply::Success)
+    } else {
+        Ok(Reply::Failed { status, result })
     }
-}
-
-/// Decodes a meeting node reply; `T` is the request's result type (see
-/// [`Command`] for which).
-pub fn decode_reply<T: DeserializeOwned>(text: &str) -> Result<Reply<T>, DecodeError> {
-    // The envelope is read once, not per `T`: only the result's type varies.
-    let reply: Reply<Value> = crate::from_json(text)?;
-    Ok(match reply {
-        Reply::Success(result) => Reply::Success(serde_json::from_value(result)?),
-        Reply::Failed { status, result } => Reply::Failed { status, result },
-    })
 }
 
 /// Decodes the participants reply: a [`Reply`] whose list is read

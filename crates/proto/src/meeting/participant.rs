@@ -232,8 +232,8 @@ impl Participant {
 
 /// A participant's or session's service. Values the document does not list
 /// (the cloud also runs lectures) are kept as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
 pub enum ServiceType {
     /// Being dialled out.
     Connecting,

@@ -4,7 +4,9 @@
 use super::command::to_json;
 use super::participant::ServiceType;
 use super::{service_path, spell, Role};
+use crate::fields::Fields;
 use crate::lenient;
+use crate::DecodeError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -44,92 +46,53 @@ impl NewSession {
 /// are missing on the enterprise cloud; fields the document promises on both
 /// are still optional (except the ones the console cannot do without), since
 /// the enterprise cloud is said to lack "some fields" of version 2.2.0.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewSessionResult {
     pub token: String,
     /// Seconds, sent as a string (`"120"`); read saturating (see
     /// [`lenient::seconds_any`]): schedule by [`crate::clamp::server_seconds_to_ms`].
-    #[serde(
-        deserialize_with = "lenient::seconds_any",
-        serialize_with = "lenient::as_string"
-    )]
+    #[serde(serialize_with = "lenient::as_string")]
     pub expires: u64,
     pub participant_uuid: String,
     /// `HOST` / `GUEST`.
     #[serde(serialize_with = "spell::session_role")]
     pub role: Role,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<Version>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_bool_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_enabled: Option<bool>,
     /// `conference` or `gateway` (point-to-point).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_type: Option<ServiceType>,
     /// STUN servers for WebRTC; the document gives no shape.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stun: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_bool_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub analytics_enabled: Option<bool>,
     /// `conference`, `gateway`, `waiting_room` (locked, waiting for a host) or `ivr` (waiting for a pin).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_service_type: Option<ServiceType>,
     // Public cloud only from here on.
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_bool_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_1080p: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_u64_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_in: Option<u64>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_u64_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bandwidth_out: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_type: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_bool_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fecc_enabled: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_bool_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guests_can_present: Option<bool>,
     /// IP address of the MCU WebRTC actually uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_bool_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rtmp_enabled: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_bool_any",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rtsp_enabled: Option<bool>,
 }
 
@@ -164,33 +127,83 @@ impl NewSessionResult {
             rtsp_enabled: None,
         }
     }
+
+    /// The reply's `result`; flags may be `"true"`/`'true'`, numbers numeric strings.
+    pub fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        // A service type the document does not list is kept as sent.
+        let service = |name| f.opt_str(name).map(|s| s.map(ServiceType::from));
+        Ok(Self {
+            token: f.str("token")?,
+            expires: f.seconds_any("expires")?,
+            participant_uuid: f.str("participant_uuid")?,
+            role: Role::opt_field(&f, "role")?
+                .ok_or_else(|| DecodeError::new("missing field `role`"))?,
+            version: f.get("version").map(Version::decode).transpose()?,
+            chat_enabled: f.opt_bool_any("chat_enabled")?,
+            service_type: service("service_type")?,
+            stun: f.get("stun").cloned(),
+            display_name: f.opt_str("display_name")?,
+            analytics_enabled: f.opt_bool_any("analytics_enabled")?,
+            current_service_type: service("current_service_type")?,
+            allow_1080p: f.opt_bool_any("allow_1080p")?,
+            bandwidth_in: f.opt_u64_any("bandwidth_in")?,
+            bandwidth_out: f.opt_u64_any("bandwidth_out")?,
+            call_type: f.opt_str("call_type")?,
+            fecc_enabled: f.opt_bool_any("fecc_enabled")?,
+            guests_can_present: f.opt_bool_any("guests_can_present")?,
+            owner: f.opt_str("owner")?,
+            rtmp_enabled: f.opt_bool_any("rtmp_enabled")?,
+            rtsp_enabled: f.opt_bool_any("rtsp_enabled")?,
+        })
+    }
 }
 
 /// The meeting node's version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Version {
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub pseudo_version: String,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub version_id: String,
+}
+
+impl Version {
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v).map_err(|e| DecodeError::new(format!("field `version`: {e}")))?;
+        Ok(Self {
+            pseudo_version: f.string_any_or_empty("pseudo_version")?,
+            version_id: f.string_any_or_empty("version_id")?,
+        })
+    }
 }
 
 /// refresh_session's result: a new token. The table lists a `Role` the
 /// example lacks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RefreshResult {
     pub token: String,
     /// As [`NewSessionResult::expires`].
-    #[serde(
-        deserialize_with = "lenient::seconds_any",
-        serialize_with = "lenient::as_string"
-    )]
+    #[serde(serialize_with = "lenient::as_string")]
     pub expires: u64,
     #[serde(
-        default,
-        alias = "Role",
         serialize_with = "spell::opt_session_role",
         skip_serializing_if = "Option::is_none"
     )]
     pub role: Option<Role>,
+}
+
+impl RefreshResult {
+    /// The reply's `result`.
+    pub fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        // The table capitalizes `Role`, the example has neither spelling.
+        let role = match Role::opt_field(&f, "role")? {
+            Some(role) => Some(role),
+            None => Role::opt_field(&f, "Role")?,
+        };
+        Ok(Self {
+            token: f.str("token")?,
+            expires: f.seconds_any("expires")?,
+            role,
+        })
+    }
 }

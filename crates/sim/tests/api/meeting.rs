@@ -22,7 +22,7 @@ async fn session(addr: SocketAddr, pin: &str, name: &str) -> NewSessionResult {
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.text());
-    decode_reply::<NewSessionResult>(&r.text())
+    decode_reply(&r.text(), NewSessionResult::decode)
         .unwrap()
         .into_result()
         .unwrap()
@@ -103,7 +103,7 @@ async fn tokens_are_issued_refreshed_and_expire() {
     .await;
     assert_eq!(r.json()["result"]["expires"], "120");
     assert_eq!(r.json()["result"]["role"], "HOST");
-    let s = decode_reply::<NewSessionResult>(&r.text())
+    let s = decode_reply(&r.text(), NewSessionResult::decode)
         .unwrap()
         .into_result()
         .unwrap();
@@ -115,7 +115,7 @@ async fn tokens_are_issued_refreshed_and_expire() {
 
     let (status, v) = command(addr, "POST", "refresh_session", &s.token, None).await;
     assert_eq!(status, 200);
-    let refreshed: RefreshResult = serde_json::from_value(v["result"].clone()).unwrap();
+    let refreshed = RefreshResult::decode(&v["result"]).unwrap();
     assert_ne!(refreshed.token, s.token);
     assert_eq!(v["result"]["expires"], "120");
 
@@ -392,7 +392,7 @@ async fn the_enterprise_cloud_lacks_commands_and_events() {
     )
     .await;
     assert!(r.json()["result"].get("allow_1080p").is_none());
-    let host = decode_reply::<NewSessionResult>(&r.text())
+    let host = decode_reply(&r.text(), NewSessionResult::decode)
         .unwrap()
         .into_result()
         .unwrap();
@@ -483,7 +483,7 @@ async fn a_moved_meeting_is_on_another_node_and_the_old_one_refuses() {
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.text());
-    let token = decode_reply::<NewSessionResult>(&r.text())
+    let token = decode_reply(&r.text(), NewSessionResult::decode)
         .unwrap()
         .into_result()
         .unwrap()
