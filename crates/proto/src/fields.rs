@@ -239,6 +239,41 @@ impl<'a> Fields<'a> {
             ))),
         }
     }
+
+    /// Reads a `#[serde(default)]` field with `read`: the default when
+    /// missing, and `null` read (and refused) as serde's derive did.
+    fn defaulted<T: Default>(
+        &self,
+        name: &str,
+        read: fn(&Self, &str) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        match self.raw(name) {
+            None => Ok(T::default()),
+            Some(_) => read(self, name),
+        }
+    }
+
+    /// Like [`Self::string_any`], `""` when missing.
+    pub fn string_any_or_empty(&self, name: &str) -> Result<String, DecodeError> {
+        self.defaulted(name, Self::string_any)
+    }
+
+    /// Like [`Self::u64_any`], 0 when missing.
+    pub fn u64_any_or_zero(&self, name: &str) -> Result<u64, DecodeError> {
+        self.defaulted(name, Self::u64_any)
+    }
+
+    /// Like [`Self::bool_any`], `false` when missing.
+    pub fn bool_any_or_false(&self, name: &str) -> Result<bool, DecodeError> {
+        self.defaulted(name, Self::bool_any)
+    }
+
+    /// Like [`Self::one_of`] for a field that must be there.
+    pub fn need_one_of(&self, name: &str, words: &[&str]) -> Result<usize, DecodeError> {
+        let v = self.need(name)?;
+        self.one_of(name, words)?
+            .ok_or_else(|| wrong(name, v, &format!("one of {}", quoted(words))))
+    }
 }
 
 #[cfg(test)]
@@ -337,5 +372,44 @@ mod tests {
         let e = with(v, |f| f.only(&["a", "b"])).unwrap_err();
         assert_eq!(e.reason, "unknown field `zz`, expected one of `a`, `b`");
         assert_eq!(with(json!({"a": 1}), |f| f.only(&["a", "b"])), Ok(()));
+    }
+
+    #[test]
+    fn a_defaulted_lenient_field_is_its_default_when_missing_only() {
+        let v = json!({"s": 7, "n": "42", "b": "'true'", "null": null});
+        with(v, |f| {
+            assert_eq!(f.string_any_or_empty("s"), Ok("7".to_owned()));
+            assert_eq!(f.u64_any_or_zero("n"), Ok(42));
+            assert_eq!(f.bool_any_or_false("b"), Ok(true));
+            assert_eq!(f.string_any_or_empty("none"), Ok(String::new()));
+            assert_eq!(f.u64_any_or_zero("none"), Ok(0));
+            assert_eq!(f.bool_any_or_false("none"), Ok(false));
+            assert_eq!(
+                f.u64_any_or_zero("null").unwrap_err().reason,
+                "field `null`: null where an integer or numeric string belongs"
+            );
+            assert!(f.string_any_or_empty("null").is_err());
+            assert!(f.bool_any_or_false("null").is_err());
+        });
+    }
+
+    #[test]
+    fn need_one_of_refuses_missing_and_null() {
+        let v = json!({"state": "answer", "null": null});
+        with(v, |f| {
+            assert_eq!(f.need_one_of("state", &["ring", "answer"]), Ok(1));
+            assert_eq!(
+                f.need_one_of("none", &["ring", "answer"])
+                    .unwrap_err()
+                    .reason,
+                "missing field `none`"
+            );
+            assert_eq!(
+                f.need_one_of("null", &["ring", "answer"])
+                    .unwrap_err()
+                    .reason,
+                "field `null`: null where one of `ring`, `answer` belongs"
+            );
+        });
     }
 }
