@@ -160,7 +160,7 @@ impl<'a> Fields<'a> {
         self.optional(name, "a non-negative integer", Value::as_u64)
     }
 
-    /// A signed integer as a number or numeric string ([`crate::lenient::i64_any`]).
+    /// A signed integer as a number or numeric string ([`crate::lenient::value_to_i64`]).
     pub fn i64_any(&self, name: &str) -> Result<i64, DecodeError> {
         self.required(name, "an integer or numeric string", value_to_i64)
     }
