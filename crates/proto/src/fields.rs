@@ -160,7 +160,7 @@ impl<'a> Fields<'a> {
         self.optional(name, "a non-negative integer", Value::as_u64)
     }
 
-    /// A signed integer as a number or numeric string ([`crate::lenient::i64_any`]).
+    /// A signed integer as a number or numeric string ([`crate::lenient::value_to_i64`]).
     pub fn i64_any(&self, name: &str) -> Result<i64, DecodeError> {
         self.required(name, "an integer or numeric string", value_to_i64)
     }
@@ -266,6 +266,13 @@ impl<'a> Fields<'a> {
     /// Like [`Self::bool_any`], `false` when missing.
     pub fn bool_any_or_false(&self, name: &str) -> Result<bool, DecodeError> {
         self.defaulted(name, Self::bool_any)
+    }
+
+    /// Like [`Self::one_of`] for a field that must be there.
+    pub fn need_one_of(&self, name: &str, words: &[&str]) -> Result<usize, DecodeError> {
+        let v = self.need(name)?;
+        self.one_of(name, words)?
+            .ok_or_else(|| wrong(name, v, &format!("one of {}", quoted(words))))
     }
 }
 
@@ -383,6 +390,26 @@ mod tests {
             );
             assert!(f.string_any_or_empty("null").is_err());
             assert!(f.bool_any_or_false("null").is_err());
+        });
+    }
+
+    #[test]
+    fn need_one_of_refuses_missing_and_null() {
+        let v = json!({"state": "answer", "null": null});
+        with(v, |f| {
+            assert_eq!(f.need_one_of("state", &["ring", "answer"]), Ok(1));
+            assert_eq!(
+                f.need_one_of("none", &["ring", "answer"])
+                    .unwrap_err()
+                    .reason,
+                "missing field `none`"
+            );
+            assert_eq!(
+                f.need_one_of("null", &["ring", "answer"])
+                    .unwrap_err()
+                    .reason,
+                "field `null`: null where one of `ring`, `answer` belongs"
+            );
         });
     }
 }

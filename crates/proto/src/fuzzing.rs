@@ -98,14 +98,14 @@ pub fn meeting_event(data: &[u8]) {
 /// A click-to-call reply body, decoded as call / callService, callCancel and callState.
 pub fn call_reply(data: &[u8]) {
     let text = text(data);
-    fn reply<T: serde::de::DeserializeOwned>(text: &str) {
-        if let Ok(reply) = call::decode_reply::<T>(text) {
+    fn reply<T>(text: &str, decode: fn(&Value) -> Result<T, DecodeError>) {
+        if let Ok(reply) = call::decode_reply(text, decode) {
             let _ = reply.into_result().map_err(|e| e.to_string());
         }
     }
-    reply::<CallStarted>(&text);
-    reply::<CancelResult>(&text);
-    reply::<CallStatus>(&text);
+    reply(&text, CallStarted::decode);
+    reply(&text, CancelResult::decode);
+    reply(&text, CallStatus::decode);
 }
 
 /// The IVR PlayVoice reply.

@@ -4,13 +4,16 @@
 //! pure part, tested natively.
 
 use crate::call::{Call, Phase, Problem, Target};
+use crate::fields::Fields;
 use crate::ivr::{CallRecord, ExtensionState, ExtensionStatus};
-use serde::{Deserialize, Serialize};
+use crate::DecodeError;
+use serde::Serialize;
+use serde_json::Value;
 
 /// Entries kept, newest first; older ones are dropped.
 pub const MAX_ENTRIES: usize = 500;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Click-to-call (document 001).
@@ -20,7 +23,7 @@ pub enum Kind {
 }
 
 /// How it went, as a word the screen translates and the CSV writes as is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// Answered, then hung up at the phones.
@@ -38,6 +41,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    const ALL: [Self; 6] = [
+        Self::HungUp,
+        Self::NotAnswered,
+        Self::Cancelled,
+        Self::Failed,
+        Self::Unknown,
+        Self::Sent,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::HungUp => "hung-up",
@@ -50,7 +62,7 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
     pub kind: Kind,
     /// A user id, `service`, or a phone number.
@@ -65,16 +77,36 @@ pub struct Entry {
     /// The server's own words, a hang-up cause, a key pressed.
     pub detail: String,
     /// IVR: the `customuuid` callbacks are matched by.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub customuuid: String,
     /// IVR: the extension a key press was routed to and its last state
     /// (`20280003 answer`), from the extension-status callbacks.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub extension: String,
     /// IVR: the service's id of the call (`uuid` in its callbacks), once an
     /// extension-status callback named it.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub call_uuid: String,
+}
+
+impl Entry {
+    /// An entry as [`encode`] stored it: the IVR fields are left out when
+    /// empty, so missing they are empty.
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        Ok(Self {
+            kind: [Kind::Call, Kind::Ivr][f.need_one_of("kind", &["call", "ivr"])?],
+            target: f.str("target")?,
+            who: f.str("who")?,
+            start_ms: f.u64("start_ms")?,
+            duration_ms: f.opt_u64("duration_ms")?,
+            outcome: Outcome::ALL[f.need_one_of("outcome", &Outcome::ALL.map(Outcome::as_str))?],
+            detail: f.str("detail")?,
+            customuuid: f.str_or_empty("customuuid")?,
+            extension: f.str_or_empty("extension")?,
+            call_uuid: f.str_or_empty("call_uuid")?,
+        })
+    }
 }
 
 /// The target as the history writes it: the user id, or `service`.
@@ -219,9 +251,17 @@ pub fn record(entries: &mut Vec<Entry>, entry: Entry) {
     entries.truncate(MAX_ENTRIES);
 }
 
-/// Reads stored history; an unreadable store counts as empty.
+/// Reads stored history; an unreadable store, or one unreadable entry,
+/// counts as empty.
 pub fn decode(text: &str) -> Vec<Entry> {
-    crate::from_json(text).unwrap_or_default()
+    let Ok(Value::Array(entries)) = serde_json::from_str(text) else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .map(Entry::decode)
+        .collect::<Result<_, _>>()
+        .unwrap_or_default()
 }
 
 pub fn encode(entries: &[Entry]) -> String {

@@ -5,9 +5,9 @@
 //! deployment configures, not to the browser; their tables say "string" for
 //! fields the examples send as numbers, so both are accepted.
 
+use crate::fields::Fields;
 use crate::{lenient, DecodeError};
-use serde::de::{self, Deserializer};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
 use std::str::FromStr;
@@ -297,17 +297,25 @@ pub struct IvrReply {
     pub msg: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IvrReplyData {
-    #[serde(deserialize_with = "lenient::i64_any")]
     pub status: i64,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub desc: String,
     /// UNIX seconds.
-    #[serde(default, deserialize_with = "lenient::u64_any")]
     pub reqtime: u64,
-    #[serde(default, deserialize_with = "lenient::u64_any")]
     pub rsptime: u64,
+}
+
+impl IvrReplyData {
+    pub fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        Ok(Self {
+            status: f.i64_any("status")?,
+            desc: f.string_any_or_empty("desc")?,
+            reqtime: f.u64_any_or_zero("reqtime")?,
+            rsptime: f.u64_any_or_zero("rsptime")?,
+        })
+    }
 }
 
 impl IvrReply {
@@ -344,32 +352,29 @@ impl IvrReply {
     }
 }
 
-impl<'de> Deserialize<'de> for IvrReply {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Raw {
-            #[serde(deserialize_with = "lenient::u64_any")]
-            ret: u64,
-            data: Option<Value>,
-            #[serde(default, deserialize_with = "lenient::string_any")]
-            msg: String,
-        }
-        let raw = Raw::deserialize(d)?;
-        let data = match (raw.ret, raw.data) {
-            (200, Some(v)) => Some(IvrReplyData::deserialize(v).map_err(de::Error::custom)?),
-            (200, None) => return Err(de::Error::custom("ret 200 without data")),
-            (_, v) => v.and_then(|v| IvrReplyData::deserialize(v).ok()),
+impl IvrReply {
+    pub fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        let ret = f.u64_any("ret")?;
+        let data = match (ret, f.get("data")) {
+            (200, Some(v)) => {
+                let data = IvrReplyData::decode(v);
+                Some(data.map_err(|e| DecodeError::new(format!("data: {e}")))?)
+            }
+            (200, None) => return Err(DecodeError::new("ret 200 without data")),
+            // A failure's `data` is kept for its `desc` when it reads.
+            (_, v) => v.and_then(|v| IvrReplyData::decode(v).ok()),
         };
         Ok(Self {
-            ret: raw.ret,
+            ret,
             data,
-            msg: raw.msg,
+            msg: f.string_any_or_empty("msg")?,
         })
     }
 }
 
 pub fn decode_reply(text: &str) -> Result<IvrReply, DecodeError> {
-    Ok(crate::from_json(text)?)
+    IvrReply::decode(&serde_json::from_str(text)?)
 }
 
 /// A refused PlayVoice: `message` is `msg`, else `desc`.
@@ -389,56 +394,59 @@ impl fmt::Display for IvrError {
 impl std::error::Error for IvrError {}
 
 /// Extension-status callback, sent as the extension rings, answers, hangs up.
-/// Every field is a string in the example; `isbleg` is `"true"`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Every field is a string in the example; `isbleg` is `"true"`. Numbers
+/// and booleans are read too (the lenient readers of [`Fields`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExtensionStatus {
     /// Id of the B leg.
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub buuid: String,
     /// The user's number.
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub callee: String,
     /// The extension's number.
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub caller: String,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub companycode: String,
     /// `callin` or `callout`.
-    #[serde(default)]
     pub direction: String,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub disnumber: String,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub extnumber: String,
-    #[serde(
-        default,
-        deserialize_with = "lenient::bool_any",
-        serialize_with = "lenient::as_string"
-    )]
+    #[serde(serialize_with = "lenient::as_string")]
     pub isbleg: bool,
     /// 1 extension, 2 manual, 3 API, 4 two-way call, 5 predictive.
-    #[serde(
-        default,
-        deserialize_with = "lenient::u64_any",
-        serialize_with = "lenient::as_string"
-    )]
+    #[serde(serialize_with = "lenient::as_string")]
     pub method: u64,
     /// UNIX seconds.
-    #[serde(
-        default,
-        deserialize_with = "lenient::u64_any",
-        serialize_with = "lenient::as_string"
-    )]
+    #[serde(serialize_with = "lenient::as_string")]
     pub starttime: u64,
     pub status: ExtensionState,
     /// The call's id.
-    #[serde(deserialize_with = "lenient::string_any")]
     pub uuid: String,
-    #[serde(default)]
     pub ip: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+impl ExtensionStatus {
+    /// Only `status` and `uuid` must be there; the rest default when
+    /// missing (`null` is refused, as the derive this replaces did).
+    pub fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        Ok(Self {
+            buuid: f.string_any_or_empty("buuid")?,
+            callee: f.string_any_or_empty("callee")?,
+            caller: f.string_any_or_empty("caller")?,
+            companycode: f.string_any_or_empty("companycode")?,
+            direction: f.str_or_empty("direction")?,
+            disnumber: f.string_any_or_empty("disnumber")?,
+            extnumber: f.string_any_or_empty("extnumber")?,
+            isbleg: f.bool_any_or_false("isbleg")?,
+            method: f.u64_any_or_zero("method")?,
+            starttime: f.u64_any_or_zero("starttime")?,
+            status: ExtensionState::ALL[f.need_one_of("status", &["ring", "answer", "hangup"])?],
+            uuid: f.string_any("uuid")?,
+            ip: f.str_or_empty("ip")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExtensionState {
     Ring,
@@ -446,68 +454,85 @@ pub enum ExtensionState {
     Hangup,
 }
 
+impl ExtensionState {
+    /// In the order of their names on the wire.
+    const ALL: [Self; 3] = [Self::Ring, Self::Answer, Self::Hangup];
+}
+
 pub fn decode_extension_status(text: &str) -> Result<ExtensionStatus, DecodeError> {
-    Ok(crate::from_json(text)?)
+    ExtensionStatus::decode(&serde_json::from_str(text)?)
 }
 
 /// Call-record callback, sent when the call ends. Fields the example sends
 /// as numbers are numbers here (and sent back as numbers); the others are
 /// strings. Times are `YYYY-MM-DD hh:mm:ss`, empty when it did not happen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CallRecord {
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub answertime: String,
-    #[serde(default, deserialize_with = "lenient::u64_any")]
     pub hangupcause: u64,
     /// Seconds waited for an answer.
-    #[serde(default, deserialize_with = "lenient::u64_any")]
     pub duration: u64,
     /// The record's id.
-    #[serde(default, deserialize_with = "lenient::u64_any")]
     pub id: u64,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub extnumber: String,
-    #[serde(deserialize_with = "lenient::string_any")]
     pub uuid: String,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub downloadip: String,
     /// The request's `customuuid`, returned as is.
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub customuuid: String,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub chengshudu: String,
-    #[serde(default, deserialize_with = "lenient::u64_any")]
     pub callmethod: u64,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub recordfilename: String,
-    #[serde(default, deserialize_with = "lenient::u64_any")]
     pub companycode: u64,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub memberid: String,
-    #[serde(default, deserialize_with = "lenient::u64_any")]
     pub hangupdirection: u64,
     /// Seconds talked.
-    #[serde(default, deserialize_with = "lenient::u64_any")]
     pub billsec: u64,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub endtime: String,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub starttime: String,
     /// `callout` / `callin`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub call_type: String,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub disnumber: String,
     /// The agent's id.
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub crmid: String,
     /// The key the user pressed.
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub userkey: String,
-    #[serde(default, deserialize_with = "lenient::string_any")]
     pub destnumber: String,
 }
 
+impl CallRecord {
+    /// Only `uuid` must be there; the rest default when missing (`null` is
+    /// refused, as the derive this replaces did). The table says "string"
+    /// for every field, so numbers and numeric strings are both read.
+    pub fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        Ok(Self {
+            answertime: f.string_any_or_empty("answertime")?,
+            hangupcause: f.u64_any_or_zero("hangupcause")?,
+            duration: f.u64_any_or_zero("duration")?,
+            id: f.u64_any_or_zero("id")?,
+            extnumber: f.string_any_or_empty("extnumber")?,
+            uuid: f.string_any("uuid")?,
+            downloadip: f.string_any_or_empty("downloadip")?,
+            customuuid: f.string_any_or_empty("customuuid")?,
+            chengshudu: f.string_any_or_empty("chengshudu")?,
+            callmethod: f.u64_any_or_zero("callmethod")?,
+            recordfilename: f.string_any_or_empty("recordfilename")?,
+            companycode: f.u64_any_or_zero("companycode")?,
+            memberid: f.string_any_or_empty("memberid")?,
+            hangupdirection: f.u64_any_or_zero("hangupdirection")?,
+            billsec: f.u64_any_or_zero("billsec")?,
+            endtime: f.string_any_or_empty("endtime")?,
+            starttime: f.string_any_or_empty("starttime")?,
+            call_type: f.str_or_empty("type")?,
+            disnumber: f.string_any_or_empty("disnumber")?,
+            crmid: f.string_any_or_empty("crmid")?,
+            userkey: f.string_any_or_empty("userkey")?,
+            destnumber: f.string_any_or_empty("destnumber")?,
+        })
+    }
+}
+
 pub fn decode_call_record(text: &str) -> Result<CallRecord, DecodeError> {
-    Ok(crate::from_json(text)?)
+    CallRecord::decode(&serde_json::from_str(text)?)
 }

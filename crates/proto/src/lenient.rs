@@ -119,13 +119,6 @@ pub fn u64_any<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"an integer or numeric string"))
 }
 
-/// A signed integer sent as a JSON number or as a numeric string.
-pub fn i64_any<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    let v = Value::deserialize(d)?;
-    value_to_i64(&v)
-        .ok_or_else(|| de::Error::invalid_type(unexpected(&v), &"an integer or numeric string"))
-}
-
 /// Like [`u64_any`] for an optional field (use with `#[serde(default)]`).
 pub fn opt_u64_any<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     // `null` is a `Value` too: no `Option<Value>` decoder is compiled for

@@ -66,7 +66,7 @@ const CALL_ERRORS: [(&str, u64, &str); 10] = [
 #[test]
 fn call_and_call_service_success_give_the_call_sid() {
     for text in [fixture!("call_success"), fixture!("service_success")] {
-        let started = decode_reply::<CallStarted>(text)
+        let started = decode_reply(text, CallStarted::decode)
             .unwrap()
             .into_result()
             .unwrap();
@@ -77,7 +77,7 @@ fn call_and_call_service_success_give_the_call_sid() {
 #[test]
 fn error_replies_carry_the_message_for_the_user() {
     for (text, code, message) in CALL_ERRORS {
-        let err = decode_reply::<CallStarted>(text)
+        let err = decode_reply(text, CallStarted::decode)
             .unwrap()
             .into_result()
             .unwrap_err();
@@ -94,7 +94,7 @@ fn error_replies_carry_the_message_for_the_user() {
 
 #[test]
 fn cancel_replies() {
-    let ok = decode_reply::<CancelResult>(fixture!("cancel_success"))
+    let ok = decode_reply(fixture!("cancel_success"), CancelResult::decode)
         .unwrap()
         .into_result()
         .unwrap();
@@ -103,7 +103,7 @@ fn cancel_replies() {
         (fixture!("cancel_error_user"), "用户信息有误!"),
         (fixture!("cancel_error_failed"), "取消呼叫失败!"),
     ] {
-        let err = decode_reply::<CancelResult>(text)
+        let err = decode_reply(text, CancelResult::decode)
             .unwrap()
             .into_result()
             .unwrap_err();
@@ -120,14 +120,14 @@ fn state_replies_in_order() {
         (fixture!("state_4_ended"), CallState::Ended),
     ];
     for (text, want) in states {
-        let status = decode_reply::<CallStatus>(text)
+        let status = decode_reply(text, CallStatus::decode)
             .unwrap()
             .into_result()
             .unwrap();
         assert_eq!(status.state_type, want);
         assert_eq!(status.state_type.is_final(), want == CallState::Ended);
     }
-    let err = decode_reply::<CallStatus>(fixture!("state_error_system"))
+    let err = decode_reply(fixture!("state_error_system"), CallStatus::decode)
         .unwrap()
         .into_result()
         .unwrap_err();
@@ -138,7 +138,7 @@ fn state_replies_in_order() {
 fn state_type_as_a_number_is_accepted() {
     let text = r#"{"data":{"stateType":3},"returnCode":"200","returnMsg":"success"}"#;
     assert_eq!(
-        decode_reply::<CallStatus>(text)
+        decode_reply(text, CallStatus::decode)
             .unwrap()
             .into_result()
             .unwrap()
@@ -149,7 +149,7 @@ fn state_type_as_a_number_is_accepted() {
 
 #[test]
 fn an_unknown_state_type_is_kept_not_a_failed_reply() {
-    let status = decode_reply::<CallStatus>(fixture!("state_unknown"))
+    let status = decode_reply(fixture!("state_unknown"), CallStatus::decode)
         .unwrap()
         .into_result()
         .unwrap();
@@ -162,7 +162,7 @@ fn an_unknown_state_type_is_kept_not_a_failed_reply() {
     );
     for (raw, want) in [("\"\"", ""), ("\"busy\"", "busy"), ("0", "0"), ("9", "9")] {
         let text = format!(r#"{{"data":{{"stateType":{raw}}},"returnCode":200}}"#);
-        let state = decode_reply::<CallStatus>(&text)
+        let state = decode_reply(&text, CallStatus::decode)
             .unwrap()
             .into_result()
             .unwrap()
@@ -170,8 +170,11 @@ fn an_unknown_state_type_is_kept_not_a_failed_reply() {
         assert_eq!(state, CallState::Unknown(want.into()), "{text}");
     }
     // Not a value at all is still an error, naming it.
-    let err = decode_reply::<CallStatus>(r#"{"data":{"stateType":{"x":1}},"returnCode":200}"#)
-        .unwrap_err();
+    let err = decode_reply(
+        r#"{"data":{"stateType":{"x":1}},"returnCode":200}"#,
+        CallStatus::decode,
+    )
+    .unwrap_err();
     assert!(err.reason.contains(r#"{"x":1}"#), "{err}");
 }
 
@@ -188,12 +191,22 @@ fn bad_input_is_an_error_not_a_panic() {
         r#"{"data":"nope","returnCode":200}"#,
         &fixture!("call_success")[..20],
     ] {
-        assert!(decode_reply::<CallStarted>(text).is_err(), "{text}");
+        assert!(decode_reply(text, CallStarted::decode).is_err(), "{text}");
     }
+    // What is wrong is named, for the journal.
+    let err = decode_reply(r#"{"data":{},"returnCode":200}"#, CallStarted::decode).unwrap_err();
+    assert_eq!(err.reason, "data: missing field `callSid`");
+    let err = decode_reply(r#"{"returnCode":"two hundred"}"#, CallStarted::decode).unwrap_err();
+    assert_eq!(
+        err.reason,
+        "field `returnCode`: a string where an integer or numeric string belongs"
+    );
     // An error reply's data does not matter, whatever its shape.
-    let reply =
-        decode_reply::<CallStarted>(r#"{"data":"x","returnCode":403,"returnMsg":"无权限"}"#)
-            .unwrap();
+    let reply = decode_reply(
+        r#"{"data":"x","returnCode":403,"returnMsg":"无权限"}"#,
+        CallStarted::decode,
+    )
+    .unwrap();
     assert_eq!(reply.into_result().unwrap_err().message, "无权限");
 }
 
@@ -286,7 +299,7 @@ fn replies_round_trip() {
         state_type: CallState::Connected,
     });
     let text = serde_json::to_string(&reply).unwrap();
-    assert_eq!(decode_reply::<CallStatus>(&text).unwrap(), reply);
+    assert_eq!(decode_reply(&text, CallStatus::decode).unwrap(), reply);
 }
 
 #[test]

@@ -312,3 +312,29 @@ fn bad_input_is_an_error_not_a_panic() {
         assert!(decode_call_record(text).is_err(), "{text}");
     }
 }
+
+#[test]
+fn a_callback_error_names_its_field() {
+    let reason = |r: Result<(), proto::DecodeError>| r.unwrap_err().reason;
+    assert_eq!(
+        reason(decode_call_record(r#"{"uuid":"u","billsec":"ten"}"#).map(drop)),
+        "field `billsec`: a string where an integer or numeric string belongs"
+    );
+    assert_eq!(
+        reason(decode_call_record(r#"{"billsec":10}"#).map(drop)),
+        "missing field `uuid`"
+    );
+    assert_eq!(
+        reason(decode_extension_status(r#"{"uuid":"u","status":"dialing"}"#).map(drop)),
+        "field `status`: a string where one of `ring`, `answer`, `hangup` belongs"
+    );
+    // A field the callback leaves out is empty; one it sends as `null` is
+    // refused, as it always was.
+    let s = decode_extension_status(r#"{"uuid":"u","status":"answer"}"#).unwrap();
+    assert_eq!((s.callee.as_str(), s.isbleg, s.method), ("", false, 0));
+    assert!(decode_extension_status(r#"{"uuid":"u","status":"answer","callee":null}"#).is_err());
+    assert_eq!(
+        reason(decode_reply(r#"{"ret":200,"data":{"status":"ok"}}"#).map(drop)),
+        "data: field `status`: a string where an integer or numeric string belongs"
+    );
+}

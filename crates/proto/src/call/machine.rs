@@ -398,7 +398,7 @@ impl CallMachine {
     }
 
     fn placed(&mut self, now: u64, id: u32, text: &str) {
-        let outcome = decode_reply::<CallStarted>(text);
+        let outcome = decode_reply(text, CallStarted::decode);
         if let Err(e) = &outcome {
             self.skipped(format!("call reply: {e}"));
         }
@@ -422,7 +422,7 @@ impl CallMachine {
     }
 
     fn cancelled(&mut self, now: u64, id: u32, text: &str) {
-        let outcome = decode_reply::<CancelResult>(text);
+        let outcome = decode_reply(text, CancelResult::decode);
         if let Err(e) = &outcome {
             self.skipped(format!("callCancel reply: {e}"));
         }
@@ -444,7 +444,7 @@ impl CallMachine {
     }
 
     fn polled(&mut self, now: u64, id: u32, text: &str) {
-        let outcome = decode_reply::<CallStatus>(text);
+        let outcome = decode_reply(text, CallStatus::decode);
         if let Err(e) = &outcome {
             self.skipped(format!("callState reply: {e}"));
         }

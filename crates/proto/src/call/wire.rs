@@ -5,9 +5,9 @@
 //! examples add a stray `}` after `data`), and an error reply carries only
 //! `returnCode` and a `returnMsg` written for the user, which the UI shows.
 
+use crate::fields::Fields;
 use crate::{lenient, DecodeError};
-use serde::de::{self, DeserializeOwned, Deserializer};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::fmt;
 
@@ -96,34 +96,47 @@ impl<T> CallReply<T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for CallReply<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Raw {
-            data: Option<Value>,
-            #[serde(deserialize_with = "lenient::u64_any")]
-            return_code: u64,
-            #[serde(default, deserialize_with = "lenient::string_any")]
-            return_msg: String,
-        }
-        let raw = Raw::deserialize(d)?;
-        let data = match (raw.return_code, raw.data) {
-            (200, Some(v)) => Some(T::deserialize(v).map_err(de::Error::custom)?),
-            (200, None) => return Err(de::Error::custom("returnCode 200 without data")),
-            _ => None,
-        };
+impl<T> CallReply<T> {
+    /// Reads a reply; `data` of a success is read by `decode`, and the
+    /// `data` of any other code is ignored, whatever its shape.
+    pub fn decode(
+        v: &Value,
+        decode: fn(&Value) -> Result<T, DecodeError>,
+    ) -> Result<Self, DecodeError> {
+        let (return_code, return_msg, data) = envelope(v)?;
+        let data = data
+            .map(decode)
+            .transpose()
+            .map_err(|e| DecodeError::new(format!("data: {e}")))?;
         Ok(Self {
             data,
-            return_code: raw.return_code,
-            return_msg: raw.return_msg,
+            return_code,
+            return_msg,
         })
     }
 }
 
-/// Decodes any reply of this API; `T` is the `data` of the request's success.
-pub fn decode_reply<T: DeserializeOwned>(text: &str) -> Result<CallReply<T>, DecodeError> {
-    Ok(crate::from_json(text)?)
+/// `returnCode`, `returnMsg` and, when the code is 200, the `data` that
+/// must then be there.
+fn envelope(v: &Value) -> Result<(u64, String, Option<&Value>), DecodeError> {
+    let f = Fields::of(v)?;
+    let return_code = f.u64_any("returnCode")?;
+    let return_msg = f.string_any_or_empty("returnMsg")?;
+    let data = match (return_code, f.get("data")) {
+        (200, Some(data)) => Some(data),
+        (200, None) => return Err(DecodeError::new("returnCode 200 without data")),
+        _ => None,
+    };
+    Ok((return_code, return_msg, data))
+}
+
+/// Decodes any reply of this API; `decode` reads the `data` of the
+/// request's success (`CallStarted::decode`, ...).
+pub fn decode_reply<T>(
+    text: &str,
+    decode: fn(&Value) -> Result<T, DecodeError>,
+) -> Result<CallReply<T>, DecodeError> {
+    CallReply::decode(&serde_json::from_str(text)?, decode)
 }
 
 /// A refusal from the server. `message` (`returnMsg`) is meant for the user,
@@ -143,22 +156,34 @@ impl fmt::Display for CallError {
 impl std::error::Error for CallError {}
 
 /// `data` of call and callService.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallStarted {
-    #[serde(deserialize_with = "lenient::string_any")]
     pub call_sid: String,
 }
 
+impl CallStarted {
+    pub fn decode(v: &Value) -> Result<Self, DecodeError> {
+        Ok(Self {
+            call_sid: Fields::of(v)?.string_any("callSid")?,
+        })
+    }
+}
+
 /// `data` of callCancel: `{"isSuccess":"success"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelResult {
-    #[serde(deserialize_with = "lenient::string_any")]
     pub is_success: String,
 }
 
 impl CancelResult {
+    pub fn decode(v: &Value) -> Result<Self, DecodeError> {
+        Ok(Self {
+            is_success: Fields::of(v)?.string_any("isSuccess")?,
+        })
+    }
+
     pub fn success() -> Self {
         Self {
             is_success: "success".to_owned(),
@@ -172,10 +197,18 @@ impl CancelResult {
 }
 
 /// `data` of callState.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallStatus {
     pub state_type: CallState,
+}
+
+impl CallStatus {
+    pub fn decode(v: &Value) -> Result<Self, DecodeError> {
+        Ok(Self {
+            state_type: CallState::decode(Fields::of(v)?.need("stateType")?)?,
+        })
+    }
 }
 
 /// `stateType`, sent as a string `"1"`..`"4"` (numbers are accepted too).
@@ -191,6 +224,17 @@ pub enum CallState {
 }
 
 impl CallState {
+    /// `stateType` as sent: a known code, else the value as text; only a
+    /// value that is no text at all (a list, an object) is an error.
+    pub fn decode(v: &Value) -> Result<Self, DecodeError> {
+        if let Some(state) = lenient::value_to_u64(v).and_then(Self::from_code) {
+            return Ok(state);
+        }
+        lenient::value_to_string(v)
+            .map(Self::Unknown)
+            .ok_or_else(|| DecodeError::new(format!("stateType {v} is no state")))
+    }
+
     pub fn from_code(code: u64) -> Option<Self> {
         Some(match code {
             1 => Self::Requesting,
@@ -232,17 +276,5 @@ impl fmt::Display for CallState {
 impl Serialize for CallState {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for CallState {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Value::deserialize(d)?;
-        if let Some(state) = lenient::value_to_u64(&v).and_then(Self::from_code) {
-            return Ok(state);
-        }
-        lenient::value_to_string(&v)
-            .map(Self::Unknown)
-            .ok_or_else(|| de::Error::custom(format!("stateType {v} is no state")))
     }
 }

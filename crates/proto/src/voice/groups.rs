@@ -3,17 +3,36 @@
 //! nothing else: no secret can end up in the browser's storage through them).
 
 use super::wire::TerminalId;
-use serde::{Deserialize, Serialize};
+use crate::fields::Fields;
+use crate::DecodeError;
+use serde::Serialize;
+use serde_json::Value;
 
 /// At most this many groups are kept; saving one more drops the oldest.
 pub const MAX_GROUPS: usize = 50;
 /// A group's name is cut to this many characters.
 pub const MAX_NAME_CHARS: usize = 40;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SavedGroup {
     pub name: String,
     pub ids: Vec<TerminalId>,
+}
+
+impl SavedGroup {
+    /// A group as [`encode`] stored it.
+    fn decode(v: &Value) -> Result<Self, DecodeError> {
+        let f = Fields::of(v)?;
+        let ids = match f.need("ids")? {
+            Value::Array(ids) => ids.iter().map(Value::as_u64).collect(),
+            _ => None,
+        };
+        Ok(Self {
+            name: f.str("name")?,
+            ids: ids
+                .ok_or_else(|| DecodeError::new("field `ids`: a list of terminal ids belongs"))?,
+        })
+    }
 }
 
 /// Whether a terminal shows for `query`: every word of it is found in the
@@ -54,7 +73,14 @@ pub fn remove(groups: &mut Vec<SavedGroup>, name: &str) {
 /// What localStorage held; anything unreadable counts as no groups, and a
 /// group without a name or a terminal is dropped.
 pub fn decode(text: &str) -> Vec<SavedGroup> {
-    let stored: Vec<SavedGroup> = crate::from_json(text).unwrap_or_default();
+    let stored: Vec<SavedGroup> = match serde_json::from_str(text) {
+        Ok(Value::Array(groups)) => groups
+            .iter()
+            .map(SavedGroup::decode)
+            .collect::<Result<_, _>>()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let mut groups = Vec::new();
     for g in stored.iter().rev() {
         save(&mut groups, &g.name, &g.ids);

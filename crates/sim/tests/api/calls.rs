@@ -22,7 +22,7 @@ async fn a_call_moves_on_by_hand_and_ends_when_cancelled() {
         body.ends_with(r#""},"returnCode":200,"returnMsg":"success"}"#),
         "{body}"
     );
-    let sid = decode_reply::<CallStarted>(&body)
+    let sid = decode_reply(&body, CallStarted::decode)
         .unwrap()
         .into_result()
         .unwrap()
@@ -45,7 +45,7 @@ async fn a_call_moves_on_by_hand_and_ends_when_cancelled() {
             "{}",
             r.text()
         );
-        decode_reply::<CallStatus>(&r.text())
+        decode_reply(&r.text(), CallStatus::decode)
             .unwrap()
             .into_result()
             .unwrap()
@@ -165,7 +165,7 @@ async fn state_of(addr: std::net::SocketAddr, sid: &str) -> CallState {
         &format!("/v1/app/callState/{sid}?access_token=demo-token"),
     )
     .await;
-    decode_reply::<CallStatus>(&r.text())
+    decode_reply(&r.text(), CallStatus::decode)
         .unwrap()
         .into_result()
         .unwrap()
@@ -185,7 +185,7 @@ async fn targets_answer_busy_never_answer_hang_up_or_are_refused() {
             &format!("/v1/app/call/{target}?access_token=demo-token"),
         )
         .await;
-        decode_reply::<CallStarted>(&r.text())
+        decode_reply(&r.text(), CallStarted::decode)
             .unwrap()
             .into_result()
     };
