@@ -24,16 +24,6 @@ pub mod rest;
 pub mod url;
 pub mod voice;
 
-/// Decodes JSON text into `T` by way of `serde_json::Value`. The derived
-/// decoders are then compiled for one source only (`Value`; several types
-/// are also decoded from a `Value` they sit in), not also for text, which
-/// keeps the wasm bundle smaller; the cost is one tree per message.
-/// Participants, a thousand at a time, are decoded from text instead
-/// (`meeting::decode_participants`).
-pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
-    serde_json::from_value(serde_json::from_str(text)?)
-}
-
 /// A message a server sent that the client could not use. The shells log it
 /// in the journal and carry on; it never stops a machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
