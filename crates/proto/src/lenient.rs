@@ -47,7 +47,7 @@ impl<T: DeserializeOwned> ListOf<T> {
     /// The list that is the JSON `text`, each element cut out as text
     /// ([`crate::json_parts`]) and decoded from it: no tree is built for the
     /// list nor for an element (a roster of a thousand comes this way; see
-    /// [`crate::from_json`] for the usual path). Anything but a list is an
+    /// [`crate::fields`] for the usual path). Anything but a list is an
     /// error, and so is text that is not JSON.
     pub fn from_text(text: &str) -> Result<Self, DecodeError> {
         let elements = crate::json_parts::elements(text)?;
