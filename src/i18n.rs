@@ -46,6 +46,8 @@ macro_rules! catalogue {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$key),*];
+            /// Every phrase by name, for markup (`data-t="Name"`, see src/ui/markup.rs).
+            pub const TEXTS: $crate::ui::markup::Texts = &[$((stringify!($key), [$zh, $en])),*];
         }
 
         impl $crate::i18n::Phrase for $name {

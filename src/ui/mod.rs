@@ -14,6 +14,7 @@ pub mod ivr;
 pub mod journal;
 pub mod keyed;
 pub mod lang_switch;
+pub mod markup;
 pub mod meeting;
 pub mod panel;
 pub mod ptt;

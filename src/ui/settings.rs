@@ -7,34 +7,19 @@ use super::active::{use_active, Active, Restart};
 use super::audio::text::AudioText;
 use super::audio::DeviceChoice;
 use super::credentials::Credentials;
-use super::panel::Panel;
+use super::markup::{markup, value_of, Wired};
 use crate::config::{AudioCodec, AudioMode, Deployment, MicAsk, Settings};
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::Key;
 use crate::io::storage;
 use crate::ui::ptt::TalkKeyField;
-use crate::ui::show::cond;
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
-    let i18n = use_i18n();
     let active = use_active();
     let secrets = active.file.secrets_in_file().join(", ");
     let config = active.config;
-    let field = |value: &str| RwSignal::new(value.to_owned());
-    let plugin = field(&config.voice.plugin_url);
-    let server = field(&config.voice.server_base_url);
-    let account = field(&config.voice.account);
-    let meeting = field(&config.meeting.api_server);
-    let calls = field(&config.calls.base_url);
-    let ivr = field(&config.ivr.url);
-    let talk_key = field(&storage::load_settings().talk_key.unwrap_or_default());
-    let deployment = RwSignal::new(config.deployment);
-    let audio_mode = RwSignal::new(config.audio.mode);
-    let microphone = RwSignal::new(config.audio.microphone);
-    let codec = RwSignal::new(config.audio.codec);
-    let error = RwSignal::new(None::<String>);
+    let talk_key = RwSignal::new(storage::load_settings().talk_key.unwrap_or_default());
     let in_force = expect_context::<StoredValue<Active>>();
     let restart = expect_context::<Restart>();
     let secure = crate::io::page_origin().starts_with("https:");
@@ -42,107 +27,110 @@ pub fn SettingsPanel() -> impl IntoView {
         let (file, current) = in_force.with_value(|a| (a.file.clone(), a.config.clone()));
         restart.with(file.with_settings(s, secure).with_secrets_of(&current));
     };
-
-    let save = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let mut s = storage::load_settings();
-        let keep = |v: RwSignal<String>| {
-            Some(v.get_untracked().trim().to_owned()).filter(|v| !v.is_empty())
-        };
-        s = Settings {
-            voice_plugin_url: keep(plugin),
-            voice_server_base_url: keep(server),
-            voice_account: keep(account),
-            meeting_api_server: keep(meeting),
-            calls_base_url: keep(calls),
-            ivr_url: keep(ivr),
-            talk_key: keep(talk_key),
-            deployment: Some(deployment.get_untracked()),
-            audio_mode: Some(audio_mode.get_untracked()),
-            microphone: Some(microphone.get_untracked()),
-            audio_codec: Some(codec.get_untracked()),
-            ..s
-        };
-        match storage::save_settings(&s) {
-            Ok(()) => restart_with(&s),
-            Err(e) => error.set(Some(e)),
+    markup(HTML, &[Key::TEXTS, AudioText::TEXTS], move |w: &Wired| {
+        for (id, value) in [
+            ("settings-voice-plugin", &config.voice.plugin_url),
+            ("settings-voice-server", &config.voice.server_base_url),
+            ("settings-voice-account", &config.voice.account),
+            ("settings-meeting-api", &config.meeting.api_server),
+            ("settings-calls", &config.calls.base_url),
+            ("settings-ivr", &config.ivr.url),
+        ] {
+            w.set_value(id, value);
         }
-    };
-    let reset = move |_| {
-        storage::clear_settings();
-        restart_with(&storage::load_settings());
-    };
-    let text_input = move |id: &'static str, label: Key, value: RwSignal<String>| {
-        view! {
-            <label>
-                {i18n.tr(label)}
-                <input id=id prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
-            </label>
+        w.set_value(
+            "settings-deployment",
+            match config.deployment {
+                Deployment::Public => "public",
+                Deployment::Enterprise => "enterprise",
+            },
+        );
+        w.set_value(
+            "settings-audio-mode",
+            match config.audio.mode {
+                AudioMode::Browser => "browser",
+                AudioMode::Plugin => "plugin",
+            },
+        );
+        w.set_value(
+            "settings-microphone",
+            match config.audio.microphone {
+                MicAsk::Login => "login",
+                MicAsk::Talk => "talk",
+            },
+        );
+        w.set_value(
+            "settings-audio-codec",
+            match config.audio.codec {
+                AudioCodec::Auto => "auto",
+                AudioCodec::Mulaw => "mulaw",
+            },
+        );
+        w.mount(
+            "settings-talk-key-slot",
+            view! { <TalkKeyField code=talk_key /> }.into_any(),
+        );
+        w.mount(
+            "settings-devices-slot",
+            view! { <DeviceChoice /> }.into_any(),
+        );
+        w.mount(
+            "settings-credentials-slot",
+            view! { <Credentials /> }.into_any(),
+        );
+        if secrets.is_empty() {
+            w.el("settings-secrets").remove();
+        } else {
+            w.el("settings-secret-keys")
+                .set_text_content(Some(&secrets));
         }
-    };
-    view! {
-        <Panel id="settings-panel" title=Key::PanelSettings>
-            <form id="settings-form" class="settings" on:submit=save>
-                {text_input("settings-voice-plugin", Key::VoicePluginUrl, plugin)}
-                {text_input("settings-voice-server", Key::VoiceServerUrl, server)}
-                {text_input("settings-voice-account", Key::Account, account)}
-                {text_input("settings-meeting-api", Key::MeetingApiServer, meeting)}
-                {text_input("settings-calls", Key::CallsBaseUrl, calls)}
-                {text_input("settings-ivr", Key::IvrUrl, ivr)}
-                <TalkKeyField code=talk_key />
-                <label>
-                    {i18n.tr(Key::Deployment)}
-                    <select id="settings-deployment" on:change=move |ev| {
-                        deployment.set(if event_target_value(&ev) == "enterprise" { Deployment::Enterprise } else { Deployment::Public })
-                    }>
-                        <option value="public" selected=move || deployment.get() == Deployment::Public>{i18n.tr(Key::DeploymentPublic)}</option>
-                        <option value="enterprise" selected=move || deployment.get() == Deployment::Enterprise>{i18n.tr(Key::DeploymentEnterprise)}</option>
-                    </select>
-                </label>
-                <label>
-                    {i18n.tr(AudioText::Mode)}
-                    <select id="settings-audio-mode" on:change=move |ev| {
-                        audio_mode.set(if event_target_value(&ev) == "plugin" { AudioMode::Plugin } else { AudioMode::Browser })
-                    }>
-                        <option value="browser" selected=move || audio_mode.get() == AudioMode::Browser>{i18n.tr(AudioText::ModeBrowser)}</option>
-                        <option value="plugin" selected=move || audio_mode.get() == AudioMode::Plugin>{i18n.tr(AudioText::ModePlugin)}</option>
-                    </select>
-                </label>
-                <label>
-                    {i18n.tr(AudioText::MicAsk)}
-                    <select id="settings-microphone" on:change=move |ev| {
-                        microphone.set(if event_target_value(&ev) == "talk" { MicAsk::Talk } else { MicAsk::Login })
-                    }>
-                        <option value="login" selected=move || microphone.get() == MicAsk::Login>{i18n.tr(AudioText::MicAskLogin)}</option>
-                        <option value="talk" selected=move || microphone.get() == MicAsk::Talk>{i18n.tr(AudioText::MicAskTalk)}</option>
-                    </select>
-                </label>
-                <label>
-                    {i18n.tr(AudioText::Codec)}
-                    <select id="settings-audio-codec" on:change=move |ev| {
-                        codec.set(if event_target_value(&ev) == "mulaw" { AudioCodec::Mulaw } else { AudioCodec::Auto })
-                    }>
-                        <option value="auto" selected=move || codec.get() == AudioCodec::Auto>{i18n.tr(AudioText::CodecAuto)}</option>
-                        <option value="mulaw" selected=move || codec.get() == AudioCodec::Mulaw>{i18n.tr(AudioText::CodecMulaw)}</option>
-                    </select>
-                </label>
-                <DeviceChoice />
-                <p class="note">{i18n.tr(Key::SettingsNote)}</p>
-                <Show when={
-                    let any = !secrets.is_empty();
-                    cond(move || any)
-                }>
-                    <p id="settings-secrets" class="warning" role="note">
-                        {i18n.tr(Key::SecretsInFile)}<code>{secrets.clone()}</code>". "{i18n.tr(Key::SecretsInFileWhy)}
-                    </p>
-                </Show>
-                <p class="error" role="alert">{move || error.get()}</p>
-                <div class="buttons">
-                    <button id="settings-save" type="submit">{i18n.tr(Key::Save)}</button>
-                    <button id="settings-reset" type="button" on:click=reset>{i18n.tr(Key::ResetSettings)}</button>
-                </div>
-            </form>
-            <Credentials />
-        </Panel>
-    }
+        let error = w.el("settings-error");
+        let form = w.root().clone();
+        w.on("settings-form", "submit", move |ev| {
+            ev.prevent_default();
+            let read = |id: &str| value_of(&form, id);
+            let keep = |id: &str| Some(read(id).trim().to_owned()).filter(|v| !v.is_empty());
+            let s = Settings {
+                voice_plugin_url: keep("settings-voice-plugin"),
+                voice_server_base_url: keep("settings-voice-server"),
+                voice_account: keep("settings-voice-account"),
+                meeting_api_server: keep("settings-meeting-api"),
+                calls_base_url: keep("settings-calls"),
+                ivr_url: keep("settings-ivr"),
+                talk_key: Some(talk_key.get_untracked()).filter(|v| !v.is_empty()),
+                deployment: Some(if read("settings-deployment") == "enterprise" {
+                    Deployment::Enterprise
+                } else {
+                    Deployment::Public
+                }),
+                audio_mode: Some(if read("settings-audio-mode") == "plugin" {
+                    AudioMode::Plugin
+                } else {
+                    AudioMode::Browser
+                }),
+                microphone: Some(if read("settings-microphone") == "talk" {
+                    MicAsk::Talk
+                } else {
+                    MicAsk::Login
+                }),
+                audio_codec: Some(if read("settings-audio-codec") == "mulaw" {
+                    AudioCodec::Mulaw
+                } else {
+                    AudioCodec::Auto
+                }),
+                ..storage::load_settings()
+            };
+            match storage::save_settings(&s) {
+                Ok(()) => restart_with(&s),
+                Err(e) => error.set_text_content(Some(&e)),
+            }
+        });
+        w.on("settings-reset", "click", move |_| {
+            storage::clear_settings();
+            restart_with(&storage::load_settings());
+        });
+    })
 }
+
+/// The panel's fixed part; what it shows of the configuration is set when it is built.
+const HTML: &str = r#"<section id="settings-panel" class="panel" tabindex="0" aria-labelledby="settings-panel-title"><h2 id="settings-panel-title" data-t="PanelSettings"></h2><form id="settings-form" class="settings"><label><span data-t="VoicePluginUrl"></span><input id="settings-voice-plugin"></label><label><span data-t="VoiceServerUrl"></span><input id="settings-voice-server"></label><label><span data-t="Account"></span><input id="settings-voice-account"></label><label><span data-t="MeetingApiServer"></span><input id="settings-meeting-api"></label><label><span data-t="CallsBaseUrl"></span><input id="settings-calls"></label><label><span data-t="IvrUrl"></span><input id="settings-ivr"></label><div id="settings-talk-key-slot" class="slot"></div><label><span data-t="Deployment"></span><select id="settings-deployment"><option value="public" data-t="DeploymentPublic"></option><option value="enterprise" data-t="DeploymentEnterprise"></option></select></label><label><span data-t="Mode"></span><select id="settings-audio-mode"><option value="browser" data-t="ModeBrowser"></option><option value="plugin" data-t="ModePlugin"></option></select></label><label><span data-t="MicAsk"></span><select id="settings-microphone"><option value="login" data-t="MicAskLogin"></option><option value="talk" data-t="MicAskTalk"></option></select></label><label><span data-t="Codec"></span><select id="settings-audio-codec"><option value="auto" data-t="CodecAuto"></option><option value="mulaw" data-t="CodecMulaw"></option></select></label><div id="settings-devices-slot" class="slot"></div><p class="note" data-t="SettingsNote"></p><p id="settings-secrets" class="warning" role="note"><span data-t="SecretsInFile"></span><code id="settings-secret-keys"></code>. <span data-t="SecretsInFileWhy"></span></p><p id="settings-error" class="error" role="alert"></p><div class="buttons"><button id="settings-save" type="submit" data-t="Save"></button><button id="settings-reset" type="button" data-t="ResetSettings"></button></div></form><div id="settings-credentials-slot" class="slot"></div></section>"#;

@@ -1,0 +1,356 @@
+//! Static markup: the fixed part of a view written as HTML, parsed once
+//! into a `<template>` and cloned, with its few live parts wired by id.
+//!
+//! Why: a `view!` element is a type of its own, and each one compiles to
+//! its own build, rebuild, mount and drop code (about 450 bytes of wasm an
+//! element). Chromium compiles wasm lazily, function by function, on first
+//! call, so that code is also what the cold load spends most of its time
+//! compiling. A form of forty fields written here costs its HTML text and
+//! one call per live part, all through the shared, non-generic code below.
+//!
+//! How: `markup(HTML, &[CATALOGUE::TEXTS…], |w| { w.on("save", "click", …); … })`.
+//! - Text from the catalogues is named in the HTML and follows the language:
+//!   `data-t="Key"` sets the element's text, `data-t-placeholder`,
+//!   `data-t-title` and `data-t-aria-label` those attributes.
+//! - Live parts are found by `id` (every id the console uses is unique on
+//!   the page, which tests and the embedding portal rely on already).
+//! - A part that stays a Leptos view (a keyed list, a form that appears and
+//!   goes) is mounted into an element of the markup with [`Wired::mount`].
+//!
+//! The markup's HTML must have one root element.
+
+use crate::i18n::{use_i18n, Lang};
+use leptos::prelude::*;
+use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
+use leptos::tachys::html::attribute::Attribute;
+use leptos::tachys::hydration::Cursor;
+use leptos::tachys::renderer::Rndr;
+use leptos::tachys::ssr::StreamBuilder;
+use leptos::tachys::view::add_attr::AddAnyAttr;
+use leptos::tachys::view::any_view::AnyViewState;
+use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
+use std::cell::RefCell;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// A catalogue's phrases by name, as `catalogue!` declares them.
+pub type Texts = &'static [(&'static str, [&'static str; 2])];
+
+/// A view made of `html`, its text from `texts`, wired by `wire` when built.
+pub fn markup(
+    html: &'static str,
+    texts: &'static [Texts],
+    wire: impl FnOnce(&Wired) + Send + 'static,
+) -> Markup {
+    Markup {
+        html,
+        texts,
+        lang: use_i18n().lang,
+        wire: Box::new(wire),
+    }
+}
+
+/// See [`markup`].
+pub struct Markup {
+    html: &'static str,
+    texts: &'static [Texts],
+    lang: RwSignal<Lang>,
+    wire: Box<dyn FnOnce(&Wired) + Send>,
+}
+
+/// The live parts of one built markup; they last as long as it does.
+pub struct Wired {
+    root: web_sys::Element,
+    listeners: RefCell<Vec<Listener>>,
+    effects: RefCell<Vec<RenderEffect<()>>>,
+    views: RefCell<Vec<AnyViewState>>,
+}
+
+struct Listener {
+    target: web_sys::Element,
+    event: &'static str,
+    handler: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for Wired {
+    fn drop(&mut self) {
+        for l in self.listeners.get_mut().drain(..) {
+            let _ = l
+                .target
+                .remove_event_listener_with_callback(l.event, l.handler.as_ref().unchecked_ref());
+        }
+    }
+}
+
+impl Wired {
+    /// The root element of the markup.
+    pub fn root(&self) -> &web_sys::Element {
+        &self.root
+    }
+
+    /// The element of the markup with this `id` (the root included). A
+    /// missing id is a mistake in the markup's own HTML, which the browser
+    /// tests mount, so it stops here with the id named.
+    pub fn el(&self, id: &str) -> web_sys::Element {
+        if self.root.id() == id {
+            return self.root.clone();
+        }
+        self.root
+            .query_selector(&format!("#{id}"))
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("markup has no element #{id}"))
+    }
+
+    /// Calls `handler` on each `event` at element `id`.
+    pub fn on(&self, id: &str, event: &'static str, handler: impl FnMut(web_sys::Event) + 'static) {
+        self.listen(self.el(id), event, Box::new(handler));
+    }
+
+    fn listen(
+        &self,
+        target: web_sys::Element,
+        event: &'static str,
+        handler: Box<dyn FnMut(web_sys::Event)>,
+    ) {
+        let handler = Closure::wrap(handler);
+        let _ = target.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+        self.listeners.borrow_mut().push(Listener {
+            target,
+            event,
+            handler,
+        });
+    }
+
+    /// Keeps element `id`'s text equal to `text()`.
+    pub fn text(&self, id: &str, text: impl Fn() -> String + 'static) {
+        let el = self.el(id);
+        self.effect(Box::new(move || el.set_text_content(Some(&text()))));
+    }
+
+    /// Keeps attribute `name` of element `id` equal to `value()`, absent on `None`.
+    pub fn attr(&self, id: &str, name: &'static str, value: impl Fn() -> Option<String> + 'static) {
+        let el = self.el(id);
+        self.effect(Box::new(move || match value() {
+            Some(v) => drop(el.set_attribute(name, &v)),
+            None => drop(el.remove_attribute(name)),
+        }));
+    }
+
+    /// Element `id` carries class `name` while `on()`.
+    pub fn class(&self, id: &str, name: &'static str, on: impl Fn() -> bool + 'static) {
+        let el = self.el(id);
+        self.effect(Box::new(move || {
+            let _ = el.class_list().toggle_with_force(name, on());
+        }));
+    }
+
+    /// Element `id` is hidden while `hide()` (the `hidden` attribute).
+    pub fn hidden(&self, id: &str, hide: impl Fn() -> bool + 'static) {
+        let el = self.el(id);
+        self.effect(Box::new(move || {
+            let _ = el.toggle_attribute_with_force("hidden", hide());
+        }));
+    }
+
+    /// Sets the value of the input, select or textarea `id` (its value as
+    /// typed, not its `value` attribute).
+    pub fn set_value(&self, id: &str, value: &str) {
+        let el = self.el(id);
+        if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            input.set_value(value);
+        } else if let Some(select) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+            select.set_value(value);
+        } else if let Some(area) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            area.set_value(value);
+        }
+    }
+
+    /// Runs `f` now and again whenever what it reads changes, while the markup lasts.
+    pub fn effect(&self, f: Box<dyn Fn()>) {
+        self.effects
+            .borrow_mut()
+            .push(RenderEffect::new(move |_: Option<()>| f()));
+    }
+
+    /// Mounts `view` as the last child of element `id`.
+    pub fn mount(&self, id: &str, view: AnyView) {
+        let mut state = view.build();
+        state.mount(&self.el(id), None);
+        self.views.borrow_mut().push(state);
+    }
+}
+
+/// The value of the input, select or textarea `id` under `root` as it is
+/// now (empty if there is none): handlers read a form when it is sent.
+pub fn value_of(root: &web_sys::Element, id: &str) -> String {
+    let Ok(Some(el)) = root.query_selector(&format!("#{id}")) else {
+        return String::new();
+    };
+    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.value()
+    } else if let Some(select) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+        select.value()
+    } else if let Some(area) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.value()
+    } else {
+        String::new()
+    }
+}
+
+/// Retained view state of a [`Markup`].
+pub struct MarkupState {
+    wired: Wired,
+}
+
+impl Mountable for MarkupState {
+    fn unmount(&mut self) {
+        self.wired.root.unmount();
+    }
+
+    fn mount(&mut self, parent: &web_sys::Element, marker: Option<&web_sys::Node>) {
+        self.wired.root.mount(parent, marker)
+    }
+
+    fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
+        self.wired.root.insert_before_this(child)
+    }
+
+    fn elements(&self) -> Vec<web_sys::Element> {
+        vec![self.wired.root.clone()]
+    }
+}
+
+impl Render for Markup {
+    type State = MarkupState;
+
+    fn build(self) -> MarkupState {
+        let root = Rndr::create_element_from_html(self.html.into());
+        let wired = Wired {
+            root,
+            listeners: RefCell::default(),
+            effects: RefCell::default(),
+            views: RefCell::default(),
+        };
+        let (root, texts, lang) = (wired.root.clone(), self.texts, self.lang);
+        wired.effect(Box::new(move || translate(&root, texts, lang.get())));
+        (self.wire)(&wired);
+        MarkupState { wired }
+    }
+
+    /// A new markup value is new wiring: it replaces the old one.
+    fn rebuild(self, state: &mut MarkupState) {
+        let mut new = self.build();
+        state.wired.root.insert_before_this(&mut new);
+        state.unmount();
+        *state = new;
+    }
+}
+
+/// The attribute naming a phrase, and what the phrase sets.
+const TRANSLATED: [(&str, Option<&str>); 4] = [
+    ("data-t", None),
+    ("data-t-placeholder", Some("placeholder")),
+    ("data-t-title", Some("title")),
+    ("data-t-aria-label", Some("aria-label")),
+];
+
+/// Sets every text under `root` named by a `data-t…` attribute, in `lang`.
+fn translate(root: &web_sys::Element, texts: &[Texts], lang: Lang) {
+    for (marker, target) in TRANSLATED {
+        let Ok(found) = root.query_selector_all(&format!("[{marker}]")) else {
+            continue;
+        };
+        let own = root.has_attribute(marker).then(|| root.clone());
+        let nodes = (0..found.length())
+            .filter_map(|i| found.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok());
+        for el in own.into_iter().chain(nodes) {
+            let name = el.get_attribute(marker).unwrap_or_default();
+            let text = phrase(texts, &name, lang);
+            match target {
+                None => el.set_text_content(Some(text)),
+                Some(attr) => drop(el.set_attribute(attr, text)),
+            }
+        }
+    }
+}
+
+/// The phrase called `name` in `texts`. A name no catalogue has is a
+/// mistake in the markup: debug builds (the tests) stop on it, a release
+/// shows the name rather than nothing.
+fn phrase<'a>(texts: &[Texts], name: &'a str, lang: Lang) -> &'a str {
+    texts
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|(n, _)| *n == name)
+        .map(|(_, pair)| pair[lang as usize])
+        .unwrap_or_else(|| {
+            debug_assert!(false, "no phrase named {name}");
+            name
+        })
+}
+
+// A markup is only ever built in the browser (the console renders on the
+// client only); what Leptos asks of a view beyond that is answered plainly.
+
+impl AddAnyAttr for Markup {
+    type Output<SomeNewAttr: Attribute> = Self;
+
+    fn add_any_attr<NewAttr: Attribute>(self, _attr: NewAttr) -> Self::Output<NewAttr>
+    where
+        Self::Output<NewAttr>: RenderHtml,
+    {
+        // Attributes belong in the markup's HTML; nothing here spreads any.
+        self
+    }
+}
+
+impl RenderHtml for Markup {
+    type AsyncOutput = Self;
+    type Owned = Self;
+    const MIN_LENGTH: usize = 0;
+
+    fn dry_resolve(&mut self) {}
+
+    async fn resolve(self) -> Self {
+        self
+    }
+
+    fn to_html_with_buf(
+        self,
+        buf: &mut String,
+        position: &mut Position,
+        _escape: bool,
+        _mark_branches: bool,
+        _extra_attrs: Vec<AnyAttribute>,
+    ) {
+        buf.push_str(self.html);
+        *position = Position::NextChild;
+    }
+
+    fn to_html_async_with_buf<const OUT_OF_ORDER: bool>(
+        self,
+        buf: &mut StreamBuilder,
+        position: &mut Position,
+        escape: bool,
+        mark_branches: bool,
+        extra_attrs: Vec<AnyAttribute>,
+    ) {
+        let mut html = String::new();
+        self.to_html_with_buf(&mut html, position, escape, mark_branches, extra_attrs);
+        buf.push_sync(&html);
+    }
+
+    fn hydrate<const FROM_SERVER: bool>(
+        self,
+        _cursor: &Cursor,
+        _position: &PositionState,
+    ) -> MarkupState {
+        self.build()
+    }
+
+    fn into_owned(self) -> Self {
+        self
+    }
+}
