@@ -512,3 +512,74 @@ async fn a_refused_or_missing_microphone_says_so() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+async fn markup_names_its_text_wires_its_parts_and_lets_go_when_dropped() {
+    use dispatch_desk::ui::markup::{markup, value_of, Wired};
+    use wasm_bindgen::JsCast;
+    const HTML: &str = r#"<section id="mk"><h2 id="mk-title" data-t="PanelJournal"></h2><input id="mk-in" data-t-placeholder="Account"><button id="mk-go" type="button" data-t-title="Save" data-t="Login"></button><p id="mk-count"></p><p id="mk-flag" class="x"></p><div id="mk-slot" class="slot"></div></section>"#;
+    let el = container();
+    let i18n = I18n::new(Lang::Zh);
+    let count = RwSignal::new(0u32);
+    let read = RwSignal::new(String::new());
+    let handle = leptos::mount::mount_to(el.clone(), move || {
+        provide_context(i18n);
+        markup(HTML, &[Key::TEXTS], move |w: &Wired| {
+            w.set_value("mk-in", "zydd");
+            w.text("mk-count", move || count.get().to_string());
+            w.class("mk-flag", "on", move || count.get() > 1);
+            w.hidden("mk-flag", move || count.get() == 0);
+            let root = w.root().clone();
+            w.on("mk-go", "click", move |_| {
+                count.update(|n| *n += 1);
+                read.set(value_of(&root, "mk-in"));
+            });
+            w.mount(
+                "mk-slot",
+                view! { <span id="mk-child">{move || count.get() * 10}</span> }.into_any(),
+            );
+        })
+    });
+    // The catalogue's text, in each place the markup names it.
+    assert_eq!(text_of("mk-title"), "日志");
+    assert_eq!(text_of("mk-go"), "登录");
+    assert_eq!(
+        by_id("mk-go").get_attribute("title").as_deref(),
+        Some("保存并应用")
+    );
+    assert_eq!(
+        by_id("mk-in").get_attribute("placeholder").as_deref(),
+        Some("账号")
+    );
+    assert_eq!(text_of("mk-count"), "0");
+    assert!(by_id("mk-flag").has_attribute("hidden"));
+    assert_eq!(text_of("mk-child"), "0");
+    // Live parts follow their signals; handlers read the form as it is now.
+    type_into("mk-in", "dispatcher 2");
+    click("mk-go");
+    click("mk-go");
+    leptos::task::tick().await;
+    assert_eq!(count.get_untracked(), 2);
+    assert_eq!(read.get_untracked(), "dispatcher 2");
+    assert_eq!(text_of("mk-count"), "2");
+    assert!(!by_id("mk-flag").has_attribute("hidden"));
+    assert!(by_id("mk-flag").class_list().contains("on"));
+    assert!(by_id("mk-flag").class_list().contains("x"));
+    assert_eq!(text_of("mk-child"), "20");
+    // The language changes every named text.
+    i18n.lang.set(Lang::En);
+    leptos::task::tick().await;
+    assert_eq!(text_of("mk-title"), "Journal");
+    assert_eq!(text_of("mk-go"), "Log in");
+    assert_eq!(
+        by_id("mk-in").get_attribute("placeholder").as_deref(),
+        Some("Account")
+    );
+    // Unmounted, its listeners are gone: a click on the kept element does nothing.
+    let button = by_id("mk-go").unchecked_into::<web_sys::HtmlElement>();
+    drop(handle);
+    assert!(doc().get_element_by_id("mk").is_none());
+    button.click();
+    assert_eq!(count.get_untracked(), 2);
+    el.remove();
+}
