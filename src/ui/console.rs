@@ -8,6 +8,7 @@ use super::embed;
 use super::header::Header;
 use super::ivr::IvrPanel;
 use super::journal::JournalPanel;
+use super::markup::{markup, Wired};
 use super::meeting::MeetingPanel;
 use super::ptt::PttPanel;
 use super::settings::SettingsPanel;
@@ -37,46 +38,49 @@ pub fn Console(file: Config, config: Config) -> impl IntoView {
         microphone_blocked: embed::microphone_blocked(),
     };
     embed::connect(shells, active, desk, i18n);
-    let tabs = TABS
-        .iter()
-        .map(|&(name, title)| {
+    let notice = desk.microphone_blocked.then(|| {
+        markup(
+            r#"<p id="microphone-blocked" class="frame-notice" role="alert" data-t="MicrophoneBlocked"></p>"#,
+            &[Key::TEXTS],
+            |_| {},
+        )
+    });
+    let tabs = markup(TABS_HTML, &[Key::TEXTS], move |w: &Wired| {
+        for (name, _) in TABS {
+            let id = format!("{name}-tab");
             let selected = move || desk.panel.get() == name;
-            view! {
-                <button
-                    role="tab"
-                    id=format!("{name}-tab")
-                    aria-controls=format!("{name}-panel")
-                    aria-selected=move || selected().to_string()
-                    class:selected=selected
-                    on:click=move |_| desk.show(name)
-                >
-                    {i18n.tr(title)}
-                </button>
+            w.attr(&id, "aria-selected", move || Some(selected().to_string()));
+            w.class(&id, "selected", selected);
+            w.on(&id, "click", move |_| desk.show(name));
+        }
+    });
+    let panels = markup(
+        r#"<main id="console" class="console"></main>"#,
+        &[],
+        move |w: &Wired| {
+            w.class("console", "compact", move || {
+                desk.mode.get() == LayoutMode::Compact
+            });
+            w.attr("console", "data-panel", move || {
+                Some(desk.panel.get().to_owned())
+            });
+            for panel in [
+                view! { <PttPanel /> }.into_any(),
+                view! { <MeetingPanel /> }.into_any(),
+                view! { <CallPanel /> }.into_any(),
+                view! { <IvrPanel /> }.into_any(),
+                view! { <JournalPanel /> }.into_any(),
+                view! { <SettingsPanel /> }.into_any(),
+            ] {
+                w.mount("console", panel);
             }
-        })
-        .collect_view();
-    view! {
-        <Header />
-        {desk
-            .microphone_blocked
-            .then(|| view! { <p id="microphone-blocked" class="frame-notice" role="alert">{i18n.tr(Key::MicrophoneBlocked)}</p> })}
-        <nav class="tabs" role="tablist" aria-label=move || i18n.t(Key::Panels)>
-            {tabs}
-        </nav>
-        <main
-            class="console"
-            class:compact=move || desk.mode.get() == LayoutMode::Compact
-            data-panel=move || desk.panel.get()
-        >
-            <PttPanel />
-            <MeetingPanel />
-            <CallPanel />
-            <IvrPanel />
-            <JournalPanel />
-            <SettingsPanel />
-        </main>
-    }
+        },
+    );
+    view! { <Header /> {notice} {tabs} {panels} }
 }
+
+/// The tabs, in [`TABS`] order; each one's state is wired by its id.
+const TABS_HTML: &str = r#"<nav class="tabs" role="tablist" data-t-aria-label="Panels"><button role="tab" id="ptt-tab" aria-controls="ptt-panel" data-t="PanelPtt"></button><button role="tab" id="meeting-tab" aria-controls="meeting-panel" data-t="PanelMeeting"></button><button role="tab" id="calls-tab" aria-controls="calls-panel" data-t="PanelCalls"></button><button role="tab" id="ivr-tab" aria-controls="ivr-panel" data-t="PanelIvr"></button><button role="tab" id="journal-tab" aria-controls="journal-panel" data-t="PanelJournal"></button><button role="tab" id="settings-tab" aria-controls="settings-panel" data-t="PanelSettings"></button></nav>"#;
 
 /// The panels by protocol name (`show`), in tab order.
 const TABS: [(&str, Key); 6] = [

@@ -1,7 +1,8 @@
 //! The header: title, the dispatcher's identity, a light per back end, language.
 
-use super::lang_switch::LangSwitch;
-use super::status_light::{LightState, StatusLight};
+use super::lang_switch::lang_switch;
+use super::markup::{markup, Wired};
+use super::status_light::{show_light, LightState};
 use crate::i18n::{use_i18n, Key};
 use crate::io::calls::CallDesk;
 use crate::io::ivr::IvrDesk;
@@ -29,18 +30,21 @@ pub fn Header() -> impl IntoView {
     let calls_light = Memo::new(move |_| calls.with(|v| LightState::of_health(v.health)));
     let ivr = expect_context::<IvrDesk>().health();
     let ivr_light = Memo::new(move |_| LightState::of_health(ivr.get()));
-    // `elementtiming`: `cargo xtask bench` reads when the console is first painted.
-    view! {
-        <header class="top">
-            <h1 id="app-title" {..leptos::tachys::html::attribute::custom::custom_attribute("elementtiming", "dd-console")}>{i18n.tr(Key::AppTitle)}</h1>
-            <span id="identity" class="identity">{identity}</span>
-            <nav class="lights" aria-live="polite">
-                <StatusLight id="voice-light" service=Key::ServiceVoice light=voice_light />
-                <StatusLight id="meeting-light" service=Key::ServiceMeeting light=meeting_light />
-                <StatusLight id="calls-light" service=Key::ServiceCalls light=calls_light />
-                <StatusLight id="ivr-light" service=Key::ServiceIvr light=ivr_light />
-            </nav>
-            <LangSwitch />
-        </header>
-    }
+    let lights = [
+        ("voice-light", Key::ServiceVoice, Signal::from(voice_light)),
+        ("meeting-light", Key::ServiceMeeting, meeting_light.into()),
+        ("calls-light", Key::ServiceCalls, calls_light.into()),
+        ("ivr-light", Key::ServiceIvr, ivr_light.into()),
+    ];
+    markup(HTML, &[Key::TEXTS], move |w: &Wired| {
+        w.text("identity", identity);
+        for (id, service, light) in lights {
+            show_light(w, id, service, light, i18n.lang);
+        }
+        lang_switch(w, "lang-switch", i18n);
+    })
 }
+
+/// `elementtiming`: `cargo xtask bench` reads when the console is first painted.
+/// The lights are made like [`super::status_light::LIGHT_HTML`].
+const HTML: &str = r#"<header class="top"><h1 id="app-title" elementtiming="dd-console" data-t="AppTitle"></h1><span id="identity" class="identity"></span><nav class="lights" aria-live="polite"><span id="voice-light" class="light"><span class="lamp" aria-hidden="true"></span><span class="light-name"></span><span class="light-word"></span></span><span id="meeting-light" class="light"><span class="lamp" aria-hidden="true"></span><span class="light-name"></span><span class="light-word"></span></span><span id="calls-light" class="light"><span class="lamp" aria-hidden="true"></span><span class="light-name"></span><span class="light-word"></span></span><span id="ivr-light" class="light"><span class="lamp" aria-hidden="true"></span><span class="light-name"></span><span class="light-word"></span></span></nav><button id="lang-switch" class="lang-switch"></button></header>"#;

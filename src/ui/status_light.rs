@@ -1,6 +1,7 @@
 //! One status light per back end: colour and word, so it reads without colour too.
 
-use crate::i18n::{use_i18n, Key};
+use super::markup::{markup, Wired};
+use crate::i18n::{use_i18n, Key, Lang, Phrase};
 use leptos::prelude::*;
 use proto::call::Health;
 use proto::meeting::machine::MeetingLink;
@@ -66,19 +67,45 @@ impl LightState {
     }
 }
 
+/// A light's parts; `id` and state are set by [`show_light`].
+pub const LIGHT_HTML: &str = r#"<span class="light"><span class="lamp" aria-hidden="true"></span><span class="light-name"></span><span class="light-word"></span></span>"#;
+
 #[component]
 pub fn StatusLight(
     id: &'static str,
     service: Key,
     #[prop(into)] light: Signal<LightState>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    let label = move || format!("{}: {}", i18n.t(service), i18n.t(light.get().label));
-    view! {
-        <span id=id class=move || format!("light light-{}", light.get().state) data-state=move || light.get().state title=label>
-            <span class="lamp" aria-hidden="true"></span>
-            <span class="light-name">{i18n.tr(service)}</span>
-            <span class="light-word">{move || i18n.t(light.get().label)}</span>
-        </span>
-    }
+    let lang = use_i18n().lang;
+    markup(LIGHT_HTML, &[], move |w: &Wired| {
+        w.root().set_id(id);
+        show_light(w, id, service, light, lang);
+    })
+}
+
+/// Keeps light `id` of the markup (made like [`LIGHT_HTML`]) showing
+/// `light` for `service`: its class and `data-state`, its words, its title.
+pub fn show_light(
+    w: &Wired,
+    id: &str,
+    service: Key,
+    light: Signal<LightState>,
+    lang: RwSignal<Lang>,
+) {
+    let el = w.el(id);
+    let part = |class: &str| el.query_selector(class).ok().flatten();
+    let (name, word) = (part(".light-name"), part(".light-word"));
+    w.effect(Box::new(move || {
+        let (light, lang) = (light.get(), lang.get());
+        el.set_class_name(&format!("light light-{}", light.state));
+        let _ = el.set_attribute("data-state", light.state);
+        let (service, label) = (service.text(lang), light.label.text(lang));
+        let _ = el.set_attribute("title", &format!("{service}: {label}"));
+        if let Some(name) = &name {
+            name.set_text_content(Some(service));
+        }
+        if let Some(word) = &word {
+            word.set_text_content(Some(label));
+        }
+    }));
 }
