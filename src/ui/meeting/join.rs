@@ -5,8 +5,8 @@ use super::text::MeetingText;
 use crate::i18n::{use_i18n, Key};
 use crate::io::meeting::Meeting;
 use crate::ui::active::{use_active, Active};
+use crate::ui::markup::{markup, value_of, Wired};
 use crate::ui::show::cond;
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use proto::meeting::machine::MeetingLink;
 
@@ -16,16 +16,15 @@ pub fn JoinForm() -> impl IntoView {
     let meeting = expect_context::<Meeting>();
     let state = super::shown();
     let cfg = use_active().config.meeting;
-    let conference = RwSignal::new(cfg.join_account);
+    let initial = cfg.join_account;
     let missing = RwSignal::new(false);
     // The PIN stays in the configuration in force and the machine's memory;
     // read when joining, as the dispatcher or the portal may give it later.
     let active_config = expect_context::<StoredValue<Active>>();
     let name = cfg.participant_name;
 
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let account = conference.get_untracked().trim().to_owned();
+    let submit = move |typed: String| {
+        let account = typed.trim().to_owned();
         missing.set(account.is_empty());
         if !account.is_empty() {
             let name = if name.trim().is_empty() {
@@ -61,27 +60,46 @@ pub fn JoinForm() -> impl IntoView {
         _ => None,
     };
 
-    view! {
-        <form id="meeting-join-form" class="login" on:submit=submit>
-            <label>
-                {i18n.tr(Key::Conference)}
-                <input id="meeting-conference" prop:value=conference
-                    on:input=move |ev| conference.set(event_target_value(&ev)) prop:disabled=active />
-            </label>
-            <Show
-                when=cond(active)
-                fallback=move || view! { <button id="meeting-join" type="submit">{i18n.tr(MeetingText::Join)}</button> }
-            >
-                <button id="meeting-leave" type="button" on:click=move |_| meeting.leave()>{i18n.tr(MeetingText::Leave)}</button>
-            </Show>
-        </form>
-        <p id="meeting-status" class="status" aria-live="polite" data-link=move || link_name(&link())>{status}</p>
-        <p id="meeting-join-error" class="error" role="alert">
-            {refusal}
-            {move || missing.get().then(|| i18n.t(MeetingText::ConferenceRequired))}
-        </p>
-    }
+    markup(HTML, &[Key::TEXTS], move |w: &Wired| {
+        w.set_value("meeting-conference", &initial);
+        let input = w.el("meeting-conference");
+        w.effect(Box::new(move || {
+            let _ = input.toggle_attribute_with_force("disabled", active());
+        }));
+        let form = w.root().clone();
+        w.on("meeting-join-form", "submit", move |ev| {
+            ev.prevent_default();
+            submit(value_of(&form, "meeting-conference"));
+        });
+        w.mount(
+            "meeting-join-form",
+            view! {
+                <Show
+                    when=cond(active)
+                    fallback=move || view! { <button id="meeting-join" type="submit">{i18n.tr(MeetingText::Join)}</button> }
+                >
+                    <button id="meeting-leave" type="button" on:click=move |_| meeting.leave()>{i18n.tr(MeetingText::Leave)}</button>
+                </Show>
+            }
+            .into_any(),
+        );
+        w.text("meeting-status", status);
+        w.attr("meeting-status", "data-link", move || {
+            Some(link_name(&link()).to_owned())
+        });
+        w.text("meeting-join-error", move || {
+            let mut text = refusal().unwrap_or_default();
+            if missing.get() {
+                text.push_str(i18n.t(MeetingText::ConferenceRequired));
+            }
+            text
+        });
+    })
 }
+
+/// The form, its status line and its error line, in one box that takes
+/// no room of its own (`slot`).
+const HTML: &str = r#"<div class="slot"><form id="meeting-join-form" class="login"><label><span data-t="Conference"></span><input id="meeting-conference"></label></form><p id="meeting-status" class="status" aria-live="polite"></p><p id="meeting-join-error" class="error" role="alert"></p></div>"#;
 
 fn link_name(link: &MeetingLink) -> &'static str {
     match link {

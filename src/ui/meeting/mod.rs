@@ -16,9 +16,9 @@ mod row_menu;
 mod seat;
 pub mod text;
 
-use super::panel::Panel;
+use super::markup::{markup, Wired};
 use crate::config::{resolve, Deployment};
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::{use_i18n, Key, Phrase};
 use crate::io::meeting::Meeting;
 use crate::io::page_origin;
 use crate::time::now_ms;
@@ -40,31 +40,42 @@ pub fn MeetingPanel() -> impl IntoView {
     let active = move || state.with(|v| v.link.is_active());
     // A guest's host commands would all be refused: it gets none.
     let host = move || state.with(|v| v.link.is_active() && v.is_host());
-    view! {
-        <Panel id="meeting-panel" title=Key::PanelMeeting>
-            <dl class="facts">
-                <dt>{i18n.tr(Key::Deployment)}</dt>
-                <dd id="meeting-deployment">{i18n.tr(deployment_key)}</dd>
-                <dt>{i18n.tr(Key::MeetingApiServer)}</dt>
-                <dd>{resolve(&config.meeting.api_server, &page_origin(), false)}</dd>
-            </dl>
-            <join::JoinForm />
-            <notice::MeetingNotice />
-            <Show when=cond(active)>
-                <seat::Seat />
-                <presentation::Presentation />
-                <Show when=cond(host)>
-                    <controls::ServiceControls />
+    let api_server = resolve(&config.meeting.api_server, &page_origin(), false);
+    markup(HTML, &[Key::TEXTS], move |w: &Wired| {
+        let deployment = w.el("meeting-deployment");
+        let lang = i18n.lang;
+        w.effect(Box::new(move || {
+            deployment.set_text_content(Some(deployment_key.text(lang.get())))
+        }));
+        w.el("meeting-api").set_text_content(Some(&api_server));
+        w.mount("meeting-panel", view! { <join::JoinForm /> }.into_any());
+        w.mount(
+            "meeting-panel",
+            view! { <notice::MeetingNotice /> }.into_any(),
+        );
+        w.mount(
+            "meeting-panel",
+            view! {
+                <Show when=cond(active)>
+                    <seat::Seat />
+                    <presentation::Presentation />
+                    <Show when=cond(host)>
+                        <controls::ServiceControls />
+                    </Show>
+                    <participants::ParticipantList />
+                    <Show when=cond(host)>
+                        <dial::DialForm />
+                    </Show>
+                    <chat::Chat />
                 </Show>
-                <participants::ParticipantList />
-                <Show when=cond(host)>
-                    <dial::DialForm />
-                </Show>
-                <chat::Chat />
-            </Show>
-        </Panel>
-    }
+            }
+            .into_any(),
+        );
+    })
 }
+
+/// The panel's frame and facts; its parts are mounted after them.
+const HTML: &str = r#"<section id="meeting-panel" class="panel" tabindex="0" aria-labelledby="meeting-panel-title"><h2 id="meeting-panel-title" data-t="PanelMeeting"></h2><dl class="facts"><dt data-t="Deployment"></dt><dd id="meeting-deployment"></dd><dt data-t="MeetingApiServer"></dt><dd id="meeting-api"></dd></dl></section>"#;
 
 /// The meeting as the panel shows it, shared by its components.
 #[derive(Clone, Copy)]
