@@ -46,8 +46,14 @@ macro_rules! catalogue {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$key),*];
-            /// Every phrase by name, for markup (`data-t="Name"`, see src/ui/markup.rs).
-            pub const TEXTS: $crate::ui::markup::Texts = &[$((stringify!($key), [$zh, $en])),*];
+            /// The phrase called `name` (its variant's name), for markup
+            /// (`data-t="Name"`, see src/ui/markup.rs). The names are one
+            /// string, in the order of [`Self::ALL`].
+            pub fn named(name: &str, lang: $crate::i18n::Lang) -> Option<&'static str> {
+                const NAMES: &str = concat!($(stringify!($key), "\n"),*);
+                let i = NAMES.lines().position(|n| n == name)?;
+                Some($crate::i18n::Phrase::text(Self::ALL[i], lang))
+            }
         }
 
         impl $crate::i18n::Phrase for $name {

@@ -524,7 +524,7 @@ async fn markup_names_its_text_wires_its_parts_and_lets_go_when_dropped() {
     let read = RwSignal::new(String::new());
     let handle = leptos::mount::mount_to(el.clone(), move || {
         provide_context(i18n);
-        markup(HTML, &[Key::TEXTS], move |w: &Wired| {
+        markup(HTML, &[Key::named], move |w: &Wired| {
             w.set_value("mk-in", "zydd");
             w.text("mk-count", move || count.get().to_string());
             w.class("mk-flag", "on", move || count.get() > 1);

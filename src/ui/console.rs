@@ -41,11 +41,11 @@ pub fn Console(file: Config, config: Config) -> impl IntoView {
     let notice = desk.microphone_blocked.then(|| {
         markup(
             r#"<p id="microphone-blocked" class="frame-notice" role="alert" data-t="MicrophoneBlocked"></p>"#,
-            &[Key::TEXTS],
+            &[Key::named],
             |_| {},
         )
     });
-    let tabs = markup(TABS_HTML, &[Key::TEXTS], move |w: &Wired| {
+    let tabs = markup(TABS_HTML, &[Key::named], move |w: &Wired| {
         for (name, _) in TABS {
             let id = format!("{name}-tab");
             let selected = move || desk.panel.get() == name;

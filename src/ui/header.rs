@@ -36,7 +36,7 @@ pub fn Header() -> impl IntoView {
         ("calls-light", Key::ServiceCalls, calls_light.into()),
         ("ivr-light", Key::ServiceIvr, ivr_light.into()),
     ];
-    markup(HTML, &[Key::TEXTS], move |w: &Wired| {
+    markup(HTML, &[Key::named], move |w: &Wired| {
         w.text("identity", identity);
         for (id, service, light) in lights {
             show_light(w, id, service, light, i18n.lang);

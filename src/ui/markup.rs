@@ -8,7 +8,7 @@
 //! compiling. A form of forty fields written here costs its HTML text and
 //! one call per live part, all through the shared, non-generic code below.
 //!
-//! How: `markup(HTML, &[CATALOGUE::TEXTS…], |w| { w.on("save", "click", …); … })`.
+//! How: `markup(HTML, &[Catalogue::named…], |w| { w.on("save", "click", …); … })`.
 //! - Text from the catalogues is named in the HTML and follows the language:
 //!   `data-t="Key"` sets the element's text, `data-t-placeholder`,
 //!   `data-t-title` and `data-t-aria-label` those attributes.
@@ -33,8 +33,8 @@ use std::cell::RefCell;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-/// A catalogue's phrases by name, as `catalogue!` declares them.
-pub type Texts = &'static [(&'static str, [&'static str; 2])];
+/// A catalogue's phrases by name: `named` of each `catalogue!`.
+pub type Texts = fn(&str, Lang) -> Option<&'static str>;
 
 /// A view made of `html`, its text from `texts`, wired by `wire` when built.
 pub fn markup(
@@ -282,9 +282,7 @@ fn translate(root: &web_sys::Element, texts: &[Texts], lang: Lang) {
 fn phrase<'a>(texts: &[Texts], name: &'a str, lang: Lang) -> &'a str {
     texts
         .iter()
-        .flat_map(|t| t.iter())
-        .find(|(n, _)| *n == name)
-        .map(|(_, pair)| pair[lang as usize])
+        .find_map(|named| named(name, lang))
         .unwrap_or_else(|| {
             debug_assert!(false, "no phrase named {name}");
             name

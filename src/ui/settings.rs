@@ -27,7 +27,7 @@ pub fn SettingsPanel() -> impl IntoView {
         let (file, current) = in_force.with_value(|a| (a.file.clone(), a.config.clone()));
         restart.with(file.with_settings(s, secure).with_secrets_of(&current));
     };
-    markup(HTML, &[Key::TEXTS, AudioText::TEXTS], move |w: &Wired| {
+    markup(HTML, &[Key::named, AudioText::named], move |w: &Wired| {
         for (id, value) in [
             ("settings-voice-plugin", &config.voice.plugin_url),
             ("settings-voice-server", &config.voice.server_base_url),

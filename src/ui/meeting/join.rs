@@ -60,7 +60,7 @@ pub fn JoinForm() -> impl IntoView {
         _ => None,
     };
 
-    markup(HTML, &[Key::TEXTS], move |w: &Wired| {
+    markup(HTML, &[Key::named], move |w: &Wired| {
         w.set_value("meeting-conference", &initial);
         let input = w.el("meeting-conference");
         w.effect(Box::new(move || {

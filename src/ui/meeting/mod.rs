@@ -41,7 +41,7 @@ pub fn MeetingPanel() -> impl IntoView {
     // A guest's host commands would all be refused: it gets none.
     let host = move || state.with(|v| v.link.is_active() && v.is_host());
     let api_server = resolve(&config.meeting.api_server, &page_origin(), false);
-    markup(HTML, &[Key::TEXTS], move |w: &Wired| {
+    markup(HTML, &[Key::named], move |w: &Wired| {
         let deployment = w.el("meeting-deployment");
         let lang = i18n.lang;
         w.effect(Box::new(move || {
