@@ -1,32 +1,20 @@
 //! The journal panel: newest first, with time, source and direction, a page
 //! at a time; the whole journal downloads as JSON lines.
 
-use super::panel::{Older, Panel, PAGE};
-use crate::i18n::{use_i18n, Key};
-use crate::journal::{Journal, Kind, Source};
+use super::markup::{markup, Markup, Wired};
+use super::panel::{Older, PAGE};
+use crate::i18n::{use_i18n, Key, Lang, Phrase};
+use crate::journal::{Entry, Journal, Kind, Source};
 use crate::time::{clock_text, now_ms};
 use crate::ui::keyed::keyed_list;
 use crate::ui::show::cond;
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 #[component]
 pub fn JournalPanel() -> impl IntoView {
     let i18n = use_i18n();
     let journal = expect_context::<Journal>();
-    let kind_key = |k: Kind| match k {
-        Kind::Sent => Key::JournalSent,
-        Kind::Received => Key::JournalReceived,
-        Kind::Error => Key::JournalError,
-        Kind::Info => Key::JournalInfo,
-    };
-    let source_key = |s: Source| match s {
-        Source::App => Key::AppTitle,
-        Source::Voice => Key::ServiceVoice,
-        Source::Meeting => Key::ServiceMeeting,
-        Source::Calls => Key::ServiceCalls,
-        Source::Ivr => Key::ServiceIvr,
-    };
     // A page at a time (see `PAGE`); the journal keeps
     // `journal::CAPACITY` lines and the export has them all.
     let shown = RwSignal::new(PAGE);
@@ -37,7 +25,6 @@ pub fn JournalPanel() -> impl IntoView {
         untrack(|| journal.len())
     };
     let hidden = Signal::derive(move || lines().saturating_sub(shown.get()));
-    let download = NodeRef::<leptos::html::A>::new();
     // One object URL alive at a time: the previous download's goes when the
     // next one starts (a download may still be reading it right after the click).
     let blob_url = StoredValue::new_local(None::<String>);
@@ -47,49 +34,102 @@ pub fn JournalPanel() -> impl IntoView {
         }
     };
     on_cleanup(forget_url);
-    let export = move |_| {
-        forget_url();
-        let Some(anchor) = download.get_untracked() else {
-            return;
-        };
-        match object_url(&journal.export(i18n.lang.get_untracked())) {
-            Ok(url) => {
-                let _ = anchor.set_attribute("href", &url);
-                let _ = anchor.set_attribute("download", &file_name(now_ms()));
-                blob_url.set_value(Some(url));
-                anchor.click();
+    markup(HTML, &[Key::named], move |w: &Wired| {
+        let anchor = w.el("journal-download");
+        w.on("journal-export", "click", move |_| {
+            forget_url();
+            match object_url(&journal.export(i18n.lang.get_untracked())) {
+                Ok(url) => {
+                    let _ = anchor.set_attribute("href", &url);
+                    let _ = anchor.set_attribute("download", &file_name(now_ms()));
+                    blob_url.set_value(Some(url));
+                    if let Some(a) = anchor.dyn_ref::<web_sys::HtmlElement>() {
+                        a.click();
+                    }
+                }
+                Err(e) => journal.log(Source::App, Kind::Error, format!("journal export: {e:?}")),
             }
-            Err(e) => journal.log(Source::App, Kind::Error, format!("journal export: {e:?}")),
+        });
+        w.on("journal-clear", "click", move |_| {
+            journal.clear();
+            drawn.notify()
+        });
+        // How many lines are kept, shown or not.
+        w.attr("journal", "data-lines", move || Some(lines().to_string()));
+        let rows = keyed_list(
+            move || {
+                drawn.track();
+                let n = shown.get();
+                untrack(|| journal.seqs(n))
+            },
+            move |seq| match journal.entry(seq) {
+                Some(entry) => row(entry, i18n.lang).into_any(),
+                None => ().into_any(),
+            },
+        );
+        w.mount("journal", rows);
+        w.mount(
+            "journal-panel",
+            view! { <Older id="journal-older" hidden shown /> }.into_any(),
+        );
+        w.mount(
+            "journal-panel",
+            view! {
+                <Show when=cond(move || lines() == 0)>
+                    <p class="empty">{i18n.tr(Key::JournalEmpty)}</p>
+                </Show>
+            }
+            .into_any(),
+        );
+    })
+}
+
+const HTML: &str = r#"<section id="journal-panel" class="panel" tabindex="0" aria-labelledby="journal-panel-title"><h2 id="journal-panel-title" data-t="PanelJournal"></h2><div class="journal-actions"><button id="journal-export" class="small" data-t-title="JournalExportTitle" data-t="JournalExport"></button><button id="journal-clear" class="small" data-t="JournalClear"></button><a id="journal-download" hidden></a></div><ol id="journal" class="journal"></ol></section>"#;
+
+/// One line of the journal: when, from where, which way, and what.
+fn row(entry: Entry, lang: RwSignal<Lang>) -> Markup {
+    const ROW: &str = r#"<li class="journal-entry"><time></time><span class="source"></span><span class="kind"></span><code class="text"></code></li>"#;
+    markup(ROW, &[], move |w: &Wired| {
+        let li = w.root().clone();
+        let kind = format!("{:?}", entry.kind).to_lowercase();
+        li.set_class_name(&format!("journal-entry kind-{kind}"));
+        let _ = li.set_attribute("data-kind", &kind);
+        let part = move |class: &str| li.query_selector(class).ok().flatten();
+        if let Some(time) = part("time") {
+            time.set_text_content(Some(&clock_text(entry.at_ms)));
         }
-    };
-    view! {
-        <Panel id="journal-panel" title=Key::PanelJournal>
-            <div class="journal-actions">
-                <button id="journal-export" class="small" title=i18n.tr(Key::JournalExportTitle) on:click=export>{i18n.tr(Key::JournalExport)}</button>
-                <button id="journal-clear" class="small" on:click=move |_| { journal.clear(); drawn.notify() }>{i18n.tr(Key::JournalClear)}</button>
-                <a id="journal-download" node_ref=download hidden></a>
-            </div>
-            // How many lines are kept, shown or not.
-            <ol id="journal" class="journal" data-lines=lines>
-                {keyed_list(move || { drawn.track(); let n = shown.get(); untrack(|| journal.seqs(n)) }, move |seq| {
-                    journal.entry(seq).map(|entry| view! {
-                        <li class=format!("journal-entry kind-{:?}", entry.kind).to_lowercase() data-kind=format!("{:?}", entry.kind).to_lowercase()>
-                            <time>{clock_text(entry.at_ms)}</time>
-                            <span class="source">{i18n.tr(source_key(entry.source))}</span>
-                            <span class="kind">{i18n.tr(kind_key(entry.kind))}</span>
-                            <code class="text">{
-                                let entry = entry.clone();
-                                move || entry.render(i18n.lang.get())
-                            }</code>
-                        </li>
-                    }).into_any()
-                })}
-            </ol>
-            <Older id="journal-older" hidden shown />
-            <Show when=cond(move || lines() == 0)>
-                <p class="empty">{i18n.tr(Key::JournalEmpty)}</p>
-            </Show>
-        </Panel>
+        let (source, kind, text) = (part(".source"), part(".kind"), part(".text"));
+        w.effect(Box::new(move || {
+            let lang = lang.get();
+            for (el, words) in [
+                (&source, source_key(entry.source).text(lang)),
+                (&kind, kind_key(entry.kind).text(lang)),
+                (&text, &entry.render(lang)),
+            ] {
+                if let Some(el) = el {
+                    el.set_text_content(Some(words));
+                }
+            }
+        }));
+    })
+}
+
+fn kind_key(k: Kind) -> Key {
+    match k {
+        Kind::Sent => Key::JournalSent,
+        Kind::Received => Key::JournalReceived,
+        Kind::Error => Key::JournalError,
+        Kind::Info => Key::JournalInfo,
+    }
+}
+
+fn source_key(s: Source) -> Key {
+    match s {
+        Source::App => Key::AppTitle,
+        Source::Voice => Key::ServiceVoice,
+        Source::Meeting => Key::ServiceMeeting,
+        Source::Calls => Key::ServiceCalls,
+        Source::Ivr => Key::ServiceIvr,
     }
 }
 
