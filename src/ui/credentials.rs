@@ -3,11 +3,12 @@
 //! masked in the journal. The voice password is typed at login instead.
 
 use super::active::Active;
-use crate::i18n::use_i18n;
+use super::markup::{markup, value_of, Wired};
+use crate::i18n::{use_i18n, Phrase};
 use crate::io::calls::CallDesk;
 use crate::journal::Journal;
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 crate::catalogue! { pub enum CredentialText {
     Title => "本次会话的凭据（仅保存在内存中，刷新后需重新输入）", "Credentials for this session (in memory only: type them again after a reload)";
@@ -48,83 +49,57 @@ impl Secret {
 
 #[component]
 pub fn Credentials() -> impl IntoView {
-    let i18n = use_i18n();
+    let lang = use_i18n().lang;
     let active = expect_context::<StoredValue<Active>>();
     let calls = expect_context::<CallDesk>();
     let journal = expect_context::<Journal>();
     let fields = [
-        (
-            Secret::MeetingPin,
-            "credential-meeting-pin",
-            CredentialText::MeetingPin,
-        ),
-        (
-            Secret::CallsToken,
-            "credential-calls-token",
-            CredentialText::CallsToken,
-        ),
-        (
-            Secret::IvrToken,
-            "credential-ivr-token",
-            CredentialText::IvrToken,
-        ),
-    ]
-    .map(|(secret, id, label)| (secret, id, label, RwSignal::new(String::new())));
+        (Secret::MeetingPin, "credential-meeting-pin"),
+        (Secret::CallsToken, "credential-calls-token"),
+        (Secret::IvrToken, "credential-ivr-token"),
+    ];
     // Bumped on each use, so that "set / not set" is read again.
     let applied = RwSignal::new(0u32);
-
-    let apply = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        for (secret, _, _, typed) in fields {
-            let value = typed.get_untracked().trim().to_owned();
-            typed.set(String::new());
-            if value.is_empty() {
-                continue;
+    markup(HTML, &[CredentialText::named], move |w: &Wired| {
+        let form = w.root().clone();
+        w.on("credentials-form", "submit", move |ev| {
+            ev.prevent_default();
+            for (secret, id) in fields {
+                let value = value_of(&form, id).trim().to_owned();
+                if let Ok(Some(input)) = form.query_selector(&format!("#{id}")) {
+                    if let Some(input) = input.dyn_ref::<web_sys::HtmlInputElement>() {
+                        input.set_value("");
+                    }
+                }
+                if value.is_empty() {
+                    continue;
+                }
+                journal.remember_secret(&value);
+                if let Secret::CallsToken = secret {
+                    calls.set_access_token(value.clone());
+                }
+                active.update_value(|a| *secret.slot(a) = value);
             }
-            journal.remember_secret(&value);
-            if let Secret::CallsToken = secret {
-                calls.set_access_token(value.clone());
-            }
-            active.update_value(|a| *secret.slot(a) = value);
-        }
-        applied.update(|n| *n += 1);
-    };
-    let rows = fields
-        .into_iter()
-        .map(|(secret, id, label, typed)| {
-            let set = move || {
+            applied.update(|n| *n += 1);
+        });
+        for (secret, id) in fields {
+            w.text(&format!("{id}-state"), move || {
                 applied.track();
                 let set = active.with_value(|a| !secret.value(a).is_empty());
-                i18n.t(if set {
+                let word = if set {
                     CredentialText::IsSet
                 } else {
                     CredentialText::NotSet
-                })
-            };
-            view! {
-                <label>
-                    {i18n.tr(label)} " (" <span id=format!("{id}-state")>{set}</span> ")"
-                    <input
-                        id=id
-                        type="password"
-                        autocomplete="off"
-                        prop:value=typed
-                        on:input=move |ev| typed.set(event_target_value(&ev))
-                    />
-                </label>
-            }
-        })
-        .collect_view();
-    view! {
-        <form id="credentials-form" class="settings" on:submit=apply>
-            <h3>{i18n.tr(CredentialText::Title)}</h3>
-            {rows}
-            <p class="note" role="status">
-                {move || (applied.get() > 0).then(|| i18n.t(CredentialText::Applied))}
-            </p>
-            <div class="buttons">
-                <button id="credentials-apply" type="submit">{i18n.tr(CredentialText::Apply)}</button>
-            </div>
-        </form>
-    }
+                };
+                word.text(lang.get()).to_owned()
+            });
+        }
+        w.text("credentials-applied", move || {
+            let word = (applied.get() > 0).then(|| CredentialText::Applied.text(lang.get()));
+            word.unwrap_or_default().to_owned()
+        });
+    })
 }
+
+/// Each field is the secret's label, its state in brackets, and a password input.
+const HTML: &str = r#"<form id="credentials-form" class="settings"><h3 data-t="Title"></h3><label><span><span data-t="MeetingPin"></span> (<span id="credential-meeting-pin-state"></span>)</span><input id="credential-meeting-pin" type="password" autocomplete="off"></label><label><span><span data-t="CallsToken"></span> (<span id="credential-calls-token-state"></span>)</span><input id="credential-calls-token" type="password" autocomplete="off"></label><label><span><span data-t="IvrToken"></span> (<span id="credential-ivr-token-state"></span>)</span><input id="credential-ivr-token" type="password" autocomplete="off"></label><p id="credentials-applied" class="note" role="status"></p><div class="buttons"><button id="credentials-apply" type="submit" data-t="Apply"></button></div></form>"#;
