@@ -4,12 +4,12 @@
 //! keep-alive). Protocols the cloud cannot dial are offered disabled.
 
 use super::text::MeetingText;
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, Phrase};
 use crate::io::meeting::Meeting;
-use crate::ui::show::cond;
-use leptos::ev::SubmitEvent;
+use crate::ui::markup::{markup, value_of, Wired};
 use leptos::prelude::*;
 use proto::meeting::{Command, Dial, DialCallType, DialProtocol, KeepConferenceAlive, Role};
+use wasm_bindgen::JsCast;
 
 const PROTOCOLS: &[DialProtocol] = &[
     DialProtocol::Sip,
@@ -48,124 +48,114 @@ fn from_wire<T: serde::Serialize + Copy>(s: &str, all: &[T]) -> Option<T> {
     all.iter().copied().find(|v| wire(*v) == s)
 }
 
-/// Text a field holds, `None` when blank.
-fn given(s: RwSignal<String>) -> Option<String> {
-    Some(s.get_untracked().trim().to_owned()).filter(|s| !s.is_empty())
+/// Text field `id` of the form holds, `None` when blank.
+fn given(form: &web_sys::Element, id: &str) -> Option<String> {
+    Some(value_of(form, id).trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 #[component]
 pub fn DialForm() -> impl IntoView {
-    let i18n = use_i18n();
+    let lang = use_i18n().lang;
     let meeting = expect_context::<Meeting>();
-    let destination = RwSignal::new(String::new());
-    let protocol = RwSignal::new("sip".to_owned());
-    let role = RwSignal::new("guest".to_owned());
     let more = RwSignal::new(false);
-    let call_type = RwSignal::new(String::new());
-    let presentation_url = RwSignal::new(String::new());
-    let streaming = RwSignal::new(false);
-    let dtmf = RwSignal::new(String::new());
-    let source = RwSignal::new(String::new());
-    let source_name = RwSignal::new(String::new());
-    let remote_name = RwSignal::new(String::new());
-    let keep_alive = RwSignal::new(String::new());
     let missing = RwSignal::new(false);
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let dest = destination.get_untracked().trim().to_owned();
-        missing.set(dest.is_empty());
-        if dest.is_empty() {
-            return;
+    markup(HTML, &[MeetingText::named], move |w: &Wired| {
+        let form = w.root().clone();
+        w.on("meeting-dial-form", "submit", move |ev| {
+            ev.prevent_default();
+            let dest = value_of(&form, "meeting-dial-destination")
+                .trim()
+                .to_owned();
+            missing.set(dest.is_empty());
+            if dest.is_empty() {
+                return;
+            }
+            let read = |id: &str| value_of(&form, id);
+            let protocol =
+                from_wire(&read("meeting-dial-protocol"), PROTOCOLS).unwrap_or(DialProtocol::Auto);
+            let role = Role::parse(&read("meeting-dial-role")).unwrap_or(Role::Guest);
+            let mut dial = Dial::new(role, dest, protocol);
+            dial.call_type = from_wire(&read("meeting-dial-call-type"), CALL_TYPES);
+            dial.presentation_url = given(&form, "meeting-dial-presentation-url");
+            let streaming = form
+                .query_selector("#meeting-dial-streaming")
+                .ok()
+                .flatten()
+                .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|el| el.checked());
+            dial.streaming = streaming.then_some(true);
+            dial.dtmf_sequence = given(&form, "meeting-dial-dtmf");
+            dial.source = given(&form, "meeting-dial-source");
+            dial.source_display_name = given(&form, "meeting-dial-source-name");
+            dial.remote_display_name = given(&form, "meeting-dial-remote-name");
+            dial.keep_conference_alive = from_wire(&read("meeting-dial-keep-alive"), KEEP_ALIVES);
+            meeting.command(Command::Dial(dial));
+            if let Ok(Some(el)) = form.query_selector("#meeting-dial-destination") {
+                if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                    input.set_value("");
+                }
+            }
+        });
+        // What the cloud cannot dial is shown, disabled, with why.
+        let protocols = w.el("meeting-dial-protocol");
+        for &p in PROTOCOLS {
+            let option = web_sys::window()
+                .and_then(|win| win.document())
+                .and_then(|d| d.create_element("option").ok());
+            let Some(option) = option else { continue };
+            let value = wire(p);
+            let _ = option.set_attribute("value", &value);
+            let supported = meeting.supports(&Command::Dial(Dial::new(Role::Guest, "", p)));
+            if supported {
+                option.set_text_content(Some(&value));
+            } else {
+                let _ = option.set_attribute("disabled", "");
+                let option = option.clone();
+                w.effect(Box::new(move || {
+                    let hint = MeetingText::UnsupportedHint.text(lang.get());
+                    option.set_text_content(Some(&format!("{value} ({hint})")));
+                }));
+            }
+            let _ = protocols.append_child(&option);
         }
-        let protocol =
-            from_wire(&protocol.get_untracked(), PROTOCOLS).unwrap_or(DialProtocol::Auto);
-        let role = Role::parse(&role.get_untracked()).unwrap_or(Role::Guest);
-        let mut dial = Dial::new(role, dest, protocol);
-        dial.call_type = from_wire(&call_type.get_untracked(), CALL_TYPES);
-        dial.presentation_url = given(presentation_url);
-        dial.streaming = streaming.get_untracked().then_some(true);
-        dial.dtmf_sequence = given(dtmf);
-        dial.source = given(source);
-        dial.source_display_name = given(source_name);
-        dial.remote_display_name = given(remote_name);
-        dial.keep_conference_alive = from_wire(&keep_alive.get_untracked(), KEEP_ALIVES);
-        meeting.command(Command::Dial(dial));
-        destination.set(String::new());
-    };
-    let text = move |id: &'static str, label: MeetingText, value: RwSignal<String>| {
-        view! {
-            <label>
-                {i18n.tr(label)}
-                <input id=id prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
-            </label>
+        w.set_value("meeting-dial-protocol", "sip");
+        for (id, values) in [
+            (
+                "meeting-dial-call-type",
+                CALL_TYPES.iter().copied().map(wire).collect::<Vec<_>>(),
+            ),
+            (
+                "meeting-dial-keep-alive",
+                KEEP_ALIVES.iter().copied().map(wire).collect(),
+            ),
+        ] {
+            let select = w.el(id);
+            for value in values {
+                if let Some(option) = web_sys::window()
+                    .and_then(|win| win.document())
+                    .and_then(|d| d.create_element("option").ok())
+                {
+                    let _ = option.set_attribute("value", &value);
+                    option.set_text_content(Some(&value));
+                    let _ = select.append_child(&option);
+                }
+            }
         }
-    };
-    let choice = move |id: &'static str,
-                       label: MeetingText,
-                       value: RwSignal<String>,
-                       options: Vec<String>| {
-        view! {
-            <label>
-                {i18n.tr(label)}
-                <select id=id prop:value=value on:change=move |ev| value.set(event_target_value(&ev))>
-                    <option value="">{i18n.tr(MeetingText::ByDefault)}</option>
-                    {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
-                </select>
-            </label>
-        }
-    };
-    let call_types: Vec<String> = CALL_TYPES.iter().copied().map(wire).collect();
-    let keep_alives: Vec<String> = KEEP_ALIVES.iter().copied().map(wire).collect();
-    view! {
-        <form id="meeting-dial-form" class="login" on:submit=submit>
-            <h3>{i18n.tr(MeetingText::DialTitle)}</h3>
-            {text("meeting-dial-destination", MeetingText::Destination, destination)}
-            <label>
-                {i18n.tr(MeetingText::Protocol)}
-                <select id="meeting-dial-protocol" prop:value=protocol
-                    on:change=move |ev| protocol.set(event_target_value(&ev))>
-                    {PROTOCOLS.iter().map(|&p| {
-                        // What the cloud cannot dial is shown, disabled, with why.
-                        let cmd = Command::Dial(Dial::new(Role::Guest, "", p));
-                        let supported = meeting.supports(&cmd);
-                        let label = if supported {
-                            wire(p)
-                        } else {
-                            format!("{} ({})", wire(p), i18n.t(MeetingText::UnsupportedHint))
-                        };
-                        view! { <option value=wire(p) disabled=!supported>{label}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
-            <label>
-                {i18n.tr(MeetingText::Role)}
-                <select id="meeting-dial-role" prop:value=role
-                    on:change=move |ev| role.set(event_target_value(&ev))>
-                    <option value="guest">{i18n.tr(MeetingText::RoleGuest)}</option>
-                    <option value="chair">{i18n.tr(MeetingText::RoleHost)}</option>
-                </select>
-            </label>
-            <button id="meeting-dial-more" class="small" type="button"
-                aria-expanded=move || more.get().to_string()
-                on:click=move |_| more.update(|m| *m = !*m)>{i18n.tr(MeetingText::MoreOptions)}</button>
-            <Show when=cond(move || more.get())>
-                {choice("meeting-dial-call-type", MeetingText::CallType, call_type, call_types.clone())}
-                {text("meeting-dial-presentation-url", MeetingText::PresentationUrl, presentation_url)}
-                <label class="check">
-                    <input id="meeting-dial-streaming" type="checkbox" prop:checked=streaming
-                        on:change=move |ev| streaming.set(event_target_checked(&ev)) />
-                    {i18n.tr(MeetingText::Streaming)}
-                </label>
-                {text("meeting-dial-dtmf", MeetingText::DtmfAfterConnect, dtmf)}
-                {text("meeting-dial-source", MeetingText::Source, source)}
-                {text("meeting-dial-source-name", MeetingText::SourceName, source_name)}
-                {text("meeting-dial-remote-name", MeetingText::RemoteName, remote_name)}
-                {choice("meeting-dial-keep-alive", MeetingText::KeepAlive, keep_alive, keep_alives.clone())}
-            </Show>
-            <button id="meeting-dial-button" type="submit">{i18n.tr(MeetingText::Dial)}</button>
-            <span class="error" role="alert">
-                {move || missing.get().then(|| i18n.t(MeetingText::DestinationRequired))}
-            </span>
-        </form>
-    }
+        w.attr("meeting-dial-more", "aria-expanded", move || {
+            Some(more.get().to_string())
+        });
+        w.on("meeting-dial-more", "click", move |_| {
+            more.update(|m| *m = !*m)
+        });
+        w.hidden("meeting-dial-options", move || !more.get());
+        w.text("meeting-dial-error", move || {
+            let text = missing
+                .get()
+                .then(|| MeetingText::DestinationRequired.text(lang.get()));
+            text.unwrap_or_default().to_owned()
+        });
+    })
 }
+
+/// The form; the protocols and the option lists are filled when it is built.
+const HTML: &str = r#"<form id="meeting-dial-form" class="login"><h3 data-t="DialTitle"></h3><label><span data-t="Destination"></span><input id="meeting-dial-destination"></label><label><span data-t="Protocol"></span><select id="meeting-dial-protocol"></select></label><label><span data-t="Role"></span><select id="meeting-dial-role"><option value="guest" data-t="RoleGuest"></option><option value="chair" data-t="RoleHost"></option></select></label><button id="meeting-dial-more" class="small" type="button" data-t="MoreOptions"></button><div id="meeting-dial-options" class="slot"><label><span data-t="CallType"></span><select id="meeting-dial-call-type"><option value="" data-t="ByDefault"></option></select></label><label><span data-t="PresentationUrl"></span><input id="meeting-dial-presentation-url"></label><label class="check"><input id="meeting-dial-streaming" type="checkbox"><span data-t="Streaming"></span></label><label><span data-t="DtmfAfterConnect"></span><input id="meeting-dial-dtmf"></label><label><span data-t="Source"></span><input id="meeting-dial-source"></label><label><span data-t="SourceName"></span><input id="meeting-dial-source-name"></label><label><span data-t="RemoteName"></span><input id="meeting-dial-remote-name"></label><label><span data-t="KeepAlive"></span><select id="meeting-dial-keep-alive"><option value="" data-t="ByDefault"></option></select></label></div><button id="meeting-dial-button" type="submit" data-t="Dial"></button><span id="meeting-dial-error" class="error" role="alert"></span></form>"#;
