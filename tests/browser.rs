@@ -515,6 +515,7 @@ async fn a_refused_or_missing_microphone_says_so() {
 
 #[wasm_bindgen_test]
 async fn markup_names_its_text_wires_its_parts_and_lets_go_when_dropped() {
+    use dispatch_desk::ui::credentials::CredentialText;
     use dispatch_desk::ui::markup::{markup, value_of, Wired};
     use wasm_bindgen::JsCast;
     const HTML: &str = r#"<section id="mk"><h2 id="mk-title" data-t="PanelJournal"></h2><input id="mk-in" data-t-placeholder="Account"><button id="mk-go" type="button" data-t-title="Save" data-t="Login"></button><p id="mk-count"></p><p id="mk-flag" class="x"></p><div id="mk-slot" class="slot"></div></section>"#;
@@ -538,6 +539,13 @@ async fn markup_names_its_text_wires_its_parts_and_lets_go_when_dropped() {
                 "mk-slot",
                 view! { <span id="mk-child">{move || count.get() * 10}</span> }.into_any(),
             );
+            // A markup inside names its text from its own catalogue; the outer one leaves it be.
+            let inner = markup(
+                r#"<b id="mk-inner" data-t="Apply"></b>"#,
+                &[CredentialText::named],
+                |_| {},
+            );
+            w.mount("mk-slot", inner.into_any());
         })
     });
     // The catalogue's text, in each place the markup names it.
@@ -554,6 +562,7 @@ async fn markup_names_its_text_wires_its_parts_and_lets_go_when_dropped() {
     assert_eq!(text_of("mk-count"), "0");
     assert!(by_id("mk-flag").has_attribute("hidden"));
     assert_eq!(text_of("mk-child"), "0");
+    assert_eq!(text_of("mk-inner"), "使用这些凭据");
     // Live parts follow their signals; handlers read the form as it is now.
     type_into("mk-in", "dispatcher 2");
     click("mk-go");
@@ -571,6 +580,7 @@ async fn markup_names_its_text_wires_its_parts_and_lets_go_when_dropped() {
     leptos::task::tick().await;
     assert_eq!(text_of("mk-title"), "Journal");
     assert_eq!(text_of("mk-go"), "Log in");
+    assert_eq!(text_of("mk-inner"), "Use these credentials");
     assert_eq!(
         by_id("mk-in").get_attribute("placeholder").as_deref(),
         Some("Account")

@@ -232,8 +232,13 @@ impl Render for Markup {
             effects: RefCell::default(),
             views: RefCell::default(),
         };
-        let (root, texts, lang) = (wired.root.clone(), self.texts, self.lang);
-        wired.effect(Box::new(move || translate(&root, texts, lang.get())));
+        // Found now, before anything is mounted into the markup: a markup
+        // mounted inside names its text from catalogues of its own.
+        let named = named_in(&wired.root);
+        if !named.is_empty() {
+            let (texts, lang) = (self.texts, self.lang);
+            wired.effect(Box::new(move || translate(&named, texts, lang.get())));
+        }
         (self.wire)(&wired);
         MarkupState { wired }
     }
@@ -255,8 +260,13 @@ const TRANSLATED: [(&str, Option<&str>); 4] = [
     ("data-t-aria-label", Some("aria-label")),
 ];
 
-/// Sets every text under `root` named by a `data-t…` attribute, in `lang`.
-fn translate(root: &web_sys::Element, texts: &[Texts], lang: Lang) {
+/// An element of the markup whose text or attribute is a phrase: the
+/// element, the attribute it sets (`None`: its text) and the phrase's name.
+type Named = (web_sys::Element, Option<&'static str>, String);
+
+/// Every element under `root` (itself included) naming a phrase.
+fn named_in(root: &web_sys::Element) -> Vec<Named> {
+    let mut named = Vec::new();
     for (marker, target) in TRANSLATED {
         let Ok(found) = root.query_selector_all(&format!("[{marker}]")) else {
             continue;
@@ -267,11 +277,19 @@ fn translate(root: &web_sys::Element, texts: &[Texts], lang: Lang) {
             .filter_map(|n| n.dyn_into::<web_sys::Element>().ok());
         for el in own.into_iter().chain(nodes) {
             let name = el.get_attribute(marker).unwrap_or_default();
-            let text = phrase(texts, &name, lang);
-            match target {
-                None => el.set_text_content(Some(text)),
-                Some(attr) => drop(el.set_attribute(attr, text)),
-            }
+            named.push((el, target, name));
+        }
+    }
+    named
+}
+
+/// Sets each named text in `lang`.
+fn translate(named: &[Named], texts: &[Texts], lang: Lang) {
+    for (el, target, name) in named {
+        let text = phrase(texts, name, lang);
+        match target {
+            None => el.set_text_content(Some(text)),
+            Some(attr) => drop(el.set_attribute(attr, text)),
         }
     }
 }
