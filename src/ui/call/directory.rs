@@ -1,33 +1,47 @@
 //! One call button per terminal of the configured directory.
 
 use super::text::CallText;
-use crate::i18n::use_i18n;
+use crate::config::Terminal;
+use crate::i18n::I18n;
 use crate::io::calls::CallDesk;
-use crate::ui::active::use_active;
-use leptos::prelude::*;
+use crate::ui::markup::Wired;
+use leptos::tachys::renderer::Rndr;
 use proto::call::Target;
 
-#[component]
-pub fn TerminalDirectory() -> impl IntoView {
-    let i18n = use_i18n();
-    let desk = expect_context::<CallDesk>();
-    let terminals = use_active().config.terminals;
-    view! {
-        <h3>{i18n.tr(CallText::Directory)}</h3>
-        <ul id="call-directory" class="terminals call-directory">
-            {terminals.into_iter().map(|t| {
-                let id = t.id;
-                view! {
-                    <li data-id=id.to_string()>
-                        <span class="terminal-name">{t.name}</span>" · "<span class="terminal-id">{id}</span>" "
-                        <button id=format!("call-terminal-{id}") class="small call-terminal" type="button"
-                            prop:disabled=move || desk.dialling(Target::User(id))
-                            on:click=move |_| desk.place(Target::User(id))>
-                            {move || i18n.t(if desk.dialling(Target::User(id)) { CallText::Dialling } else { CallText::Call })}
-                        </button>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
+/// A terminal's entry; its name, id and button id are filled in.
+const ROW: &str = r#"<li><span class="terminal-name"></span> · <span class="terminal-id"></span> <button class="small call-terminal" type="button"></button></li>"#;
+
+/// Fills `#call-directory` with `terminals`.
+pub(super) fn wire(w: &Wired, desk: CallDesk, i18n: I18n, terminals: &[Terminal]) {
+    let list = w.el("call-directory");
+    for t in terminals {
+        let id = t.id;
+        let row = Rndr::create_element_from_html(ROW.into());
+        let _ = row.set_attribute("data-id", &id.to_string());
+        let fill = |css: &str, text: &str| {
+            if let Ok(Some(el)) = row.query_selector(css) {
+                el.set_text_content(Some(text));
+            }
+        };
+        fill(".terminal-name", &t.name);
+        fill(".terminal-id", &id.to_string());
+        if let Ok(Some(button)) = row.query_selector("button") {
+            button.set_id(&format!("call-terminal-{id}"));
+        }
+        let _ = list.append_child(&row);
+        let button = format!("call-terminal-{id}");
+        let target = Target::User(id);
+        w.attr(&button, "disabled", move || {
+            desk.dialling(target).then(String::new)
+        });
+        w.text(&button, move || {
+            i18n.t(if desk.dialling(target) {
+                CallText::Dialling
+            } else {
+                CallText::Call
+            })
+            .to_owned()
+        });
+        w.on(&button, "click", move |_| desk.place(target));
     }
 }

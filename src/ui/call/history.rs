@@ -5,13 +5,14 @@
 
 use super::item::duration_text;
 use super::text::CallText;
+use super::{keep_attr, keep_present, keep_text, on_part, part};
 use crate::i18n::{use_i18n, I18n};
 use crate::io::calls::CallDesk;
 use crate::io::history::{download_csv, History};
 use crate::time::clock_text;
 use crate::ui::keyed::keyed_list;
+use crate::ui::markup::{markup, value_of, Wired};
 use crate::ui::panel::{Older, PAGE};
-use crate::ui::show::cond;
 use leptos::prelude::*;
 use proto::history::{self, redial_target, Entry, Kind, Outcome};
 
@@ -48,66 +49,92 @@ fn key_of(e: &Entry) -> EntryKey {
     (e.start_ms, e.kind, e.target.clone(), e.customuuid.clone())
 }
 
-#[component]
-pub fn CallHistory() -> impl IntoView {
-    let i18n = use_i18n();
-    let store = expect_context::<History>();
-    let query = RwSignal::new(String::new());
-    let kind = RwSignal::new(None::<Kind>);
-    let matching = Memo::new(move |_| {
-        let (q, k) = (query.get(), kind.get());
-        store.entries().with(|all| {
-            all.iter()
-                .filter(|e| e.matches(&q, k))
-                .map(key_of)
-                .collect::<Vec<EntryKey>>()
-        })
-    });
-    // A page at a time (see `PAGE`); the export has every match.
-    let pages = RwSignal::new(PAGE);
-    let shown =
-        move || matching.with(|keys| keys.iter().take(pages.get()).cloned().collect::<Vec<_>>());
-    let hidden = Signal::derive(move || matching.with(Vec::len).saturating_sub(pages.get()));
-    let export = move |_| {
-        let text = matching.with_untracked(|keys| {
-            store.entries().with_untracked(|all| {
-                let rows: Vec<Entry> = all
-                    .iter()
-                    .filter(|e| keys.contains(&key_of(e)))
-                    .cloned()
-                    .collect();
-                history::csv(&rows)
+/// The history's filters and paging, made with the panel.
+#[derive(Clone, Copy)]
+pub(super) struct Filters {
+    store: History,
+    query: RwSignal<String>,
+    kind: RwSignal<Option<Kind>>,
+    matching: Memo<Vec<EntryKey>>,
+    pages: RwSignal<usize>,
+    hidden: Signal<usize>,
+}
+
+impl Filters {
+    pub(super) fn new() -> Self {
+        let store = expect_context::<History>();
+        let query = RwSignal::new(String::new());
+        let kind = RwSignal::new(None::<Kind>);
+        let matching = Memo::new(move |_| {
+            let (q, k) = (query.get(), kind.get());
+            store.entries().with(|all| {
+                all.iter()
+                    .filter(|e| e.matches(&q, k))
+                    .map(key_of)
+                    .collect::<Vec<EntryKey>>()
             })
         });
-        let _ = download_csv("dispatch-history.csv", &text);
-    };
-    view! {
-        <h3>{i18n.tr(CallText::History)}</h3>
-        <div class="history-tools">
-            <label>
-                {i18n.tr(CallText::HistoryFilter)}" "
-                <input id="history-filter" type="search" autocomplete="off"
-                    prop:value=query on:input=move |ev| query.set(event_target_value(&ev)) />
-            </label>" "
-            <select id="history-kind" aria-label=move || i18n.t(CallText::HistoryKind) on:change=move |ev| kind.set(match event_target_value(&ev).as_str() {
+        // A page at a time (see `PAGE`); the export has every match.
+        let pages = RwSignal::new(PAGE);
+        let hidden = Signal::derive(move || matching.with(Vec::len).saturating_sub(pages.get()));
+        Self {
+            store,
+            query,
+            kind,
+            matching,
+            pages,
+            hidden,
+        }
+    }
+
+    /// Wires the history's tools and fills `#call-history`.
+    pub(super) fn wire(self, w: &Wired) {
+        let Self {
+            store,
+            query,
+            kind,
+            matching,
+            pages,
+            hidden,
+        } = self;
+        let root = w.root().clone();
+        w.on("history-filter", "input", move |_| {
+            query.set(value_of(&root, "history-filter"))
+        });
+        let root = w.root().clone();
+        w.on("history-kind", "change", move |_| {
+            kind.set(match value_of(&root, "history-kind").as_str() {
                 "call" => Some(Kind::Call),
                 "ivr" => Some(Kind::Ivr),
                 _ => None,
-            })>
-                <option value="">{i18n.tr(CallText::HistoryAll)}</option>
-                <option value="call">{i18n.tr(CallText::HistoryCalls)}</option>
-                <option value="ivr">{i18n.tr(CallText::HistoryIvr)}</option>
-            </select>" "
-            <button id="history-export" class="small" type="button" on:click=export>{i18n.tr(CallText::ExportCsv)}</button>" "
-            <button id="history-clear" class="small" type="button" on:click=move |_| store.clear()>{i18n.tr(CallText::ClearHistory)}</button>
-        </div>
-        <ol id="call-history" class="call-history">
-            {keyed_list(shown, |key| view! { <HistoryRow key /> }.into_any())}
-        </ol>
-        <Older id="history-older" hidden shown=pages />
-        <Show when=cond(move || matching.with(Vec::is_empty))>
-            <p id="history-none" class="empty">{i18n.tr(CallText::HistoryEmpty)}</p>
-        </Show>
+            })
+        });
+        w.on("history-export", "click", move |_| {
+            let text = matching.with_untracked(|keys| {
+                store.entries().with_untracked(|all| {
+                    let rows: Vec<Entry> = all
+                        .iter()
+                        .filter(|e| keys.contains(&key_of(e)))
+                        .cloned()
+                        .collect();
+                    history::csv(&rows)
+                })
+            });
+            let _ = download_csv("dispatch-history.csv", &text);
+        });
+        w.on("history-clear", "click", move |_| store.clear());
+        let shown = move || {
+            matching.with(|keys| keys.iter().take(pages.get()).cloned().collect::<Vec<_>>())
+        };
+        w.mount(
+            "call-history",
+            keyed_list(shown, |key| view! { <HistoryRow key /> }.into_any()),
+        );
+        w.mount(
+            "history-older-slot",
+            view! { <Older id="history-older" hidden shown=pages /> }.into_any(),
+        );
+        w.hidden("history-none", move || !matching.with(Vec::is_empty));
     }
 }
 
@@ -123,35 +150,110 @@ fn HistoryRow(key: EntryKey) -> impl IntoView {
             .entries()
             .with(|all| all.iter().find(|e| key_of(e) == key).cloned())
     });
-    let with = move |f: fn(&Entry) -> String| {
-        move || entry.with(|e| e.as_ref().map(f).unwrap_or_default())
-    };
     let redial = entry.with_untracked(|e| e.as_ref().and_then(redial_target));
-    let time = clock_text(start_ms);
-    let kind_word = match kind {
-        Kind::Call => CallText::HistoryCalls,
-        Kind::Ivr => CallText::HistoryIvr,
-    };
-    let outcome = move || entry.with(|e| e.as_ref().map(|e| e.outcome));
-    let extension = move || entry.with(|e| extension_text(i18n, &e.as_ref()?.extension));
-    view! {
-        <li class="history-entry" data-kind=match kind { Kind::Call => "call", Kind::Ivr => "ivr" }
-            data-outcome=move || outcome().map(Outcome::as_str).unwrap_or_default() data-customuuid=customuuid>
-            <time>{time.get(..8).unwrap_or(&time).to_owned()}</time>" "
-            <span class="history-kind">{i18n.tr(kind_word)}</span>" "
-            <span class="history-target">{target}</span>" "
-            <span class="history-who">{with(|e| e.who.clone())}</span>" "
-            <strong class="history-outcome">{move || outcome().map(|o| i18n.t(outcome_word(o)))}</strong>" "
-            <span class="history-duration">{with(|e| e.duration_ms.map(duration_text).unwrap_or_default())}</span>" "
-            <span class="history-detail">{with(|e| e.detail.clone())}</span>
-            {move || extension().map(|(state, text)| view! {
-                " "<span class="history-extension" data-extension-state=state>{text}</span>
-            })}
-            {redial.map(|target| view! {
-                " "<button class="small history-redial" type="button"
-                    prop:disabled=move || desk.dialling(target)
-                    on:click=move |_| desk.place(target)>{i18n.tr(CallText::Redial)}</button>
-            })}
-        </li>
-    }
+    markup(ROW, &[CallText::TEXTS], move |w: &Wired| {
+        let with = move |f: fn(&Entry) -> String| -> Box<dyn Fn() -> String> {
+            Box::new(move || entry.with(|e| e.as_ref().map(f).unwrap_or_default()))
+        };
+        let outcome = move || entry.with(|e| e.as_ref().map(|e| e.outcome));
+        let row = w.root().clone();
+        let _ = row.set_attribute(
+            "data-kind",
+            match kind {
+                Kind::Call => "call",
+                Kind::Ivr => "ivr",
+            },
+        );
+        let _ = row.set_attribute("data-customuuid", &customuuid);
+        keep_attr(
+            w,
+            row.clone(),
+            "data-outcome",
+            Box::new(move || {
+                Some(
+                    outcome()
+                        .map(Outcome::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
+            }),
+        );
+        let time = clock_text(start_ms);
+        part(w, "time").set_text_content(Some(time.get(..8).unwrap_or(&time)));
+        let kind_word = match kind {
+            Kind::Call => CallText::HistoryCalls,
+            Kind::Ivr => CallText::HistoryIvr,
+        };
+        keep_text(
+            w,
+            part(w, ".history-kind"),
+            Box::new(move || i18n.t(kind_word).to_owned()),
+        );
+        part(w, ".history-target").set_text_content(Some(&target));
+        keep_text(w, part(w, ".history-who"), with(|e| e.who.clone()));
+        keep_text(
+            w,
+            part(w, ".history-outcome"),
+            Box::new(move || {
+                outcome()
+                    .map(|o| i18n.t(outcome_word(o)))
+                    .unwrap_or_default()
+                    .to_owned()
+            }),
+        );
+        keep_text(
+            w,
+            part(w, ".history-duration"),
+            with(|e| e.duration_ms.map(duration_text).unwrap_or_default()),
+        );
+        let detail = part(w, ".history-detail");
+        keep_text(w, detail.clone(), with(|e| e.detail.clone()));
+        // The redial button (with the space before it) stays if the entry can be redialled.
+        let button = part(w, ".history-redial");
+        let before_button = button.previous_sibling();
+        match redial {
+            Some(target) => {
+                keep_attr(
+                    w,
+                    button.clone(),
+                    "disabled",
+                    Box::new(move || desk.dialling(target).then(String::new)),
+                );
+                on_part(w, &button, "click", Box::new(move |_| desk.place(target)));
+            }
+            None => {
+                if let Some(space) = &before_button {
+                    let _ = row.remove_child(space);
+                }
+                button.remove();
+            }
+        }
+        // The extension (with the space before it) is there while the entry has one.
+        let extension = move || entry.with(|e| extension_text(i18n, &e.as_ref()?.extension));
+        let span = part(w, ".history-extension");
+        keep_attr(
+            w,
+            span.clone(),
+            "data-extension-state",
+            Box::new(move || extension().map(|(state, _)| state.to_owned())),
+        );
+        keep_text(
+            w,
+            span.clone(),
+            Box::new(move || extension().map(|(_, text)| text).unwrap_or_default()),
+        );
+        let nodes = detail
+            .next_sibling()
+            .into_iter()
+            .chain([span.into()])
+            .collect();
+        let next = before_button
+            .filter(|_| redial.is_some())
+            .into_iter()
+            .collect();
+        keep_present(w, row, nodes, next, Box::new(move || extension().is_some()));
+    })
 }
+
+/// An entry of the history; what it shows is filled in when it is built.
+const ROW: &str = r#"<li class="history-entry"><time></time> <span class="history-kind"></span> <span class="history-target"></span> <span class="history-who"></span> <strong class="history-outcome"></strong> <span class="history-duration"></span> <span class="history-detail"></span> <span class="history-extension"></span> <button class="small history-redial" type="button" data-t="Redial"></button></li>"#;

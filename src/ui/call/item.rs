@@ -2,12 +2,13 @@
 //! server's message when something went wrong.
 
 use super::text::CallText;
+use super::{keep_attr, keep_present, keep_text, part};
 use crate::config::Terminal;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::calls::CallDesk;
 use crate::time::{clock_text, now_ms};
 use crate::ui::active::use_active;
-use crate::ui::show::cond;
+use crate::ui::markup::{markup, Wired};
 use leptos::prelude::*;
 use proto::call::{Call, CallState, Phase, Problem, Target};
 
@@ -78,47 +79,10 @@ pub fn CallItem(id: u32) -> impl IntoView {
     let calls = desk.calls();
     let terminals = use_active().config.terminals;
     let call = Memo::new(move |_| calls.with(|c| c.iter().find(|c| c.id == id).cloned()));
-    let with =
-        move |f: fn(&Call) -> String| move || call.with(|c| c.as_ref().map(f).unwrap_or_default());
     let (target, placed_at) = call
         .get_untracked()
         .map(|c| (c.target, c.placed_at))
         .unwrap_or((Target::Service, 0));
-    let state = move || call.with(|c| c.as_ref().map(|c| c.phase.clone()));
-    let words = move || {
-        state().map(|p| {
-            let cancelled = matches!(p, Phase::Ended { cancelled: true });
-            format!(
-                "{}{}",
-                i18n.t(state_word(&p)),
-                if cancelled {
-                    i18n.t(CallText::Cancelled)
-                } else {
-                    ""
-                }
-            )
-        })
-    };
-    let problem = move || {
-        call.with(|c| c.as_ref().and_then(|c| c.problem.clone()))
-            .map(|p| match p {
-                Problem::Refused(message) => message,
-                Problem::NoReply => i18n.t(CallText::NoReply).to_owned(),
-                Problem::Server(status) => format!("{}{status}", i18n.t(CallText::ServerFailed)),
-                Problem::BadReply => i18n.t(CallText::BadReply).to_owned(),
-            })
-    };
-    let can_cancel = move || call.with(|c| c.as_ref().is_some_and(Call::can_cancel));
-    let cancelling = move || call.with(|c| c.as_ref().is_some_and(|c| c.cancelling));
-    let time = clock_text(placed_at);
-    let hint = move || {
-        call.with(|c| c.as_ref().and_then(state_hint))
-            .map(|h| i18n.t(h))
-    };
-    let stale = move || {
-        call.with(|c| c.as_ref().is_some_and(|c| c.stale))
-            .to_string()
-    };
     // Ticks every second while the call runs, for its duration.
     let tick = RwSignal::new(now_ms());
     let timer = set_interval_with_handle(
@@ -131,28 +95,141 @@ pub fn CallItem(id: u32) -> impl IntoView {
             t.clear();
         }
     });
-    let duration = move || {
-        let now = tick.get();
-        call.with(|c| c.as_ref().map(|c| duration_text(c.duration_ms(now))))
-    };
-    view! {
-        <li id=format!("call-{id}") class=move || format!("call call-{}", state().as_ref().map(state_name).unwrap_or("unknown"))
-            data-state=move || state().as_ref().map(state_name).unwrap_or("unknown")
-            data-sid=with(|c| c.sid.clone().unwrap_or_default())
-            data-stale=stale>
-            <time class="call-time">{time.get(..8).unwrap_or(&time).to_owned()}</time>" "
-            <span class="call-target">{target_name(target, &terminals, i18n)}</span>" "
-            <strong class="call-state">{words}</strong>" "
-            <span class="call-duration" title=i18n.tr(CallText::Duration)>{duration}</span>" "
-            <span class="call-hint">{hint}</span>" "
-            <Show when=cond(can_cancel)>
-                <button id=format!("call-cancel-{id}") class="small call-cancel" type="button"
-                    on:click=move |_| desk.cancel(id)>{i18n.tr(CallText::Cancel)}</button>
-            </Show>
-            <Show when=cond(cancelling)>
-                <span class="call-cancelling">{i18n.tr(CallText::Cancelling)}</span>
-            </Show>
-            <p class="error call-error" role="alert">{problem}</p>
-        </li>
-    }
+    markup(ROW, &[CallText::TEXTS], move |w: &Wired| {
+        let state = move || {
+            call.with(|c| {
+                c.as_ref()
+                    .map(|c| state_name(&c.phase))
+                    .unwrap_or("unknown")
+            })
+        };
+        let row = w.root().clone();
+        row.set_id(&format!("call-{id}"));
+        keep_attr(
+            w,
+            row.clone(),
+            "class",
+            Box::new(move || Some(format!("call call-{}", state()))),
+        );
+        keep_attr(
+            w,
+            row.clone(),
+            "data-state",
+            Box::new(move || Some(state().to_owned())),
+        );
+        keep_attr(
+            w,
+            row.clone(),
+            "data-sid",
+            Box::new(move || {
+                Some(call.with(|c| c.as_ref().and_then(|c| c.sid.clone()).unwrap_or_default()))
+            }),
+        );
+        keep_attr(
+            w,
+            row.clone(),
+            "data-stale",
+            Box::new(move || {
+                Some(
+                    call.with(|c| c.as_ref().is_some_and(|c| c.stale))
+                        .to_string(),
+                )
+            }),
+        );
+        let time = clock_text(placed_at);
+        part(w, ".call-time").set_text_content(Some(time.get(..8).unwrap_or(&time)));
+        part(w, ".call-target").set_text_content(Some(&target_name(target, &terminals, i18n)));
+        keep_text(
+            w,
+            part(w, ".call-state"),
+            Box::new(move || {
+                call.with(|c| {
+                    let Some(c) = c else { return String::new() };
+                    let cancelled = matches!(c.phase, Phase::Ended { cancelled: true });
+                    format!(
+                        "{}{}",
+                        i18n.t(state_word(&c.phase)),
+                        if cancelled {
+                            i18n.t(CallText::Cancelled)
+                        } else {
+                            ""
+                        }
+                    )
+                })
+            }),
+        );
+        keep_text(
+            w,
+            part(w, ".call-duration"),
+            Box::new(move || {
+                let now = tick.get();
+                call.with(|c| {
+                    c.as_ref()
+                        .map(|c| duration_text(c.duration_ms(now)))
+                        .unwrap_or_default()
+                })
+            }),
+        );
+        keep_text(
+            w,
+            part(w, ".call-hint"),
+            Box::new(move || {
+                call.with(|c| c.as_ref().and_then(state_hint))
+                    .map(|h| i18n.t(h))
+                    .unwrap_or_default()
+                    .to_owned()
+            }),
+        );
+        let error = part(w, ".call-error");
+        keep_text(
+            w,
+            error.clone(),
+            Box::new(move || {
+                call.with(|c| c.as_ref().and_then(|c| c.problem.clone()))
+                    .map(|p| match p {
+                        Problem::Refused(message) => message,
+                        Problem::NoReply => i18n.t(CallText::NoReply).to_owned(),
+                        Problem::Server(status) => {
+                            format!("{}{status}", i18n.t(CallText::ServerFailed))
+                        }
+                        Problem::BadReply => i18n.t(CallText::BadReply).to_owned(),
+                    })
+                    .unwrap_or_default()
+            }),
+        );
+        // The cancel button and the word that it is being cancelled are
+        // there only while they apply (tests look for the button's absence).
+        let cancel = part(w, ".call-cancel");
+        let cancel_id = format!("call-cancel-{id}");
+        cancel.set_id(&cancel_id);
+        w.on(&cancel_id, "click", move |_| desk.cancel(id));
+        keep_text(
+            w,
+            cancel.clone(),
+            Box::new(move || i18n.t(CallText::Cancel).to_owned()),
+        );
+        let cancelling = part(w, ".call-cancelling");
+        keep_text(
+            w,
+            cancelling.clone(),
+            Box::new(move || i18n.t(CallText::Cancelling).to_owned()),
+        );
+        keep_present(
+            w,
+            row.clone(),
+            vec![cancel.into()],
+            vec![cancelling.clone().into(), error.clone().into()],
+            Box::new(move || call.with(|c| c.as_ref().is_some_and(Call::can_cancel))),
+        );
+        keep_present(
+            w,
+            row,
+            vec![cancelling.into()],
+            vec![error.into()],
+            Box::new(move || call.with(|c| c.as_ref().is_some_and(|c| c.cancelling))),
+        );
+    })
 }
+
+/// A call's row; what it shows is filled in when it is built.
+const ROW: &str = r#"<li class="call"><time class="call-time"></time> <span class="call-target"></span> <strong class="call-state"></strong> <span class="call-duration" data-t-title="Duration"></span> <span class="call-hint"></span> <button class="small call-cancel" type="button"></button><span class="call-cancelling"></span><p class="error call-error" role="alert"></p></li>"#;

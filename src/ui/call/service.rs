@@ -1,21 +1,24 @@
 //! Call customer service (`callService`).
 
 use super::text::CallText;
-use crate::i18n::use_i18n;
+use crate::i18n::I18n;
 use crate::io::calls::CallDesk;
-use leptos::prelude::*;
+use crate::ui::markup::Wired;
 use proto::call::Target;
 
-#[component]
-pub fn ServiceButton() -> impl IntoView {
-    let i18n = use_i18n();
-    let desk = expect_context::<CallDesk>();
-    view! {
-        <p>
-            <button id="call-service" type="button" prop:disabled=move || desk.dialling(Target::Service)
-                on:click=move |_| desk.place(Target::Service)>
-                {move || i18n.t(if desk.dialling(Target::Service) { CallText::Dialling } else { CallText::CallService })}
-            </button>
-        </p>
-    }
+/// Wires `#call-service`.
+pub(super) fn wire(w: &Wired, desk: CallDesk, i18n: I18n) {
+    let target = Target::Service;
+    w.attr("call-service", "disabled", move || {
+        desk.dialling(target).then(String::new)
+    });
+    w.text("call-service", move || {
+        i18n.t(if desk.dialling(target) {
+            CallText::Dialling
+        } else {
+            CallText::CallService
+        })
+        .to_owned()
+    });
+    w.on("call-service", "click", move |_| desk.place(target));
 }
