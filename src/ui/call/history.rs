@@ -151,7 +151,7 @@ fn HistoryRow(key: EntryKey) -> impl IntoView {
             .with(|all| all.iter().find(|e| key_of(e) == key).cloned())
     });
     let redial = entry.with_untracked(|e| e.as_ref().and_then(redial_target));
-    markup(ROW, &[CallText::TEXTS], move |w: &Wired| {
+    markup(ROW, &[CallText::named], move |w: &Wired| {
         let with = move |f: fn(&Entry) -> String| -> Box<dyn Fn() -> String> {
             Box::new(move || entry.with(|e| e.as_ref().map(f).unwrap_or_default()))
         };

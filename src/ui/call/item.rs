@@ -95,7 +95,7 @@ pub fn CallItem(id: u32) -> impl IntoView {
             t.clear();
         }
     });
-    markup(ROW, &[CallText::TEXTS], move |w: &Wired| {
+    markup(ROW, &[CallText::named], move |w: &Wired| {
         let state = move || {
             call.with(|c| {
                 c.as_ref()

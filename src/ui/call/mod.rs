@@ -36,7 +36,7 @@ pub fn CallPanel() -> impl IntoView {
     let desk = expect_context::<CallDesk>();
     let dial = dial::Dial::new();
     let history = history::Filters::new();
-    markup(HTML, &[Key::TEXTS, CallText::TEXTS], move |w: &Wired| {
+    markup(HTML, &[Key::named, CallText::named], move |w: &Wired| {
         w.el("call-address").set_text_content(Some(&base));
         directory::wire(w, desk, i18n, &terminals);
         dial.wire(w, desk, i18n);
