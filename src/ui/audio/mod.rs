@@ -11,7 +11,7 @@ use crate::config::MicAsk;
 use crate::i18n::use_i18n;
 use crate::io::audio::{AudioDesk, MicStatus};
 use crate::io::voice::VoiceLink;
-use crate::ui::show::cond;
+use crate::ui::markup::Wired;
 use leptos::prelude::*;
 use text::AudioText;
 
@@ -37,58 +37,76 @@ fn is_problem(status: MicStatus) -> bool {
     )
 }
 
-#[component]
-pub fn AudioStatus() -> impl IntoView {
+/// The audio status line, in the push-to-talk panel's markup. The meters
+/// sit in a box of no style of its own, to be hidden together.
+macro_rules! status_html {
+    () => {
+        r#"<div id="audio-status" class="audio-status"><p id="audio-mic"></p><p id="audio-device-gone" class="warning" role="status" data-t="DeviceGone"></p><p id="audio-plugin-mic" class="status" role="status"></p><div id="audio-meters"><label><span data-t="LevelIn"></span><meter id="audio-level-in" min="0" max="100"></meter></label><label><span data-t="LevelOut"></span><meter id="audio-level-out" min="0" max="100"></meter></label></div></div>"#
+    };
+}
+pub(crate) use status_html;
+
+/// The audio status line's wiring, made with the panel; without an audio
+/// desk (no audio in this console) the line goes.
+pub fn audio_status() -> impl FnOnce(&Wired) + Send {
     let i18n = use_i18n();
-    let Some(desk) = use_context::<AudioDesk>() else {
-        return ().into_any();
-    };
-    let status = desk.mic;
-    let text = move || {
-        let key = mic_text(status.get(), desk.ask);
-        i18n.tr(key)()
-    };
-    let state = move || format!("{:?}", status.get()).to_lowercase();
-    let meters = move || status.get() != MicStatus::PluginOwned;
+    let desk = use_context::<AudioDesk>();
     let ptt = expect_context::<VoiceLink>().ptt();
-    let plugin_says = move || {
-        let words = ptt.with(|p| p.mic_message.clone())?;
-        Some(format!("{}{words}", i18n.t(AudioText::PluginSays)))
-    };
-    view! {
-        <div id="audio-status" class="audio-status" data-mic=state data-device=move || desk.mic_device.get() data-decoders=move || desk.decoders.get()>
-            <p
-                id="audio-mic"
-                class:error=move || is_problem(status.get())
-                role=move || if is_problem(status.get()) { "alert" } else { "status" }
-            >
-                {text}
-            </p>
-            <Show when=cond(move || desk.device_gone.get())>
-                <p id="audio-device-gone" class="warning" role="status">{i18n.tr(AudioText::DeviceGone)}</p>
-            </Show>
-            <Show when=cond(move || !meters())>
-                <p id="audio-plugin-mic" class="status" role="status">{plugin_says}</p>
-            </Show>
-            <Show when=cond(meters)>
-                <label>
-                    {i18n.tr(AudioText::LevelIn)}
-                    <meter id="audio-level-in" min="0" max="100" value=move || desk.level_in.get()></meter>
-                </label>
-                <label>
-                    {i18n.tr(AudioText::LevelOut)}
-                    <meter
-                        id="audio-level-out"
-                        min="0"
-                        max="100"
-                        value=move || desk.level_out.get()
-                        data-heard=move || desk.heard.get()
-                        data-playouts=move || desk.playout.get().0
-                        data-playout-ms=move || desk.playout.get().1
-                    ></meter>
-                </label>
-            </Show>
-        </div>
+    move |w: &Wired| {
+        let Some(desk) = desk else {
+            w.el("audio-status").remove();
+            return;
+        };
+        let status = desk.mic;
+        let text = move || {
+            let key = mic_text(status.get(), desk.ask);
+            i18n.tr(key)().to_owned()
+        };
+        let state = move || format!("{:?}", status.get()).to_lowercase();
+        let meters = move || status.get() != MicStatus::PluginOwned;
+        let plugin_says = move || {
+            ptt.with(|p| p.mic_message.clone())
+                .map(|words| format!("{}{words}", i18n.t(AudioText::PluginSays)))
+                .unwrap_or_default()
+        };
+        let some = |v: String| Some(v);
+        w.attr("audio-status", "data-mic", move || some(state()));
+        w.attr("audio-status", "data-device", move || {
+            some(desk.mic_device.get())
+        });
+        w.attr("audio-status", "data-decoders", move || {
+            some(desk.decoders.get().to_string())
+        });
+        w.class("audio-mic", "error", move || is_problem(status.get()));
+        w.attr("audio-mic", "role", move || {
+            some(
+                if is_problem(status.get()) {
+                    "alert"
+                } else {
+                    "status"
+                }
+                .to_owned(),
+            )
+        });
+        w.text("audio-mic", text);
+        w.hidden("audio-device-gone", move || !desk.device_gone.get());
+        w.hidden("audio-plugin-mic", meters);
+        w.text("audio-plugin-mic", plugin_says);
+        w.hidden("audio-meters", move || !meters());
+        w.attr("audio-level-in", "value", move || {
+            some(desk.level_in.get().to_string())
+        });
+        w.attr("audio-level-out", "value", move || {
+            some(desk.level_out.get().to_string())
+        });
+        w.attr("audio-level-out", "data-heard", move || {
+            some(desk.heard.get().to_string())
+        });
+        w.attr("audio-level-out", "data-playouts", move || {
+            some(desk.playout.get().0.to_string())
+        });
+        w.attr("audio-level-out", "data-playout-ms", move || {
+            some(desk.playout.get().1.to_string())
+        });
     }
-    .into_any()
 }

@@ -8,19 +8,34 @@ use crate::io::groups::SavedGroups;
 use crate::io::voice::VoiceLink;
 use crate::ui::active::use_active;
 use crate::ui::call::parse_id;
-use leptos::ev::SubmitEvent;
+use crate::ui::markup::Wired;
 use leptos::prelude::*;
 use proto::voice::groups::{matches, SavedGroup};
 use proto::voice::TerminalId;
+use wasm_bindgen::JsCast;
 
-#[component]
-pub fn Directory(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
+/// The directory's fixed part, in the group call's markup; its rows are
+/// mounted into `#ptt-picker` and `#ptt-groups`.
+macro_rules! directory_html {
+    () => {
+        r#"<p data-t="Pick"></p><p class="directory-tools"><input id="ptt-search" type="search" autocomplete="off" data-t-aria-label="Search" data-t-placeholder="Search"> <button id="ptt-all" type="button" class="small" data-t="SelectAll"></button> <button id="ptt-none" type="button" class="small" data-t="SelectNone"></button></p><ul id="ptt-picker" class="terminals"></ul><form id="ptt-add-id" class="login"><label><span data-t="TypeId"></span><input id="ptt-id" inputmode="numeric" autocomplete="off"></label><button id="ptt-id-add" type="submit" class="small" data-t="AddId"></button></form><p id="ptt-id-error" class="error" role="alert"></p><h4 data-t="SavedGroups"></h4><ul id="ptt-groups" class="groups"></ul><form id="ptt-group-form" class="login"><label><span data-t="GroupName"></span><input id="ptt-group-name" autocomplete="off"></label><button id="ptt-group-save" type="submit" class="small" data-t="SaveGroup"></button></form><p id="ptt-group-error" class="error" role="alert"></p>"#
+    };
+}
+pub(super) use directory_html;
+
+/// The input `id` of the markup, to read and to clear.
+fn input(w: &Wired, id: &str) -> web_sys::HtmlInputElement {
+    w.el(id).unchecked_into()
+}
+
+/// The directory's state, set up with the panel; the returned wiring is run
+/// on its markup.
+pub(super) fn directory(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired) + Send {
     let i18n = use_i18n();
     let terminals = StoredValue::new(use_active().config.terminals);
     let query = RwSignal::new(String::new());
     // Ids typed in that the directory does not have, shown after it.
     let extra = RwSignal::new(Vec::<TerminalId>::new());
-    let typed = RwSignal::new(String::new());
     let bad_id = RwSignal::new(false);
 
     let name_of = move |id: TerminalId| {
@@ -68,81 +83,62 @@ pub fn Directory(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
             </li>
         }
     };
-    let all = move |_| {
-        for (id, _) in untrack(shown) {
-            pick(id, true);
+    let rows = (move || {
+        let rows = shown();
+        if rows.is_empty() {
+            view! { <li class="note">{i18n.t(PttText::NoMatch)}</li> }.into_any()
+        } else {
+            rows.into_iter().map(row).collect_view().into_any()
         }
-    };
-    let add_typed = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let Some(id) = parse_id(&typed.get_untracked()) else {
-            bad_id.set(true);
-            return;
-        };
-        bad_id.set(false);
-        typed.set(String::new());
-        if name_of(id).is_none() && !extra.with_untracked(|e| e.contains(&id)) {
-            extra.update(|e| e.push(id));
-        }
-        pick(id, true);
-    };
+    })
+    .into_any();
+    let groups = saved_groups(picked);
 
-    view! {
-        <p>{i18n.tr(PttText::Pick)}</p>
-        <p class="directory-tools">
-            <input id="ptt-search" type="search" autocomplete="off"
-                aria-label=i18n.tr(PttText::Search) placeholder=i18n.tr(PttText::Search)
-                prop:value=query on:input=move |ev| query.set(event_target_value(&ev)) />
-            " "
-            <button id="ptt-all" type="button" class="small" on:click=all>{i18n.tr(PttText::SelectAll)}</button>
-            " "
-            <button id="ptt-none" type="button" class="small" on:click=move |_| picked.set(Vec::new())>
-                {i18n.tr(PttText::SelectNone)}
-            </button>
-        </p>
-        <ul id="ptt-picker" class="terminals">
-            {move || {
-                let rows = shown();
-                if rows.is_empty() {
-                    view! { <li class="note">{i18n.t(PttText::NoMatch)}</li> }.into_any()
-                } else {
-                    rows.into_iter().map(row).collect_view().into_any()
-                }
-            }}
-        </ul>
-        <form id="ptt-add-id" class="login" on:submit=add_typed>
-            <label>
-                {i18n.tr(PttText::TypeId)}
-                <input id="ptt-id" inputmode="numeric" autocomplete="off"
-                    aria-invalid=move || bad_id.get().to_string()
-                    prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev)) />
-            </label>
-            <button id="ptt-id-add" type="submit" class="small">{i18n.tr(PttText::AddId)}</button>
-        </form>
-        <p id="ptt-id-error" class="error" role="alert">
-            {move || bad_id.get().then(|| i18n.t(PttText::BadId))}
-        </p>
-        <SavedGroupList picked=picked />
+    move |w: &Wired| {
+        let search = input(w, "ptt-search");
+        w.on("ptt-search", "input", move |_| query.set(search.value()));
+        w.on("ptt-all", "click", move |_| {
+            for (id, _) in untrack(shown) {
+                pick(id, true);
+            }
+        });
+        w.on("ptt-none", "click", move |_| picked.set(Vec::new()));
+        w.mount("ptt-picker", rows);
+        let typed = input(w, "ptt-id");
+        w.attr("ptt-id", "aria-invalid", move || {
+            Some(bad_id.get().to_string())
+        });
+        w.on("ptt-add-id", "submit", move |ev| {
+            ev.prevent_default();
+            let Some(id) = parse_id(&typed.value()) else {
+                bad_id.set(true);
+                return;
+            };
+            bad_id.set(false);
+            typed.set_value("");
+            if name_of(id).is_none() && !extra.with_untracked(|e| e.contains(&id)) {
+                extra.update(|e| e.push(id));
+            }
+            pick(id, true);
+        });
+        w.text("ptt-id-error", move || {
+            if bad_id.get() {
+                i18n.t(PttText::BadId).to_owned()
+            } else {
+                String::new()
+            }
+        });
+        groups(w);
     }
 }
 
 /// The saved groups: save the chosen terminals under a name; one click on a
 /// group starts a call with its terminals.
-#[component]
-fn SavedGroupList(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
+fn saved_groups(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired) + Send {
     let i18n = use_i18n();
     let voice = expect_context::<VoiceLink>();
     let store = SavedGroups::load();
-    let name = RwSignal::new(String::new());
     let refused = RwSignal::new(false);
-    let save = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let saved = store.save(&name.get_untracked(), &picked.get_untracked());
-        refused.set(!saved);
-        if saved {
-            name.set(String::new());
-        }
-    };
     let group_row = move |(i, g): (usize, SavedGroup)| {
         let SavedGroup { name, ids } = g;
         let label = format!("{name} ({})", ids.len());
@@ -163,21 +159,33 @@ fn SavedGroupList(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
             </li>
         }
     };
-    view! {
-        <h4>{i18n.tr(PttText::SavedGroups)}</h4>
-        <ul id="ptt-groups" class="groups">
-            {move || store.list().get().into_iter().enumerate().map(group_row).collect_view()}
-        </ul>
-        <form id="ptt-group-form" class="login" on:submit=save>
-            <label>
-                {i18n.tr(PttText::GroupName)}
-                <input id="ptt-group-name" autocomplete="off" prop:value=name
-                    on:input=move |ev| name.set(event_target_value(&ev)) />
-            </label>
-            <button id="ptt-group-save" type="submit" class="small">{i18n.tr(PttText::SaveGroup)}</button>
-        </form>
-        <p id="ptt-group-error" class="error" role="alert">
-            {move || refused.get().then(|| i18n.t(PttText::GroupNeeds))}
-        </p>
+    let rows = (move || {
+        store
+            .list()
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(group_row)
+            .collect_view()
+    })
+    .into_any();
+    move |w: &Wired| {
+        w.mount("ptt-groups", rows);
+        let name = input(w, "ptt-group-name");
+        w.on("ptt-group-form", "submit", move |ev| {
+            ev.prevent_default();
+            let saved = store.save(&name.value(), &picked.get_untracked());
+            refused.set(!saved);
+            if saved {
+                name.set_value("");
+            }
+        });
+        w.text("ptt-group-error", move || {
+            if refused.get() {
+                i18n.t(PttText::GroupNeeds).to_owned()
+            } else {
+                String::new()
+            }
+        });
     }
 }

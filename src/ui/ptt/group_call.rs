@@ -3,13 +3,14 @@
 //! members and talker, add and remove members, hang up, and what the
 //! plugin's replies meant.
 
-use super::directory::Directory;
-use super::sessions::SessionList;
-use super::talk::TalkButton;
+use super::directory::directory;
+use super::sessions::session_rows;
+use super::talk::talk_button;
 use super::text::PttText;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::voice::VoiceLink;
 use crate::ui::active::use_active;
+use crate::ui::markup::Wired;
 use leptos::prelude::*;
 use proto::id::BigId;
 use proto::voice::{EndReason, PttError, PttNotice, PttState, RequestKind, TerminalId};
@@ -89,8 +90,24 @@ fn reconnect_text(p: &PttState, i18n: I18n) -> Option<String> {
     Some(text.join("; "))
 }
 
-#[component]
-pub fn GroupCall() -> impl IntoView {
+/// The group call section's fixed part, the talk button and the directory
+/// within it; its calls are mounted into `#ptt-sessions`.
+macro_rules! group_call_html {
+    () => {
+        concat!(
+            r#"<section id="ptt-group-call" class="group-call"><h3 data-t="GroupCall"></h3><p id="ptt-session" class="status"></p>"#,
+            $crate::ui::ptt::talk::talk_html!(),
+            r#"<p id="ptt-error" class="error" role="alert"></p><p id="ptt-notice" class="status" aria-live="polite"></p><p id="ptt-reconnect" class="status" aria-live="polite"></p>"#,
+            $crate::ui::ptt::directory::directory_html!(),
+            r#"<p class="buttons"><button id="ptt-start" type="button" data-t="StartCall"></button> <button id="ptt-add" type="button" data-t="AddMembers"></button> <button id="ptt-hangup" type="button" data-t="HangUp"></button></p><h4 data-t="Sessions"></h4><ul id="ptt-sessions" class="sessions"></ul></section>"#
+        )
+    };
+}
+pub(super) use group_call_html;
+
+/// The group call section's state, set up with the panel; the returned
+/// wiring is run on its markup.
+pub(super) fn group_call() -> impl FnOnce(&Wired) + Send {
     let i18n = use_i18n();
     let voice = expect_context::<VoiceLink>();
     let ptt = voice.ptt();
@@ -104,38 +121,48 @@ pub fn GroupCall() -> impl IntoView {
         ids
     };
     let creating = move || ptt.with(|p| p.is_pending(RequestKind::CreateGroup, None));
+    let talk = talk_button(picked);
+    let sessions = session_rows(terminals);
+    let directory = directory(picked);
 
-    view! {
-        <section id="ptt-group-call" class="group-call">
-            <h3>{i18n.tr(PttText::GroupCall)}</h3>
-            <p id="ptt-session" class="status">
-                {move || match selected() {
-                    Some(id) => format!("{}{id}", i18n.t(PttText::Session)),
-                    None => i18n.t(PttText::NoSession).to_owned(),
-                }}
-            </p>
-            <TalkButton picked=picked />
-            <p id="ptt-error" class="error" role="alert">
-                {move || ptt.with(|p| p.error.as_ref().map(|e| error_text(e, i18n)))}
-            </p>
-            <p id="ptt-notice" class="status" aria-live="polite">
-                {move || ptt.with(|p| p.notice.as_ref().map(|n| notice_text(n, i18n)))}
-            </p>
-            <p id="ptt-reconnect" class="status" aria-live="polite">
-                {move || ptt.with(|p| reconnect_text(p, i18n))}
-            </p>
-            <Directory picked=picked />
-            <p class="buttons">
-                <button id="ptt-start" type="button" prop:disabled=creating aria-busy=move || creating().to_string()
-                    on:click=move |_| voice.start_call(take_picked())>{i18n.tr(PttText::StartCall)}</button>
-                " "
-                <button id="ptt-add" type="button" prop:disabled=move || selected().is_none()
-                    on:click=move |_| voice.add_members(take_picked())>{i18n.tr(PttText::AddMembers)}</button>
-                " "
-                <button id="ptt-hangup" type="button" prop:disabled=move || selected().is_none()
-                    on:click=move |_| if let Some(s) = selected() { voice.hang_up(s) }>{i18n.tr(PttText::HangUp)}</button>
-            </p>
-            <SessionList terminals=terminals />
-        </section>
+    move |w: &Wired| {
+        w.text("ptt-session", move || match selected() {
+            Some(id) => format!("{}{id}", i18n.t(PttText::Session)),
+            None => i18n.t(PttText::NoSession).to_owned(),
+        });
+        talk(w);
+        w.text("ptt-error", move || {
+            ptt.with(|p| p.error.as_ref().map(|e| error_text(e, i18n)))
+                .unwrap_or_default()
+        });
+        w.text("ptt-notice", move || {
+            ptt.with(|p| p.notice.as_ref().map(|n| notice_text(n, i18n)))
+                .unwrap_or_default()
+        });
+        w.text("ptt-reconnect", move || {
+            ptt.with(|p| reconnect_text(p, i18n)).unwrap_or_default()
+        });
+        directory(w);
+        w.attr("ptt-start", "disabled", move || {
+            creating().then(String::new)
+        });
+        w.attr("ptt-start", "aria-busy", move || {
+            Some(creating().to_string())
+        });
+        w.on("ptt-start", "click", move |_| {
+            voice.start_call(take_picked())
+        });
+        let no_call = move || selected().is_none().then(String::new);
+        w.attr("ptt-add", "disabled", no_call);
+        w.on("ptt-add", "click", move |_| {
+            voice.add_members(take_picked())
+        });
+        w.attr("ptt-hangup", "disabled", no_call);
+        w.on("ptt-hangup", "click", move |_| {
+            if let Some(s) = selected() {
+                voice.hang_up(s)
+            }
+        });
+        w.mount("ptt-sessions", sessions);
     }
 }

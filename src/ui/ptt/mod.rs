@@ -13,19 +13,35 @@ pub use group_call::{error_text, notice_text};
 pub use sessions::{call_state_word, member_look, talker_text};
 pub use talk::TalkKeyField;
 
-use super::panel::Panel;
+use super::audio::text::AudioText;
+use super::markup::{markup, Wired};
 use crate::i18n::Key;
-use group_call::GroupCall;
 use leptos::prelude::*;
-use voice_login::VoiceLogin;
+use text::PttText;
 
 #[component]
 pub fn PttPanel() -> impl IntoView {
-    view! {
-        <Panel id="ptt-panel" title=Key::PanelPtt>
-            <VoiceLogin />
-            <super::audio::AudioStatus />
-            <GroupCall />
-        </Panel>
-    }
+    let login = voice_login::voice_login();
+    let audio = super::audio::audio_status();
+    let group = group_call::group_call();
+    markup(
+        HTML,
+        &[PttText::TEXTS, AudioText::TEXTS, Key::TEXTS],
+        move |w: &Wired| {
+            login(w);
+            audio(w);
+            group(w);
+        },
+    )
 }
+
+/// The panel's fixed part: the login, the audio status line and the group
+/// call, each written next to its wiring.
+const HTML: &str = concat!(
+    // Focusable: a panel scrolls inside itself, and the keyboard must reach it.
+    r#"<section id="ptt-panel" class="panel" tabindex="0" aria-labelledby="ptt-panel-title"><h2 id="ptt-panel-title" data-t="PanelPtt"></h2>"#,
+    voice_login::voice_login_html!(),
+    super::audio::status_html!(),
+    group_call::group_call_html!(),
+    "</section>"
+);

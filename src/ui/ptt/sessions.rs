@@ -4,7 +4,7 @@
 use super::session_item::SessionItem;
 use super::text::PttText;
 use crate::config::Terminal;
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::I18n;
 use crate::io::audio::AudioDesk;
 use crate::io::voice::VoiceLink;
 use crate::ui::keyed::keyed_list;
@@ -58,9 +58,8 @@ pub fn talker_text(talker: Option<&Talker>, i18n: I18n) -> String {
     }
 }
 
-#[component]
-pub fn SessionList(terminals: Vec<Terminal>) -> impl IntoView {
-    let i18n = use_i18n();
+/// The running calls, one [`SessionItem`] each, for `#ptt-sessions`.
+pub fn session_rows(terminals: Vec<Terminal>) -> AnyView {
     let ptt = expect_context::<VoiceLink>().ptt();
     let terminals = StoredValue::new(terminals);
     // Keyed by session: a change in one call (a talker, a member's state)
@@ -74,12 +73,9 @@ pub fn SessionList(terminals: Vec<Terminal>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    view! {
-        <h4>{i18n.tr(PttText::Sessions)}</h4>
-        <ul id="ptt-sessions" class="sessions">
-            {keyed_list(ids, move |id| {
-                BigId::parse(&id).map(|sid| view! { <SessionItem sid=sid terminals=terminals /> }).into_any()
-            })}
-        </ul>
-    }
+    keyed_list(ids, move |id| {
+        BigId::parse(&id)
+            .map(|sid| view! { <SessionItem sid=sid terminals=terminals /> })
+            .into_any()
+    })
 }

@@ -12,7 +12,8 @@ use crate::io::storage;
 use crate::io::voice::VoiceLink;
 use crate::time::now_ms;
 use crate::ui::call::duration_text;
-use leptos::ev::{KeyboardEvent, PointerEvent};
+use crate::ui::markup::Wired;
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use proto::voice::{Floor, Link, TerminalId};
 use std::time::Duration;
@@ -82,8 +83,17 @@ fn in_text_field(ev: &KeyboardEvent) -> bool {
     }
 }
 
-#[component]
-pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
+/// The talk button and the latch box, in the group call's markup.
+macro_rules! talk_html {
+    () => {
+        r#"<button id="ptt-talk" type="button" class="talk"><strong id="ptt-talker"></strong><br><span id="ptt-timer" class="timer"></span><br><small id="ptt-talk-hint"></small></button><label class="latch"><input type="checkbox" id="ptt-latch"> <span data-t="Latch"></span></label>"#
+    };
+}
+pub(super) use talk_html;
+
+/// The talk button's state and its key listeners, set up with the panel
+/// (they last as long as it does); the returned wiring is run on its markup.
+pub(super) fn talk_button(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired) + Send {
     let i18n = use_i18n();
     let voice = expect_context::<VoiceLink>();
     let ptt = voice.ptt();
@@ -203,24 +213,34 @@ pub fn TalkButton(picked: RwSignal<Vec<TerminalId>>) -> impl IntoView {
         }
     };
 
-    view! {
-        <button id="ptt-talk" type="button" class="talk" data-state=state
-            aria-pressed=move || aria_pressed().to_string()
-            on:pointerdown=move |ev: PointerEvent| { ev.prevent_default(); press() }
-            on:pointerup=move |_| let_go()
-            on:pointerleave=move |_| let_go()
-            on:pointercancel=move |_| let_go()
-        >
-            <strong id="ptt-talker">{headline}</strong>
-            <br />
-            <span id="ptt-timer" class="timer">{move || since.get().map(|s| duration_text(now.get().saturating_sub(s)))}</span>
-            <br />
-            <small>{hint}</small>
-        </button>
-        <label class="latch">
-            <input type="checkbox" id="ptt-latch" prop:checked=latch
-                on:change=move |ev| { up(); latch.set(event_target_checked(&ev)) } />
-            " "{i18n.tr(PttText::Latch)}
-        </label>
+    move |w: &Wired| {
+        w.attr("ptt-talk", "data-state", move || Some(state().to_owned()));
+        w.attr("ptt-talk", "aria-pressed", move || {
+            Some(aria_pressed().to_string())
+        });
+        w.text("ptt-talker", headline);
+        w.text("ptt-timer", move || {
+            since
+                .get()
+                .map(|s| duration_text(now.get().saturating_sub(s)))
+                .unwrap_or_default()
+        });
+        w.text("ptt-talk-hint", hint);
+        w.on("ptt-talk", "pointerdown", move |ev| {
+            ev.prevent_default();
+            press()
+        });
+        for event in ["pointerup", "pointerleave", "pointercancel"] {
+            w.on("ptt-talk", event, move |_| let_go());
+        }
+        let latch_box = w.el("ptt-latch");
+        w.on("ptt-latch", "change", move |_| {
+            up();
+            latch.set(
+                latch_box
+                    .dyn_ref::<web_sys::HtmlInputElement>()
+                    .is_some_and(|b| b.checked()),
+            )
+        });
     }
 }

@@ -4,33 +4,29 @@
 use crate::i18n::{use_i18n, Key};
 use crate::io::voice::VoiceLink;
 use crate::ui::active::use_active;
-use crate::ui::show::cond;
-use leptos::ev::SubmitEvent;
+use crate::ui::markup::{value_of, Wired};
 use leptos::prelude::*;
 use proto::voice::Link;
 
-#[component]
-pub fn VoiceLogin() -> impl IntoView {
+/// The login form, the link's state and the refusal, in the panel's markup.
+/// Signed in, the form folds to its logout button: the panel's room goes to talking.
+macro_rules! voice_login_html {
+    () => {
+        r#"<form id="voice-login" class="login"><label><span data-t="Account"></span><input id="voice-account" autocomplete="username"></label><label><span data-t="Password"></span><input id="voice-password" type="password" autocomplete="current-password"></label><button id="voice-login-button" type="submit" data-t="Login"></button><button id="voice-logout-button" class="small" type="button" data-t="Logout"></button></form><p id="voice-status" class="status" aria-live="polite"></p><p id="voice-error" class="error" role="alert"></p>"#
+    };
+}
+pub(super) use voice_login_html;
+
+/// The login form's state, set up with the panel; the returned wiring is
+/// run on its markup.
+pub(super) fn voice_login() -> impl FnOnce(&Wired) + Send {
     let i18n = use_i18n();
     let voice = expect_context::<VoiceLink>();
     let view_state = voice.view();
-    let prefill = use_active().config.voice;
-    let account = RwSignal::new(prefill.account);
     // The password lives in this form and the machine's memory only.
-    let password = RwSignal::new(prefill.password);
+    let prefill = use_active().config.voice;
     let missing = RwSignal::new(false);
 
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let (a, p) = (
-            account.get_untracked().trim().to_owned(),
-            password.get_untracked(),
-        );
-        missing.set(a.is_empty() || p.is_empty());
-        if !missing.get_untracked() {
-            voice.login(a, p);
-        }
-    };
     let link = move || view_state.with(|v| v.link.clone());
     // A memo: the view changes at every push-to-talk step (each press and
     // grant), which must not write the form's fields again.
@@ -42,7 +38,6 @@ pub fn VoiceLogin() -> impl IntoView {
             )
         })
     });
-    let logged_in = move || logged_in.get();
     let status = move || match link() {
         Link::Online => format!(
             "{}{}",
@@ -53,35 +48,40 @@ pub fn VoiceLogin() -> impl IntoView {
         Link::Connecting => i18n.t(Key::LightConnecting).to_owned(),
         Link::Offline | Link::Refused { .. } => String::new(),
     };
-    let refusal = move || match link() {
-        Link::Refused { message } => Some(format!("{}{message}", i18n.t(Key::LoginRefused))),
-        _ => None,
+    let error = move || {
+        let mut text = match link() {
+            Link::Refused { message } => format!("{}{message}", i18n.t(Key::LoginRefused)),
+            _ => String::new(),
+        };
+        if missing.get() {
+            text.push_str(i18n.t(Key::AccountRequired));
+        }
+        text
     };
 
-    view! {
-        // Signed in, the form folds to its logout button: the panel's room goes to talking.
-        <form id="voice-login" class="login" class:signed-in=logged_in on:submit=submit>
-            <label>
-                {i18n.tr(Key::Account)}
-                <input id="voice-account" autocomplete="username" prop:value=account
-                    on:input=move |ev| account.set(event_target_value(&ev)) prop:disabled=logged_in />
-            </label>
-            <label>
-                {i18n.tr(Key::Password)}
-                <input id="voice-password" type="password" autocomplete="current-password" prop:value=password
-                    on:input=move |ev| password.set(event_target_value(&ev)) prop:disabled=logged_in />
-            </label>
-            <Show
-                when=cond(logged_in)
-                fallback=move || view! { <button id="voice-login-button" type="submit">{i18n.tr(Key::Login)}</button> }
-            >
-                <button id="voice-logout-button" class="small" type="button" on:click=move |_| voice.logout()>{i18n.tr(Key::Logout)}</button>
-            </Show>
-        </form>
-        <p id="voice-status" class="status" aria-live="polite">{status}</p>
-        <p id="voice-error" class="error" role="alert">
-            {refusal}
-            {move || missing.get().then(|| i18n.t(Key::AccountRequired))}
-        </p>
+    move |w: &Wired| {
+        w.set_value("voice-account", &prefill.account);
+        w.set_value("voice-password", &prefill.password);
+        w.class("voice-login", "signed-in", move || logged_in.get());
+        let off = move || logged_in.get().then(String::new);
+        w.attr("voice-account", "disabled", off);
+        w.attr("voice-password", "disabled", off);
+        w.hidden("voice-login-button", move || logged_in.get());
+        w.hidden("voice-logout-button", move || !logged_in.get());
+        w.on("voice-logout-button", "click", move |_| voice.logout());
+        let form = w.root().clone();
+        w.on("voice-login", "submit", move |ev| {
+            ev.prevent_default();
+            let (a, p) = (
+                value_of(&form, "voice-account").trim().to_owned(),
+                value_of(&form, "voice-password"),
+            );
+            missing.set(a.is_empty() || p.is_empty());
+            if !missing.get_untracked() {
+                voice.login(a, p);
+            }
+        });
+        w.text("voice-status", status);
+        w.text("voice-error", error);
     }
 }
