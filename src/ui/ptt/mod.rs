@@ -26,7 +26,7 @@ pub fn PttPanel() -> impl IntoView {
     let group = group_call::group_call();
     markup(
         HTML,
-        &[PttText::TEXTS, AudioText::TEXTS, Key::TEXTS],
+        &[PttText::named, AudioText::named, Key::named],
         move |w: &Wired| {
             login(w);
             audio(w);
