@@ -460,10 +460,11 @@ thread_local! {
         const { std::cell::Cell::new(None) };
 }
 
-/// The audio status line, keeping the desk the console provided for the test.
+/// The push-to-talk panel (the audio status line is part of its markup),
+/// keeping the desk the console provided for the test.
 fn audio_status() -> impl IntoView {
     AUDIO_DESK.with(|d| d.set(use_context()));
-    view! { <dispatch_desk::ui::audio::AudioStatus /> }
+    view! { <dispatch_desk::ui::ptt::PttPanel /> }
 }
 
 #[wasm_bindgen_test]
