@@ -4,7 +4,7 @@
 //! cancel, retry of the failed ones, the results as CSV. The table of
 //! results is [`super::broadcast_results`].
 
-use super::broadcast_results::BroadcastResults;
+use super::broadcast_results::result_rows;
 use super::check::build;
 use super::form::Draft;
 use super::text::IvrText;
@@ -13,7 +13,7 @@ use crate::i18n::use_i18n;
 use crate::io::broadcast::BroadcastDesk;
 use crate::io::history::download_csv;
 use crate::ui::active::Active;
-use leptos::ev::SubmitEvent;
+use crate::ui::markup::{markup, value_of, Wired};
 use leptos::prelude::*;
 use proto::broadcast::{parse_numbers, BroadcastInput, Run, Status, MIN_INTERVAL_MS};
 use wasm_bindgen::JsCast;
@@ -34,13 +34,14 @@ fn run_word(run: Run) -> IvrText {
     }
 }
 
-#[component]
-pub fn BroadcastSection() -> impl IntoView {
+/// The broadcast section, mounted at the end of the panel.
+pub fn section(
+    desk: BroadcastDesk,
+    draft: Draft,
+    state: IvrState,
+    active: StoredValue<Active>,
+) -> AnyView {
     let i18n = use_i18n();
-    let desk = expect_context::<BroadcastDesk>();
-    let draft = expect_context::<Draft>();
-    let state = expect_context::<IvrState>();
-    let active = expect_context::<StoredValue<Active>>();
     let list = RwSignal::new(String::new());
     let interval = RwSignal::new("1".to_owned());
     let parsed = Memo::new(move |_| list.with(|t| parse_numbers(t)));
@@ -48,52 +49,6 @@ pub fn BroadcastSection() -> impl IntoView {
     let bad_interval = RwSignal::new(false);
     let batch = desk.view();
     let run = Memo::new(move |_| batch.with(|b| (!b.recipients.is_empty()).then_some(b.run)));
-    let busy = move || matches!(run.get(), Some(Run::Running | Run::Paused));
-
-    let start = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let numbers = parsed.with_untracked(|(n, _)| n.clone());
-        no_numbers.set(numbers.is_empty());
-        let gap = interval_ms(&interval.get_untracked());
-        bad_interval.set(gap.is_none());
-        let (Some(first), Some(gap)) = (numbers.first(), gap) else {
-            return;
-        };
-        // The form's voice menu, checked as one request to the first number.
-        let mut fields = draft.fields();
-        fields.destnumber = first.clone();
-        // Read when started: the dispatcher or the portal may give it later.
-        let token = active.with_value(|a| a.config.ivr.token.clone());
-        match build(&fields, &token) {
-            Ok(template) => {
-                state.field_error.set(None);
-                desk.set_token(token);
-                desk.start(template, numbers, gap);
-            }
-            Err(field) => state.field_error.set(Some(field)),
-        }
-    };
-    let load_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        // `files` and `File` are read through JS: the first file is a Blob,
-        // and the app enables no web-sys feature for them.
-        let first = js_sys::Reflect::get(&input, &"files".into())
-            .and_then(|files| js_sys::Reflect::get(&files, &0.into()))
-            .ok()
-            .filter(|f| f.is_object());
-        let Some(file) = first else { return };
-        let blob: web_sys::Blob = file.unchecked_into();
-        leptos::task::spawn_local(async move {
-            if let Ok(text) = wasm_bindgen_futures::JsFuture::from(blob.text()).await {
-                list.try_set(text.as_string().unwrap_or_default());
-            }
-        });
-    };
     let (done, total) = (
         Memo::new(move |_| batch.with(|b| b.progress().0)),
         Memo::new(move |_| batch.with(|b| b.progress().1)),
@@ -106,72 +61,166 @@ pub fn BroadcastSection() -> impl IntoView {
                 .count()
         })
     });
-    // Shown or hidden rather than mounted and unmounted: lighter in the bundle.
-    let button = move |id: &'static str,
-                       word: IvrText,
-                       input: fn() -> BroadcastInput,
-                       shown: fn(Option<Run>, usize) -> bool| {
-        view! {
-            <button id=id class="small" type="button" prop:hidden=move || !shown(run.get(), failed.get())
-                on:click=move |_| desk.input(input())>{i18n.tr(word)}</button>" "
+    markup(HTML, &[IvrText::named], move |w: &Wired| {
+        let root = w.root().clone();
+
+        w.attr("broadcast", "data-run", move || {
+            Some(run.get().map(run_name).unwrap_or("none").to_owned())
+        });
+        let numbers = w.el("broadcast-numbers");
+        w.effect(Box::new(move || {
+            let v = list.get();
+            if let Some(area) = numbers.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                if area.value() != v {
+                    area.set_value(&v);
+                }
+            }
+        }));
+        let form = root.clone();
+        w.on("broadcast-numbers", "input", move |_| {
+            list.set(value_of(&form, "broadcast-numbers"))
+        });
+        w.attr("broadcast-numbers", "aria-invalid", move || {
+            Some(no_numbers.get().to_string())
+        });
+        w.on("broadcast-file", "change", move |ev| load_file(ev, list));
+        w.attr("broadcast-count", "data-count", move || {
+            Some(parsed.with(|(n, _)| n.len()).to_string())
+        });
+        w.text("broadcast-count", move || {
+            parsed.with(|(n, bad)| {
+                let mut text = format!("{}{}", i18n.t(IvrText::BroadcastCount), n.len());
+                if !bad.is_empty() {
+                    text += &format!(
+                        " · {}{}",
+                        i18n.t(IvrText::BroadcastRejected),
+                        bad.join(", ")
+                    );
+                }
+                text
+            })
+        });
+        // Not written back while typing: a number input reads "" half-typed ("0.").
+        let form = root.clone();
+        w.on("broadcast-interval", "input", move |_| {
+            interval.set(value_of(&form, "broadcast-interval"))
+        });
+        w.attr("broadcast-interval", "aria-invalid", move || {
+            Some(bad_interval.get().to_string())
+        });
+        w.attr("broadcast-start", "disabled", move || {
+            matches!(run.get(), Some(Run::Running | Run::Paused)).then(String::new)
+        });
+        w.text("broadcast-error", move || {
+            let mut text = String::new();
+            if no_numbers.get() {
+                text += i18n.t(IvrText::BroadcastNoNumbers);
+            }
+            if bad_interval.get() {
+                text += i18n.t(IvrText::BroadcastBadInterval);
+            }
+            text
+        });
+        w.on("broadcast-form", "submit", move |ev| {
+            ev.prevent_default();
+            let numbers = parsed.with_untracked(|(n, _)| n.clone());
+            no_numbers.set(numbers.is_empty());
+            let gap = interval_ms(&interval.get_untracked());
+            bad_interval.set(gap.is_none());
+            let (Some(first), Some(gap)) = (numbers.first(), gap) else {
+                return;
+            };
+            // The form's voice menu, checked as one request to the first number.
+            let mut fields = draft.fields();
+            fields.destnumber = first.clone();
+            // Read when started: the dispatcher or the portal may give it later.
+            let token = active.with_value(|a| a.config.ivr.token.clone());
+            match build(&fields, &token) {
+                Ok(template) => {
+                    state.field_error.set(None);
+                    desk.set_token(token);
+                    desk.start(template, numbers, gap);
+                }
+                Err(field) => state.field_error.set(Some(field)),
+            }
+        });
+
+        w.hidden("broadcast-batch", move || run.get().is_none());
+        w.attr("broadcast-progress", "max", move || {
+            Some(total.get().to_string())
+        });
+        w.attr("broadcast-progress", "value", move || {
+            Some(done.get().to_string())
+        });
+        w.text("broadcast-progress-text", move || {
+            format!("{}/{}", done.get(), total.get())
+        });
+        w.text("broadcast-run", move || {
+            run.get()
+                .map(|r| i18n.t(run_word(r)))
+                .unwrap_or_default()
+                .to_owned()
+        });
+        // Shown or hidden rather than mounted and unmounted: lighter in the bundle.
+        let buttons: [(&str, fn() -> BroadcastInput, Shown); 4] = [
+            (
+                "broadcast-pause",
+                || BroadcastInput::Pause,
+                |run, _| run == Some(Run::Running),
+            ),
+            (
+                "broadcast-resume",
+                || BroadcastInput::Resume,
+                |run, _| run == Some(Run::Paused),
+            ),
+            (
+                "broadcast-cancel",
+                || BroadcastInput::Cancel,
+                |run, _| matches!(run, Some(Run::Running | Run::Paused)),
+            ),
+            (
+                "broadcast-retry",
+                || BroadcastInput::RetryFailed,
+                |run, failed| failed > 0 && run != Some(Run::Cancelled),
+            ),
+        ];
+        for (id, input, shown) in buttons {
+            w.hidden(id, move || !shown(run.get(), failed.get()));
+            w.on(id, "click", move |_| desk.input(input()));
         }
-    };
-    let export = move |_| {
-        let _ = download_csv("broadcast-results.csv", &desk.csv());
-    };
-    view! {
-        <section id="broadcast" class="broadcast" data-run=move || run.get().map(|r| run_name(r)).unwrap_or("none")>
-            <h3>{i18n.tr(IvrText::Broadcast)}</h3>
-            <p class="hint">{i18n.tr(IvrText::BroadcastHint)}</p>
-            <form id="broadcast-form" class="login" on:submit=start>
-                <label>
-                    {i18n.tr(IvrText::BroadcastNumbers)}
-                    <textarea id="broadcast-numbers" rows="4" autocomplete="off"
-                        aria-invalid=move || no_numbers.get().to_string()
-                        prop:value=list on:input=move |ev| list.set(event_target_value(&ev))></textarea>
-                </label>
-                <label>
-                    {i18n.tr(IvrText::BroadcastFile)}
-                    <input id="broadcast-file" type="file" accept=".csv,.txt,text/csv,text/plain" on:change=load_file />
-                </label>
-                <p id="broadcast-count" class="hint" data-count=move || parsed.with(|(n, _)| n.len())>
-                    {move || format!("{}{}", i18n.t(IvrText::BroadcastCount), parsed.with(|(n, _)| n.len()))}
-                    {move || parsed.with(|(_, bad)| (!bad.is_empty()).then(|| format!(" · {}{}", i18n.t(IvrText::BroadcastRejected), bad.join(", "))))}
-                </p>
-                <label>
-                    {i18n.tr(IvrText::BroadcastInterval)}
-                    // Not written back while typing: a number input reads "" half-typed ("0.").
-                    <input id="broadcast-interval" type="number" min="0.2" step="0.1" inputmode="decimal" value="1"
-                        aria-invalid=move || bad_interval.get().to_string()
-                        on:input=move |ev| interval.set(event_target_value(&ev)) />
-                </label>
-                <button id="broadcast-start" type="submit" prop:disabled=busy>{i18n.tr(IvrText::BroadcastStart)}</button>
-            </form>
-            <p id="broadcast-error" class="error" role="alert">
-                {move || no_numbers.get().then(|| i18n.t(IvrText::BroadcastNoNumbers))}
-                {move || bad_interval.get().then(|| i18n.t(IvrText::BroadcastBadInterval))}
-            </p>
-            <div prop:hidden=move || run.get().is_none()>
-                <p class="broadcast-progress">
-                    <progress id="broadcast-progress" max=move || total.get() value=move || done.get()
-                        aria-label=move || i18n.t(IvrText::BroadcastProgress)></progress>" "
-                    <span id="broadcast-progress-text">{move || format!("{}/{}", done.get(), total.get())}</span>" "
-                    <strong id="broadcast-run">{move || run.get().map(|r| i18n.t(run_word(r)))}</strong>
-                </p>
-                <p class="broadcast-tools">
-                    {button("broadcast-pause", IvrText::Pause, || BroadcastInput::Pause, |run, _| run == Some(Run::Running))}
-                    {button("broadcast-resume", IvrText::Resume, || BroadcastInput::Resume, |run, _| run == Some(Run::Paused))}
-                    {button("broadcast-cancel", IvrText::CancelBatch, || BroadcastInput::Cancel,
-                        |run, _| matches!(run, Some(Run::Running | Run::Paused)))}
-                    {button("broadcast-retry", IvrText::RetryFailed, || BroadcastInput::RetryFailed,
-                        |run, failed| failed > 0 && run != Some(Run::Cancelled))}
-                    <button id="broadcast-export" class="small" type="button" on:click=export>{i18n.tr(IvrText::ExportResults)}</button>
-                </p>
-                <BroadcastResults />
-            </div>
-        </section>
-    }
+        w.on("broadcast-export", "click", move |_| {
+            let _ = download_csv("broadcast-results.csv", &desk.csv());
+        });
+        w.mount("broadcast-results-body", result_rows());
+    })
+    .into_any()
 }
+
+/// Reads the first file chosen in the file input of `ev` into `list`.
+fn load_file(ev: web_sys::Event, list: RwSignal<String>) {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    // `files` and `File` are read through JS: the first file is a Blob,
+    // and the app enables no web-sys feature for them.
+    let first = js_sys::Reflect::get(&input, &"files".into())
+        .and_then(|files| js_sys::Reflect::get(&files, &0.into()))
+        .ok()
+        .filter(|f| f.is_object());
+    let Some(file) = first else { return };
+    let blob: web_sys::Blob = file.unchecked_into();
+    leptos::task::spawn_local(async move {
+        if let Ok(text) = wasm_bindgen_futures::JsFuture::from(blob.text()).await {
+            list.try_set(text.as_string().unwrap_or_default());
+        }
+    });
+}
+
+/// The section's fixed part; the table's rows are mounted into its body.
+const HTML: &str = r##"<section id="broadcast" class="broadcast" data-run="none"><h3 data-t="Broadcast"></h3><p class="hint" data-t="BroadcastHint"></p><form id="broadcast-form" class="login"><label><span data-t="BroadcastNumbers"></span><textarea id="broadcast-numbers" rows="4" autocomplete="off" aria-invalid="false"></textarea></label><label><span data-t="BroadcastFile"></span><input id="broadcast-file" type="file" accept=".csv,.txt,text/csv,text/plain"></label><p id="broadcast-count" class="hint" data-count="0"></p><label><span data-t="BroadcastInterval"></span><input id="broadcast-interval" type="number" min="0.2" step="0.1" inputmode="decimal" value="1" aria-invalid="false"></label><button id="broadcast-start" type="submit" data-t="BroadcastStart"></button></form><p id="broadcast-error" class="error" role="alert"></p><div id="broadcast-batch" hidden><p class="broadcast-progress"><progress id="broadcast-progress" data-t-aria-label="BroadcastProgress"></progress> <span id="broadcast-progress-text"></span> <strong id="broadcast-run"></strong></p><p class="broadcast-tools"><button id="broadcast-pause" class="small" type="button" data-t="Pause"></button> <button id="broadcast-resume" class="small" type="button" data-t="Resume"></button> <button id="broadcast-cancel" class="small" type="button" data-t="CancelBatch"></button> <button id="broadcast-retry" class="small" type="button" data-t="RetryFailed"></button> <button id="broadcast-export" class="small" type="button" data-t="ExportResults"></button></p><table id="broadcast-results" class="broadcast-results"><thead><tr><th scope="col">#</th><th scope="col" data-t="Destnumber"></th><th scope="col" data-t="ColumnStatus"></th><th scope="col" data-t="ColumnAttempts"></th><th scope="col" data-t="ColumnDetail"></th><th scope="col" data-t="ColumnCallback"></th></tr></thead><tbody id="broadcast-results-body"></tbody></table></div></section>"##;
 
 /// The run for CSS and tests (`data-run`).
 fn run_name(run: Run) -> &'static str {
@@ -182,3 +231,6 @@ fn run_name(run: Run) -> &'static str {
         Run::Done => "done",
     }
 }
+
+/// Whether a run button shows, from the run's state and the failed count.
+type Shown = fn(Option<Run>, usize) -> bool;

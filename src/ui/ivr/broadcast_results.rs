@@ -25,9 +25,8 @@ fn status_word(status: &Status) -> IvrText {
     }
 }
 
-#[component]
-pub fn BroadcastResults() -> impl IntoView {
-    let i18n = use_i18n();
+/// The table's rows, one per number, for `#broadcast-results`'s body.
+pub fn result_rows() -> AnyView {
     let batch = expect_context::<BroadcastDesk>().view();
     let keys = Memo::new(move |_| {
         batch.with(|b| {
@@ -37,23 +36,10 @@ pub fn BroadcastResults() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    view! {
-        <table id="broadcast-results" class="broadcast-results">
-            <thead>
-                <tr>
-                    <th scope="col">"#"</th>
-                    <th scope="col">{i18n.tr(IvrText::Destnumber)}</th>
-                    <th scope="col">{i18n.tr(IvrText::ColumnStatus)}</th>
-                    <th scope="col">{i18n.tr(IvrText::ColumnAttempts)}</th>
-                    <th scope="col">{i18n.tr(IvrText::ColumnDetail)}</th>
-                    <th scope="col">{i18n.tr(IvrText::ColumnCallback)}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {keyed_list(move || keys.get(), |customuuid| view! { <ResultRow customuuid /> }.into_any())}
-            </tbody>
-        </table>
-    }
+    keyed_list(
+        move || keys.get(),
+        |customuuid| view! { <ResultRow customuuid /> }.into_any(),
+    )
 }
 
 #[component]

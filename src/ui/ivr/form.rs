@@ -2,16 +2,17 @@
 //! are a [`Draft`] the broadcast reuses as its voice menu.
 
 use super::check::{build, IvrField, IvrFields};
-use super::routes::{KeyRouteRows, RouteRow};
+use super::routes::{self, RouteRow};
 use super::text::IvrText;
 use super::{IvrSent, IvrState, HISTORY};
 use crate::i18n::{use_i18n, I18n};
 use crate::io::ivr::IvrDesk;
 use crate::time::now_ms;
 use crate::ui::active::Active;
-use leptos::ev::SubmitEvent;
+use crate::ui::markup::{value_of, Wired};
 use leptos::prelude::*;
 use proto::ivr::VoiceType;
+use wasm_bindgen::JsCast;
 
 /// The form's fields as the dispatcher is filling them.
 #[derive(Debug, Clone, Copy)]
@@ -66,16 +67,62 @@ pub fn field_error_text(field: &IvrField, i18n: I18n) -> String {
     }
 }
 
-#[component]
-pub fn IvrForm() -> impl IntoView {
+/// Wires the form of the panel's markup: each field follows its [`Draft`]
+/// signal both ways, the form is checked when sent and sent once.
+pub fn wire(w: &Wired, state: IvrState, desk: IvrDesk, draft: Draft, active: StoredValue<Active>) {
     let i18n = use_i18n();
-    let state = expect_context::<IvrState>();
-    let desk = expect_context::<IvrDesk>();
-    let draft = expect_context::<Draft>();
-    let active = expect_context::<StoredValue<Active>>();
     let seq = StoredValue::new(0u32);
+    for (id, name, value) in [
+        ("ivr-destnumber", "destnumber", draft.destnumber),
+        ("ivr-voicefile", "voicefile", draft.voicefile),
+        ("ivr-disnumber", "disnumber", draft.disnumber),
+        ("ivr-customuuid", "customuuid", draft.customuuid),
+    ] {
+        bind(w, id, value);
+        w.attr(id, "aria-invalid", move || {
+            Some(
+                state
+                    .field_error
+                    .with(|f| f.as_ref().is_some_and(|f| f.name() == name))
+                    .to_string(),
+            )
+        });
+    }
+    // Set by this select alone: its first option is the draft's first value.
+    let voicetype = draft.voicetype;
+    let root = w.root().clone();
+    w.on("ivr-voicetype", "change", move |_| {
+        voicetype
+            .set(VoiceType::parse(&value_of(&root, "ivr-voicetype")).unwrap_or(VoiceType::Offline))
+    });
+    routes::wire(w, draft.routes, state);
+    w.attr("ivr-send", "disabled", move || {
+        state.sending.get().then(String::new)
+    });
+    w.text("ivr-send", move || {
+        i18n.t(if state.sending.get() {
+            IvrText::Sending
+        } else {
+            IvrText::Send
+        })
+        .to_owned()
+    });
+    w.attr("ivr-field-error", "data-field", move || {
+        Some(
+            state
+                .field_error
+                .with(|f| f.as_ref().map(IvrField::name).unwrap_or_default())
+                .to_owned(),
+        )
+    });
+    w.text("ivr-field-error", move || {
+        state
+            .field_error
+            .with(|f| f.as_ref().map(|f| field_error_text(f, i18n)))
+            .unwrap_or_default()
+    });
 
-    let submit = move |ev: SubmitEvent| {
+    w.on("ivr-form", "submit", move |ev| {
         ev.prevent_default();
         if state.sending.get_untracked() {
             return;
@@ -118,49 +165,23 @@ pub fn IvrForm() -> impl IntoView {
                 h.truncate(HISTORY);
             });
         });
-    };
+    });
+}
 
-    let invalid = move |name: &'static str| {
-        move || {
-            state
-                .field_error
-                .with(|f| f.as_ref().is_some_and(|f| f.name() == name))
-                .to_string()
-        }
-    };
-    let text_input =
-        move |id: &'static str, name: &'static str, label: IvrText, value: RwSignal<String>| {
-            view! {
-                <label>
-                    {i18n.tr(label)}
-                    <input id=id name=name autocomplete="off" aria-invalid=invalid(name)
-                        prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
-                </label>
+/// The input `id` shows `value` and sets it as typed.
+fn bind(w: &Wired, id: &str, value: RwSignal<String>) {
+    let el = w.el(id);
+    w.effect(Box::new(move || {
+        let v = value.get();
+        if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            if input.value() != v {
+                input.set_value(&v);
             }
-        };
-    let voicetype = draft.voicetype;
-    view! {
-        <form id="ivr-form" class="login ivr-form" on:submit=submit>
-            {text_input("ivr-destnumber", "destnumber", IvrText::Destnumber, draft.destnumber)}
-            <label>
-                {i18n.tr(IvrText::Voicetype)}
-                <select id="ivr-voicetype" name="voicetype"
-                    on:change=move |ev| voicetype.set(VoiceType::parse(&event_target_value(&ev)).unwrap_or(VoiceType::Offline))>
-                    <option value="1" selected=move || voicetype.get() == VoiceType::Offline>{i18n.tr(IvrText::VoiceOffline)}</option>
-                    <option value="2" selected=move || voicetype.get() == VoiceType::Url>{i18n.tr(IvrText::VoiceUrl)}</option>
-                </select>
-            </label>
-            {text_input("ivr-voicefile", "voicefile", IvrText::Voicefile, draft.voicefile)}
-            <KeyRouteRows rows=draft.routes />
-            {text_input("ivr-disnumber", "disnumber", IvrText::Disnumber, draft.disnumber)}
-            {text_input("ivr-customuuid", "customuuid", IvrText::Customuuid, draft.customuuid)}
-            <button id="ivr-send" type="submit" prop:disabled=move || state.sending.get()>
-                {move || i18n.t(if state.sending.get() { IvrText::Sending } else { IvrText::Send })}
-            </button>
-        </form>
-        <p id="ivr-field-error" class="error" role="alert"
-            data-field=move || state.field_error.with(|f| f.as_ref().map(IvrField::name).unwrap_or_default())>
-            {move || state.field_error.with(|f| f.as_ref().map(|f| field_error_text(f, i18n)))}
-        </p>
-    }
+        }
+    }));
+    let root = w.root().clone();
+    let id = id.to_owned();
+    w.on(&id.clone(), "input", move |_| {
+        value.set(value_of(&root, &id))
+    });
 }

@@ -6,18 +6,27 @@ use crate::i18n::use_i18n;
 use crate::io::ivr::IvrOutcome;
 use crate::time::clock_text;
 use crate::ui::keyed::keyed_list;
-use crate::ui::show::cond;
+use crate::ui::markup::Wired;
 use leptos::prelude::*;
 
-#[component]
-pub fn IvrHistory() -> impl IntoView {
+/// Wires `#ivr-history` of the panel's markup and the line saying it is empty.
+pub fn wire(w: &Wired, state: IvrState) {
     let i18n = use_i18n();
-    let state = expect_context::<IvrState>();
-    view! {
-        <h3>{i18n.tr(IvrText::History)}</h3>
-        <ol id="ivr-history" class="ivr-history">
-            {keyed_list(move || state.history.with(|h| h.iter().map(|s| u64::from(s.seq)).collect()), move |seq| {
-                let sent = state.history.with_untracked(|h| h.iter().find(|s| u64::from(s.seq) == seq).cloned());
+    w.hidden("ivr-history-empty", move || {
+        !state.history.with(Vec::is_empty)
+    });
+    w.mount(
+        "ivr-history",
+        keyed_list(
+            move || {
+                state
+                    .history
+                    .with(|h| h.iter().map(|s| u64::from(s.seq)).collect())
+            },
+            move |seq| {
+                let sent = state
+                    .history
+                    .with_untracked(|h| h.iter().find(|s| u64::from(s.seq) == seq).cloned());
                 sent.map(|sent| {
                     let (word, name) = match &sent.outcome {
                         IvrOutcome::Sent { .. } => (IvrText::Accepted, "sent"),
@@ -39,11 +48,9 @@ pub fn IvrHistory() -> impl IntoView {
                             <span class="ivr-detail">{detail}</span>
                         </li>
                     }
-                }).into_any()
-            })}
-        </ol>
-        <Show when=cond(move || state.history.with(Vec::is_empty))>
-            <p class="empty">{i18n.tr(IvrText::NoHistory)}</p>
-        </Show>
-    }
+                })
+                .into_any()
+            },
+        ),
+    );
 }

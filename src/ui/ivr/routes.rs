@@ -6,8 +6,8 @@
 use super::check::IvrField;
 use super::text::IvrText;
 use super::IvrState;
-use crate::i18n::use_i18n;
 use crate::ui::keyed::keyed_list;
+use crate::ui::markup::{markup, value_of, Wired};
 use leptos::prelude::*;
 
 /// The telephone keys, in the order a new row takes the first unused one.
@@ -21,12 +21,11 @@ pub struct RouteRow {
     pub group: RwSignal<String>,
 }
 
-#[component]
-pub fn KeyRouteRows(rows: RwSignal<Vec<RouteRow>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let state = expect_context::<IvrState>();
+/// Wires the routing of the form's markup: the rows in `#ivr-routes-list`,
+/// the button that adds one.
+pub fn wire(w: &Wired, rows: RwSignal<Vec<RouteRow>>, state: IvrState) {
     let next_id = StoredValue::new(0u32);
-    let add = move |_| {
+    w.on("ivr-route-add", "click", move |_| {
         let id = next_id.get_value() + 1;
         next_id.set_value(id);
         let used: Vec<String> =
@@ -42,53 +41,64 @@ pub fn KeyRouteRows(rows: RwSignal<Vec<RouteRow>>) -> impl IntoView {
                 group: RwSignal::new(String::new()),
             })
         });
-    };
-    let row = move |id: u64| {
-        let Some(row) = rows.with_untracked(|r| r.iter().find(|x| u64::from(x.id) == id).copied())
-        else {
-            return ().into_any();
-        };
-        let id = row.id;
-        let wrong = Memo::new(move |_| {
-            let at = rows.with(|r| r.iter().position(|x| x.id == id));
-            state
-                .field_error
-                .with(|f| matches!((f, at), (Some(IvrField::Route(i)), Some(at)) if *i == at))
-        });
-        view! {
-            <li class="ivr-route" data-route=id>
-                <label>
-                    {i18n.tr(IvrText::RouteKey)}" "
-                    <select id=format!("ivr-route-key-{id}") aria-invalid=move || wrong.get().to_string()
-                        on:change=move |ev| row.key.set(event_target_value(&ev))>
-                        {KEYS.iter().map(|k| view! {
-                            <option value=*k selected=move || row.key.with(|v| v == k)>{*k}</option>
-                        }).collect_view()}
-                    </select>
-                </label>" "
-                <label>
-                    {i18n.tr(IvrText::RouteGroup)}" "
-                    <input id=format!("ivr-route-group-{id}") autocomplete="off" placeholder="extGroup-1"
-                        aria-invalid=move || wrong.get().to_string()
-                        prop:value=row.group on:input=move |ev| row.group.set(event_target_value(&ev)) />
-                </label>" "
-                <button id=format!("ivr-route-remove-{id}") class="small" type="button"
-                    on:click=move |_| rows.update(|r| r.retain(|x| x.id != id))>
-                    {i18n.tr(IvrText::RouteRemove)}
-                </button>
-            </li>
-        }
-        .into_any()
-    };
-    view! {
-        <fieldset id="ivr-routes" class="ivr-routes">
-            <legend>{i18n.tr(IvrText::Routes)}</legend>
-            <ol>
-                {keyed_list(move || rows.with(|r| r.iter().map(|x| u64::from(x.id)).collect()), row)}
-            </ol>
-            <button id="ivr-route-add" class="small" type="button" on:click=add>
-                {i18n.tr(IvrText::RouteAdd)}
-            </button>
-        </fieldset>
-    }
+    });
+    w.mount(
+        "ivr-routes-list",
+        keyed_list(
+            move || rows.with(|r| r.iter().map(|x| u64::from(x.id)).collect()),
+            move |id| route_row(rows, state, id),
+        ),
+    );
 }
+
+/// The row numbered `id`: its ids are numbered too, set once it is cloned.
+fn route_row(rows: RwSignal<Vec<RouteRow>>, state: IvrState, id: u64) -> AnyView {
+    let Some(row) = rows.with_untracked(|r| r.iter().find(|x| u64::from(x.id) == id).copied())
+    else {
+        return ().into_any();
+    };
+    let id = row.id;
+    let wrong = Memo::new(move |_| {
+        let at = rows.with(|r| r.iter().position(|x| x.id == id));
+        state
+            .field_error
+            .with(|f| matches!((f, at), (Some(IvrField::Route(i)), Some(at)) if *i == at))
+    });
+    markup(ROW, &[IvrText::named], move |w: &Wired| {
+        let root = w.root();
+        let _ = root.set_attribute("data-route", &id.to_string());
+        let name = |tag: &str, prefix: &str| {
+            let named = format!("{prefix}{id}");
+            if let Ok(Some(el)) = root.query_selector(tag) {
+                el.set_id(&named);
+            }
+            named
+        };
+        let key = name("select", "ivr-route-key-");
+        let group = name("input", "ivr-route-group-");
+        let remove = name("button", "ivr-route-remove-");
+        // Each set by its own control alone: shown once, read as changed.
+        w.set_value(&key, &row.key.get_untracked());
+        w.set_value(&group, &row.group.get_untracked());
+        for field in [&key, &group] {
+            w.attr(field, "aria-invalid", move || Some(wrong.get().to_string()));
+        }
+        let form = root.clone();
+        let key_id = key.clone();
+        w.on(&key, "change", move |_| {
+            row.key.set(value_of(&form, &key_id))
+        });
+        let form = root.clone();
+        let group_id = group.clone();
+        w.on(&group, "input", move |_| {
+            row.group.set(value_of(&form, &group_id))
+        });
+        w.on(&remove, "click", move |_| {
+            rows.update(|r| r.retain(|x| x.id != id))
+        });
+    })
+    .into_any()
+}
+
+/// One row of the routing, its ids set when it is built.
+const ROW: &str = r##"<li class="ivr-route"><label><span data-t="RouteKey"></span> <select><option value="1">1</option><option value="2">2</option><option value="3">3</option><option value="4">4</option><option value="5">5</option><option value="6">6</option><option value="7">7</option><option value="8">8</option><option value="9">9</option><option value="0">0</option><option value="*">*</option><option value="#">#</option></select></label> <label><span data-t="RouteGroup"></span> <input autocomplete="off" placeholder="extGroup-1"></label> <button class="small" type="button" data-t="RouteRemove"></button></li>"##;
