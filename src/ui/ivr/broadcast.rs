@@ -162,7 +162,7 @@ pub fn section(
                 .to_owned()
         });
         // Shown or hidden rather than mounted and unmounted: lighter in the bundle.
-        let buttons: [(&str, fn() -> BroadcastInput, Shown); 4] = [
+        let buttons: [RunButton; 4] = [
             (
                 "broadcast-pause",
                 || BroadcastInput::Pause,
@@ -232,5 +232,10 @@ fn run_name(run: Run) -> &'static str {
     }
 }
 
-/// Whether a run button shows, from the run's state and the failed count.
-type Shown = fn(Option<Run>, usize) -> bool;
+/// A run button: its id, what it asks, and whether it shows (from the
+/// run's state and the failed count).
+type RunButton = (
+    &'static str,
+    fn() -> BroadcastInput,
+    fn(Option<Run>, usize) -> bool,
+);
