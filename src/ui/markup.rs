@@ -102,12 +102,23 @@ impl Wired {
             .unwrap_or_else(|| panic!("markup has no element #{id}"))
     }
 
-    /// Calls `handler` on each `event` at element `id`.
-    pub fn on(&self, id: &str, event: &'static str, handler: impl FnMut(web_sys::Event) + 'static) {
-        self.listen(self.el(id), event, Box::new(handler));
+    /// The first element under the root matching `css`: for the parts of a
+    /// row, which appears many times on the page and so has no ids.
+    pub fn part(&self, css: &str) -> web_sys::Element {
+        self.root
+            .query_selector(css)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("markup has no {css}"))
     }
 
-    fn listen(
+    /// Calls `handler` on each `event` at element `id`.
+    pub fn on(&self, id: &str, event: &'static str, handler: impl FnMut(web_sys::Event) + 'static) {
+        self.on_el(self.el(id), event, Box::new(handler));
+    }
+
+    /// Calls `handler` on each `event` at `target`, an element of the markup.
+    pub fn on_el(
         &self,
         target: web_sys::Element,
         event: &'static str,
@@ -124,16 +135,41 @@ impl Wired {
 
     /// Keeps element `id`'s text equal to `text()`.
     pub fn text(&self, id: &str, text: impl Fn() -> String + 'static) {
-        let el = self.el(id);
-        self.effect(Box::new(move || el.set_text_content(Some(&text()))));
+        self.text_el(self.el(id), Box::new(text));
+    }
+
+    /// Keeps `el`'s text equal to `text()`, touched only when it changes (a
+    /// duration is read every second, and some parts are live regions).
+    pub fn text_el(&self, el: web_sys::Element, text: Box<dyn Fn() -> String>) {
+        self.effect(Box::new(move || {
+            let text = text();
+            if el.text_content().as_deref() != Some(text.as_str()) {
+                el.set_text_content(Some(&text));
+            }
+        }));
     }
 
     /// Keeps attribute `name` of element `id` equal to `value()`, absent on `None`.
     pub fn attr(&self, id: &str, name: &'static str, value: impl Fn() -> Option<String> + 'static) {
-        let el = self.el(id);
-        self.effect(Box::new(move || match value() {
-            Some(v) => drop(el.set_attribute(name, &v)),
-            None => drop(el.remove_attribute(name)),
+        self.attr_el(self.el(id), name, Box::new(value));
+    }
+
+    /// Keeps attribute `name` of `el` equal to `value()`, absent on `None`,
+    /// touched only when it changes.
+    pub fn attr_el(
+        &self,
+        el: web_sys::Element,
+        name: &'static str,
+        value: Box<dyn Fn() -> Option<String>>,
+    ) {
+        self.effect(Box::new(move || {
+            let value = value();
+            if el.get_attribute(name) != value {
+                match value {
+                    Some(v) => drop(el.set_attribute(name, &v)),
+                    None => drop(el.remove_attribute(name)),
+                }
+            }
         }));
     }
 
@@ -171,6 +207,38 @@ impl Wired {
         self.effects
             .borrow_mut()
             .push(RenderEffect::new(move |_: Option<()>| f()));
+    }
+
+    /// Keeps `nodes` in the DOM under `parent` while `on()`, just before the
+    /// first of `next` that is there (at the end if none is), and out of it
+    /// otherwise: for parts that tests and the accessibility tree expect gone,
+    /// not hidden.
+    pub fn present(
+        &self,
+        parent: web_sys::Element,
+        nodes: Vec<web_sys::Node>,
+        next: Vec<web_sys::Node>,
+        on: Box<dyn Fn() -> bool>,
+    ) {
+        self.effect(Box::new(move || {
+            let here = nodes.first().is_some_and(|n| n.parent_node().is_some());
+            match (on(), here) {
+                (true, false) => {
+                    let before = next.iter().find(|n| n.parent_node().is_some());
+                    for n in &nodes {
+                        let _ = parent.insert_before(n, before);
+                    }
+                }
+                (false, true) => {
+                    for n in &nodes {
+                        if let Some(p) = n.parent_node() {
+                            let _ = p.remove_child(n);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }));
     }
 
     /// Mounts `view` as the last child of element `id`.

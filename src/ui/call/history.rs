@@ -5,7 +5,6 @@
 
 use super::item::duration_text;
 use super::text::CallText;
-use super::{keep_attr, keep_present, keep_text, on_part, part};
 use crate::i18n::{use_i18n, I18n};
 use crate::io::calls::CallDesk;
 use crate::io::history::{download_csv, History};
@@ -165,8 +164,7 @@ fn HistoryRow(key: EntryKey) -> impl IntoView {
             },
         );
         let _ = row.set_attribute("data-customuuid", &customuuid);
-        keep_attr(
-            w,
+        w.attr_el(
             row.clone(),
             "data-outcome",
             Box::new(move || {
@@ -179,21 +177,20 @@ fn HistoryRow(key: EntryKey) -> impl IntoView {
             }),
         );
         let time = clock_text(start_ms);
-        part(w, "time").set_text_content(Some(time.get(..8).unwrap_or(&time)));
+        w.part("time")
+            .set_text_content(Some(time.get(..8).unwrap_or(&time)));
         let kind_word = match kind {
             Kind::Call => CallText::HistoryCalls,
             Kind::Ivr => CallText::HistoryIvr,
         };
-        keep_text(
-            w,
-            part(w, ".history-kind"),
+        w.text_el(
+            w.part(".history-kind"),
             Box::new(move || i18n.t(kind_word).to_owned()),
         );
-        part(w, ".history-target").set_text_content(Some(&target));
-        keep_text(w, part(w, ".history-who"), with(|e| e.who.clone()));
-        keep_text(
-            w,
-            part(w, ".history-outcome"),
+        w.part(".history-target").set_text_content(Some(&target));
+        w.text_el(w.part(".history-who"), with(|e| e.who.clone()));
+        w.text_el(
+            w.part(".history-outcome"),
             Box::new(move || {
                 outcome()
                     .map(|o| i18n.t(outcome_word(o)))
@@ -201,25 +198,27 @@ fn HistoryRow(key: EntryKey) -> impl IntoView {
                     .to_owned()
             }),
         );
-        keep_text(
-            w,
-            part(w, ".history-duration"),
+        w.text_el(
+            w.part(".history-duration"),
             with(|e| e.duration_ms.map(duration_text).unwrap_or_default()),
         );
-        let detail = part(w, ".history-detail");
-        keep_text(w, detail.clone(), with(|e| e.detail.clone()));
+        let detail = w.part(".history-detail");
+        w.text_el(detail.clone(), with(|e| e.detail.clone()));
         // The redial button (with the space before it) stays if the entry can be redialled.
-        let button = part(w, ".history-redial");
+        let button = w.part(".history-redial");
         let before_button = button.previous_sibling();
         match redial {
             Some(target) => {
-                keep_attr(
-                    w,
+                w.attr_el(
                     button.clone(),
                     "disabled",
                     Box::new(move || desk.dialling(target).then(String::new)),
                 );
-                on_part(w, &button, "click", Box::new(move |_| desk.place(target)));
+                w.on_el(
+                    button.clone(),
+                    "click",
+                    Box::new(move |_| desk.place(target)),
+                );
             }
             None => {
                 if let Some(space) = &before_button {
@@ -230,15 +229,13 @@ fn HistoryRow(key: EntryKey) -> impl IntoView {
         }
         // The extension (with the space before it) is there while the entry has one.
         let extension = move || entry.with(|e| extension_text(i18n, &e.as_ref()?.extension));
-        let span = part(w, ".history-extension");
-        keep_attr(
-            w,
+        let span = w.part(".history-extension");
+        w.attr_el(
             span.clone(),
             "data-extension-state",
             Box::new(move || extension().map(|(state, _)| state.to_owned())),
         );
-        keep_text(
-            w,
+        w.text_el(
             span.clone(),
             Box::new(move || extension().map(|(_, text)| text).unwrap_or_default()),
         );
@@ -251,7 +248,7 @@ fn HistoryRow(key: EntryKey) -> impl IntoView {
             .filter(|_| redial.is_some())
             .into_iter()
             .collect();
-        keep_present(w, row, nodes, next, Box::new(move || extension().is_some()));
+        w.present(row, nodes, next, Box::new(move || extension().is_some()));
     })
 }
 

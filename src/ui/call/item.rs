@@ -2,7 +2,6 @@
 //! server's message when something went wrong.
 
 use super::text::CallText;
-use super::{keep_attr, keep_present, keep_text, part};
 use crate::config::Terminal;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::calls::CallDesk;
@@ -105,28 +104,24 @@ pub fn CallItem(id: u32) -> impl IntoView {
         };
         let row = w.root().clone();
         row.set_id(&format!("call-{id}"));
-        keep_attr(
-            w,
+        w.attr_el(
             row.clone(),
             "class",
             Box::new(move || Some(format!("call call-{}", state()))),
         );
-        keep_attr(
-            w,
+        w.attr_el(
             row.clone(),
             "data-state",
             Box::new(move || Some(state().to_owned())),
         );
-        keep_attr(
-            w,
+        w.attr_el(
             row.clone(),
             "data-sid",
             Box::new(move || {
                 Some(call.with(|c| c.as_ref().and_then(|c| c.sid.clone()).unwrap_or_default()))
             }),
         );
-        keep_attr(
-            w,
+        w.attr_el(
             row.clone(),
             "data-stale",
             Box::new(move || {
@@ -137,11 +132,12 @@ pub fn CallItem(id: u32) -> impl IntoView {
             }),
         );
         let time = clock_text(placed_at);
-        part(w, ".call-time").set_text_content(Some(time.get(..8).unwrap_or(&time)));
-        part(w, ".call-target").set_text_content(Some(&target_name(target, &terminals, i18n)));
-        keep_text(
-            w,
-            part(w, ".call-state"),
+        w.part(".call-time")
+            .set_text_content(Some(time.get(..8).unwrap_or(&time)));
+        w.part(".call-target")
+            .set_text_content(Some(&target_name(target, &terminals, i18n)));
+        w.text_el(
+            w.part(".call-state"),
             Box::new(move || {
                 call.with(|c| {
                     let Some(c) = c else { return String::new() };
@@ -158,9 +154,8 @@ pub fn CallItem(id: u32) -> impl IntoView {
                 })
             }),
         );
-        keep_text(
-            w,
-            part(w, ".call-duration"),
+        w.text_el(
+            w.part(".call-duration"),
             Box::new(move || {
                 let now = tick.get();
                 call.with(|c| {
@@ -170,9 +165,8 @@ pub fn CallItem(id: u32) -> impl IntoView {
                 })
             }),
         );
-        keep_text(
-            w,
-            part(w, ".call-hint"),
+        w.text_el(
+            w.part(".call-hint"),
             Box::new(move || {
                 call.with(|c| c.as_ref().and_then(state_hint))
                     .map(|h| i18n.t(h))
@@ -180,9 +174,8 @@ pub fn CallItem(id: u32) -> impl IntoView {
                     .to_owned()
             }),
         );
-        let error = part(w, ".call-error");
-        keep_text(
-            w,
+        let error = w.part(".call-error");
+        w.text_el(
             error.clone(),
             Box::new(move || {
                 call.with(|c| c.as_ref().and_then(|c| c.problem.clone()))
@@ -199,30 +192,26 @@ pub fn CallItem(id: u32) -> impl IntoView {
         );
         // The cancel button and the word that it is being cancelled are
         // there only while they apply (tests look for the button's absence).
-        let cancel = part(w, ".call-cancel");
+        let cancel = w.part(".call-cancel");
         let cancel_id = format!("call-cancel-{id}");
         cancel.set_id(&cancel_id);
         w.on(&cancel_id, "click", move |_| desk.cancel(id));
-        keep_text(
-            w,
+        w.text_el(
             cancel.clone(),
             Box::new(move || i18n.t(CallText::Cancel).to_owned()),
         );
-        let cancelling = part(w, ".call-cancelling");
-        keep_text(
-            w,
+        let cancelling = w.part(".call-cancelling");
+        w.text_el(
             cancelling.clone(),
             Box::new(move || i18n.t(CallText::Cancelling).to_owned()),
         );
-        keep_present(
-            w,
+        w.present(
             row.clone(),
             vec![cancel.into()],
             vec![cancelling.clone().into(), error.clone().into()],
             Box::new(move || call.with(|c| c.as_ref().is_some_and(Call::can_cancel))),
         );
-        keep_present(
-            w,
+        w.present(
             row,
             vec![cancelling.into()],
             vec![error.into()],

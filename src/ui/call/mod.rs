@@ -25,7 +25,6 @@ use crate::io::page_origin;
 use crate::ui::active::use_active;
 use leptos::prelude::*;
 use text::CallText;
-use web_sys::{Element, Node};
 
 #[component]
 pub fn CallPanel() -> impl IntoView {
@@ -50,80 +49,3 @@ pub fn CallPanel() -> impl IntoView {
 /// history (a view of `ui::panel`) and the terminals of the directory go
 /// into it when it is built.
 const HTML: &str = r#"<section id="calls-panel" class="panel" tabindex="0" aria-labelledby="calls-panel-title"><h2 id="calls-panel-title" data-t="PanelCalls"></h2><dl class="facts"><dt data-t="ServiceAddress"></dt><dd id="call-address"></dd></dl><h3 data-t="Directory"></h3><ul id="call-directory" class="terminals call-directory"></ul><form id="call-dial" class="login call-dial"><label><span data-t="DialLabel"></span><input id="call-dial-id" inputmode="numeric" autocomplete="off" data-t-placeholder="DialPlaceholder" aria-invalid="false"></label><button id="call-dial-button" type="submit"></button></form><p id="call-dial-error" class="error" role="alert"></p><p><button id="call-service" type="button"></button></p><h3 data-t="Calls"></h3><ol id="call-list" class="call-list" aria-live="polite"></ol><p id="call-none" class="empty" data-t="NoCalls"></p><h3 data-t="History"></h3><div class="history-tools"><label><span data-t="HistoryFilter"></span> <input id="history-filter" type="search" autocomplete="off"></label> <select id="history-kind" data-t-aria-label="HistoryKind"><option value="" data-t="HistoryAll"></option><option value="call" data-t="HistoryCalls"></option><option value="ivr" data-t="HistoryIvr"></option></select> <button id="history-export" class="small" type="button" data-t="ExportCsv"></button> <button id="history-clear" class="small" type="button" data-t="ClearHistory"></button></div><ol id="call-history" class="call-history"></ol><div id="history-older-slot" class="slot"></div><p id="history-none" class="empty" data-t="HistoryEmpty"></p></section>"#;
-
-// What `Wired` does by id, for the parts of a row, which has many of each
-// part on the page and so no ids on them. Boxed: one copy of each.
-
-/// The element under the markup's root matching `css`.
-fn part(w: &Wired, css: &str) -> Element {
-    w.root()
-        .query_selector(css)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("markup has no {css}"))
-}
-
-/// Keeps `el`'s text equal to `text()` (touched only when it changes: a
-/// row's duration is read every second, and the call list is a live region).
-fn keep_text(w: &Wired, el: Element, text: Box<dyn Fn() -> String>) {
-    w.effect(Box::new(move || {
-        let text = text();
-        if el.text_content().as_deref() != Some(text.as_str()) {
-            el.set_text_content(Some(&text));
-        }
-    }));
-}
-
-/// Keeps attribute `name` of `el` equal to `value()`, absent on `None`.
-fn keep_attr(w: &Wired, el: Element, name: &'static str, value: Box<dyn Fn() -> Option<String>>) {
-    w.effect(Box::new(move || {
-        let value = value();
-        if el.get_attribute(name) != value {
-            match value {
-                Some(v) => drop(el.set_attribute(name, &v)),
-                None => drop(el.remove_attribute(name)),
-            }
-        }
-    }));
-}
-
-/// Keeps `nodes` in the DOM under `parent` while `on()`, just before the
-/// first of `next` that is there (at the end if none is), and out of it
-/// otherwise: for parts that tests and the accessibility tree expect gone,
-/// not hidden.
-fn keep_present(
-    w: &Wired,
-    parent: Element,
-    nodes: Vec<Node>,
-    next: Vec<Node>,
-    on: Box<dyn Fn() -> bool>,
-) {
-    w.effect(Box::new(move || {
-        let here = nodes.first().is_some_and(|n| n.parent_node().is_some());
-        match (on(), here) {
-            (true, false) => {
-                let before = next.iter().find(|n| n.parent_node().is_some());
-                for n in &nodes {
-                    let _ = parent.insert_before(n, before);
-                }
-            }
-            (false, true) => {
-                for n in &nodes {
-                    if let Some(p) = n.parent_node() {
-                        let _ = p.remove_child(n);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }));
-}
-
-/// Calls `handler` on each `event` at `el`, an element without an id of its
-/// own (`Wired::on` finds its element by id: `el` has one while it is wired).
-fn on_part(w: &Wired, el: &Element, event: &'static str, handler: Box<dyn FnMut(web_sys::Event)>) {
-    const WIRING: &str = "call-part-being-wired";
-    el.set_id(WIRING);
-    w.on(WIRING, event, handler);
-    let _ = el.remove_attribute("id");
-}
