@@ -594,3 +594,50 @@ async fn markup_names_its_text_wires_its_parts_and_lets_go_when_dropped() {
     assert_eq!(count.get_untracked(), 2);
     el.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_keyed_list_keeps_a_row_while_its_key_stays_and_makes_a_new_one_when_it_returns() {
+    use dispatch_desk::ui::keyed::keyed_list;
+    let el = container();
+    let keys = RwSignal::new(vec!["a".to_string(), "b".to_string()]);
+    let made = RwSignal::new(0u32);
+    let handle = leptos::mount::mount_to(el.clone(), move || {
+        view! {
+            <ol id="kl">
+                {keyed_list(
+                    move || keys.get(),
+                    move |key: String| {
+                        made.update(|n| *n += 1);
+                        view! { <li id=format!("kl-{key}")>{key.clone()}</li> }.into_any()
+                    },
+                )}
+            </ol>
+        }
+    });
+    let order = || {
+        let list = by_id("kl");
+        (0..list.children().length())
+            .filter_map(|i| list.children().item(i))
+            .map(|li| li.id())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(order(), ["kl-a", "kl-b"]);
+    let a = by_id("kl-a");
+    // Reordered and grown: "a" is the same element, only "c" is made.
+    keys.set(vec!["b".into(), "c".into(), "a".into()]);
+    leptos::task::tick().await;
+    assert_eq!(order(), ["kl-b", "kl-c", "kl-a"]);
+    assert!(by_id("kl-a").is_same_node(Some(&a)));
+    assert_eq!(made.get_untracked(), 3);
+    // "a" leaves and comes back: a new row, not the old one kept.
+    keys.set(vec!["c".into()]);
+    leptos::task::tick().await;
+    assert_eq!(order(), ["kl-c"]);
+    keys.set(vec!["a".into(), "c".into()]);
+    leptos::task::tick().await;
+    assert_eq!(order(), ["kl-a", "kl-c"]);
+    assert!(!by_id("kl-a").is_same_node(Some(&a)));
+    assert_eq!(made.get_untracked(), 4);
+    drop(handle);
+    el.remove();
+}
