@@ -1,7 +1,7 @@
 //! The video meeting panel, from the host's seat: join and leave, the
 //! meeting's state, the participants and what a host does to them, dialling
 //! out, and messages. The shell ([`crate::io::meeting::Meeting`]) is created
-//! here and shared with the panel's components through context.
+//! here and shared with the panel's parts through context.
 
 mod chat;
 mod command_button;
@@ -107,7 +107,7 @@ const JOINED: &str = concat!(
     "</div>"
 );
 
-/// The meeting as the panel shows it, shared by its components.
+/// The meeting as the panel shows it, shared by its parts.
 #[derive(Clone, Copy)]
 struct Shown(ReadSignal<MeetingView>);
 

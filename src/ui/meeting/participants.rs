@@ -10,7 +10,7 @@
 //! than a `<For>`: every new row of an update is one piece of one HTML
 //! string, parsed by the browser in one go, and rows that did not change
 //! keep their elements (and the keyboard focus in them). A row's host menu
-//! is an item of its own under the row, a component keyed by uuid, so it
+//! is an item of its own under the row, a markup keyed by uuid, so it
 //! outlives the row's versions (what is typed into it stays).
 
 use super::command_button;
@@ -250,7 +250,7 @@ fn time_in_meeting(now_secs: u64, since_secs: u64) -> String {
 /// The list's items as they are in the DOM, in order, each with its
 /// element. [`Placed::show`] keeps the elements of the items still there,
 /// moves what moved, and builds the rest: the new rows as one piece of
-/// HTML, the menus as components.
+/// HTML, the menus as markups.
 struct Placed {
     list: Element,
     /// Parses a batch of new rows (inert until they are moved out of it).
@@ -264,7 +264,7 @@ struct Placed {
     menus: HashMap<String, Menu>,
 }
 
-/// A row's open host menu, a component of its own.
+/// A row's open host menu, a markup of its own.
 struct Menu {
     view: MarkupState,
     /// Cleaned up when the menu closes.
