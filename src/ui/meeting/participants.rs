@@ -296,7 +296,7 @@ impl Placed {
                 }
             }
         }
-        let wanted = positions(items.iter());
+        let wanted: HashMap<&Item, usize> = items.iter().zip(0..).collect();
         // What stays, in its DOM order; the rest leaves the DOM.
         let mut stay = Vec::with_capacity(self.shown.len());
         for (item, el) in std::mem::take(&mut self.shown) {
@@ -311,7 +311,15 @@ impl Placed {
                 self.close_menu(uuid);
             }
         }
-        let at = positions(stay.iter().flatten().map(|(item, _)| item));
+        // Where each item that stays is in `stay` (keyed by its equal in
+        // `items`: `stay` changes below).
+        let at: HashMap<&Item, usize> = (0..)
+            .zip(&stay)
+            .filter_map(|(i, s)| {
+                let (item, _) = s.as_ref()?;
+                wanted.get_key_value(item).map(|(&k, _)| (k, i))
+            })
+            .collect();
         let new_rows: Vec<&Row> = items
             .iter()
             .filter_map(|i| match i {
@@ -387,15 +395,6 @@ impl Placed {
             menu.owner.cleanup();
         }
     }
-}
-
-/// Where each item is in `items`.
-fn positions<'a>(items: impl Iterator<Item = &'a Item>) -> HashMap<Item, usize> {
-    items
-        .cloned()
-        .enumerate()
-        .map(|(i, item)| (item, i))
-        .collect()
 }
 
 /// The rows as one piece of HTML.
