@@ -1,47 +1,54 @@
 //! Messages to everyone in the meeting, and the ones received.
 
-use super::text::MeetingText;
-use crate::i18n::use_i18n;
+use super::participants::escape_into;
 use crate::io::meeting::Meeting;
-use crate::ui::show::cond;
-use leptos::ev::SubmitEvent;
+use crate::ui::markup::{value_of, Wired};
 use leptos::prelude::*;
 use proto::meeting::{Command, TextMessage};
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
 
-#[component]
-pub fn Chat() -> impl IntoView {
-    let i18n = use_i18n();
-    let meeting = expect_context::<Meeting>();
+/// Wires `.meeting-chat`.
+pub fn wire(w: &Wired, meeting: Meeting) {
     let state = super::shown();
-    let text = RwSignal::new(String::new());
-    let submit = move |ev: SubmitEvent| {
+    let root = w.root().clone();
+    let input = w.el("meeting-message-input");
+    w.on("meeting-message-form", "submit", move |ev| {
         ev.prevent_default();
-        let t = text.get_untracked().trim().to_owned();
+        let t = value_of(&root, "meeting-message-input").trim().to_owned();
         if !t.is_empty() {
             meeting.command(Command::Message(TextMessage::plain(t)));
-            text.set(String::new());
+            if let Some(input) = input.dyn_ref::<web_sys::HtmlInputElement>() {
+                input.set_value("");
+            }
         }
-    };
-    let messages = move || state.with(|v| v.conference.messages.clone());
-    view! {
-        <section class="meeting-chat">
-            <h3>{i18n.tr(MeetingText::Chat)}</h3>
-            <Show when=cond(move || state.with(|v| v.conference.messages.is_empty()))>
-                <p class="empty">{i18n.tr(MeetingText::NoMessages)}</p>
-            </Show>
-            <ul id="meeting-messages" class="messages">
-                {move || messages().into_iter().map(|m| view! {
-                    <li><strong>{m.origin}</strong>": "{m.payload}</li>
-                }).collect_view()}
-            </ul>
-            <form id="meeting-message-form" class="login" on:submit=submit>
-                <label>
-                    {i18n.tr(MeetingText::MessageText)}
-                    <input id="meeting-message-input" prop:value=text
-                        on:input=move |ev| text.set(event_target_value(&ev)) />
-                </label>
-                <button id="meeting-message-send" type="submit">{i18n.tr(MeetingText::Send)}</button>
-            </form>
-        </section>
-    }
+    });
+    // The messages kept are few: written anew, as HTML, when they change.
+    let list = w.el("meeting-messages");
+    let written = RefCell::new(String::new());
+    let shown = list.clone();
+    w.effect(Box::new(move || {
+        let html = state.with(|v| {
+            let mut html = String::new();
+            for m in &v.conference.messages {
+                html.push_str("<li><strong>");
+                escape_into(&mut html, &m.origin);
+                html.push_str("</strong>: ");
+                escape_into(&mut html, &m.payload);
+                html.push_str("</li>");
+            }
+            html
+        });
+        if *written.borrow() != html {
+            shown.set_inner_html(&html);
+            *written.borrow_mut() = html;
+        }
+    }));
+    let section = w.part(".meeting-chat");
+    w.present(
+        section.clone(),
+        vec![w.part(".meeting-chat > .empty").into()],
+        vec![list.into()],
+        Box::new(move || state.with(|v| v.conference.messages.is_empty())),
+    );
 }

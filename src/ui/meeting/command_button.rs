@@ -3,38 +3,51 @@
 //! (the document's last table), so nothing unsupported is sent.
 
 use super::text::MeetingText;
-use crate::i18n::use_i18n;
+use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
+use crate::ui::markup::Wired;
 use leptos::prelude::*;
-use proto::meeting::Command;
+use proto::meeting::{Command, Deployment};
+use web_sys::Element;
 
-/// `label` and `command` may follow the state (mute / unmute); whether the
-/// cloud has the command is decided by its kind, once. Both are boxed so
-/// every button is the same code (the bundle is counted in kilobytes).
-#[component]
-pub fn CommandButton(
-    #[prop(into)] id: String,
-    #[prop(into)] label: Signal<MeetingText>,
-    #[prop(into)] command: Callback<(), Command>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let meeting = expect_context::<Meeting>();
-    let supported = meeting.supports(&command.run(()));
-    view! {
-        <button id=id class="small" type="button" disabled=!supported
-            title=(!supported).then(|| i18n.t(MeetingText::UnsupportedHint))
-            on:click=move |_| meeting.command(command.run(()))>
-            {move || i18n.t(label.get())}
-        </button>
+/// Makes button `el` of the markup send `command()`. `label` may follow the
+/// state (mute / unmute); `None` leaves the button's own text (`data-t`).
+/// Whether the cloud has the command is decided by its kind, once (read
+/// untracked: a markup is wired while its parent's view is being built).
+pub fn wire(
+    w: &Wired,
+    meeting: Meeting,
+    lang: RwSignal<Lang>,
+    el: Element,
+    label: Option<Box<dyn Fn() -> MeetingText>>,
+    command: Box<dyn Fn() -> Command>,
+) {
+    if !meeting.supports(&untrack(&command)) {
+        disable(w, lang, &el);
     }
+    if let Some(label) = label {
+        w.text_el(
+            el.clone(),
+            Box::new(move || label().text(lang.get()).to_owned()),
+        );
+    }
+    w.on_el(el, "click", Box::new(move |_| meeting.command(command())));
 }
 
-/// Said once under a group of buttons on the enterprise cloud: why some
-/// are greyed out.
-#[component]
-pub fn UnsupportedNote() -> impl IntoView {
-    let i18n = use_i18n();
-    let enterprise =
-        expect_context::<Meeting>().deployment() == proto::meeting::Deployment::Enterprise;
-    enterprise.then(|| view! { <p class="hint">{i18n.tr(MeetingText::GreyedOnEnterprise)}</p> })
+/// Disables `el`, a control the cloud lacks, with the reason as its title.
+pub fn disable(w: &Wired, lang: RwSignal<Lang>, el: &Element) {
+    let _ = el.set_attribute("disabled", "");
+    w.attr_el(
+        el.clone(),
+        "title",
+        Box::new(move || Some(MeetingText::UnsupportedHint.text(lang.get()).to_owned())),
+    );
+}
+
+/// The note said once under a group of buttons on the enterprise cloud (why
+/// some are greyed out), `el`: removed on the public cloud, which lacks nothing.
+pub fn unsupported_note(meeting: Meeting, el: Element) {
+    if meeting.deployment() != Deployment::Enterprise {
+        el.remove();
+    }
 }

@@ -2,73 +2,132 @@
 //! conference commands: lock, mute guests, start, ask for the state again,
 //! end for everyone (confirmed first), and the layout.
 
-use super::command_button::{CommandButton, UnsupportedNote};
+use super::command_button;
 use super::text::MeetingText;
-use crate::i18n::use_i18n;
+use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
-use crate::ui::show::cond;
+use crate::ui::markup::Wired;
 use leptos::prelude::*;
+use proto::meeting::machine::MeetingView;
 use proto::meeting::Command;
 
-#[component]
-pub fn ServiceControls() -> impl IntoView {
-    let i18n = use_i18n();
-    let meeting = expect_context::<Meeting>();
+/// A state's element, its attribute, its button, whether it holds, its
+/// words, the button's labels and commands.
+type Toggle = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&MeetingView) -> bool,
+    [MeetingText; 2],
+    [MeetingText; 2],
+    [Command; 2],
+);
+
+/// Wires `#meeting-state`.
+pub fn wire(w: &Wired, meeting: Meeting, lang: RwSignal<Lang>) {
+    use MeetingText as T;
     let state = super::shown();
-    let locked = move || state.with(|v| v.conference.locked);
-    let muted = move || state.with(|v| v.conference.guests_muted);
+    // Each state shown, and the button that turns it around: the first of
+    // each pair while it holds, the second otherwise.
+    let toggles: [Toggle; 2] = [
+        (
+            "meeting-locked",
+            "data-locked",
+            "meeting-lock",
+            |v| v.conference.locked,
+            [T::Locked, T::Unlocked],
+            [T::Unlock, T::Lock],
+            [Command::Unlock, Command::Lock],
+        ),
+        (
+            "meeting-guests-muted",
+            "data-muted",
+            "meeting-mute-guests",
+            |v| v.conference.guests_muted,
+            [T::GuestsMuted, T::GuestsUnmuted],
+            [T::UnmuteGuests, T::MuteGuests],
+            [Command::UnmuteGuests, Command::MuteGuests],
+        ),
+    ];
+    for (shown, attr, button, holds, words, labels, commands) in toggles {
+        let now = move || state.with(holds);
+        let which = move || usize::from(!now());
+        w.attr(shown, attr, move || Some(now().to_string()));
+        w.text(shown, move || words[which()].text(lang.get()).to_owned());
+        command_button::wire(
+            w,
+            meeting,
+            lang,
+            w.el(button),
+            Some(Box::new(move || labels[which()])),
+            Box::new(move || commands[which()].clone()),
+        );
+    }
+    // service_status: in case an update was missed.
+    for (button, command) in [
+        ("meeting-start", Command::StartService),
+        ("meeting-status-refresh", Command::ServiceStatus),
+    ] {
+        command_button::wire(
+            w,
+            meeting,
+            lang,
+            w.el(button),
+            None,
+            Box::new(move || command.clone()),
+        );
+    }
+    // The layout, with the separator before it, once the meeting has one.
     let layout = move || state.with(|v| v.conference.layout.as_ref().map(|l| l.view.clone()));
+    let shown_layout = w.el("meeting-layout");
+    w.text_el(
+        shown_layout.clone(),
+        Box::new(move || {
+            let layout = layout().unwrap_or_default();
+            format!("{}{layout}", T::Layout.text(lang.get()))
+        }),
+    );
+    if let Some(line) = shown_layout.parent_element() {
+        let nodes = shown_layout
+            .previous_sibling()
+            .into_iter()
+            .chain([shown_layout.into()])
+            .collect();
+        w.present(
+            line,
+            nodes,
+            Vec::new(),
+            Box::new(move || layout().is_some()),
+        );
+    }
+
     // Ending the meeting puts everyone out, this console too: asked twice.
     let confirming = RwSignal::new(false);
-    let end = move |_| {
+    w.attr("meeting-end", "aria-expanded", move || {
+        Some(confirming.get().to_string())
+    });
+    w.on("meeting-end", "click", move |_| {
+        confirming.update(|c| *c = !*c)
+    });
+    w.on("meeting-end-confirm", "click", move |_| {
         confirming.set(false);
         meeting.command(Command::Disconnect);
-    };
-    view! {
-        <section id="meeting-state" class="meeting-state">
-            <h3>{i18n.tr(MeetingText::ConferenceState)}</h3>
-            <p>
-                <span id="meeting-locked" data-locked=move || locked().to_string()>
-                    {move || i18n.t(if locked() { MeetingText::Locked } else { MeetingText::Unlocked })}
-                </span>
-                " · "
-                <span id="meeting-guests-muted" data-muted=move || muted().to_string()>
-                    {move || i18n.t(if muted() { MeetingText::GuestsMuted } else { MeetingText::GuestsUnmuted })}
-                </span>
-                {move || layout().map(|l| view! {
-                    " · " <span id="meeting-layout">{i18n.t(MeetingText::Layout)}{l}</span>
-                })}
-            </p>
-            <p class="buttons">
-                <CommandButton id="meeting-lock"
-                    label=move || if locked() { MeetingText::Unlock } else { MeetingText::Lock }
-                    command=move || if locked() { Command::Unlock } else { Command::Lock } />
-                <CommandButton id="meeting-mute-guests"
-                    label=move || if muted() { MeetingText::UnmuteGuests } else { MeetingText::MuteGuests }
-                    command=move || if muted() { Command::UnmuteGuests } else { Command::MuteGuests } />
-                <CommandButton id="meeting-start" label=|| MeetingText::StartService
-                    command=|| Command::StartService />
-                // service_status: in case an update was missed.
-                <CommandButton id="meeting-status-refresh" label=|| MeetingText::RefreshStatus
-                    command=|| Command::ServiceStatus />
-                <button id="meeting-end" class="small danger" type="button"
-                    aria-expanded=move || confirming.get().to_string()
-                    on:click=move |_| confirming.update(|c| *c = !*c)>
-                    {i18n.tr(MeetingText::EndMeeting)}
-                </button>
-            </p>
-            <Show when=cond(move || confirming.get())>
-                <p id="meeting-end-confirm-box" class="confirm" role="alert">
-                    {i18n.tr(MeetingText::EndMeetingAsk)}" "
-                    <button id="meeting-end-confirm" class="small danger" type="button" on:click=end>
-                        {i18n.tr(MeetingText::EndMeetingConfirm)}
-                    </button>" "
-                    <button id="meeting-end-cancel" class="small" type="button"
-                        on:click=move |_| confirming.set(false)>{i18n.tr(MeetingText::Cancel)}</button>
-                </p>
-            </Show>
-            <super::layout::LayoutForm />
-            <UnsupportedNote />
-        </section>
-    }
+    });
+    w.on("meeting-end-cancel", "click", move |_| {
+        confirming.set(false)
+    });
+    let section = w.el("meeting-state");
+    let next = w
+        .el("meeting-layout-open")
+        .parent_node()
+        .into_iter()
+        .collect();
+    w.present(
+        section,
+        vec![w.el("meeting-end-confirm-box").into()],
+        next,
+        Box::new(move || confirming.get()),
+    );
+    super::layout::wire(w, meeting, lang);
+    command_button::unsupported_note(meeting, w.part("#meeting-state > .hint"));
 }

@@ -2,27 +2,22 @@
 //! link's state in words.
 
 use super::text::MeetingText;
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::{I18n, Key};
 use crate::io::meeting::Meeting;
-use crate::ui::active::{use_active, Active};
-use crate::ui::markup::{markup, value_of, Wired};
-use crate::ui::show::cond;
+use crate::ui::active::Active;
+use crate::ui::markup::{value_of, Wired};
 use leptos::prelude::*;
 use proto::meeting::machine::MeetingLink;
 
-#[component]
-pub fn JoinForm() -> impl IntoView {
-    let i18n = use_i18n();
-    let meeting = expect_context::<Meeting>();
+/// Wires the join form, its status line and its error line of the panel's
+/// markup: `account` prefilled, `name` the one to join as (the app's title
+/// if blank).
+pub fn wire(w: &Wired, meeting: Meeting, i18n: I18n, account: &str, name: String) {
     let state = super::shown();
-    let cfg = use_active().config.meeting;
-    let initial = cfg.join_account;
     let missing = RwSignal::new(false);
     // The PIN stays in the configuration in force and the machine's memory;
     // read when joining, as the dispatcher or the portal may give it later.
     let active_config = expect_context::<StoredValue<Active>>();
-    let name = cfg.participant_name;
-
     let submit = move |typed: String| {
         let account = typed.trim().to_owned();
         missing.set(account.is_empty());
@@ -60,46 +55,39 @@ pub fn JoinForm() -> impl IntoView {
         _ => None,
     };
 
-    markup(HTML, &[Key::named], move |w: &Wired| {
-        w.set_value("meeting-conference", &initial);
-        let input = w.el("meeting-conference");
-        w.effect(Box::new(move || {
-            let _ = input.toggle_attribute_with_force("disabled", active());
-        }));
-        let form = w.root().clone();
-        w.on("meeting-join-form", "submit", move |ev| {
-            ev.prevent_default();
-            submit(value_of(&form, "meeting-conference"));
-        });
-        w.mount(
-            "meeting-join-form",
-            view! {
-                <Show
-                    when=cond(active)
-                    fallback=move || view! { <button id="meeting-join" type="submit">{i18n.tr(MeetingText::Join)}</button> }
-                >
-                    <button id="meeting-leave" type="button" on:click=move |_| meeting.leave()>{i18n.tr(MeetingText::Leave)}</button>
-                </Show>
-            }
-            .into_any(),
+    w.set_value("meeting-conference", account);
+    let input = w.el("meeting-conference");
+    w.effect(Box::new(move || {
+        let _ = input.toggle_attribute_with_force("disabled", active());
+    }));
+    let root = w.root().clone();
+    w.on("meeting-join-form", "submit", move |ev| {
+        ev.prevent_default();
+        submit(value_of(&root, "meeting-conference"));
+    });
+    w.on("meeting-leave", "click", move |_| meeting.leave());
+    // Join, or leave once joined: one of them at a time.
+    let form = w.el("meeting-join-form");
+    for (id, shown) in [("meeting-join", false), ("meeting-leave", true)] {
+        w.present(
+            form.clone(),
+            vec![w.el(id).into()],
+            Vec::new(),
+            Box::new(move || active() == shown),
         );
-        w.text("meeting-status", status);
-        w.attr("meeting-status", "data-link", move || {
-            Some(link_name(&link()).to_owned())
-        });
-        w.text("meeting-join-error", move || {
-            let mut text = refusal().unwrap_or_default();
-            if missing.get() {
-                text.push_str(i18n.t(MeetingText::ConferenceRequired));
-            }
-            text
-        });
-    })
+    }
+    w.text("meeting-status", status);
+    w.attr("meeting-status", "data-link", move || {
+        Some(link_name(&link()).to_owned())
+    });
+    w.text("meeting-join-error", move || {
+        let mut text = refusal().unwrap_or_default();
+        if missing.get() {
+            text.push_str(i18n.t(MeetingText::ConferenceRequired));
+        }
+        text
+    });
 }
-
-/// The form, its status line and its error line, in one box that takes
-/// no room of its own (`slot`).
-const HTML: &str = r#"<div class="slot"><form id="meeting-join-form" class="login"><label><span data-t="Conference"></span><input id="meeting-conference"></label></form><p id="meeting-status" class="status" aria-live="polite"></p><p id="meeting-join-error" class="error" role="alert"></p></div>"#;
 
 fn link_name(link: &MeetingLink) -> &'static str {
     match link {

@@ -2,45 +2,44 @@
 //! command the cloud lacks, the server's own refusal, being put out.
 
 use super::text::MeetingText;
-use crate::i18n::use_i18n;
+use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
+use crate::ui::markup::Wired;
 use leptos::prelude::*;
 use proto::meeting::machine::Notice;
 
-#[component]
-pub fn MeetingNotice() -> impl IntoView {
-    let i18n = use_i18n();
-    let meeting = expect_context::<Meeting>();
+/// Wires `#meeting-error`: empty, or the notice and a button to dismiss it.
+pub fn wire(w: &Wired, meeting: Meeting, lang: RwSignal<Lang>) {
     let state = super::shown();
-    let text = move || {
-        state.with(|v| v.notice.clone()).map(|n| match n {
-            Notice::NotJoined => i18n.t(MeetingText::NotJoined).to_owned(),
-            Notice::Unsupported { command } => {
-                format!("{}{command}", i18n.t(MeetingText::Unsupported))
-            }
+    let t = move |k: MeetingText| k.text(lang.get());
+    w.text("meeting-error-text", move || {
+        let Some(notice) = state.with(|v| v.notice.clone()) else {
+            return String::new();
+        };
+        match notice {
+            Notice::NotJoined => t(MeetingText::NotJoined).to_owned(),
+            Notice::Unsupported { command } => format!("{}{command}", t(MeetingText::Unsupported)),
             Notice::Failed { command, message } => format!(
                 "{}{message}",
-                super::text::command_failed(i18n.lang.get(), command)
+                super::text::command_failed(lang.get(), command)
             ),
             Notice::Disconnected { reason } => {
-                format!("{}{reason}", i18n.t(MeetingText::Disconnected))
+                format!("{}{reason}", t(MeetingText::Disconnected))
             }
             Notice::RejoinRefused { message } => {
-                format!("{}{message}", i18n.t(MeetingText::RejoinRefused))
+                format!("{}{message}", t(MeetingText::RejoinRefused))
             }
-            Notice::Busy { command } => {
-                format!("{}{command}", i18n.t(MeetingText::Busy))
-            }
-        })
-    };
-    view! {
-        <p id="meeting-error" class="error" role="alert">
-            {move || text().map(|t| view! {
-                <span id="meeting-error-text">{t}</span>
-                " "
-                <button id="meeting-error-dismiss" class="small" type="button"
-                    on:click=move |_| meeting.dismiss()>{i18n.tr(MeetingText::Dismiss)}</button>
-            })}
-        </p>
-    }
+            Notice::Busy { command } => format!("{}{command}", t(MeetingText::Busy)),
+        }
+    });
+    w.on("meeting-error-dismiss", "click", move |_| meeting.dismiss());
+    let line = w.el("meeting-error");
+    let parts = line.child_nodes();
+    let nodes = (0..parts.length()).filter_map(|i| parts.item(i)).collect();
+    w.present(
+        line,
+        nodes,
+        Vec::new(),
+        Box::new(move || state.with(|v| v.notice.is_some())),
+    );
 }

@@ -10,19 +10,21 @@
 //! than a `<For>`: every new row of an update is one piece of one HTML
 //! string, parsed by the browser in one go, and rows that did not change
 //! keep their elements (and the keyboard focus in them). A row's host menu
-//! is an item of its own under the row, a component keyed by uuid, so it
+//! is an item of its own under the row, a markup keyed by uuid, so it
 //! outlives the row's versions (what is typed into it stays).
 
+use super::command_button;
+use super::row_menu::{on, row_menu};
 use super::text::MeetingText;
-use crate::i18n::{use_i18n, Lang, Phrase};
+use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
 use crate::ui::call::duration_text;
-use crate::ui::show::cond;
+use crate::ui::markup::{value_of, MarkupState, Wired};
 use leptos::prelude::*;
-use leptos::tachys::view::any_view::AnyViewState;
 use leptos::tachys::view::{Mountable, Render};
 use proto::meeting::roster::{self, RosterSort};
-use proto::meeting::{Command, Participant, ParticipantCommand, Role, ServiceType};
+use proto::meeting::{Participant, ParticipantCommand, Role, ServiceType};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::hash::{Hash, Hasher};
@@ -80,27 +82,10 @@ enum Item {
     Menu(String),
 }
 
-fn sort_label(sort: RosterSort) -> MeetingText {
-    match sort {
-        RosterSort::Joined => MeetingText::SortJoined,
-        RosterSort::Name => MeetingText::SortName,
-        RosterSort::Role => MeetingText::SortRole,
-        RosterSort::Stage => MeetingText::SortStage,
-    }
-}
-
-/// "Admit" for one participant: `unlock` on its uuid.
-fn admit(uuid: String) -> Command {
-    Command::Participant {
-        uuid,
-        command: ParticipantCommand::Unlock,
-    }
-}
-
 /// The uuid of the row whose menu button a click is on (the row's id is
 /// [`ROW_ID`] and its uuid).
-fn menu_clicked(ev: &leptos::ev::MouseEvent) -> Option<String> {
-    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+fn menu_clicked(ev: &web_sys::Event) -> Option<String> {
+    let target = ev.target()?.dyn_into::<Element>().ok()?;
     let row = target.closest("button.menu").ok()??.closest("li").ok()??;
     Some(row.get_attribute("id")?.strip_prefix(ROW_ID)?.to_owned())
 }
@@ -108,17 +93,16 @@ fn menu_clicked(ev: &leptos::ev::MouseEvent) -> Option<String> {
 /// What a row's id starts with; its participant's uuid follows.
 const ROW_ID: &str = "meeting-p-";
 
-#[component]
-pub fn ParticipantList() -> impl IntoView {
-    let i18n = use_i18n();
-    let meeting = expect_context::<Meeting>();
+/// Wires the roster's part of the panel's markup (`.meeting-participants`):
+/// the count, search, sort, "admit all", the empty states and the rows.
+pub fn wire(w: &Wired, meeting: Meeting, lang: RwSignal<Lang>) {
     let state = super::shown();
     let query = RwSignal::new(String::new());
     let sort = RwSignal::new(RosterSort::default());
     // Uuids whose menu is open.
     let open = RwSignal::new(Vec::<String>::new());
     let items = Memo::new(move |_| {
-        let (q, s, lang) = (query.get(), sort.get(), i18n.lang.get());
+        let (q, s, lang) = (query.get(), sort.get(), lang.get());
         open.with(|open| {
             state.with(|v| {
                 let host_tools = v.is_host();
@@ -145,14 +129,61 @@ pub fn ParticipantList() -> impl IntoView {
     let waiting = Memo::new(move |_| state.with(|v| roster::waiting(&v.conference)));
     let total = move || state.with(|v| v.conference.participants.len());
     let host = move || state.with(|v| v.is_host());
-    let admit_supported = meeting.supports(&admit(String::new()));
-    let admit_all = move |_| {
-        for uuid in waiting.get_untracked() {
-            meeting.command(admit(uuid));
-        }
-    };
+
+    let root = w.root().clone();
+    w.on("meeting-roster-search", "input", move |_| {
+        query.set(value_of(&root, "meeting-roster-search"))
+    });
+    let root = w.root().clone();
+    w.on("meeting-roster-sort", "change", move |_| {
+        let picked = value_of(&root, "meeting-roster-sort");
+        sort.set(RosterSort::parse(&picked).unwrap_or_default())
+    });
+    w.text("meeting-participant-count", move || total().to_string());
+    let admit_all = w.el("meeting-admit-all");
+    if !meeting.supports(&on("", ParticipantCommand::Unlock)) {
+        command_button::disable(w, lang, &admit_all);
+    }
+    w.on_el(
+        admit_all.clone(),
+        "click",
+        Box::new(move |_| {
+            for uuid in waiting.get_untracked() {
+                meeting.command(on(&uuid, ParticipantCommand::Unlock));
+            }
+        }),
+    );
+    w.text_el(
+        admit_all.clone(),
+        Box::new(move || {
+            let n = waiting.with(Vec::len);
+            format!("{} ({n})", MeetingText::AdmitAll.text(lang.get()))
+        }),
+    );
+    w.present(
+        w.part(".roster-tools"),
+        vec![admit_all.into()],
+        Vec::new(),
+        Box::new(move || host() && !waiting.with(Vec::is_empty)),
+    );
+    // No one at all, or no one the search finds: absent otherwise.
+    let list = w.el("meeting-participants");
+    let (section, none) = (w.part(".meeting-participants"), w.el("meeting-roster-none"));
+    w.present(
+        section.clone(),
+        vec![w.part(".meeting-participants > p.empty").into()],
+        vec![none.clone().into(), list.clone().into()],
+        Box::new(move || total() == 0),
+    );
+    w.present(
+        section,
+        vec![none.into()],
+        vec![list.clone().into()],
+        Box::new(move || total() != 0 && shown_rows() == 0),
+    );
+
     // One listener for every row's menu button.
-    let toggle_menu = move |ev: leptos::ev::MouseEvent| {
+    w.on("meeting-participants", "click", move |ev| {
         if let Some(uuid) = menu_clicked(&ev) {
             open.update(|o| match o.iter().position(|u| *u == uuid) {
                 Some(i) => {
@@ -161,17 +192,13 @@ pub fn ParticipantList() -> impl IntoView {
                 None => o.push(uuid),
             });
         }
-    };
+    });
     // One clock for every row's time in the meeting: once a second it
     // rewrites the shown times in place, rather than a thousand rows each
     // following a clock signal (each tick would wake every one of them).
-    let list = NodeRef::<leptos::html::Ul>::new();
+    let ticked = list.clone();
     let timer = set_interval_with_handle(
-        move || {
-            if let Some(ul) = list.get_untracked() {
-                tick_times(&ul);
-            }
-        },
+        move || tick_times(&ticked),
         std::time::Duration::from_secs(1),
     )
     .ok();
@@ -181,51 +208,14 @@ pub fn ParticipantList() -> impl IntoView {
         }
     });
     // The rows, put in the list by hand (see [`Placed`]).
-    let owner = Owner::current();
-    let placed = StoredValue::new_local(None::<Placed>);
-    Effect::new(move |_| {
-        let (Some(ul), Some(owner)) = (list.get(), owner.as_ref()) else {
-            return;
-        };
+    let placed = RefCell::new(Owner::current().map(|owner| Placed::new(list, owner)));
+    w.effect(Box::new(move || {
         items.with(|items| {
-            placed.update_value(|placed| {
-                placed
-                    .get_or_insert_with(|| Placed::new(ul.into(), owner.clone()))
-                    .show(items)
-            })
-        });
-    });
-    view! {
-        <section class="meeting-participants">
-            <h3>{i18n.tr(MeetingText::Participants)}" "<span id="meeting-participant-count" class="count">{total}</span></h3>
-            <div class="roster-tools">
-                <input id="meeting-roster-search" type="search"
-                    aria-label=move || i18n.t(MeetingText::Search)
-                    placeholder=move || i18n.t(MeetingText::Search)
-                    prop:value=query on:input=move |ev| query.set(event_target_value(&ev)) />
-                <select id="meeting-roster-sort" aria-label=move || i18n.t(MeetingText::SortBy)
-                    on:change=move |ev| sort.set(RosterSort::parse(&event_target_value(&ev)).unwrap_or_default())>
-                    {RosterSort::ALL.into_iter().map(|k| view! {
-                        <option value=k.as_str() selected=move || sort.get() == k>{i18n.tr(sort_label(k))}</option>
-                    }).collect_view()}
-                </select>
-                <Show when=cond(move || host() && !waiting.with(Vec::is_empty))>
-                    <button id="meeting-admit-all" class="small" type="button" disabled=!admit_supported
-                        title=(!admit_supported).then(|| i18n.t(MeetingText::UnsupportedHint))
-                        on:click=admit_all>
-                        {i18n.tr(MeetingText::AdmitAll)}" ("{move || waiting.with(Vec::len)}")"
-                    </button>
-                </Show>
-            </div>
-            <Show when=cond(move || total() == 0)>
-                <p class="empty">{i18n.tr(MeetingText::NoParticipants)}</p>
-            </Show>
-            <Show when=cond(move || { total() != 0 && shown_rows() == 0 })>
-                <p id="meeting-roster-none" class="empty">{i18n.tr(MeetingText::NoMatch)}</p>
-            </Show>
-            <ul id="meeting-participants" class="participants" node_ref=list on:click=toggle_menu></ul>
-        </section>
-    }
+            if let Some(placed) = placed.borrow_mut().as_mut() {
+                placed.show(items);
+            }
+        })
+    }));
 }
 
 /// Rewrites each row's time in the meeting (`data-since`, Unix seconds).
@@ -260,7 +250,7 @@ fn time_in_meeting(now_secs: u64, since_secs: u64) -> String {
 /// The list's items as they are in the DOM, in order, each with its
 /// element. [`Placed::show`] keeps the elements of the items still there,
 /// moves what moved, and builds the rest: the new rows as one piece of
-/// HTML, the menus as components.
+/// HTML, the menus as markups.
 struct Placed {
     list: Element,
     /// Parses a batch of new rows (inert until they are moved out of it).
@@ -274,9 +264,9 @@ struct Placed {
     menus: HashMap<String, Menu>,
 }
 
-/// A row's open host menu, a component of its own.
+/// A row's open host menu, a markup of its own.
 struct Menu {
-    view: AnyViewState,
+    view: MarkupState,
     /// Cleaned up when the menu closes.
     owner: Owner,
 }
@@ -306,7 +296,7 @@ impl Placed {
                 }
             }
         }
-        let wanted = positions(items.iter());
+        let wanted: HashMap<&Item, usize> = items.iter().zip(0..).collect();
         // What stays, in its DOM order; the rest leaves the DOM.
         let mut stay = Vec::with_capacity(self.shown.len());
         for (item, el) in std::mem::take(&mut self.shown) {
@@ -321,7 +311,15 @@ impl Placed {
                 self.close_menu(uuid);
             }
         }
-        let at = positions(stay.iter().flatten().map(|(item, _)| item));
+        // Where each item that stays is in `stay` (keyed by its equal in
+        // `items`: `stay` changes below).
+        let at: HashMap<&Item, usize> = (0..)
+            .zip(&stay)
+            .filter_map(|(i, s)| {
+                let (item, _) = s.as_ref()?;
+                wanted.get_key_value(item).map(|(&k, _)| (k, i))
+            })
+            .collect();
         let new_rows: Vec<&Row> = items
             .iter()
             .filter_map(|i| match i {
@@ -384,12 +382,8 @@ impl Placed {
 
     fn open_menu(&mut self, uuid: &str) -> Option<Element> {
         let owner = self.owner.child();
-        let uuid_owned = uuid.to_owned();
-        let view = owner.with(|| {
-            view! { <super::row_menu::RowMenu uuid=uuid_owned /> }
-                .into_any()
-                .build()
-        });
+        // Built while the list's effect runs: what the menu reads is its own.
+        let view = untrack(|| owner.with(|| row_menu(uuid.to_owned()).build()));
         let el = view.elements().into_iter().next();
         self.menus.insert(uuid.to_owned(), Menu { view, owner });
         el
@@ -401,15 +395,6 @@ impl Placed {
             menu.owner.cleanup();
         }
     }
-}
-
-/// Where each item is in `items`.
-fn positions<'a>(items: impl Iterator<Item = &'a Item>) -> HashMap<Item, usize> {
-    items
-        .cloned()
-        .enumerate()
-        .map(|(i, item)| (item, i))
-        .collect()
 }
 
 /// The rows as one piece of HTML.
@@ -538,7 +523,7 @@ fn row_html(h: &mut String, row: &Row, now: u64) {
 
 /// Appends `text` to the HTML `out`, safe as content and inside a quoted
 /// attribute.
-fn escape_into(out: &mut String, text: &str) {
+pub fn escape_into(out: &mut String, text: &str) {
     // Copied a run at a time: most text has nothing to escape.
     let mut rest = text;
     while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {

@@ -2,14 +2,14 @@
 //! (presentation.jpeg needs the token header, so it comes as an object URL).
 
 use super::text::MeetingText;
-use crate::i18n::use_i18n;
+use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
+use crate::ui::markup::Wired;
 use leptos::prelude::*;
 
-#[component]
-pub fn Presentation() -> impl IntoView {
-    let i18n = use_i18n();
-    let meeting = expect_context::<Meeting>();
+/// Wires `#meeting-presentation`, there while someone presents, and its
+/// image, there once a frame came.
+pub fn wire(w: &Wired, meeting: Meeting, lang: RwSignal<Lang>) {
     let state = super::shown();
     let frame = meeting.frame();
     let presenter = move || {
@@ -20,14 +20,34 @@ pub fn Presentation() -> impl IntoView {
                 .map(|p| p.presenter_name.clone())
         })
     };
-    view! {
-        {move || presenter().map(|name| view! {
-            <figure id="meeting-presentation" class="presentation">
-                <figcaption class="status">{i18n.t(MeetingText::Presenting)}{name.clone()}</figcaption>
-                {move || frame.get().map(|url| view! {
-                    <img id="meeting-presentation-image" src=url alt=name.clone() />
-                })}
-            </figure>
-        })}
-    }
+    let (figure, image) = (
+        w.el("meeting-presentation"),
+        w.el("meeting-presentation-image"),
+    );
+    w.text_el(
+        w.part("#meeting-presentation > figcaption"),
+        Box::new(move || {
+            let name = presenter().unwrap_or_default();
+            format!("{}{name}", MeetingText::Presenting.text(lang.get()))
+        }),
+    );
+    w.attr_el(image.clone(), "alt", Box::new(presenter));
+    w.attr_el(image.clone(), "src", Box::new(move || frame.get()));
+    w.present(
+        figure.clone(),
+        vec![image.into()],
+        Vec::new(),
+        Box::new(move || frame.with(Option::is_some)),
+    );
+    // Before the controls, else the roster (the controls are a host's).
+    let next = vec![
+        w.el("meeting-state").into(),
+        w.part(".meeting-participants").into(),
+    ];
+    w.present(
+        w.root().clone(),
+        vec![figure.into()],
+        next,
+        Box::new(move || presenter().is_some()),
+    );
 }

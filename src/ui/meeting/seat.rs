@@ -2,14 +2,13 @@
 //! a host: a guest (no host tools), in the waiting room, at the PIN prompt.
 
 use super::text::MeetingText;
-use crate::i18n::use_i18n;
-use crate::ui::show::cond;
+use crate::i18n::{Lang, Phrase};
+use crate::ui::markup::Wired;
 use leptos::prelude::*;
 use proto::meeting::{Role, ServiceType};
 
-#[component]
-pub fn Seat() -> impl IntoView {
-    let i18n = use_i18n();
+/// Wires `#meeting-seat`: each line there only while it applies.
+pub fn wire(w: &Wired, lang: RwSignal<Lang>) {
     let state = super::shown();
     let service = move || {
         state.with(|v| match v.service {
@@ -18,15 +17,35 @@ pub fn Seat() -> impl IntoView {
             _ => None,
         })
     };
-    let guest = move || state.with(|v| v.role == Some(Role::Guest));
-    view! {
-        <div id="meeting-seat">
-            {move || service().map(|(which, text)| view! {
-                <p id="meeting-waiting" class="status" data-service=which>{i18n.tr(text)}</p>
-            })}
-            <Show when=cond(guest)>
-                <p id="meeting-guest" class="status">{i18n.tr(MeetingText::GuestNoTools)}</p>
-            </Show>
-        </div>
-    }
+    let (seat, waiting, guest) = (
+        w.el("meeting-seat"),
+        w.el("meeting-waiting"),
+        w.el("meeting-guest"),
+    );
+    w.attr_el(
+        waiting.clone(),
+        "data-service",
+        Box::new(move || service().map(|(which, _)| which.to_owned())),
+    );
+    w.text_el(
+        waiting.clone(),
+        Box::new(move || {
+            service()
+                .map(|(_, text)| text.text(lang.get()))
+                .unwrap_or_default()
+                .to_owned()
+        }),
+    );
+    w.present(
+        seat.clone(),
+        vec![waiting.into()],
+        vec![guest.clone().into()],
+        Box::new(move || service().is_some()),
+    );
+    w.present(
+        seat,
+        vec![guest.into()],
+        Vec::new(),
+        Box::new(move || state.with(|v| v.role == Some(Role::Guest))),
+    );
 }
