@@ -363,14 +363,17 @@ fn translate(named: &[Named], texts: &[Texts], lang: Lang) {
 }
 
 /// The phrase called `name` in `texts`. A name no catalogue has is a
-/// mistake in the markup: debug builds (the tests) stop on it, a release
-/// shows the name rather than nothing.
+/// mistake in the markup: debug builds (the browser tests) stop on it; a
+/// release shows the name rather than nothing and says so on the console,
+/// which fails the end-to-end tests wherever they build that markup.
 fn phrase<'a>(texts: &[Texts], name: &'a str, lang: Lang) -> &'a str {
     texts
         .iter()
         .find_map(|named| named(name, lang))
         .unwrap_or_else(|| {
             debug_assert!(false, "no phrase named {name}");
+            let problem = format!("markup: no catalogue given has a phrase named {name}");
+            web_sys::console::error_1(&problem.into());
             name
         })
 }
