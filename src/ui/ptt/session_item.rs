@@ -19,7 +19,7 @@ use crate::ui::keyed::keyed_list;
 use crate::ui::markup::{markup, Markup, Wired};
 use leptos::prelude::*;
 use proto::id::BigId;
-use proto::voice::{MemberCallState, SessionMember, Talker, Transmission};
+use proto::voice::{CallSession, MemberCallState, Talker, Transmission};
 use wasm_bindgen::JsCast;
 
 /// A call's line; its ids and what it shows are set when it is built.
@@ -45,20 +45,13 @@ pub(super) fn session_item(sid: BigId, terminals: StoredValue<Vec<Terminal>>) ->
     let selected =
         Memo::new(move |_| ptt.with(|p| here.with_value(|id| p.selected.as_ref() == Some(id))));
     let me = Memo::new(move |_| ptt.with(|p| p.my_id()));
-    let waiting = Memo::new(move |_| {
-        ptt.with(|p| {
-            here.with_value(|id| {
-                p.pending
-                    .iter()
-                    .filter(|r| r.session.as_ref() == Some(id))
-                    .map(|r| request_word(r.kind))
-                    .collect::<Vec<_>>()
-            })
+    // Keyed by id: a member's state redraws that member's parts only.
+    let member_ids = Memo::new(move |_| {
+        session.with(|s| {
+            s.as_ref()
+                .map(|s| s.members.iter().map(|m| m.id).collect::<Vec<u64>>())
+                .unwrap_or_default()
         })
-    });
-    let talker = Memo::new(move |_| session.with(|s| s.as_ref().and_then(shown_talker)));
-    let members = Memo::new(move |_| {
-        session.with(|s| s.as_ref().map(|s| s.members.clone()).unwrap_or_default())
     });
     // A transmission's line changes once, when it ends: keyed by both
     // (its id shifted left, and one bit for ended).
@@ -73,25 +66,33 @@ pub(super) fn session_item(sid: BigId, terminals: StoredValue<Vec<Terminal>>) ->
         })
     });
 
+    // Each part is an effect that writes only when its text changes, so
+    // the parts read the call itself: a memo each would cost more wasm.
     let waiting_text = move || {
-        waiting.with(|w| {
-            if w.is_empty() {
+        ptt.with(|p| {
+            let words: Vec<&str> = here.with_value(|id| {
+                p.pending
+                    .iter()
+                    .filter(|r| r.session.as_ref() == Some(id))
+                    .map(|r| i18n.t(request_word(r.kind)))
+                    .collect()
+            });
+            if words.is_empty() {
                 return String::new();
             }
-            let words: Vec<&str> = w.iter().map(|k| i18n.t(*k)).collect();
             format!("{} {}", i18n.t(PttText::Waiting), words.join(", "))
         })
     };
-    let talker_state = move || match talker.get() {
+    let talker = move || session.with(|s| s.as_ref().and_then(shown_talker));
+    let talker_state = move || match talker() {
         Some(Talker::Me) => "me",
         Some(Talker::Member { .. }) => "other",
         None => "idle",
     };
-    let member_ids = move || members.with(|ms| ms.iter().map(|m| m.id).collect::<Vec<u64>>());
     let member = move |id: u64| {
         let line = MemberLine {
             id,
-            members,
+            session,
             selected,
             me,
             terminals,
@@ -160,12 +161,12 @@ pub(super) fn session_item(sid: BigId, terminals: StoredValue<Vec<Terminal>>) ->
         );
         w.text_el(
             w.part(".talker > strong"),
-            Box::new(move || talker.with(|t| talker_text(t.as_ref(), i18n))),
+            Box::new(move || talker_text(talker().as_ref(), i18n)),
         );
         w.text_el(w.part(".pending"), Box::new(waiting_text));
 
         let list = w.part(".members");
-        w.mount_el(&list, keyed_list(member_ids, member));
+        w.mount_el(&list, keyed_list(move || member_ids.get(), member));
         // The selected call's members are the ones the tests and the portal name.
         w.attr_el(
             list,
@@ -204,16 +205,12 @@ fn volume_controls(w: &Wired, desk: Option<AudioDesk>, sid: &BigId) {
         return;
     };
     let here = StoredValue::new(sid.clone());
-    let set = move |change: &dyn Fn(&mut Volume)| {
-        let sid = here.get_value();
-        let mut v = desk.volume_untracked(&sid);
-        change(&mut v);
-        desk.set_volume(sid, v);
-    };
+    let set = move |change: &dyn Fn(&mut Volume)| change_volume(desk, here.get_value(), change);
     let now = desk.volume_untracked(sid);
     let level: web_sys::HtmlInputElement = level.unchecked_into();
     level.set_id(&format!("ptt-volume-{sid}"));
-    level.set_value(&now.level.to_string());
+    // As a number: the float's text (formatting, parsing) is kilobytes of wasm.
+    level.set_value_as_number(f64::from(now.level));
     let mute: web_sys::HtmlInputElement = mute.unchecked_into();
     mute.set_id(&format!("ptt-mute-{sid}"));
     mute.set_checked(now.muted);
@@ -222,7 +219,8 @@ fn volume_controls(w: &Wired, desk: Option<AudioDesk>, sid: &BigId) {
         level.into(),
         "input",
         Box::new(move |_| {
-            let level = slider.value().parse().unwrap_or(1.0);
+            let level = slider.value_as_number();
+            let level = if level.is_nan() { 1.0 } else { level as f32 };
             set(&|v| v.level = level)
         }),
     );
@@ -237,8 +235,14 @@ fn volume_controls(w: &Wired, desk: Option<AudioDesk>, sid: &BigId) {
     );
 }
 
-/// What a member's line reads, for its row's memo.
-#[derive(Clone, PartialEq)]
+/// Changes call `sid`'s volume at the desk: one copy for both controls.
+fn change_volume(desk: AudioDesk, sid: BigId, change: &dyn Fn(&mut Volume)) {
+    let mut v = desk.volume_untracked(&sid);
+    change(&mut v);
+    desk.set_volume(sid, v);
+}
+
+/// What a member's line reads.
 struct Look {
     name: String,
     state: MemberCallState,
@@ -248,53 +252,58 @@ struct Look {
     reason: Option<String>,
 }
 
+/// How member `id` of `session` looks: named by the plugin, else by the
+/// directory, else by its id.
+fn look(
+    session: Option<&CallSession>,
+    id: u64,
+    terminals: StoredValue<Vec<Terminal>>,
+) -> Option<Look> {
+    let m = session?.members.iter().find(|m| m.id == id)?;
+    let name = if m.name.is_empty() {
+        terminals.with_value(|ts| {
+            ts.iter()
+                .find(|t| t.id == id)
+                .map_or_else(|| id.to_string(), |t| t.name.clone())
+        })
+    } else {
+        m.name.clone()
+    };
+    let (word, class, mark) = member_look(m);
+    Some(Look {
+        name,
+        state: m.state,
+        word,
+        class,
+        mark,
+        reason: m.reason.clone(),
+    })
+}
+
 /// What a member's line follows.
 struct MemberLine {
     id: u64,
-    members: Memo<Vec<SessionMember>>,
+    session: Memo<Option<CallSession>>,
     selected: Memo<bool>,
     me: Memo<Option<u64>>,
     terminals: StoredValue<Vec<Terminal>>,
     voice: VoiceLink,
 }
 
-/// A member's line, keyed by its id, redrawn part by part from its memo;
+/// A member's line, keyed by its id, each part written when it changes;
 /// its id and kick button are there while its call is the selected one.
 fn member_row(line: MemberLine) -> Markup {
     let i18n = use_i18n();
     let MemberLine {
         id,
-        members,
+        session,
         selected,
         me,
         terminals,
         voice,
     } = line;
-    let look = Memo::new(move |_| {
-        members.with(|ms| {
-            let m = ms.iter().find(|m| m.id == id)?;
-            let name = if m.name.is_empty() {
-                terminals.with_value(|ts| {
-                    ts.iter()
-                        .find(|t| t.id == id)
-                        .map_or_else(|| id.to_string(), |t| t.name.clone())
-                })
-            } else {
-                m.name.clone()
-            };
-            let (word, class, mark) = member_look(m);
-            Some(Look {
-                name,
-                state: m.state,
-                word,
-                class,
-                mark,
-                reason: m.reason.clone(),
-            })
-        })
-    });
     let with = move |f: fn(&Look, I18n) -> String| -> Box<dyn Fn() -> Option<String>> {
-        Box::new(move || look.with(|l| l.as_ref().map(|l| f(l, i18n))))
+        Box::new(move || session.with(|s| look(s.as_ref(), id, terminals).map(|l| f(&l, i18n))))
     };
     markup(MEMBER, &[PttText::named], move |w: &Wired| {
         let row = w.root().clone();
@@ -351,7 +360,10 @@ fn member_row(line: MemberLine) -> Markup {
             Box::new(move || {
                 selected.get()
                     && Some(id) != me.get()
-                    && look.with(|l| l.as_ref().is_some_and(|l| l.state != MemberCallState::Idle))
+                    && session.with(|s| {
+                        look(s.as_ref(), id, terminals)
+                            .is_some_and(|l| l.state != MemberCallState::Idle)
+                    })
             }),
         );
     })
