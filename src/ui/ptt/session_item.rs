@@ -342,8 +342,12 @@ fn member_row(line: MemberLine) -> Markup {
                     .map(|r| format!(" · {}{r}", i18n.t(PttText::HungUpBecause)))
                     .unwrap_or_default()
             });
+            // Written only when it changes: the call changes at every talker.
             w.effect(Box::new(move || {
-                after.set_text_content(Some(&format!("{} ", reason())))
+                let text = format!("{} ", reason());
+                if after.text_content().as_deref() != Some(text.as_str()) {
+                    after.set_text_content(Some(&text));
+                }
             }));
         }
         let kick = w.part("button");
