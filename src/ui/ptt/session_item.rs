@@ -2,9 +2,10 @@
 //! state with its own mark and colour, not only a word), a button to talk in
 //! it, its volume and mute (when the console plays the audio), one to hang it
 //! up, and its recent transmissions, each replayable while its audio is kept.
-//! Each part follows its own memo, so a new talker does not rebuild the
-//! members or the volume controls. The line, its members and its
-//! transmissions are markup (see `ui::markup`), their ids set when built.
+//! The line, its members and its transmissions are markup (see `ui::markup`),
+//! their ids set when built; each part is written only when what it shows
+//! changes, so a new talker touches the talker line alone, never the members
+//! (a kick button the dispatcher may be on) or the volume slider.
 
 use super::group_call::request_word;
 use super::sessions::{member_look, shown_talker, talker_text};
@@ -167,7 +168,7 @@ pub(super) fn session_item(sid: BigId, terminals: StoredValue<Vec<Terminal>>) ->
 
         let list = w.part(".members");
         w.mount_el(&list, keyed_list(move || member_ids.get(), member));
-        // The selected call's members are the ones the tests and the portal name.
+        // Only the selected call's list is `#ptt-members`, its rows `#ptt-member-{id}`.
         w.attr_el(
             list,
             "id",
