@@ -243,8 +243,14 @@ impl Wired {
 
     /// Mounts `view` as the last child of element `id`.
     pub fn mount(&self, id: &str, view: AnyView) {
+        self.mount_el(&self.el(id), view);
+    }
+
+    /// Mounts `view` as the last child of `parent`, an element of the markup
+    /// (of a row, say, which has no ids of its own).
+    pub fn mount_el(&self, parent: &web_sys::Element, view: AnyView) {
         let mut state = view.build();
-        state.mount(&self.el(id), None);
+        state.mount(parent, None);
         self.views.borrow_mut().push(state);
     }
 }

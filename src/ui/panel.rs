@@ -2,6 +2,7 @@
 //! lists.
 
 use crate::i18n::{show_older, use_i18n, Key};
+use crate::ui::markup::{markup, Wired};
 use crate::ui::show::cond;
 use leptos::prelude::*;
 
@@ -18,14 +19,18 @@ pub const PAGE: usize = 100;
 pub fn Older(id: &'static str, hidden: Signal<usize>, shown: RwSignal<usize>) -> impl IntoView {
     let i18n = use_i18n();
     let more = move || hidden.get().min(PAGE);
-    view! {
-        <Show when=cond(move || { more() > 0 })>
-            <button id=id class="small" type="button" on:click=move |_| shown.update(|n| *n += PAGE)>
-                {move || show_older(i18n.lang.get(), more())}
-            </button>
-        </Show>
-    }
+    let button = move || {
+        markup(OLDER, &[], move |w: &Wired| {
+            w.root().set_id(id);
+            w.on(id, "click", move |_| shown.update(|n| *n += PAGE));
+            w.text(id, move || show_older(i18n.lang.get(), more()));
+        })
+    };
+    view! { <Show when=cond(move || { more() > 0 })>{button()}</Show> }
 }
+
+/// The "older" button; its id and text are set when it is built.
+const OLDER: &str = r#"<button class="small" type="button"></button>"#;
 
 #[component]
 pub fn Panel(id: &'static str, title: Key, children: Children) -> impl IntoView {

@@ -9,6 +9,7 @@ use crate::io::broadcast::BroadcastDesk;
 use crate::io::history::History;
 use crate::ui::call::{duration_text, extension_text, outcome_word};
 use crate::ui::keyed::keyed_list;
+use crate::ui::markup::{markup, Markup, Wired};
 use leptos::prelude::*;
 use proto::broadcast::Status;
 use proto::history::Outcome;
@@ -38,12 +39,12 @@ pub fn result_rows() -> AnyView {
     });
     keyed_list(
         move || keys.get(),
-        |customuuid| view! { <ResultRow customuuid /> }.into_any(),
+        |customuuid| result_row(customuuid).into_any(),
     )
 }
 
-#[component]
-fn ResultRow(customuuid: String) -> impl IntoView {
+/// The row of number `customuuid`, each cell following the row's memos.
+fn result_row(customuuid: String) -> Markup {
     let i18n = use_i18n();
     let batch = expect_context::<BroadcastDesk>().view();
     let history = expect_context::<History>().entries();
@@ -74,36 +75,101 @@ fn ResultRow(customuuid: String) -> impl IntoView {
             extension_text(i18n, &e.extension)
         })
     });
-    let n = row.get_untracked().map(|(n, _)| n).unwrap_or_default();
-    let number = row
-        .get_untracked()
-        .map(|(_, r)| r.number)
-        .unwrap_or_default();
     let status = move || row.with(|r| r.as_ref().map(|(_, r)| r.status.clone()));
-    view! {
-        <tr id=format!("broadcast-row-{n}") class="broadcast-row"
-            data-status=move || status().map(|s| s.as_str()).unwrap_or_default()
-            data-customuuid=customuuid>
-            <td>{n}</td>
-            <td class="broadcast-number">{number}</td>
-            <td class="broadcast-status">{move || status().map(|s| i18n.t(status_word(&s)))}</td>
-            <td class="broadcast-attempts">{move || row.with(|r| r.as_ref().map(|(_, r)| r.attempts))}</td>
-            <td class="broadcast-detail">{move || status().map(|s| match s {
-                Status::Sent { desc } => desc,
-                Status::Failed { detail } => detail,
+    let callback = move || {
+        heard
+            .get()
+            .map(|(outcome, duration, detail)| {
+                let mut words = vec![i18n.t(outcome_word(outcome)).to_owned()];
+                words.extend(duration.map(duration_text));
+                words.extend(Some(detail).filter(|d| !d.is_empty()));
+                words.join(" · ")
+            })
+            .unwrap_or_default()
+    };
+    markup(ROW, &[], move |w: &Wired| {
+        let tr = w.root().clone();
+        let (n, number) = row
+            .get_untracked()
+            .map(|(n, r)| (n, r.number))
+            .unwrap_or_default();
+        tr.set_id(&format!("broadcast-row-{n}"));
+        let _ = tr.set_attribute("data-customuuid", &customuuid);
+        w.attr_el(
+            tr,
+            "data-status",
+            Box::new(move || Some(status().map(|s| s.as_str()).unwrap_or_default().to_owned())),
+        );
+        w.part("td").set_text_content(Some(&n.to_string()));
+        w.part(".broadcast-number").set_text_content(Some(&number));
+        w.text_el(
+            w.part(".broadcast-status"),
+            Box::new(move || {
+                status()
+                    .map(|s| i18n.t(status_word(&s)))
+                    .unwrap_or_default()
+                    .to_owned()
+            }),
+        );
+        w.text_el(
+            w.part(".broadcast-attempts"),
+            Box::new(move || {
+                row.with(|r| r.as_ref().map(|(_, r)| r.attempts.to_string()))
+                    .unwrap_or_default()
+            }),
+        );
+        w.text_el(
+            w.part(".broadcast-detail"),
+            Box::new(move || match status() {
+                Some(Status::Sent { desc }) => desc,
+                Some(Status::Failed { detail }) => detail,
                 _ => String::new(),
-            })}</td>
-            <td class="broadcast-callback" data-outcome=move || heard.with(|h| h.as_ref().map(|(o, _, _)| o.as_str()).unwrap_or_default())>
-                {move || heard.get().map(|(outcome, duration, detail)| {
-                    let mut words = vec![i18n.t(outcome_word(outcome)).to_owned()];
-                    words.extend(duration.map(duration_text));
-                    words.extend(Some(detail).filter(|d| !d.is_empty()));
-                    words.join(" · ")
-                })}
-                {move || extension.get().map(|(state, text)| view! {
-                    " "<span class="broadcast-extension" data-extension-state=state>{text}</span>
-                })}
-            </td>
-        </tr>
-    }
+            }),
+        );
+        let cell = w.part(".broadcast-callback");
+        w.attr_el(
+            cell.clone(),
+            "data-outcome",
+            Box::new(move || {
+                Some(
+                    heard
+                        .with(|h| h.as_ref().map(|(o, _, _)| o.as_str()))
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
+            }),
+        );
+        // The cell's text: what the call record said, then a space and the
+        // extension while there is one.
+        let span = w.part(".broadcast-extension");
+        if let Some(words) = cell.first_child() {
+            w.effect(Box::new(move || {
+                let space = if extension.with(Option::is_some) {
+                    " "
+                } else {
+                    ""
+                };
+                words.set_text_content(Some(&format!("{}{space}", callback())));
+            }));
+        }
+        w.attr_el(
+            span.clone(),
+            "data-extension-state",
+            Box::new(move || extension.get().map(|(state, _)| state.to_owned())),
+        );
+        w.text_el(
+            span.clone(),
+            Box::new(move || extension.get().map(|(_, text)| text).unwrap_or_default()),
+        );
+        w.present(
+            cell,
+            vec![span.into()],
+            Vec::new(),
+            Box::new(move || extension.with(Option::is_some)),
+        );
+    })
 }
+
+/// A number's row; what it shows is filled in when it is built. The
+/// callback cell's first text is the call record's words.
+const ROW: &str = r#"<tr class="broadcast-row"><td></td><td class="broadcast-number"></td><td class="broadcast-status"></td><td class="broadcast-attempts"></td><td class="broadcast-detail"></td><td class="broadcast-callback"> <span class="broadcast-extension"></span></td></tr>"#;

@@ -8,7 +8,8 @@ use crate::io::groups::SavedGroups;
 use crate::io::voice::VoiceLink;
 use crate::ui::active::use_active;
 use crate::ui::call::parse_id;
-use crate::ui::markup::Wired;
+use crate::ui::keyed::keyed_list;
+use crate::ui::markup::{markup, Markup, Wired};
 use leptos::prelude::*;
 use proto::voice::groups::{matches, SavedGroup};
 use proto::voice::TerminalId;
@@ -18,7 +19,7 @@ use wasm_bindgen::JsCast;
 /// mounted into `#ptt-picker` and `#ptt-groups`.
 macro_rules! directory_html {
     () => {
-        r#"<p data-t="Pick"></p><p class="directory-tools"><input id="ptt-search" type="search" autocomplete="off" data-t-aria-label="Search" data-t-placeholder="Search"> <button id="ptt-all" type="button" class="small" data-t="SelectAll"></button> <button id="ptt-none" type="button" class="small" data-t="SelectNone"></button></p><ul id="ptt-picker" class="terminals"></ul><form id="ptt-add-id" class="login"><label><span data-t="TypeId"></span><input id="ptt-id" inputmode="numeric" autocomplete="off"></label><button id="ptt-id-add" type="submit" class="small" data-t="AddId"></button></form><p id="ptt-id-error" class="error" role="alert"></p><h4 data-t="SavedGroups"></h4><ul id="ptt-groups" class="groups"></ul><form id="ptt-group-form" class="login"><label><span data-t="GroupName"></span><input id="ptt-group-name" autocomplete="off"></label><button id="ptt-group-save" type="submit" class="small" data-t="SaveGroup"></button></form><p id="ptt-group-error" class="error" role="alert"></p>"#
+        r#"<p data-t="Pick"></p><p class="directory-tools"><input id="ptt-search" type="search" autocomplete="off" data-t-aria-label="Search" data-t-placeholder="Search"> <button id="ptt-all" type="button" class="small" data-t="SelectAll"></button> <button id="ptt-none" type="button" class="small" data-t="SelectNone"></button></p><ul id="ptt-picker" class="terminals"><li class="note" data-t="NoMatch"></li></ul><form id="ptt-add-id" class="login"><label><span data-t="TypeId"></span><input id="ptt-id" inputmode="numeric" autocomplete="off"></label><button id="ptt-id-add" type="submit" class="small" data-t="AddId"></button></form><p id="ptt-id-error" class="error" role="alert"></p><h4 data-t="SavedGroups"></h4><ul id="ptt-groups" class="groups"></ul><form id="ptt-group-form" class="login"><label><span data-t="GroupName"></span><input id="ptt-group-name" autocomplete="off"></label><button id="ptt-group-save" type="submit" class="small" data-t="SaveGroup"></button></form><p id="ptt-group-error" class="error" role="alert"></p>"#
     };
 }
 pub(super) use directory_html;
@@ -67,31 +68,8 @@ pub(super) fn directory(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired
             }
         });
     };
-    let row = move |(id, name): (TerminalId, Option<String>)| {
-        let label = match name {
-            Some(name) => format!("{name} · {id}"),
-            None => format!("{id} · {}", i18n.t(PttText::NotInDirectory)),
-        };
-        view! {
-            <li>
-                <label>
-                    <input type="checkbox" id=format!("ptt-pick-{id}")
-                        prop:checked=move || picked.with(|p| p.contains(&id))
-                        on:change=move |ev| pick(id, event_target_checked(&ev)) />
-                    " "{label}
-                </label>
-            </li>
-        }
-    };
-    let rows = (move || {
-        let rows = shown();
-        if rows.is_empty() {
-            view! { <li class="note">{i18n.t(PttText::NoMatch)}</li> }.into_any()
-        } else {
-            rows.into_iter().map(row).collect_view().into_any()
-        }
-    })
-    .into_any();
+    let ids = move || shown().into_iter().map(|(id, _)| id).collect::<Vec<_>>();
+    let row = move |id: TerminalId| pick_row(id, name_of(id), picked, pick).into_any();
     let groups = saved_groups(picked);
 
     move |w: &Wired| {
@@ -103,7 +81,15 @@ pub(super) fn directory(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired
             }
         });
         w.on("ptt-none", "click", move |_| picked.set(Vec::new()));
-        w.mount("ptt-picker", rows);
+        let picker = w.el("ptt-picker");
+        let none = w.part("#ptt-picker > .note");
+        w.mount_el(&picker, keyed_list(ids, row));
+        w.present(
+            picker,
+            vec![none.into()],
+            Vec::new(),
+            Box::new(move || shown().is_empty()),
+        );
         let typed = input(w, "ptt-id");
         w.attr("ptt-id", "aria-invalid", move || {
             Some(bad_id.get().to_string())
@@ -132,6 +118,43 @@ pub(super) fn directory(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired
     }
 }
 
+/// A terminal of the picker, `name` from the directory (`None`: an id typed
+/// in), with its box kept as `picked` has it.
+fn pick_row(
+    id: TerminalId,
+    name: Option<String>,
+    picked: RwSignal<Vec<TerminalId>>,
+    pick: impl Fn(TerminalId, bool) + Copy + Send + 'static,
+) -> Markup {
+    let i18n = use_i18n();
+    markup(PICK, &[], move |w: &Wired| {
+        let box_: web_sys::HtmlInputElement = w.part("input").unchecked_into();
+        box_.set_id(&format!("ptt-pick-{id}"));
+        let shown = box_.clone();
+        w.effect(Box::new(move || {
+            shown.set_checked(picked.with(|p| p.contains(&id)))
+        }));
+        let read = box_.clone();
+        w.on_el(
+            box_.clone().into(),
+            "change",
+            Box::new(move |_| pick(id, read.checked())),
+        );
+        if let Some(label) = box_.next_sibling() {
+            w.effect(Box::new(move || {
+                let text = match &name {
+                    Some(name) => format!(" {name} · {id}"),
+                    None => format!(" {id} · {}", i18n.t(PttText::NotInDirectory)),
+                };
+                label.set_text_content(Some(&text));
+            }));
+        }
+    })
+}
+
+/// A terminal of the picker; its id and label are set when it is built.
+const PICK: &str = r#"<li><label><input type="checkbox"> </label></li>"#;
+
 /// The saved groups: save the chosen terminals under a name; one click on a
 /// group starts a call with its terminals.
 fn saved_groups(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired) + Send {
@@ -139,38 +162,11 @@ fn saved_groups(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired) + Send
     let voice = expect_context::<VoiceLink>();
     let store = SavedGroups::load();
     let refused = RwSignal::new(false);
-    let group_row = move |(i, g): (usize, SavedGroup)| {
-        let SavedGroup { name, ids } = g;
-        let label = format!("{name} ({})", ids.len());
-        let title = ids
-            .iter()
-            .map(TerminalId::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        view! {
-            <li>
-                <button id=format!("ptt-group-{i}") type="button" class="small" title=title
-                    on:click=move |_| voice.start_call(ids.clone())>
-                    {i18n.t(PttText::CallGroup)}" "{label}
-                </button>
-                " "
-                <button id=format!("ptt-group-delete-{i}") type="button" class="small"
-                    on:click=move |_| store.remove(&name)>{i18n.t(PttText::DeleteGroup)}</button>
-            </li>
-        }
-    };
-    let rows = (move || {
-        store
-            .list()
-            .get()
-            .into_iter()
-            .enumerate()
-            .map(group_row)
-            .collect_view()
-    })
-    .into_any();
+    let list = store.list();
+    let ids = move || (0..list.with(Vec::len) as u64).collect::<Vec<u64>>();
+    let row = move |i: u64| group_row(i as usize, list, voice, store).into_any();
     move |w: &Wired| {
-        w.mount("ptt-groups", rows);
+        w.mount("ptt-groups", keyed_list(ids, row));
         let name = input(w, "ptt-group-name");
         w.on("ptt-group-form", "submit", move |ev| {
             ev.prevent_default();
@@ -189,3 +185,63 @@ fn saved_groups(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired) + Send
         });
     }
 }
+
+/// Saved group `i` of `list`: a button that calls its terminals (named in
+/// its title), one that deletes it. Keyed by place, so it reads the group
+/// in that place as the list now has it.
+fn group_row(
+    i: usize,
+    list: ReadSignal<Vec<SavedGroup>>,
+    voice: VoiceLink,
+    store: SavedGroups,
+) -> Markup {
+    let group = move || list.with(|l| l.get(i).cloned());
+    markup(GROUP, &[PttText::named], move |w: &Wired| {
+        let call = w.part("button");
+        call.set_id(&format!("ptt-group-{i}"));
+        w.attr_el(
+            call.clone(),
+            "title",
+            Box::new(move || {
+                group().map(|g| {
+                    g.ids
+                        .iter()
+                        .map(TerminalId::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+            }),
+        );
+        if let Some(label) = w.part("button > span").next_sibling() {
+            w.effect(Box::new(move || {
+                let text = group()
+                    .map(|g| format!(" {} ({})", g.name, g.ids.len()))
+                    .unwrap_or_default();
+                label.set_text_content(Some(&text));
+            }));
+        }
+        w.on_el(
+            call,
+            "click",
+            Box::new(move |_| {
+                if let Some(g) = untrack(group) {
+                    voice.start_call(g.ids)
+                }
+            }),
+        );
+        let delete = w.part("[data-t=DeleteGroup]");
+        delete.set_id(&format!("ptt-group-delete-{i}"));
+        w.on_el(
+            delete,
+            "click",
+            Box::new(move |_| {
+                if let Some(g) = untrack(group) {
+                    store.remove(&g.name)
+                }
+            }),
+        );
+    })
+}
+
+/// A saved group; its ids, title and label are set when it is built.
+const GROUP: &str = r#"<li><button type="button" class="small"><span data-t="CallGroup"></span> </button> <button type="button" class="small" data-t="DeleteGroup"></button></li>"#;

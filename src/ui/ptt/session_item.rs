@@ -2,8 +2,10 @@
 //! state with its own mark and colour, not only a word), a button to talk in
 //! it, its volume and mute (when the console plays the audio), one to hang it
 //! up, and its recent transmissions, each replayable while its audio is kept.
-//! Each part follows its own memo, so a new talker does not rebuild the
-//! members or the volume controls.
+//! The line, its members and its transmissions are markup (see `ui::markup`),
+//! their ids set when built; each part is written only when what it shows
+//! changes, so a new talker touches the talker line alone, never the members
+//! (a kick button the dispatcher may be on) or the volume slider.
 
 use super::group_call::request_word;
 use super::sessions::{member_look, shown_talker, talker_text};
@@ -15,13 +17,25 @@ use crate::io::voice::VoiceLink;
 use crate::time::clock_text;
 use crate::ui::call::duration_text;
 use crate::ui::keyed::keyed_list;
-use crate::ui::show::cond;
+use crate::ui::markup::{markup, Markup, Wired};
 use leptos::prelude::*;
 use proto::id::BigId;
-use proto::voice::{MemberCallState, SessionMember, Talker, Transmission};
+use proto::voice::{CallSession, MemberCallState, Talker, Transmission};
+use wasm_bindgen::JsCast;
 
-#[component]
-pub fn SessionItem(sid: BigId, terminals: StoredValue<Vec<Terminal>>) -> impl IntoView {
+/// A call's line; its ids and what it shows are set when it is built.
+const LINE: &str = r#"<li class="session"><p class="session-head"><button type="button" class="small"></button> <span class="session-id"></span> <button type="button" class="small" data-t="HangUp"></button> <label class="volume"><span data-t="Volume"></span> <input type="range" min="0" max="1" step="0.05"></label> <label class="mute"><input type="checkbox"> <span data-t="Mute"></span></label></p><p class="talker"><strong></strong></p><p class="pending" aria-live="polite"></p><ul class="members"></ul><p class="transmissions-head" data-t="Transmissions"></p><ol class="transmissions"></ol></li>"#;
+
+/// A member's line: the text between its parts (its id, the reason it hung
+/// up) is filled in too.
+const MEMBER: &str = r#"<li class="member"><span class="mark" aria-hidden="true"></span> <span class="terminal-name"></span> · · <span class="call-state"></span> <button class="small" type="button" data-t="Kick"></button></li>"#;
+
+/// A turn at the floor: when, who (the text after the time), how long, and
+/// the replay button with the space before it.
+const TURN: &str = r#"<li class="transmission"><time></time> · · <span class="length"></span> <button type="button" class="small"></button></li>"#;
+
+/// The line of call `sid`, for `#ptt-sessions`.
+pub(super) fn session_item(sid: BigId, terminals: StoredValue<Vec<Terminal>>) -> Markup {
     let i18n = use_i18n();
     let voice = expect_context::<VoiceLink>();
     let ptt = voice.ptt();
@@ -32,20 +46,13 @@ pub fn SessionItem(sid: BigId, terminals: StoredValue<Vec<Terminal>>) -> impl In
     let selected =
         Memo::new(move |_| ptt.with(|p| here.with_value(|id| p.selected.as_ref() == Some(id))));
     let me = Memo::new(move |_| ptt.with(|p| p.my_id()));
-    let waiting = Memo::new(move |_| {
-        ptt.with(|p| {
-            here.with_value(|id| {
-                p.pending
-                    .iter()
-                    .filter(|r| r.session.as_ref() == Some(id))
-                    .map(|r| request_word(r.kind))
-                    .collect::<Vec<_>>()
-            })
+    // Keyed by id: a member's state redraws that member's parts only.
+    let member_ids = Memo::new(move |_| {
+        session.with(|s| {
+            s.as_ref()
+                .map(|s| s.members.iter().map(|m| m.id).collect::<Vec<u64>>())
+                .unwrap_or_default()
         })
-    });
-    let talker = Memo::new(move |_| session.with(|s| s.as_ref().and_then(shown_talker)));
-    let members = Memo::new(move |_| {
-        session.with(|s| s.as_ref().map(|s| s.members.clone()).unwrap_or_default())
     });
     // A transmission's line changes once, when it ends: keyed by both
     // (its id shifted left, and one bit for ended).
@@ -60,28 +67,39 @@ pub fn SessionItem(sid: BigId, terminals: StoredValue<Vec<Terminal>>) -> impl In
         })
     });
 
+    // Each part is an effect that writes only when its text changes, so
+    // the parts read the call itself: a memo each would cost more wasm.
     let waiting_text = move || {
-        waiting.with(|w| {
-            (!w.is_empty()).then(|| {
-                let words: Vec<&str> = w.iter().map(|k| i18n.t(*k)).collect();
-                format!("{} {}", i18n.t(PttText::Waiting), words.join(", "))
-            })
+        ptt.with(|p| {
+            let words: Vec<&str> = here.with_value(|id| {
+                p.pending
+                    .iter()
+                    .filter(|r| r.session.as_ref() == Some(id))
+                    .map(|r| i18n.t(request_word(r.kind)))
+                    .collect()
+            });
+            if words.is_empty() {
+                return String::new();
+            }
+            format!("{} {}", i18n.t(PttText::Waiting), words.join(", "))
         })
     };
-    let talker_state = move || match talker.get() {
+    let talker = move || session.with(|s| s.as_ref().and_then(shown_talker));
+    let talker_state = move || match talker() {
         Some(Talker::Me) => "me",
         Some(Talker::Member { .. }) => "other",
         None => "idle",
     };
-    let member_rows = move || {
-        let (selected, me) = (selected.get(), me.get());
-        members.with(|ms| {
-            terminals.with_value(|terminals| {
-                ms.iter()
-                    .map(|m| member_row(m, selected, me, terminals, i18n, voice))
-                    .collect_view()
-            })
-        })
+    let member = move |id: u64| {
+        let line = MemberLine {
+            id,
+            session,
+            selected,
+            me,
+            terminals,
+            voice,
+        };
+        member_row(line).into_any()
     };
     let turn_row = move |turn: u64| {
         let id = turn >> 1;
@@ -89,160 +107,346 @@ pub fn SessionItem(sid: BigId, terminals: StoredValue<Vec<Terminal>>) -> impl In
             .with_untracked(|s| {
                 let s = s.as_ref()?;
                 let t = s.transmissions.iter().find(|t| t.id == id)?;
-                Some(transmission_row(t, &s.id, desk, i18n))
+                Some(transmission_row(t.clone(), s.id.clone(), desk, i18n))
             })
-            .into_any()
+            .map_or_else(|| ().into_any(), IntoAny::into_any)
     };
-    let volume = desk.map(|desk| volume_controls(desk, sid.clone(), i18n));
-    let (pick, hang) = (sid.clone(), sid.clone());
-    let turns_id = format!("ptt-turns-{sid}");
-    view! {
-        <li id=format!("ptt-call-{sid}") class="session" class:selected=selected>
-            <p class="session-head">
-                <button id=format!("ptt-select-{sid}") type="button" class="small"
-                    aria-pressed=move || selected.get().to_string()
-                    on:click=move |_| voice.select(pick.clone())>
-                    {move || i18n.t(if selected.get() { PttText::Selected } else { PttText::Select })}
-                </button>
-                " "<span class="session-id">{sid.to_string()}</span>" "
-                <button id=format!("ptt-hangup-{sid}") type="button" class="small"
-                    on:click=move |_| voice.hang_up(hang.clone())>{i18n.tr(PttText::HangUp)}</button>
-                {volume}
-            </p>
-            <p class="talker" data-state=talker_state id=format!("ptt-talker-{sid}")>
-                <strong>{move || talker.with(|t| talker_text(t.as_ref(), i18n))}</strong>
-            </p>
-            <p class="pending" aria-live="polite">{waiting_text}</p>
-            <ul class="members" id=move || selected.get().then_some("ptt-members")>{member_rows}</ul>
-            <Show when=cond(move || turns.with(|t| !t.is_empty()))>
-                <p class="transmissions-head">{i18n.tr(PttText::Transmissions)}</p>
-                <ol class="transmissions" id=turns_id.clone()>
-                    {keyed_list(move || turns.get(), turn_row)}
-                </ol>
-            </Show>
-        </li>
-    }
+
+    markup(LINE, &[PttText::named], move |w: &Wired| {
+        let line = format!("ptt-call-{sid}");
+        w.root().set_id(&line);
+        w.class(&line, "selected", move || selected.get());
+
+        let select = w.part(".session-head > button");
+        select.set_id(&format!("ptt-select-{sid}"));
+        w.attr_el(
+            select.clone(),
+            "aria-pressed",
+            Box::new(move || Some(selected.get().to_string())),
+        );
+        w.text_el(
+            select.clone(),
+            Box::new(move || {
+                let word = if selected.get() {
+                    PttText::Selected
+                } else {
+                    PttText::Select
+                };
+                i18n.t(word).to_owned()
+            }),
+        );
+        let pick = sid.clone();
+        w.on_el(
+            select,
+            "click",
+            Box::new(move |_| voice.select(pick.clone())),
+        );
+        w.part(".session-id")
+            .set_text_content(Some(&sid.to_string()));
+        let hang_up = w.part("[data-t=HangUp]");
+        hang_up.set_id(&format!("ptt-hangup-{sid}"));
+        let hang = sid.clone();
+        w.on_el(
+            hang_up,
+            "click",
+            Box::new(move |_| voice.hang_up(hang.clone())),
+        );
+        volume_controls(w, desk, &sid);
+
+        let talker_line = w.part(".talker");
+        talker_line.set_id(&format!("ptt-talker-{sid}"));
+        w.attr_el(
+            talker_line,
+            "data-state",
+            Box::new(move || Some(talker_state().to_owned())),
+        );
+        w.text_el(
+            w.part(".talker > strong"),
+            Box::new(move || talker_text(talker().as_ref(), i18n)),
+        );
+        w.text_el(w.part(".pending"), Box::new(waiting_text));
+
+        let list = w.part(".members");
+        w.mount_el(&list, keyed_list(move || member_ids.get(), member));
+        // Only the selected call's list is `#ptt-members`, its rows `#ptt-member-{id}`.
+        w.attr_el(
+            list,
+            "id",
+            Box::new(move || selected.get().then(|| "ptt-members".to_owned())),
+        );
+
+        let none = move || turns.with(Vec::is_empty);
+        w.attr_el(
+            w.part(".transmissions-head"),
+            "hidden",
+            Box::new(move || none().then(String::new)),
+        );
+        let list = w.part(".transmissions");
+        list.set_id(&format!("ptt-turns-{sid}"));
+        w.mount_el(&list, keyed_list(move || turns.get(), turn_row));
+        w.attr_el(list, "hidden", Box::new(move || none().then(String::new)));
+    })
 }
 
 /// A call's volume slider and mute box; they change its playback at once.
-/// They hold their own state, shown as the desk has it when the row is made.
-fn volume_controls(desk: AudioDesk, sid: BigId, i18n: I18n) -> impl IntoView {
-    let now = desk.volume_untracked(&sid);
-    let id = sid.to_string();
-    let here = StoredValue::new(sid);
-    let set = move |change: &dyn Fn(&mut Volume)| {
-        let sid = here.get_value();
-        let mut v = desk.volume_untracked(&sid);
-        change(&mut v);
-        desk.set_volume(sid, v);
-    };
-    view! {
-        " "<label class="volume">{i18n.t(PttText::Volume)}" "
-            <input type="range" id=format!("ptt-volume-{id}") min="0" max="1" step="0.05"
-                value=now.level.to_string()
-                on:input=move |ev| {
-                    let level = event_target_value(&ev).parse().unwrap_or(1.0);
-                    set(&|v| v.level = level)
-                } />
-        </label>
-        " "<label class="mute">
-            <input type="checkbox" id=format!("ptt-mute-{id}") checked=now.muted
-                on:change=move |ev| {
-                    let muted = event_target_checked(&ev);
-                    set(&|v| v.muted = muted)
-                } />
-            " "{i18n.t(PttText::Mute)}
-        </label>
-    }
-}
-
-/// One turn at the floor: when it began, who talked, how long (or that it
-/// is under way), and a button that replays its audio while it is kept
-/// (a second press stops it).
-fn transmission_row(
-    t: &Transmission,
-    sid: &BigId,
-    desk: Option<AudioDesk>,
-    i18n: I18n,
-) -> impl IntoView {
-    let id = t.id;
-    let replay = desk.filter(|_| t.ended.is_some()).map(|d| {
-        let sid = sid.clone();
-        let on = move || d.replaying.get() == Some(id);
-        // Offered while its audio is kept: ten minutes in all, oldest first.
-        let kept = move || {
-            d.replays_dropped.track();
-            d.can_replay(id)
-        };
-        move || {
-            let sid = sid.clone();
-            kept().then(|| {
-                view! {
-                    " "<button id=format!("ptt-replay-{id}") type="button" class="small"
-                        aria-pressed=move || on().to_string()
-                        on:click=move |_| d.replay(&sid, id)>
-                        {move || i18n.t(if on() { PttText::StopReplay } else { PttText::Replay })}
-                    </button>
-                }
-            })
+/// They hold their own state, shown as the desk has it when the line is
+/// made. Without the console's audio they go, with the space before each.
+fn volume_controls(w: &Wired, desk: Option<AudioDesk>, sid: &BigId) {
+    let (level, mute) = (w.part(".volume > input"), w.part(".mute > input"));
+    let Some(desk) = desk else {
+        for input in [level, mute] {
+            let Some(label) = input.parent_element() else {
+                continue;
+            };
+            if let (Some(space), Some(head)) = (label.previous_sibling(), label.parent_node()) {
+                let _ = head.remove_child(&space);
+            }
+            label.remove();
         }
-    });
-    let who = match &t.talker {
-        Talker::Me => i18n.t(PttText::MeShort).to_owned(),
-        Talker::Member { id, name } => format!("{name} ({id})"),
+        return;
     };
-    let length = match t.ended {
-        Some(_) => duration_text(t.duration_ms(0)),
-        None => i18n.t(PttText::OnAir).to_owned(),
-    };
-    // HH:MM:SS of the journal's clock, without the milliseconds.
-    let mut at = clock_text(t.started);
-    at.truncate(8);
-    view! {
-        <li id=format!("ptt-tx-{}", t.id) class="transmission">
-            <time>{at}</time>" · "{who}" · "<span class="length">{length}</span>
-            {replay}
-        </li>
-    }
+    let here = StoredValue::new(sid.clone());
+    let set = move |change: &dyn Fn(&mut Volume)| change_volume(desk, here.get_value(), change);
+    let now = desk.volume_untracked(sid);
+    let level: web_sys::HtmlInputElement = level.unchecked_into();
+    level.set_id(&format!("ptt-volume-{sid}"));
+    // As a number: the float's text (formatting, parsing) is kilobytes of wasm.
+    level.set_value_as_number(f64::from(now.level));
+    let mute: web_sys::HtmlInputElement = mute.unchecked_into();
+    mute.set_id(&format!("ptt-mute-{sid}"));
+    mute.set_checked(now.muted);
+    let slider = level.clone();
+    w.on_el(
+        level.into(),
+        "input",
+        Box::new(move |_| {
+            let level = slider.value_as_number();
+            let level = if level.is_nan() { 1.0 } else { level as f32 };
+            set(&|v| v.level = level)
+        }),
+    );
+    let check = mute.clone();
+    w.on_el(
+        mute.into(),
+        "change",
+        Box::new(move |_| {
+            let muted = check.checked();
+            set(&|v| v.muted = muted)
+        }),
+    );
 }
 
-fn member_row(
-    m: &SessionMember,
-    selected: bool,
-    me: Option<u64>,
-    terminals: &[Terminal],
-    i18n: I18n,
-    voice: VoiceLink,
-) -> impl IntoView {
-    let id = m.id;
+/// Changes call `sid`'s volume at the desk: one copy for both controls.
+fn change_volume(desk: AudioDesk, sid: BigId, change: &dyn Fn(&mut Volume)) {
+    let mut v = desk.volume_untracked(&sid);
+    change(&mut v);
+    desk.set_volume(sid, v);
+}
+
+/// What a member's line reads.
+struct Look {
+    name: String,
+    state: MemberCallState,
+    word: PttText,
+    class: &'static str,
+    mark: &'static str,
+    reason: Option<String>,
+}
+
+/// How member `id` of `session` looks: named by the plugin, else by the
+/// directory, else by its id.
+fn look(
+    session: Option<&CallSession>,
+    id: u64,
+    terminals: StoredValue<Vec<Terminal>>,
+) -> Option<Look> {
+    let m = session?.members.iter().find(|m| m.id == id)?;
     let name = if m.name.is_empty() {
-        terminals
-            .iter()
-            .find(|t| t.id == id)
-            .map(|t| t.name.clone())
-            .unwrap_or_else(|| id.to_string())
+        terminals.with_value(|ts| {
+            ts.iter()
+                .find(|t| t.id == id)
+                .map_or_else(|| id.to_string(), |t| t.name.clone())
+        })
     } else {
         m.name.clone()
     };
     let (word, class, mark) = member_look(m);
-    let reason = m
-        .reason
-        .as_ref()
-        .map(|r| format!(" · {}{r}", i18n.t(PttText::HungUpBecause)));
-    let kick = (selected && Some(id) != me && m.state != MemberCallState::Idle).then(|| {
-        view! {
-            <button id=format!("ptt-kick-{id}") class="small" type="button"
-                on:click=move |_| voice.kick(vec![id])>{i18n.t(PttText::Kick)}</button>
+    Some(Look {
+        name,
+        state: m.state,
+        word,
+        class,
+        mark,
+        reason: m.reason.clone(),
+    })
+}
+
+/// What a member's line follows.
+struct MemberLine {
+    id: u64,
+    session: Memo<Option<CallSession>>,
+    selected: Memo<bool>,
+    me: Memo<Option<u64>>,
+    terminals: StoredValue<Vec<Terminal>>,
+    voice: VoiceLink,
+}
+
+/// A member's line, keyed by its id, each part written when it changes;
+/// its id and kick button are there while its call is the selected one.
+fn member_row(line: MemberLine) -> Markup {
+    let i18n = use_i18n();
+    let MemberLine {
+        id,
+        session,
+        selected,
+        me,
+        terminals,
+        voice,
+    } = line;
+    let with = move |f: fn(&Look, I18n) -> String| -> Box<dyn Fn() -> Option<String>> {
+        Box::new(move || session.with(|s| look(s.as_ref(), id, terminals).map(|l| f(&l, i18n))))
+    };
+    markup(MEMBER, &[PttText::named], move |w: &Wired| {
+        let row = w.root().clone();
+        w.attr_el(
+            row.clone(),
+            "id",
+            Box::new(move || selected.get().then(|| format!("ptt-member-{id}"))),
+        );
+        w.attr_el(
+            row.clone(),
+            "class",
+            with(|l, _| format!("member state-{}", l.class)),
+        );
+        w.attr_el(
+            row.clone(),
+            "data-state",
+            with(|l, _| l.state.code().to_string()),
+        );
+        let text = |f: fn(&Look, I18n) -> String| -> Box<dyn Fn() -> String> {
+            let f = with(f);
+            Box::new(move || f().unwrap_or_default())
+        };
+        w.text_el(w.part(".mark"), text(|l, _| l.mark.to_owned()));
+        let name = w.part(".terminal-name");
+        w.text_el(name.clone(), text(|l, _| l.name.clone()));
+        if let Some(between) = name.next_sibling() {
+            between.set_text_content(Some(&format!(" · {id} · ")));
         }
-    });
-    view! {
-        <li id=selected.then(|| format!("ptt-member-{id}")) class=format!("member state-{class}")
-            data-state=m.state.code().to_string()>
-            <span class="mark" aria-hidden="true">{mark}</span>" "
-            <span class="terminal-name">{name}</span>" · "{id}" · "
-            <span class="call-state">{i18n.t(word)}</span>
-            {reason}" "
-            {kick}
-        </li>
-    }
+        let state = w.part(".call-state");
+        w.text_el(state.clone(), text(|l, i18n| i18n.t(l.word).to_owned()));
+        // The reason it hung up, and the space before the kick button.
+        if let Some(after) = state.next_sibling() {
+            let reason = text(|l, i18n| {
+                l.reason
+                    .as_ref()
+                    .map(|r| format!(" · {}{r}", i18n.t(PttText::HungUpBecause)))
+                    .unwrap_or_default()
+            });
+            // Written only when it changes: the call changes at every talker.
+            w.effect(Box::new(move || {
+                let text = format!("{} ", reason());
+                if after.text_content().as_deref() != Some(text.as_str()) {
+                    after.set_text_content(Some(&text));
+                }
+            }));
+        }
+        let kick = w.part("button");
+        kick.set_id(&format!("ptt-kick-{id}"));
+        w.on_el(
+            kick.clone(),
+            "click",
+            Box::new(move |_| voice.kick(vec![id])),
+        );
+        w.present(
+            row,
+            vec![kick.into()],
+            Vec::new(),
+            Box::new(move || {
+                selected.get()
+                    && Some(id) != me.get()
+                    && session.with(|s| {
+                        look(s.as_ref(), id, terminals)
+                            .is_some_and(|l| l.state != MemberCallState::Idle)
+                    })
+            }),
+        );
+    })
+}
+
+/// One turn at the floor of call `sid`: when it began, who talked, how
+/// long (or that it is under way), and a button that replays its audio while
+/// it is kept (a second press stops it).
+fn transmission_row(t: Transmission, sid: BigId, desk: Option<AudioDesk>, i18n: I18n) -> Markup {
+    markup(TURN, &[], move |w: &Wired| {
+        let id = t.id;
+        let row = w.root().clone();
+        row.set_id(&format!("ptt-tx-{id}"));
+        let time = w.part("time");
+        // HH:MM:SS of the journal's clock, without the milliseconds.
+        let mut clock = clock_text(t.started);
+        clock.truncate(8);
+        time.set_text_content(Some(&clock));
+        if let Some(who) = time.next_sibling() {
+            let talker = t.talker.clone();
+            w.effect(Box::new(move || {
+                let name = match &talker {
+                    Talker::Me => i18n.t(PttText::MeShort).to_owned(),
+                    Talker::Member { id, name } => format!("{name} ({id})"),
+                };
+                who.set_text_content(Some(&format!(" · {name} · ")));
+            }));
+        }
+        let ended = t.ended.is_some();
+        let length = t.duration_ms(0);
+        w.text_el(
+            w.part(".length"),
+            Box::new(move || {
+                if ended {
+                    duration_text(length)
+                } else {
+                    i18n.t(PttText::OnAir).to_owned()
+                }
+            }),
+        );
+        let button = w.part("button");
+        let space = button.previous_sibling();
+        let nodes: Vec<web_sys::Node> = space.into_iter().chain([button.clone().into()]).collect();
+        // Offered once it has ended, while its audio is kept: ten minutes
+        // in all, oldest first.
+        let Some(d) = desk.filter(|_| ended) else {
+            for n in nodes {
+                let _ = row.remove_child(&n);
+            }
+            return;
+        };
+        button.set_id(&format!("ptt-replay-{id}"));
+        let on = move || d.replaying.get() == Some(id);
+        w.attr_el(
+            button.clone(),
+            "aria-pressed",
+            Box::new(move || Some(on().to_string())),
+        );
+        w.text_el(
+            button.clone(),
+            Box::new(move || {
+                i18n.t(if on() {
+                    PttText::StopReplay
+                } else {
+                    PttText::Replay
+                })
+                .to_owned()
+            }),
+        );
+        w.on_el(button, "click", Box::new(move |_| d.replay(&sid, id)));
+        w.present(
+            row,
+            nodes,
+            Vec::new(),
+            Box::new(move || {
+                d.replays_dropped.track();
+                d.can_replay(id)
+            }),
+        );
+    })
 }

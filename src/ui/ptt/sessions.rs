@@ -1,7 +1,7 @@
-//! The running group calls, one line each ([`SessionItem`]), and the words
+//! The running group calls, one line each (`session_item`), and the words
 //! and marks the lines and the talk button share.
 
-use super::session_item::SessionItem;
+use super::session_item::session_item;
 use super::text::PttText;
 use crate::config::Terminal;
 use crate::i18n::I18n;
@@ -58,7 +58,7 @@ pub fn talker_text(talker: Option<&Talker>, i18n: I18n) -> String {
     }
 }
 
-/// The running calls, one [`SessionItem`] each, for `#ptt-sessions`.
+/// The running calls, one line each, for `#ptt-sessions`.
 pub fn session_rows(terminals: Vec<Terminal>) -> AnyView {
     let ptt = expect_context::<VoiceLink>().ptt();
     let terminals = StoredValue::new(terminals);
@@ -74,8 +74,9 @@ pub fn session_rows(terminals: Vec<Terminal>) -> AnyView {
         })
     };
     keyed_list(ids, move |id| {
-        BigId::parse(&id)
-            .map(|sid| view! { <SessionItem sid=sid terminals=terminals /> })
-            .into_any()
+        BigId::parse(&id).map_or_else(
+            || ().into_any(),
+            |sid| session_item(sid, terminals).into_any(),
+        )
     })
 }

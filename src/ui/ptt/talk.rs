@@ -12,7 +12,7 @@ use crate::io::storage;
 use crate::io::voice::VoiceLink;
 use crate::time::now_ms;
 use crate::ui::call::duration_text;
-use crate::ui::markup::Wired;
+use crate::ui::markup::{markup, Wired};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use proto::voice::{Floor, Link, TerminalId};
@@ -49,14 +49,16 @@ pub fn TalkKeyField(code: RwSignal<String>) -> impl IntoView {
     };
     let shown =
         move || code.with(|c| key_label(if c.is_empty() { DEFAULT_TALK_KEY } else { c }, i18n));
-    view! {
-        <label>
-            {i18n.tr(PttText::TalkKeySetting)}
-            <input id="settings-talk-key" readonly data-code=move || code.get()
-                prop:value=shown on:keydown=take />
-        </label>
-    }
+    markup(TALK_KEY_FIELD, &[PttText::named], move |w: &Wired| {
+        const ID: &str = "settings-talk-key";
+        w.attr(ID, "data-code", move || Some(code.get()));
+        let field: web_sys::HtmlInputElement = w.el(ID).unchecked_into();
+        w.effect(Box::new(move || field.set_value(&shown())));
+        w.on(ID, "keydown", move |ev| take(ev.unchecked_into()));
+    })
 }
+
+const TALK_KEY_FIELD: &str = r#"<label><span data-t="TalkKeySetting"></span><input id="settings-talk-key" readonly></label>"#;
 
 /// Whether a key event comes from a place where typing goes: there Space
 /// is a space, not the talk key.
