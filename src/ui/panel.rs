@@ -1,7 +1,6 @@
-//! The frame every panel of the console shares, and the paging of its long
-//! lists.
+//! The paging of a panel's long lists.
 
-use crate::i18n::{show_older, use_i18n, Key};
+use crate::i18n::{show_older, use_i18n};
 use crate::ui::markup::{markup, Wired};
 use crate::ui::show::cond;
 use leptos::prelude::*;
@@ -31,15 +30,3 @@ pub fn Older(id: &'static str, hidden: Signal<usize>, shown: RwSignal<usize>) ->
 
 /// The "older" button; its id and text are set when it is built.
 const OLDER: &str = r#"<button class="small" type="button"></button>"#;
-
-#[component]
-pub fn Panel(id: &'static str, title: Key, children: Children) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        // Focusable: a panel scrolls inside itself, and the keyboard must reach it.
-        <section id=id class="panel" tabindex="0" aria-labelledby=format!("{id}-title")>
-            <h2 id=format!("{id}-title")>{i18n.tr(title)}</h2>
-            {children()}
-        </section>
-    }
-}
