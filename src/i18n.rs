@@ -58,9 +58,10 @@ macro_rules! catalogue {
 
         impl $crate::i18n::Phrase for $name {
             fn text(self, lang: $crate::i18n::Lang) -> &'static str {
-                match (self, lang) {
-                    $(($name::$key, $crate::i18n::Lang::Zh) => $zh, ($name::$key, $crate::i18n::Lang::En) => $en,)*
-                }
+                // A table in the data, indexed by variant and language: as a
+                // `match`, each catalogue compiled to a branch per phrase.
+                const TEXTS: &[[&str; 2]] = &[$([$zh, $en]),*];
+                TEXTS[self as usize][lang as usize]
             }
         }
     };
