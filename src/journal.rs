@@ -85,8 +85,8 @@ impl Entry {
         serde_json::json!({
             "time": String::from(date.to_iso_string()),
             "ms": self.at_ms,
-            "source": format!("{:?}", self.source).to_lowercase(),
-            "kind": format!("{:?}", self.kind).to_lowercase(),
+            "source": format!("{:?}", self.source).to_ascii_lowercase(),
+            "kind": format!("{:?}", self.kind).to_ascii_lowercase(),
             "text": self.render(lang),
         })
         .to_string()

@@ -91,7 +91,7 @@ fn row(entry: Entry, lang: RwSignal<Lang>) -> Markup {
     const ROW: &str = r#"<li class="journal-entry"><time></time><span class="source"></span><span class="kind"></span><code class="text"></code></li>"#;
     markup(ROW, &[], move |w: &Wired| {
         let li = w.root().clone();
-        let kind = format!("{:?}", entry.kind).to_lowercase();
+        let kind = format!("{:?}", entry.kind).to_ascii_lowercase();
         li.set_class_name(&format!("journal-entry kind-{kind}"));
         let _ = li.set_attribute("data-kind", &kind);
         let part = move |class: &str| li.query_selector(class).ok().flatten();

@@ -161,7 +161,7 @@ impl Entry {
         if kind.is_some_and(|k| k != self.kind) {
             return false;
         }
-        let q = query.trim().to_lowercase();
+        let q = crate::fold::fold_case(query.trim());
         q.is_empty()
             || [
                 self.target.as_str(),
@@ -171,7 +171,7 @@ impl Entry {
                 self.customuuid.as_str(),
             ]
             .iter()
-            .any(|f| f.to_lowercase().contains(&q))
+            .any(|f| crate::fold::contains_folded(f, &q))
     }
 }
 

@@ -219,12 +219,94 @@ pub fn value_to_seconds(v: &Value) -> Option<u64> {
         Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f as u64)),
         Value::String(s) => {
             let s = s.trim();
-            s.parse()
-                .ok()
-                .or_else(|| s.parse::<f64>().ok().map(|f| f as u64))
+            match scaled_decimal(s, 0) {
+                Some((negative, whole)) => Some(if negative { 0 } else { whole }),
+                // The words `f64` reads: NaN is 0, infinity saturates.
+                None => {
+                    let (negative, word) = match s.strip_prefix('-') {
+                        Some(rest) => (true, rest),
+                        None => (false, s.strip_prefix('+').unwrap_or(s)),
+                    };
+                    let infinite = ["inf", "infinity"]
+                        .iter()
+                        .any(|w| word.eq_ignore_ascii_case(w));
+                    if word.eq_ignore_ascii_case("nan") || (infinite && negative) {
+                        Some(0)
+                    } else {
+                        infinite.then_some(u64::MAX)
+                    }
+                }
+            }
         }
         _ => None,
     }
+}
+
+/// A decimal number written as text (`12`, `+0.5`, `-5.5`, `.5`, `1.7e9`)
+/// times 10^`scale`, truncated toward zero and saturated at `u64::MAX`,
+/// with its sign apart: `(negative, magnitude)`. `None` when `text` is not
+/// such a number. Exact, where `f64` would round; and written here rather
+/// than read through `f64::from_str`, whose tables cost the wasm 16 KB.
+pub fn scaled_decimal(text: &str, scale: i32) -> Option<(bool, u64)> {
+    let (negative, rest) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        rest => (false, rest),
+    };
+    let (mantissa, exponent) = match rest.iter().position(|b| matches!(b, b'e' | b'E')) {
+        Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+        None => (rest, None),
+    };
+    let (whole, fraction) = match mantissa.iter().position(|&b| b == b'.') {
+        Some(at) => (&mantissa[..at], &mantissa[at + 1..]),
+        None => (mantissa, &mantissa[..0]),
+    };
+    let all_digits = |d: &[u8]| d.iter().all(u8::is_ascii_digit);
+    if whole.len() + fraction.len() == 0 || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    // The exponent, capped far beyond any u64 so the sums below cannot overflow.
+    let exponent: i64 = match exponent {
+        None => 0,
+        Some(e) => {
+            let (sign, digits) = match e {
+                [b'-', d @ ..] => (-1, d),
+                [b'+', d @ ..] => (1, d),
+                d => (1, d),
+            };
+            if digits.is_empty() || !all_digits(digits) {
+                return None;
+            }
+            sign * digits
+                .iter()
+                .fold(0i64, |n, d| (n * 10 + i64::from(d - b'0')).min(1_000_000))
+        }
+    };
+    // value = digits × 10^shift, where digits are the whole and fraction
+    // parts written together.
+    let shift = exponent + i64::from(scale) - fraction.len() as i64;
+    let digits = whole.iter().chain(fraction);
+    let kept = (whole.len() + fraction.len()) as i64 + shift.min(0);
+    let mut value: u64 = 0;
+    for d in digits.take(kept.max(0) as usize) {
+        value = match value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(d - b'0')))
+        {
+            Some(v) => v,
+            None => return Some((negative, u64::MAX)),
+        };
+    }
+    for _ in 0..shift.max(0) {
+        value = match value.checked_mul(10) {
+            Some(v) => v,
+            None => return Some((negative, u64::MAX)),
+        };
+        if value == 0 {
+            break;
+        }
+    }
+    Some((negative, value))
 }
 
 pub fn value_to_i64(v: &Value) -> Option<i64> {
@@ -342,6 +424,35 @@ mod tests {
                 serde_json::from_str::<S>(&format!(r#"{{"s":{bad}}}"#)).is_err(),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn decimals_scale_truncate_and_saturate_exactly() {
+        for (text, scale, want) in [
+            ("12", 0, Some((false, 12))),
+            ("+0.5", 3, Some((false, 500))),
+            ("-5.5", 0, Some((true, 5))),
+            (".5", 1, Some((false, 5))),
+            ("5.", 0, Some((false, 5))),
+            ("1.7e9", 0, Some((false, 1_700_000_000))),
+            ("1.2345E+2", 1, Some((false, 1234))),
+            ("2500e-3", 0, Some((false, 2))),
+            ("0.0001", 3, Some((false, 0))),
+            ("9007199254740993", 0, Some((false, 9_007_199_254_740_993))),
+            ("18446744073709551615", 0, Some((false, u64::MAX))),
+            ("18446744073709551616", 0, Some((false, u64::MAX))),
+            ("0e999999999999", 0, Some((false, 0))),
+            ("1e99999999999999999999", 0, Some((false, u64::MAX))),
+            ("1e-99999999999999999999", 0, Some((false, 0))),
+            ("0.000", -2, Some((false, 0))),
+        ] {
+            assert_eq!(scaled_decimal(text, scale), want, "{text} ×10^{scale}");
+        }
+        for bad in [
+            "", ".", "-", "1e", "1e+", "e5", "1.2.3", "1,5", " 1", "0x10", "inf", "1_000",
+        ] {
+            assert_eq!(scaled_decimal(bad, 0), None, "{bad:?}");
         }
     }
 

@@ -11,6 +11,7 @@ pub mod call;
 pub mod clamp;
 pub mod embed;
 pub mod fields;
+pub mod fold;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod history;

@@ -62,7 +62,7 @@ pub fn audio_status() -> impl FnOnce(&Wired) + Send {
             let key = mic_text(status.get(), desk.ask);
             i18n.tr(key)().to_owned()
         };
-        let state = move || format!("{:?}", status.get()).to_lowercase();
+        let state = move || format!("{:?}", status.get()).to_ascii_lowercase();
         let meters = move || status.get() != MicStatus::PluginOwned;
         let plugin_says = move || {
             ptt.with(|p| p.mic_message.clone())

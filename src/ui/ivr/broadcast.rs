@@ -16,12 +16,15 @@ use crate::ui::active::Active;
 use crate::ui::markup::{markup, value_of, Wired};
 use leptos::prelude::*;
 use proto::broadcast::{parse_numbers, BroadcastInput, Run, Status, MIN_INTERVAL_MS};
+use proto::lenient::scaled_decimal;
 use wasm_bindgen::JsCast;
 
 /// Seconds typed in, as the gap between two requests (ms), at least the minimum.
 fn interval_ms(text: &str) -> Option<u64> {
-    let secs: f64 = text.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| ((secs * 1_000.0) as u64).max(MIN_INTERVAL_MS))
+    match scaled_decimal(text.trim(), 3)? {
+        (true, ms) if ms > 0 => None,
+        (_, ms) => Some(ms.max(MIN_INTERVAL_MS)),
+    }
 }
 
 /// The words of a batch's run.

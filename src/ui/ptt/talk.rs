@@ -75,7 +75,10 @@ fn in_text_field(ev: &KeyboardEvent) -> bool {
     match el.tag_name().as_str() {
         "TEXTAREA" | "SELECT" => true,
         "INPUT" => {
-            let kind = el.get_attribute("type").unwrap_or_default().to_lowercase();
+            let kind = el
+                .get_attribute("type")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             !matches!(
                 kind.as_str(),
                 "checkbox" | "radio" | "button" | "submit" | "reset" | "range" | "color" | "file"

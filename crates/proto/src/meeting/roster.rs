@@ -4,6 +4,7 @@
 
 use super::conference::ConferenceState;
 use super::{Participant, Role, ServiceType};
+use crate::fold::{contains_folded, fold_case};
 use std::sync::Arc;
 
 /// The orders the roster offers.
@@ -50,11 +51,11 @@ pub fn shown_name(p: &Participant) -> &str {
         .unwrap_or(&p.uuid)
 }
 
-/// Whether `p` answers the search `query` (case-insensitive, surrounding
+/// Whether `p` answers the search `query` (case-insensitive as [`fold_case`] folds, surrounding
 /// blanks ignored): its name, overlay text, address, alias or protocol
 /// contains it. An empty query matches everyone.
 pub fn matches(p: &Participant, query: &str) -> bool {
-    let q = query.trim().to_lowercase();
+    let q = fold_case(query.trim());
     q.is_empty() || contains(p, &q)
 }
 
@@ -69,13 +70,13 @@ fn contains(p: &Participant, q: &str) -> bool {
     ]
     .into_iter()
     .flatten()
-    .any(|s| s.to_lowercase().contains(q))
+    .any(|s| contains_folded(s, q))
 }
 
 /// The participants to show, searched and sorted (shared, not copied).
 pub fn order(state: &ConferenceState, query: &str, sort: RosterSort) -> Vec<Arc<Participant>> {
     // Lowered once, not once a participant.
-    let q = query.trim().to_lowercase();
+    let q = fold_case(query.trim());
     let mut rows: Vec<(usize, &Arc<Participant>)> = state
         .participants
         .iter()
@@ -87,7 +88,7 @@ pub fn order(state: &ConferenceState, query: &str, sort: RosterSort) -> Vec<Arc<
     // order without a stable sort.
     match sort {
         RosterSort::Name => {
-            rows.sort_by_cached_key(|(i, p)| (shown_name(p).to_lowercase(), *i));
+            rows.sort_by_cached_key(|(i, p)| (fold_case(shown_name(p)), *i));
         }
         _ => rows.sort_unstable_by_key(|(i, p)| match sort {
             RosterSort::Joined => (p.start_time.unwrap_or(u64::MAX), 0, *i),

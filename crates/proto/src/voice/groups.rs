@@ -4,6 +4,7 @@
 
 use super::wire::TerminalId;
 use crate::fields::Fields;
+use crate::fold::fold_case;
 use crate::DecodeError;
 use serde::Serialize;
 use serde_json::Value;
@@ -38,11 +39,11 @@ impl SavedGroup {
 /// Whether a terminal shows for `query`: every word of it is found in the
 /// name (ignoring case) or in the id's digits. An empty query shows all.
 pub fn matches(query: &str, id: TerminalId, name: &str) -> bool {
-    let name = name.to_lowercase();
+    let name = fold_case(name);
     let id = id.to_string();
     query
         .split_whitespace()
-        .map(str::to_lowercase)
+        .map(fold_case)
         .all(|word| name.contains(&word) || id.contains(&word))
 }
 

@@ -1023,7 +1023,7 @@ fn merge_members(old: &[SessionMember], new: &[CallMember]) -> Vec<SessionMember
 /// Whether the plugin's words say the session does not exist (the document
 /// gives no code for it; its messages are Chinese).
 fn says_gone(message: &str) -> bool {
-    let lower = message.to_lowercase();
+    let lower = message.to_ascii_lowercase();
     message.contains("会话不存在")
         || lower.contains("session does not exist")
         || lower.contains("no such session")
