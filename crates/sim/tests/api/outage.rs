@@ -95,8 +95,10 @@ async fn hung_requests_wait_until_the_outage_ends() {
     assert!(!held.is_finished());
     sim.reset();
     assert_eq!(held.await.unwrap().status, 200);
-    set_outage(addr, Backend::Calls, Some(Outage::Hang), Some(300)).await;
+    // The hang ends 300 ms after it is set, so the clock starts before it
+    // is set: started after, it could read less than 300 ms.
     let started = Instant::now();
+    set_outage(addr, Backend::Calls, Some(Outage::Hang), Some(300)).await;
     assert_eq!(get(addr, CALL).await.status, 200);
     assert!(started.elapsed() >= Duration::from_millis(300));
 }
