@@ -58,13 +58,35 @@ macro_rules! catalogue {
 
         impl $crate::i18n::Phrase for $name {
             fn text(self, lang: $crate::i18n::Lang) -> &'static str {
-                // A table in the data, indexed by variant and language: as a
-                // `match`, each catalogue compiled to a branch per phrase.
-                const TEXTS: &[[&str; 2]] = &[$([$zh, $en]),*];
-                TEXTS[self as usize][lang as usize]
+                // One string in the data, the phrases in variant order, each
+                // in both languages, split at U+0001: as a `match`, each
+                // catalogue compiled to a branch per phrase, and as a table
+                // of `&str` it carried 16 bytes of pointers per phrase.
+                const TEXTS: &str = concat!($($zh, "\u{1}", $en, "\u{1}"),*);
+                // A text with the separator in it would shift every later one.
+                const _: () = assert!(
+                    $crate::i18n::separators(TEXTS) == 2 * $name::ALL.len(),
+                    "a catalogue text holds U+0001"
+                );
+                TEXTS
+                    .split('\u{1}')
+                    .nth(self as usize * 2 + lang as usize)
+                    .unwrap_or_default()
             }
         }
     };
+}
+
+/// How many U+0001 `text` holds: [`catalogue!`] checks at compile time
+/// that its texts do not.
+pub const fn separators(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < bytes.len() {
+        n += (bytes[i] == 1) as usize;
+        i += 1;
+    }
+    n
 }
 
 /// A phrase with arguments, typed: `phrase!(pub fn name(n: u32) => "…{n}…",
