@@ -285,27 +285,20 @@ pub fn scaled_decimal(text: &str, scale: i32) -> Option<(bool, u64)> {
     // value = digits × 10^shift, where digits are the whole and fraction
     // parts written together.
     let shift = exponent + i64::from(scale) - fraction.len() as i64;
-    let digits = whole.iter().chain(fraction);
     let kept = (whole.len() + fraction.len()) as i64 + shift.min(0);
-    let mut value: u64 = 0;
-    for d in digits.take(kept.max(0) as usize) {
-        value = match value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(d - b'0')))
-        {
-            Some(v) => v,
-            None => return Some((negative, u64::MAX)),
-        };
-    }
-    for _ in 0..shift.max(0) {
-        value = match value.checked_mul(10) {
-            Some(v) => v,
-            None => return Some((negative, u64::MAX)),
-        };
-        if value == 0 {
-            break;
-        }
-    }
+    let value = whole
+        .iter()
+        .chain(fraction)
+        .take(kept.max(0) as usize)
+        .try_fold(0u64, |v, d| {
+            v.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+        })
+        .and_then(|v| match v {
+            0 => Some(0),
+            // Overflows within 20 steps, however large the shift.
+            v => (0..shift.max(0)).try_fold(v, |v, _| v.checked_mul(10)),
+        })
+        .unwrap_or(u64::MAX);
     Some((negative, value))
 }
 
