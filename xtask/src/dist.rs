@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::setup;
+use crate::shrink;
 use crate::ws::{run, Workspace};
 use crate::Result;
 
@@ -23,14 +24,18 @@ pub fn setup_and_build(ws: &Workspace) -> Result<Vec<Artifact>> {
 const LOADER: &str = "boot.js";
 
 /// `trunk build --release` into dist/, the inline loader moved out of
-/// index.html (see [`move_inline_loader`]), every file precompressed (see
+/// index.html (see [`move_inline_loader`]), the files made smaller (see
+/// [`shrink`]), every file precompressed (see
 /// [`precompress`]), then the sizes of the wasm and its JS glue (wasm
 /// first). Assumes the tools are installed.
 pub fn build(ws: &Workspace) -> Result<Vec<Artifact>> {
+    let dist = ws.dist_dir();
     run(ws.command("trunk").args(["build", "--release"]))?;
-    externalize_loader(&ws.dist_dir())?;
-    precompress(&ws.dist_dir())?;
-    let artifacts = app_files(&ws.dist_dir())?
+    externalize_loader(&dist)?;
+    let files = app_files(&dist)?;
+    shrink::shrink(ws, &dist, &files[0], &files[1])?;
+    precompress(&dist)?;
+    let artifacts = files
         .into_iter()
         .map(|path| measure(&path).map(|(raw, gzipped)| Artifact { path, raw, gzipped }))
         .collect::<Result<Vec<_>>>()?;

@@ -8,8 +8,10 @@ mod demo;
 mod dist;
 mod fuzz;
 mod setup;
+mod shrink;
 mod size;
 mod suites;
+mod wasm;
 mod ws;
 
 use std::process::ExitCode;
@@ -21,8 +23,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
   setup                  install whatever is missing (wasm32 target, trunk, wasm-bindgen-cli,
-                         wasm-opt from npm, chromium + chromedriver from Debian) and fetch crates
-  dist                   build the release app into dist/ and print its size
+                         wasm-opt, terser and csso from npm, chromium + chromedriver from
+                         Debian) and fetch crates
+  dist                   build the release app into dist/ (imports renamed short, JS and CSS
+                         minified) and print its size
   demo [--host H] [--port N]
                          build, then serve the app and the simulated back ends
                          (default http://127.0.0.1:8080/), until Ctrl-C

@@ -27,21 +27,48 @@ pub fn everything(ws: &Workspace) -> Result<()> {
 /// axe-core from npm, beside wasm-opt: `crates/e2e/tests/embed.rs` reads
 /// `axe.min.js` from there.
 fn axe(ws: &Workspace) -> Result<()> {
-    let piece = format!("accessibility audit ({AXE_NPM})");
-    let script = ws.node_tools().join("node_modules/axe-core/axe.min.js");
-    if script.is_file() {
+    npm_packages(ws, "accessibility audit", &[AXE_NPM])
+}
+
+/// The minifiers `dist` runs on the JS glue and the CSS (`shrink.rs`);
+/// plain JavaScript, nothing downloaded from elsewhere.
+const MINIFIERS_NPM: &[&str] = &["terser@5.51.4", "csso-cli@4.0.2"];
+
+fn minifiers(ws: &Workspace) -> Result<()> {
+    npm_packages(ws, "minifiers", MINIFIERS_NPM)
+}
+
+/// Installs those of `specs` (`name@version`) that are not in our npm
+/// prefix at that version, in one `npm install`.
+fn npm_packages(ws: &Workspace, piece: &str, specs: &[&str]) -> Result<()> {
+    let piece = format!("{piece} ({})", specs.join(", "));
+    let missing: Vec<&str> = specs
+        .iter()
+        .copied()
+        .filter(|spec| {
+            let (name, version) = spec.rsplit_once('@').unwrap_or((spec, ""));
+            let manifest = ws
+                .node_tools()
+                .join("node_modules")
+                .join(name)
+                .join("package.json");
+            let wanted = format!("\"version\": \"{version}\"");
+            !std::fs::read_to_string(manifest).is_ok_and(|text| text.contains(&wanted))
+        })
+        .collect();
+    if missing.is_empty() {
         report(&piece, false);
         return Ok(());
     }
-    let prefix = ws.node_tools().to_string_lossy().into_owned();
-    run(ws.command("npm").args([
-        "install",
-        "--prefix",
-        &prefix,
-        "--no-audit",
-        "--no-fund",
-        AXE_NPM,
-    ]))?;
+    let prefix = ws.node_tools();
+    std::fs::create_dir_all(&prefix)
+        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    let prefix = prefix.to_string_lossy().into_owned();
+    let mut args = vec!["install", "--prefix", &prefix, "--no-audit", "--no-fund"];
+    args.extend(missing);
+    run(ws.command("npm").args(args)).map_err(|e| {
+        format!("{e}\n(install Node.js and npm, e.g. `apt-get install -y nodejs npm`)")
+    })?;
     report(&piece, true);
     Ok(())
 }
@@ -53,6 +80,7 @@ pub fn app_tools(ws: &Workspace) -> Result<()> {
     trunk(ws)?;
     wasm_bindgen(ws)?;
     wasm_opt(ws)?;
+    minifiers(ws)?;
     crates(ws)
 }
 

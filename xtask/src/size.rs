@@ -15,6 +15,7 @@ use std::path::Path;
 
 use crate::dist::kb;
 use crate::setup;
+use crate::wasm::{self, leb, name_at};
 use crate::ws::{run, Workspace};
 use crate::Result;
 
@@ -104,26 +105,18 @@ struct Module {
 
 impl Module {
     fn parse(wasm: &[u8]) -> Result<Self> {
-        if wasm.get(..4) != Some(b"\0asm") {
-            return Err("not a wasm module".into());
-        }
         let mut module = Module::default();
         let mut imported = 0u32;
         let mut names: HashMap<u32, String> = HashMap::new();
-        let mut at = 8;
-        while at < wasm.len() {
-            let id = wasm[at];
-            let (size, start) = leb(wasm, at + 1)?;
-            let end = start + size as usize;
-            let body = wasm.get(start..end).ok_or("a section runs past the end")?;
-            match id {
+        for section in wasm::sections(wasm)? {
+            let body = section.body;
+            match section.id {
                 2 => imported = imported_functions(body)?,
                 10 => module.functions = code_sizes(body)?,
-                11 => module.data = size as u64,
+                11 => module.data = body.len() as u64,
                 0 => names.extend(function_names(body)?),
                 _ => {}
             }
-            at = end;
         }
         for (i, (name, _)) in module.functions.iter_mut().enumerate() {
             if let Some(n) = names.remove(&(imported + i as u32)) {
@@ -211,64 +204,10 @@ fn strip_disambiguators(name: &str) -> String {
     out
 }
 
-/// Unsigned LEB128 at `at`: the value and where the next field starts.
-fn leb(bytes: &[u8], mut at: usize) -> Result<(u32, usize)> {
-    let mut value = 0u64;
-    for shift in (0..35).step_by(7) {
-        let byte = *bytes.get(at).ok_or("a number runs past the end")?;
-        at += 1;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte < 0x80 {
-            return u32::try_from(value)
-                .map(|v| (v, at))
-                .map_err(|_| "a number too large".into());
-        }
-    }
-    Err("a number longer than five bytes".into())
-}
-
-/// A length-prefixed name at `at`: the name and where the next field starts.
-fn name_at(bytes: &[u8], at: usize) -> Result<(String, usize)> {
-    let (len, start) = leb(bytes, at)?;
-    let end = start + len as usize;
-    let text = bytes.get(start..end).ok_or("a name runs past the end")?;
-    Ok((String::from_utf8_lossy(text).into_owned(), end))
-}
-
 /// How many of the imports are functions: they come first in the index space.
 fn imported_functions(section: &[u8]) -> Result<u32> {
-    let (count, mut at) = leb(section, 0)?;
-    let mut functions = 0;
-    for _ in 0..count {
-        at = name_at(section, at)?.1;
-        at = name_at(section, at)?.1;
-        let kind = *section.get(at).ok_or("an import runs past the end")?;
-        at += 1;
-        at = match kind {
-            0 => leb(section, at)?.1,
-            // table: reference type, then limits
-            1 => limits(section, at + 1)?,
-            2 => limits(section, at)?,
-            // global: value type, mutability
-            3 => at + 2,
-            // tag: attribute, type
-            4 => leb(section, at + 1)?.1,
-            other => return Err(format!("an import of unknown kind {other}")),
-        };
-        functions += u32::from(kind == 0);
-    }
-    Ok(functions)
-}
-
-/// Skips a table's or memory's limits: a flags byte, a minimum, a maximum if flagged.
-fn limits(section: &[u8], at: usize) -> Result<usize> {
-    let flags = *section.get(at).ok_or("limits run past the end")?;
-    let at = leb(section, at + 1)?.1;
-    if flags & 1 == 1 {
-        Ok(leb(section, at)?.1)
-    } else {
-        Ok(at)
-    }
+    let imports = wasm::imports(section)?;
+    Ok(imports.iter().filter(|i| i.is_function()).count() as u32)
 }
 
 fn code_sizes(section: &[u8]) -> Result<Vec<(String, u64)>> {

@@ -1,0 +1,181 @@
+//! Just enough of the wasm binary format for `size` (read) and `shrink`
+//! (rewrite the import names): sections, LEB128 numbers, names, imports.
+
+use crate::Result;
+
+/// One section: its id and its body (the bytes after the size).
+pub struct Section<'a> {
+    pub id: u8,
+    pub body: &'a [u8],
+}
+
+/// The sections of a module, in order.
+pub fn sections(wasm: &[u8]) -> Result<Vec<Section<'_>>> {
+    if wasm.get(..4) != Some(b"\0asm") {
+        return Err("not a wasm module".into());
+    }
+    let mut sections = Vec::new();
+    let mut at = 8;
+    while at < wasm.len() {
+        let id = wasm[at];
+        let (size, start) = leb(wasm, at + 1)?;
+        let end = start + size as usize;
+        let body = wasm.get(start..end).ok_or("a section runs past the end")?;
+        sections.push(Section { id, body });
+        at = end;
+    }
+    Ok(sections)
+}
+
+/// One entry of the import section: module, field, and what it imports
+/// (kind byte and type) as its raw bytes.
+pub struct Import<'a> {
+    pub module: String,
+    pub field: String,
+    pub desc: &'a [u8],
+}
+
+impl Import<'_> {
+    pub fn is_function(&self) -> bool {
+        self.desc.first() == Some(&0)
+    }
+}
+
+pub fn imports(section: &[u8]) -> Result<Vec<Import<'_>>> {
+    let (count, mut at) = leb(section, 0)?;
+    let mut imports = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let (module, next) = name_at(section, at)?;
+        let (field, desc_start) = name_at(section, next)?;
+        let kind = *section
+            .get(desc_start)
+            .ok_or("an import runs past the end")?;
+        let at_type = desc_start + 1;
+        at = match kind {
+            0 => leb(section, at_type)?.1,
+            // table: reference type, then limits
+            1 => limits(section, at_type + 1)?,
+            2 => limits(section, at_type)?,
+            // global: value type, mutability
+            3 => at_type + 2,
+            // tag: attribute, type
+            4 => leb(section, at_type + 1)?.1,
+            other => return Err(format!("an import of unknown kind {other}")),
+        };
+        let desc = section
+            .get(desc_start..at)
+            .ok_or("an import runs past the end")?;
+        imports.push(Import {
+            module,
+            field,
+            desc,
+        });
+    }
+    Ok(imports)
+}
+
+/// Skips a table's or memory's limits: a flags byte, a minimum, a maximum if flagged.
+fn limits(section: &[u8], at: usize) -> Result<usize> {
+    let flags = *section.get(at).ok_or("limits run past the end")?;
+    let at = leb(section, at + 1)?.1;
+    if flags & 1 == 1 {
+        Ok(leb(section, at)?.1)
+    } else {
+        Ok(at)
+    }
+}
+
+/// Unsigned LEB128 at `at`: the value and where the next field starts.
+pub fn leb(bytes: &[u8], mut at: usize) -> Result<(u32, usize)> {
+    let mut value = 0u64;
+    for shift in (0..35).step_by(7) {
+        let byte = *bytes.get(at).ok_or("a number runs past the end")?;
+        at += 1;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return u32::try_from(value)
+                .map(|v| (v, at))
+                .map_err(|_| "a number too large".into());
+        }
+    }
+    Err("a number longer than five bytes".into())
+}
+
+/// A length-prefixed name at `at`: the name and where the next field starts.
+pub fn name_at(bytes: &[u8], at: usize) -> Result<(String, usize)> {
+    let (len, start) = leb(bytes, at)?;
+    let end = start + len as usize;
+    let text = bytes.get(start..end).ok_or("a name runs past the end")?;
+    Ok((String::from_utf8_lossy(text).into_owned(), end))
+}
+
+/// Appends `value` as unsigned LEB128.
+pub fn push_leb(out: &mut Vec<u8>, mut value: u32) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// Appends a length-prefixed name.
+pub fn push_name(out: &mut Vec<u8>, name: &str) {
+    push_leb(out, name.len() as u32);
+    out.extend_from_slice(name.as_bytes());
+}
+
+/// Appends a section: id, size, body.
+pub fn push_section(out: &mut Vec<u8>, id: u8, body: &[u8]) {
+    out.push(id);
+    push_leb(out, body.len() as u32);
+    out.extend_from_slice(body);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leb_round_trips_at_the_byte_boundaries() {
+        for value in [0, 1, 127, 128, 16_383, 16_384, u32::MAX] {
+            let mut out = Vec::new();
+            push_leb(&mut out, value);
+            assert_eq!(leb(&out, 0).unwrap(), (value, out.len()), "{value}");
+        }
+        assert!(leb(&[0x80, 0x80], 0).is_err(), "cut short");
+        assert!(leb(&[0xff; 6], 0).is_err(), "longer than five bytes");
+    }
+
+    #[test]
+    fn reads_each_kind_of_import() {
+        let mut body = Vec::new();
+        push_leb(&mut body, 3);
+        for (field, desc) in [
+            ("f", &[0u8, 5][..]),
+            ("mem", &[2, 1, 17, 20][..]),
+            ("g", &[3, 0x7f, 0][..]),
+        ] {
+            push_name(&mut body, "env");
+            push_name(&mut body, field);
+            body.extend_from_slice(desc);
+        }
+        let imports = imports(&body).unwrap();
+        let read: Vec<_> = imports
+            .iter()
+            .map(|i| (i.module.as_str(), i.field.as_str(), i.desc, i.is_function()))
+            .collect();
+        assert_eq!(
+            read,
+            vec![
+                ("env", "f", &[0u8, 5][..], true),
+                ("env", "mem", &[2, 1, 17, 20][..], false),
+                ("env", "g", &[3, 0x7f, 0][..], false),
+            ]
+        );
+        assert!(super::imports(&body[..body.len() - 1]).is_err());
+    }
+}
