@@ -2,6 +2,7 @@
 //! the session machine (`machine.rs`), the way `voice/session.rs` sits
 //! beside the voice link. It knows nothing of tokens, requests or time.
 
+use super::roster::positions_by_key;
 use super::{ChatMessage, Layout, MeetingEvent, Participant, PresentationStart, ServiceStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -257,14 +258,14 @@ impl Conference {
             }
             MeetingEvent::Layout(l) => c.layout = Some(l),
             MeetingEvent::Stage(entries) => {
-                let mut entries = entries.items;
-                entries.sort_by_key(|e| e.stage_index);
-                c.speaking = entries
-                    .iter()
+                let entries = entries.items;
+                let order = positions_by_key(entries.iter().map(|e| (e.stage_index, 0)));
+                let in_order = || order.iter().map(|&i| &entries[i]);
+                c.speaking = in_order()
                     .filter(|e| e.vad > 0)
                     .map(|e| e.participant_uuid.clone())
                     .collect();
-                c.stage = entries.into_iter().map(|e| e.participant_uuid).collect();
+                c.stage = in_order().map(|e| e.participant_uuid.clone()).collect();
             }
             MeetingEvent::PresentationStart(p) => {
                 c.presentation = Some(p);

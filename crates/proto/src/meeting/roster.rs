@@ -77,30 +77,43 @@ fn contains(p: &Participant, q: &str) -> bool {
 pub fn order(state: &ConferenceState, query: &str, sort: RosterSort) -> Vec<Arc<Participant>> {
     // Lowered once, not once a participant.
     let q = fold_case(query.trim());
-    let mut rows: Vec<(usize, &Arc<Participant>)> = state
+    let mut rows: Vec<&Arc<Participant>> = state
         .participants
         .iter()
         .filter(|p| q.is_empty() || contains(p, &q))
-        .enumerate()
         .collect();
-    // The numeric orders share one key shape, so the wasm carries one sort
-    // for them; the index ends every key, which keeps equal rows in their
-    // order without a stable sort.
+    let key = |p: &Arc<Participant>| match sort {
+        RosterSort::Joined => (p.start_time.unwrap_or(u64::MAX), 0),
+        RosterSort::Role => (u64::from(p.role != Some(Role::Host)), 0),
+        _ => {
+            let place = state.stage.iter().position(|u| *u == p.uuid);
+            let quiet = u64::from(!state.is_speaking(&p.uuid));
+            (quiet, place.unwrap_or(usize::MAX))
+        }
+    };
     match sort {
         RosterSort::Name => {
-            rows.sort_by_cached_key(|(i, p)| (fold_case(shown_name(p)), *i));
+            // Stable: equal names stay in the order they joined.
+            rows.sort_by_cached_key(|p| fold_case(shown_name(p)));
+            rows.into_iter().cloned().collect()
         }
-        _ => rows.sort_unstable_by_key(|(i, p)| match sort {
-            RosterSort::Joined => (p.start_time.unwrap_or(u64::MAX), 0, *i),
-            RosterSort::Role => (u64::from(p.role != Some(Role::Host)), 0, *i),
-            _ => {
-                let place = state.stage.iter().position(|u| *u == p.uuid);
-                let quiet = u64::from(!state.is_speaking(&p.uuid));
-                (quiet, place.unwrap_or(usize::MAX), *i)
-            }
-        }),
+        _ => positions_by_key(rows.iter().map(|p| key(p)))
+            .into_iter()
+            .map(|i| rows[i].clone())
+            .collect(),
     }
-    rows.into_iter().map(|(_, p)| p.clone()).collect()
+}
+
+/// The positions of `keys` in the order of the keys, equal keys in the
+/// order given (each key ends with its position, so no stable sort is
+/// needed). The numeric orders of the meeting all go through here, so the
+/// wasm carries one copy of the sort for them: each sort of another
+/// element type is a copy of quicksort of its own.
+pub(crate) fn positions_by_key(keys: impl Iterator<Item = (u64, usize)>) -> Vec<usize> {
+    let mut keyed: Vec<(u64, usize, usize)> =
+        keys.enumerate().map(|(i, (a, b))| (a, b, i)).collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// Those in the waiting room of a locked meeting, in order of arrival:
@@ -203,6 +216,13 @@ mod tests {
         }));
         assert_eq!(c.state().stage, ["a"]);
         assert!(c.state().speaking.is_empty());
+    }
+
+    #[test]
+    fn positions_follow_the_keys_and_equal_keys_keep_their_order() {
+        let keys = [(2, 0), (1, 5), (2, 0), (1, 3), (0, usize::MAX), (2, 0)];
+        assert_eq!(positions_by_key(keys.into_iter()), [4, 3, 1, 0, 2, 5]);
+        assert!(positions_by_key(std::iter::empty()).is_empty());
     }
 
     #[test]
