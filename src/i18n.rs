@@ -4,6 +4,7 @@
 //! features never edit each other's files. Every entry must have both
 //! languages: a missing translation is a compile error.
 
+use crate::reactive::RwSignal;
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

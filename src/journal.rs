@@ -7,6 +7,7 @@
 pub mod scrub;
 
 use crate::i18n::{Key, Lang, Phrase};
+use crate::reactive::RwSignal;
 use crate::time::now_ms;
 use leptos::prelude::*;
 use scrub::Secrets;

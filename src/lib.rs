@@ -6,6 +6,7 @@ pub mod crash;
 pub mod i18n;
 pub mod io;
 pub mod journal;
+pub mod reactive;
 pub mod time;
 pub mod ui;
 

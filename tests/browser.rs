@@ -6,6 +6,7 @@ use dispatch_desk::config::{resolve, AudioCodec, AudioMode, Config, Deployment, 
 use dispatch_desk::i18n::{I18n, Key, Lang, Phrase};
 use dispatch_desk::io::voice::VoiceLink;
 use dispatch_desk::journal::{Journal, Kind, Source, Text, CAPACITY};
+use dispatch_desk::reactive::{Memo, RwSignal};
 use dispatch_desk::ui::config_error::ConfigError;
 use dispatch_desk::ui::status_light::{LightState, StatusLight};
 use leptos::prelude::*;
@@ -385,7 +386,7 @@ async fn a_status_light_follows_its_signal_and_the_language() {
     let light = RwSignal::new(LightState::of_link(&Link::Offline));
     let _handle = leptos::mount::mount_to(el.clone(), move || {
         provide_context(i18n);
-        view! { <StatusLight id="test-light" service=Key::ServiceVoice light=light /> }
+        view! { <StatusLight id="test-light" service=Key::ServiceVoice light=Memo::new(move |_| light.get()) /> }
     });
     let lamp = || doc().get_element_by_id("test-light").unwrap();
     assert_eq!(lamp().get_attribute("data-state").as_deref(), Some("off"));

@@ -4,6 +4,7 @@
 use dispatch_desk::crash::{self, CrashText};
 use dispatch_desk::i18n::{I18n, Key, Lang, Phrase};
 use dispatch_desk::journal::{Journal, Kind, Source, BYTE_BUDGET, CAPACITY, ENTRY_LIMIT};
+use dispatch_desk::reactive::Memo;
 use dispatch_desk::ui::journal::JournalPanel;
 use dispatch_desk::ui::panel::PAGE;
 use dispatch_desk::ui::status_light::{LightState, StatusLight};
@@ -280,7 +281,7 @@ fn the_crash_screen_greys_the_lights_shows_the_message_and_reaches_the_next_jour
     let el = container();
     let _handle = leptos::mount::mount_to(el.clone(), move || {
         provide_context(I18n::new(Lang::En));
-        view! { <StatusLight id="crash-test-light" service=Key::ServiceVoice light=Signal::stored(LightState::ONLINE) /> }
+        view! { <StatusLight id="crash-test-light" service=Key::ServiceVoice light=Memo::new(|_| LightState::ONLINE) /> }
     });
     let root = doc().document_element().unwrap();
     let lang_before = root.get_attribute("lang");

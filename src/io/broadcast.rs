@@ -9,6 +9,7 @@ use super::driver::{Driver, Feed, Shell};
 use super::history::History;
 use super::storage;
 use crate::journal::{Journal, Source};
+use crate::reactive::ReadSignal;
 use crate::time::now_ms;
 use leptos::prelude::*;
 use proto::broadcast::{Broadcast, BroadcastInput, BroadcastView, Recipient, Snapshot, Status};

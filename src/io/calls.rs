@@ -7,6 +7,7 @@ use super::driver::{Driver, Feed, Shell};
 use super::history::History;
 use crate::config::Terminal;
 use crate::journal::{Journal, Kind, Source};
+use crate::reactive::{Memo, ReadSignal};
 use leptos::prelude::*;
 use proto::call::{Call, CallEvent, CallInput, CallMachine, CallView, Problem, Target};
 use proto::history::Entry;

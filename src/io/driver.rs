@@ -9,6 +9,7 @@
 //! `visibilitychange` and `online`: a tab that was hidden catches up at once.
 
 use super::timer::Timer;
+use crate::reactive::{ReadSignal, RwSignal};
 use crate::time::now_ms;
 use leptos::prelude::*;
 use proto::machine::{Machine, Output};

@@ -2,7 +2,7 @@
 //! name and terminal ids each, nothing secret (`proto::voice::groups`).
 
 use super::storage;
-use leptos::prelude::*;
+use crate::reactive::{ReadSignal, RwSignal};
 use proto::voice::groups::{self, SavedGroup};
 use proto::voice::TerminalId;
 

@@ -4,6 +4,7 @@
 //! `proto::history`; this is the store and the CSV download.
 
 use super::storage;
+use crate::reactive::{ReadSignal, RwSignal};
 use leptos::prelude::*;
 use proto::history::{self, Entry};
 use proto::ivr::ExtensionStatus;

@@ -6,6 +6,7 @@
 use super::history::History;
 use super::http;
 use crate::journal::{Journal, Source};
+use crate::reactive::{ReadSignal, RwSignal};
 use futures::channel::oneshot;
 use leptos::prelude::*;
 use proto::call::Health;

@@ -5,7 +5,7 @@
 
 use super::driver::{Driver, Feed, Handles, Shell};
 use crate::journal::{Journal, Kind, Source};
-use leptos::prelude::*;
+use crate::reactive::{ReadSignal, RwSignal};
 use proto::machine::Output;
 use proto::meeting::machine::{
     redact, MeetingInput, MeetingMachine, MeetingNote, MeetingSend, MeetingView, EVENT_NAMES,

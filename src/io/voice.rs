@@ -6,6 +6,7 @@
 use super::audio::AudioPort;
 use super::driver::{Driver, Feed, Handles, Shell};
 use crate::journal::{Journal, Kind, Source};
+use crate::reactive::{Memo, ReadSignal};
 use leptos::prelude::*;
 use proto::id::BigId;
 use proto::voice::{

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::i18n::{I18n, Key, Lang};
 use crate::io::{config_file, storage};
 use crate::journal::Journal;
+use crate::reactive::RwSignal;
 use leptos::prelude::*;
 
 #[component]

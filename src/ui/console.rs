@@ -22,6 +22,7 @@ use crate::io::meeting::Meeting;
 use crate::io::page_origin;
 use crate::io::voice::VoiceLink;
 use crate::journal::Journal;
+use crate::reactive::RwSignal;
 use leptos::prelude::*;
 use proto::embed::LayoutMode;
 

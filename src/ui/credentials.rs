@@ -7,6 +7,7 @@ use super::markup::{markup, value_of, Wired};
 use crate::i18n::{use_i18n, Phrase};
 use crate::io::calls::CallDesk;
 use crate::journal::Journal;
+use crate::reactive::RwSignal;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::i18n::{I18n, Key};
 use crate::io::embed::{microphone_allowed, Bridge, Responder};
 use crate::io::ivr::IvrOutcome;
+use crate::reactive::Memo;
 use leptos::prelude::*;
 use proto::call::{CallState, Phase, Target};
 use proto::embed::{Command, EmbedError, ErrorCode, Event, Member, Request};

@@ -8,6 +8,7 @@ use crate::io::calls::CallDesk;
 use crate::io::ivr::IvrDesk;
 use crate::io::meeting::Meeting;
 use crate::io::voice::VoiceLink;
+use crate::reactive::Memo;
 use leptos::prelude::*;
 use proto::voice::Link;
 
@@ -31,10 +32,10 @@ pub fn Header() -> impl IntoView {
     let ivr = expect_context::<IvrDesk>().health();
     let ivr_light = Memo::new(move |_| LightState::of_health(ivr.get()));
     let lights = [
-        ("voice-light", Key::ServiceVoice, Signal::from(voice_light)),
-        ("meeting-light", Key::ServiceMeeting, meeting_light.into()),
-        ("calls-light", Key::ServiceCalls, calls_light.into()),
-        ("ivr-light", Key::ServiceIvr, ivr_light.into()),
+        ("voice-light", Key::ServiceVoice, voice_light),
+        ("meeting-light", Key::ServiceMeeting, meeting_light),
+        ("calls-light", Key::ServiceCalls, calls_light),
+        ("ivr-light", Key::ServiceIvr, ivr_light),
     ];
     markup(HTML, &[Key::named], move |w: &Wired| {
         w.text("identity", identity);

@@ -5,6 +5,7 @@ use super::markup::{markup, Markup, Wired};
 use super::panel::{Older, PAGE};
 use crate::i18n::{use_i18n, Key, Lang, Phrase};
 use crate::journal::{Entry, Journal, Kind, Source};
+use crate::reactive::RwSignal;
 use crate::time::{clock_text, now_ms};
 use crate::ui::keyed::keyed_list;
 use crate::ui::show::cond;

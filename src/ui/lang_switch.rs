@@ -3,7 +3,6 @@
 use super::markup::Wired;
 use crate::i18n::{I18n, Lang};
 use crate::io::storage;
-use leptos::prelude::*;
 
 /// Makes button `id` of the markup the language switch.
 pub fn lang_switch(w: &Wired, id: &str, i18n: I18n) {

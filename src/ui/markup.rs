@@ -20,6 +20,7 @@
 //! The markup's HTML must have one root element.
 
 use crate::i18n::{use_i18n, Lang};
+use crate::reactive::RwSignal;
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
 use leptos::tachys::html::attribute::Attribute;

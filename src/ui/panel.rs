@@ -1,6 +1,7 @@
 //! The paging of a panel's long lists.
 
 use crate::i18n::{show_older, use_i18n};
+use crate::reactive::RwSignal;
 use crate::ui::markup::{markup, Wired};
 use crate::ui::show::cond;
 use leptos::prelude::*;

@@ -2,6 +2,7 @@
 
 use super::markup::{markup, Wired};
 use crate::i18n::{use_i18n, Key, Lang, Phrase};
+use crate::reactive::{Memo, RwSignal};
 use leptos::prelude::*;
 use proto::call::Health;
 use proto::meeting::machine::MeetingLink;
@@ -71,11 +72,7 @@ impl LightState {
 pub const LIGHT_HTML: &str = r#"<span class="light"><span class="lamp" aria-hidden="true"></span><span class="light-name"></span><span class="light-word"></span></span>"#;
 
 #[component]
-pub fn StatusLight(
-    id: &'static str,
-    service: Key,
-    #[prop(into)] light: Signal<LightState>,
-) -> impl IntoView {
+pub fn StatusLight(id: &'static str, service: Key, light: Memo<LightState>) -> impl IntoView {
     let lang = use_i18n().lang;
     markup(LIGHT_HTML, &[], move |w: &Wired| {
         w.root().set_id(id);
@@ -89,7 +86,7 @@ pub fn show_light(
     w: &Wired,
     id: &str,
     service: Key,
-    light: Signal<LightState>,
+    light: Memo<LightState>,
     lang: RwSignal<Lang>,
 ) {
     let el = w.el(id);

@@ -97,7 +97,7 @@ pub fn mount_panel<V: leptos::prelude::IntoView + 'static>(
         // Settings restart the console with a new configuration; a mounted
         // panel has no console around it, so the new one is only kept.
         provide_context(ui::active::Restart(
-            RwSignal::new(config.clone()).write_only(),
+            dispatch_desk::reactive::RwSignal::new(config.clone()).write_only(),
         ));
         panel()
     });
@@ -113,7 +113,6 @@ pub fn mount_panel<V: leptos::prelude::IntoView + 'static>(
 /// The header's lights, as it maps each shell's state.
 impl Mounted {
     pub fn meeting_light(&self) -> dispatch_desk::ui::status_light::LightState {
-        use leptos::prelude::*;
         let link = self
             .shells
             .meeting
@@ -123,13 +122,11 @@ impl Mounted {
     }
 
     pub fn calls_light(&self) -> dispatch_desk::ui::status_light::LightState {
-        use leptos::prelude::*;
         let health = self.shells.calls.view().with_untracked(|v| v.health);
         dispatch_desk::ui::status_light::LightState::of_health(health)
     }
 
     pub fn ivr_light(&self) -> dispatch_desk::ui::status_light::LightState {
-        use leptos::prelude::*;
         dispatch_desk::ui::status_light::LightState::of_health(
             self.shells.ivr.health().get_untracked(),
         )

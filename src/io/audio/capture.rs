@@ -9,7 +9,6 @@ use super::playback::Player;
 use super::{Engine, MicStatus};
 use crate::time::now_ms;
 use js_sys::{Float32Array, Object, Reflect};
-use leptos::prelude::*;
 use proto::audio::{Stream, Uplink};
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -4,8 +4,8 @@
 //! kept in this browser's storage, each under its own key.
 
 use crate::io::storage;
+use crate::reactive::RwSignal;
 use js_sys::{Array, Function, Reflect};
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 

@@ -23,6 +23,7 @@ use crate::config::{AudioCodec, AudioConfig, AudioMode, MicAsk};
 use crate::io::timer::Timer;
 use crate::io::voice::VoiceLink;
 use crate::journal::{Journal, Kind, Source};
+use crate::reactive::{Memo, RwSignal};
 use crate::time::now_ms;
 use leptos::prelude::*;
 use playback::Player;

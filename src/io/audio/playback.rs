@@ -10,7 +10,6 @@
 use super::opus::{Decoded, Decoder};
 use super::AudioDesk;
 use crate::journal::{Journal, Kind, Source};
-use leptos::prelude::*;
 use proto::audio::{mulaw_decode, Codec, Frame, JitterBuffer, Verdict, SAMPLE_RATE};
 use proto::id::BigId;
 use wasm_bindgen::prelude::*;

@@ -8,6 +8,7 @@
 use super::text::AudioText;
 use crate::i18n::use_i18n;
 use crate::io::audio::{devices, AudioDesk, MicStatus};
+use crate::reactive::RwSignal;
 use crate::ui::markup::{markup, Markup, Wired};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -3,8 +3,8 @@
 use super::text::CallText;
 use crate::i18n::I18n;
 use crate::io::calls::CallDesk;
+use crate::reactive::RwSignal;
 use crate::ui::markup::{value_of, Wired};
-use leptos::prelude::*;
 use proto::call::Target;
 
 /// The id as the API takes it (a Java `Long`): digits only.

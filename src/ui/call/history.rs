@@ -8,6 +8,7 @@ use super::text::CallText;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::calls::CallDesk;
 use crate::io::history::{download_csv, History};
+use crate::reactive::{Memo, RwSignal};
 use crate::time::clock_text;
 use crate::ui::keyed::keyed_list;
 use crate::ui::markup::{markup, value_of, Wired};

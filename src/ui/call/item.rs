@@ -5,6 +5,7 @@ use super::text::CallText;
 use crate::config::Terminal;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::calls::CallDesk;
+use crate::reactive::{Memo, RwSignal};
 use crate::time::{clock_text, now_ms};
 use crate::ui::active::use_active;
 use crate::ui::markup::{markup, Wired};

@@ -7,6 +7,7 @@ use super::text::IvrText;
 use crate::i18n::use_i18n;
 use crate::io::broadcast::BroadcastDesk;
 use crate::io::history::History;
+use crate::reactive::Memo;
 use crate::ui::call::{duration_text, extension_text, outcome_word};
 use crate::ui::keyed::keyed_list;
 use crate::ui::markup::{markup, Markup, Wired};

@@ -7,6 +7,7 @@ use super::text::IvrText;
 use super::{IvrSent, IvrState, HISTORY};
 use crate::i18n::{use_i18n, I18n};
 use crate::io::ivr::IvrDesk;
+use crate::reactive::RwSignal;
 use crate::time::now_ms;
 use crate::ui::active::Active;
 use crate::ui::markup::{value_of, Wired};

@@ -6,7 +6,6 @@ use super::IvrState;
 use crate::i18n::use_i18n;
 use crate::io::ivr::IvrOutcome;
 use crate::ui::markup::Wired;
-use leptos::prelude::*;
 
 /// Wires `#ivr-result` and `#ivr-error` of the panel's markup.
 pub fn wire(w: &Wired, state: IvrState) {

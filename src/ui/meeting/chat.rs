@@ -3,7 +3,6 @@
 use super::participants::escape_into;
 use crate::io::meeting::Meeting;
 use crate::ui::markup::{value_of, Wired};
-use leptos::prelude::*;
 use proto::meeting::{Command, TextMessage};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;

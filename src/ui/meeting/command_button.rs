@@ -5,6 +5,7 @@
 use super::text::MeetingText;
 use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
+use crate::reactive::RwSignal;
 use crate::ui::markup::Wired;
 use leptos::prelude::*;
 use proto::meeting::{Command, Deployment};

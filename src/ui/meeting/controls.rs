@@ -6,8 +6,8 @@ use super::command_button;
 use super::text::MeetingText;
 use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
+use crate::reactive::RwSignal;
 use crate::ui::markup::Wired;
-use leptos::prelude::*;
 use proto::meeting::machine::MeetingView;
 use proto::meeting::Command;
 

@@ -6,8 +6,8 @@
 use super::text::MeetingText;
 use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
+use crate::reactive::RwSignal;
 use crate::ui::markup::{value_of, Wired};
-use leptos::prelude::*;
 use proto::meeting::{Command, Dial, DialCallType, DialProtocol, KeepConferenceAlive, Role};
 use wasm_bindgen::JsCast;
 

@@ -5,6 +5,7 @@
 use super::command_button;
 use crate::i18n::Lang;
 use crate::io::meeting::Meeting;
+use crate::reactive::{Memo, RwSignal};
 use crate::ui::keyed::keyed_list;
 use crate::ui::markup::{markup, value_of, Markup, Wired};
 use leptos::prelude::*;

@@ -23,6 +23,7 @@ use crate::config::{resolve, Deployment};
 use crate::i18n::{use_i18n, Key, Phrase};
 use crate::io::meeting::Meeting;
 use crate::io::page_origin;
+use crate::reactive::{ReadSignal, RwSignal};
 use crate::time::now_ms;
 use crate::ui::active::use_active;
 use crate::ui::show::cond;

@@ -4,8 +4,8 @@
 use super::text::MeetingText;
 use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
+use crate::reactive::RwSignal;
 use crate::ui::markup::Wired;
-use leptos::prelude::*;
 use proto::meeting::machine::Notice;
 
 /// Wires `#meeting-error`: empty, or the notice and a button to dismiss it.

@@ -18,6 +18,7 @@ use super::row_menu::{on, row_menu};
 use super::text::MeetingText;
 use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
+use crate::reactive::{Memo, RwSignal};
 use crate::ui::call::duration_text;
 use crate::ui::markup::{value_of, MarkupState, Wired};
 use leptos::prelude::*;

@@ -4,8 +4,8 @@
 use super::text::MeetingText;
 use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
+use crate::reactive::RwSignal;
 use crate::ui::markup::Wired;
-use leptos::prelude::*;
 
 /// Wires `#meeting-presentation`, there while someone presents, and its
 /// image, there once a frame came.

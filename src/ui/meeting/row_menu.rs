@@ -6,6 +6,7 @@ use super::command_button;
 use super::text::MeetingText;
 use crate::i18n::use_i18n;
 use crate::io::meeting::Meeting;
+use crate::reactive::Memo;
 use crate::ui::markup::{markup, Markup, Wired};
 use leptos::prelude::*;
 use proto::meeting::{Command, Participant, ParticipantCommand, Role, ServiceType, Transfer};

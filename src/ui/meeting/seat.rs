@@ -3,8 +3,8 @@
 
 use super::text::MeetingText;
 use crate::i18n::{Lang, Phrase};
+use crate::reactive::RwSignal;
 use crate::ui::markup::Wired;
-use leptos::prelude::*;
 use proto::meeting::{Role, ServiceType};
 
 /// Wires `#meeting-seat`: each line there only while it applies.

@@ -9,6 +9,7 @@ use super::talk::talk_button;
 use super::text::PttText;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::voice::VoiceLink;
+use crate::reactive::RwSignal;
 use crate::ui::active::use_active;
 use crate::ui::markup::Wired;
 use leptos::prelude::*;

@@ -10,6 +10,7 @@ use super::text::PttText;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::storage;
 use crate::io::voice::VoiceLink;
+use crate::reactive::RwSignal;
 use crate::time::now_ms;
 use crate::ui::call::duration_text;
 use crate::ui::markup::{markup, Wired};

@@ -3,6 +3,7 @@
 
 use crate::i18n::{use_i18n, Key};
 use crate::io::voice::VoiceLink;
+use crate::reactive::{Memo, RwSignal};
 use crate::ui::active::use_active;
 use crate::ui::markup::{value_of, Wired};
 use leptos::prelude::*;

@@ -1,0 +1,269 @@
+//! The console's signals and memos: Leptos's, over one value type.
+//!
+//! Why: reactive_graph compiles its node code (arena slot, read and write
+//! guards, subscribe, update, drop) once for every value type it holds, and
+//! the console holds about forty. Here each value is boxed as `dyn Any`, so
+//! that code is compiled once; per type there are only the thin typed
+//! methods below. The names and methods are Leptos's, so a file imports
+//! these beside the prelude and reads as before.
+//!
+//! The box is always of the wrapper's own `T` (only [`RwSignal::new`] and
+//! [`Memo::new`] make one), so the downcasts cannot fail.
+
+#![allow(clippy::disallowed_types)] // the one place that names Leptos's own
+
+use leptos::prelude::{
+    Notify as _, Track as _, Update as _, UpdateUntracked as _, With as _, WithUntracked as _,
+};
+use std::any::Any;
+use std::fmt;
+use std::marker::PhantomData;
+
+type Boxed = Box<dyn Any + Send + Sync>;
+
+fn down<T: 'static>(b: &Boxed) -> &T {
+    b.downcast_ref().expect("a signal holds its own type")
+}
+
+fn down_mut<T: 'static>(b: &mut Boxed) -> &mut T {
+    b.downcast_mut().expect("a signal holds its own type")
+}
+
+/// A read-write signal of `T`, as Leptos's `RwSignal`.
+pub struct RwSignal<T> {
+    inner: leptos::prelude::RwSignal<Boxed>,
+    ty: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for RwSignal<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for RwSignal<T> {}
+
+/// The same signal, as Leptos compares its own.
+impl<T> PartialEq for RwSignal<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.inner == other.inner
+    }
+}
+
+impl<T> Eq for RwSignal<T> {}
+
+impl<T> fmt::Debug for RwSignal<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RwSignal")
+    }
+}
+
+impl<T: Send + Sync + 'static> RwSignal<T> {
+    pub fn new(value: T) -> Self {
+        Self {
+            inner: leptos::prelude::RwSignal::new(Box::new(value)),
+            ty: PhantomData,
+        }
+    }
+
+    pub fn get(&self) -> T
+    where
+        T: Clone,
+    {
+        self.with(T::clone)
+    }
+
+    pub fn get_untracked(&self) -> T
+    where
+        T: Clone,
+    {
+        self.with_untracked(T::clone)
+    }
+
+    pub fn with<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        self.inner.with(|b| f(down(b)))
+    }
+
+    pub fn with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        self.inner.with_untracked(|b| f(down(b)))
+    }
+
+    pub fn track(&self) {
+        self.inner.track();
+    }
+
+    pub fn set(&self, value: T) {
+        self.update(|v| *v = value);
+    }
+
+    pub fn update(&self, f: impl FnOnce(&mut T)) {
+        self.inner.update(|b| f(down_mut(b)));
+    }
+
+    pub fn update_untracked(&self, f: impl FnOnce(&mut T)) {
+        self.inner.update_untracked(|b| f(down_mut(b)));
+    }
+
+    /// Tells its readers it changed, without changing it.
+    pub fn notify(&self) {
+        self.inner.notify();
+    }
+
+    /// The `try_` methods do nothing, and answer `None`, once the signal's
+    /// owner is gone: a late reply or timer may still reach it.
+    pub fn try_update<U>(&self, f: impl FnOnce(&mut T) -> U) -> Option<U> {
+        self.inner.try_update(|b| f(down_mut(b)))
+    }
+
+    pub fn try_set(&self, value: T) {
+        self.try_update(|v| *v = value);
+    }
+
+    pub fn try_with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> Option<U> {
+        self.inner.try_with_untracked(|b| f(down(b)))
+    }
+
+    pub fn try_get_untracked(&self) -> Option<T>
+    where
+        T: Clone,
+    {
+        self.try_with_untracked(T::clone)
+    }
+
+    /// The same signal, for readers only.
+    pub fn read_only(&self) -> ReadSignal<T> {
+        ReadSignal(*self)
+    }
+
+    /// The same signal, for writers only.
+    pub fn write_only(&self) -> WriteSignal<T> {
+        WriteSignal(*self)
+    }
+}
+
+/// A signal that can only be read, as Leptos's `ReadSignal`.
+pub struct ReadSignal<T>(RwSignal<T>);
+
+impl<T> Clone for ReadSignal<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for ReadSignal<T> {}
+
+impl<T: Send + Sync + 'static> ReadSignal<T> {
+    pub fn get(&self) -> T
+    where
+        T: Clone,
+    {
+        self.0.get()
+    }
+
+    pub fn get_untracked(&self) -> T
+    where
+        T: Clone,
+    {
+        self.0.get_untracked()
+    }
+
+    pub fn with<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        self.0.with(f)
+    }
+
+    pub fn with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        self.0.with_untracked(f)
+    }
+
+    pub fn track(&self) {
+        self.0.track();
+    }
+
+    pub fn try_get_untracked(&self) -> Option<T>
+    where
+        T: Clone,
+    {
+        self.0.try_get_untracked()
+    }
+}
+
+/// A signal that can only be written, as Leptos's `WriteSignal`.
+pub struct WriteSignal<T>(RwSignal<T>);
+
+impl<T> Clone for WriteSignal<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for WriteSignal<T> {}
+
+impl<T: Send + Sync + 'static> WriteSignal<T> {
+    pub fn set(&self, value: T) {
+        self.0.set(value);
+    }
+
+    pub fn update(&self, f: impl FnOnce(&mut T)) {
+        self.0.update(f);
+    }
+}
+
+/// A derived value recomputed when what it read changes, and passed on
+/// only when it differs from the last (`PartialEq`), as Leptos's `Memo`.
+pub struct Memo<T> {
+    inner: leptos::prelude::Memo<Boxed>,
+    ty: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Memo<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Memo<T> {}
+
+impl<T: PartialEq + Send + Sync + 'static> Memo<T> {
+    pub fn new(f: impl Fn(Option<&T>) -> T + Send + Sync + 'static) -> Self {
+        Self {
+            inner: leptos::prelude::Memo::new_with_compare(
+                move |last: Option<&Boxed>| Box::new(f(last.map(down))) as Boxed,
+                changed::<T>,
+            ),
+            ty: PhantomData,
+        }
+    }
+}
+
+impl<T: Send + Sync + 'static> Memo<T> {
+    pub fn get(&self) -> T
+    where
+        T: Clone,
+    {
+        self.with(T::clone)
+    }
+
+    pub fn get_untracked(&self) -> T
+    where
+        T: Clone,
+    {
+        self.with_untracked(T::clone)
+    }
+
+    pub fn with<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        self.inner.with(|b| f(down(b)))
+    }
+
+    pub fn with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        self.inner.with_untracked(|b| f(down(b)))
+    }
+
+    pub fn track(&self) {
+        self.inner.track();
+    }
+}
+
+/// Leptos's own test for `Memo::new`, on the unboxed values.
+fn changed<T: PartialEq + 'static>(last: Option<&Boxed>, new: Option<&Boxed>) -> bool {
+    last.map(down::<T>) != new.map(down::<T>)
+}
