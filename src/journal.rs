@@ -7,9 +7,8 @@
 pub mod scrub;
 
 use crate::i18n::{Key, Lang, Phrase};
-use crate::reactive::RwSignal;
+use crate::reactive::{RwSignal, StoredValue};
 use crate::time::now_ms;
-use leptos::prelude::*;
 use scrub::Secrets;
 use std::cell::RefCell;
 use std::collections::VecDeque;

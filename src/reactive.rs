@@ -13,7 +13,8 @@
 #![allow(clippy::disallowed_types)] // the one place that names Leptos's own
 
 use leptos::prelude::{
-    Notify as _, Track as _, Update as _, UpdateUntracked as _, With as _, WithUntracked as _,
+    Effect, LocalStorage, Notify as _, Track as _, Update as _, UpdateUntracked as _,
+    UpdateValue as _, With as _, WithUntracked as _, WithValue as _,
 };
 use std::any::Any;
 use std::fmt;
@@ -226,14 +227,24 @@ impl<T> Copy for Memo<T> {}
 impl<T: PartialEq + Send + Sync + 'static> Memo<T> {
     pub fn new(f: impl Fn(Option<&T>) -> T + Send + Sync + 'static) -> Self {
         Self {
-            inner: leptos::prelude::Memo::new_with_compare(
-                move |last: Option<&Boxed>| Box::new(f(last.map(down))) as Boxed,
+            inner: boxed_memo(
+                Box::new(move |last| Box::new(f(last.map(down)))),
                 changed::<T>,
             ),
             ty: PhantomData,
         }
     }
 }
+
+/// The one memo Leptos compiles: its function boxed too.
+fn boxed_memo(
+    f: Box<Compute>,
+    changed: fn(Option<&Boxed>, Option<&Boxed>) -> bool,
+) -> leptos::prelude::Memo<Boxed> {
+    leptos::prelude::Memo::new_with_compare(f, changed)
+}
+
+type Compute = dyn Fn(Option<&Boxed>) -> Boxed + Send + Sync;
 
 impl<T: Send + Sync + 'static> Memo<T> {
     pub fn get(&self) -> T
@@ -266,4 +277,95 @@ impl<T: Send + Sync + 'static> Memo<T> {
 /// Leptos's own test for `Memo::new`, on the unboxed values.
 fn changed<T: PartialEq + 'static>(last: Option<&Boxed>, new: Option<&Boxed>) -> bool {
     last.map(down::<T>) != new.map(down::<T>)
+}
+
+/// Runs `f` (in a task, as Leptos's `Effect::new`) and again whenever a
+/// signal it read changes. Every effect is this one boxed `Effect`: Leptos
+/// compiles an effect's task anew for each closure type.
+pub fn effect(f: impl FnMut() + 'static) {
+    boxed_effect(Box::new(f));
+}
+
+#[allow(clippy::disallowed_methods)]
+fn boxed_effect(f: Box<dyn FnMut()>) {
+    Effect::new(f);
+}
+
+/// A value kept beside the views, not reactive, as Leptos's `StoredValue`;
+/// held in the thread's own storage (the console has one thread), so a
+/// value need not be `Send`.
+pub struct StoredValue<T> {
+    inner: leptos::prelude::StoredValue<Box<dyn Any>, LocalStorage>,
+    ty: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for StoredValue<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for StoredValue<T> {}
+
+impl<T> fmt::Debug for StoredValue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StoredValue")
+    }
+}
+
+impl<T: 'static> StoredValue<T> {
+    pub fn new(value: T) -> Self {
+        Self {
+            inner: leptos::prelude::StoredValue::new_local(Box::new(value)),
+            ty: PhantomData,
+        }
+    }
+
+    pub fn get_value(&self) -> T
+    where
+        T: Clone,
+    {
+        self.with_value(T::clone)
+    }
+
+    pub fn with_value<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        self.inner.with_value(|b| f(stored(b)))
+    }
+
+    pub fn set_value(&self, value: T) {
+        self.update_value(|v| *v = value);
+    }
+
+    pub fn update_value(&self, f: impl FnOnce(&mut T)) {
+        self.inner.update_value(|b| f(stored_mut(b)));
+    }
+
+    /// The `try_` methods do nothing, and answer `None`, once the value's
+    /// owner is gone.
+    pub fn try_with_value<U>(&self, f: impl FnOnce(&T) -> U) -> Option<U> {
+        self.inner.try_with_value(|b| f(stored(b)))
+    }
+
+    pub fn try_get_value(&self) -> Option<T>
+    where
+        T: Clone,
+    {
+        self.try_with_value(T::clone)
+    }
+
+    pub fn try_update_value<U>(&self, f: impl FnOnce(&mut T) -> U) -> Option<U> {
+        self.inner.try_update_value(|b| f(stored_mut(b)))
+    }
+
+    pub fn try_set_value(&self, value: T) {
+        self.try_update_value(|v| *v = value);
+    }
+}
+
+fn stored<T: 'static>(b: &Box<dyn Any>) -> &T {
+    b.downcast_ref().expect("a stored value holds its own type")
+}
+
+fn stored_mut<T: 'static>(b: &mut Box<dyn Any>) -> &mut T {
+    b.downcast_mut().expect("a stored value holds its own type")
 }

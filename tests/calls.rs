@@ -290,7 +290,7 @@ async fn a_callback_for_no_kept_entry_redraws_nothing_and_stores_nothing() {
         .unwrap();
     let runs = Arc::new(AtomicUsize::new(0));
     let counted = runs.clone();
-    Effect::new(move |_| {
+    dispatch_desk::reactive::effect(move || {
         history.entries().track();
         counted.fetch_add(1, Ordering::SeqCst);
     });

@@ -9,9 +9,8 @@ use super::driver::{Driver, Feed, Shell};
 use super::history::History;
 use super::storage;
 use crate::journal::{Journal, Source};
-use crate::reactive::ReadSignal;
+use crate::reactive::{effect, ReadSignal, StoredValue};
 use crate::time::now_ms;
-use leptos::prelude::*;
 use proto::broadcast::{Broadcast, BroadcastInput, BroadcastView, Recipient, Snapshot, Status};
 use proto::history::{Entry, Kind, Outcome};
 use proto::ivr::PlayVoice;
@@ -43,7 +42,7 @@ impl BroadcastDesk {
             feed,
         });
         let view = driver.view();
-        Effect::new(move |_| {
+        effect(move || {
             view.track();
             let text = driver.with_machine(|m| m.snapshot().encode());
             if let Some(text) = text {

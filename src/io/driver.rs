@@ -9,9 +9,8 @@
 //! `visibilitychange` and `online`: a tab that was hidden catches up at once.
 
 use super::timer::Timer;
-use crate::reactive::{ReadSignal, RwSignal};
+use crate::reactive::{ReadSignal, RwSignal, StoredValue};
 use crate::time::now_ms;
-use leptos::prelude::*;
 use proto::machine::{Machine, Output};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -100,7 +99,7 @@ where
 /// A machine at work in the browser. Copy, and disposed with its owner
 /// (the component that made it): then the shell's `shutdown` runs.
 pub struct Driver<S: Shell> {
-    core: StoredValue<Rc<RefCell<Core<S>>>, LocalStorage>,
+    core: StoredValue<Rc<RefCell<Core<S>>>>,
     view: RwSignal<ViewOf<S>>,
 }
 
@@ -139,7 +138,7 @@ where
         });
         listen_for_wakes(&core.borrow());
         Self {
-            core: StoredValue::new_local(core),
+            core: StoredValue::new(core),
             view,
         }
     }

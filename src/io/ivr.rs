@@ -6,9 +6,8 @@
 use super::history::History;
 use super::http;
 use crate::journal::{Journal, Source};
-use crate::reactive::{ReadSignal, RwSignal};
+use crate::reactive::{ReadSignal, RwSignal, StoredValue};
 use futures::channel::oneshot;
-use leptos::prelude::*;
 use proto::call::Health;
 use proto::history::{Entry, Kind, Outcome};
 use proto::ivr::{decode_reply, PlayVoice};

@@ -6,8 +6,7 @@
 use super::audio::AudioPort;
 use super::driver::{Driver, Feed, Handles, Shell};
 use crate::journal::{Journal, Kind, Source};
-use crate::reactive::{Memo, ReadSignal};
-use leptos::prelude::*;
+use crate::reactive::{Memo, ReadSignal, StoredValue};
 use proto::id::BigId;
 use proto::voice::{
     PttCommand, PttState, TerminalId, VoiceEvent, VoiceInput, VoiceMachine, VoiceSend, VoiceView,
@@ -21,7 +20,7 @@ pub struct VoiceLink {
     ptt: Memo<PttState>,
     journal: Journal,
     /// Push-to-talk audio frames on the same socket (docs/audio.md).
-    audio: StoredValue<AudioPort, LocalStorage>,
+    audio: StoredValue<AudioPort>,
 }
 
 impl VoiceLink {
@@ -42,7 +41,7 @@ impl VoiceLink {
             driver,
             ptt: Memo::new(move |_| view.with(|v| v.ptt.clone())),
             journal,
-            audio: StoredValue::new_local(audio),
+            audio: StoredValue::new(audio),
         }
     }
 

@@ -3,7 +3,7 @@
 //! the console with another one.
 
 use crate::config::Config;
-use crate::reactive::WriteSignal;
+use crate::reactive::{StoredValue, WriteSignal};
 use leptos::prelude::*;
 
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::i18n::{I18n, Key, Lang};
 use crate::io::{config_file, storage};
 use crate::journal::Journal;
-use crate::reactive::RwSignal;
+use crate::reactive::{effect, RwSignal};
 use leptos::prelude::*;
 
 #[component]
@@ -17,7 +17,7 @@ pub fn App() -> impl IntoView {
     let chosen = settings.language.as_deref().and_then(Lang::from_tag);
     let i18n = I18n::new(chosen.unwrap_or_default());
     provide_context(i18n);
-    Effect::new(move |_| {
+    effect(move || {
         let tag = i18n.lang.get().tag();
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
@@ -49,7 +49,7 @@ pub fn App() -> impl IntoView {
             let secure = crate::io::page_origin().starts_with("https:");
             let config = file.clone().with_settings(&settings, secure);
             // Effects run after mounting: the console is usable here (`cargo xtask bench` times to it).
-            Effect::new(|_| crate::time::mark("dd-ready"));
+            effect(|| crate::time::mark("dd-ready"));
             view! { <Running file config /> }.into_any()
         }
     }

@@ -22,7 +22,7 @@ use crate::io::meeting::Meeting;
 use crate::io::page_origin;
 use crate::io::voice::VoiceLink;
 use crate::journal::Journal;
-use crate::reactive::RwSignal;
+use crate::reactive::{RwSignal, StoredValue};
 use leptos::prelude::*;
 use proto::embed::LayoutMode;
 
@@ -178,7 +178,7 @@ pub fn provide_shells(config: &Config, journal: Journal) -> Shells {
     if !relay_url.is_empty() {
         let stream = crate::io::relay::listen(&at(relay_url), history, journal);
         // Kept, and closed, with the console.
-        let stream = StoredValue::new_local(stream);
+        let stream = StoredValue::new(stream);
         on_cleanup(move || drop(stream.try_update_value(Option::take)));
     }
     shells

@@ -7,7 +7,7 @@ use super::markup::{markup, value_of, Wired};
 use crate::i18n::{use_i18n, Phrase};
 use crate::io::calls::CallDesk;
 use crate::journal::Journal;
-use crate::reactive::RwSignal;
+use crate::reactive::{RwSignal, StoredValue};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::i18n::{I18n, Key};
 use crate::io::embed::{microphone_allowed, Bridge, Responder};
 use crate::io::ivr::IvrOutcome;
-use crate::reactive::Memo;
+use crate::reactive::{effect, Memo, StoredValue};
 use leptos::prelude::*;
 use proto::call::{CallState, Phase, Target};
 use proto::embed::{Command, EmbedError, ErrorCode, Event, Member, Request};
@@ -31,10 +31,10 @@ pub fn connect(shells: Shells, active: StoredValue<Active>, desk: Desk, i18n: I1
     if !bridge.connected() {
         return;
     }
-    let bridge = StoredValue::new_local(bridge);
+    let bridge = StoredValue::new(bridge);
     let send = move |event: Event| bridge.with_value(|b| b.send(&event));
     // Effects run after mounting: from here commands are served.
-    Effect::new(move |_| bridge.with_value(Bridge::announce_ready));
+    effect(move || bridge.with_value(Bridge::announce_ready));
     if desk.microphone_blocked {
         send(Event::Error {
             message: i18n.t(Key::MicrophoneBlocked).to_owned(),
@@ -53,7 +53,7 @@ pub fn connect(shells: Shells, active: StoredValue<Active>, desk: Desk, i18n: I1
                 .collect::<Vec<_>>()
         })
     });
-    Effect::new(move |_| {
+    effect(move || {
         send(Event::MeetingRoster {
             participants: roster.get(),
         })
@@ -86,7 +86,7 @@ fn forward_lights(shells: Shells, send: impl Fn(Event) + Copy + 'static) {
         ("ivr", Memo::new(move |_| LightState::of_health(ivr.get()))),
     ];
     for (service, light) in lights {
-        Effect::new(move |_| {
+        effect(move || {
             send(Event::Light {
                 service,
                 state: light.get().state,
@@ -107,7 +107,7 @@ fn forward_ptt(shells: Shells, send: impl Fn(Event) + Copy + 'static) {
             },
         )
     });
-    Effect::new(move |_| {
+    effect(move || {
         let (talker, me) = floor.get();
         send(Event::PttFloor { talker, me })
     });
@@ -127,18 +127,19 @@ fn forward_ptt(shells: Shells, send: impl Fn(Event) + Copy + 'static) {
             })
         })
     });
-    Effect::new(move |previous: Option<bool>| {
+    let mut was_in_call = false;
+    effect(move || {
         let now = members.get();
         let in_call = now.is_some();
         // One event when the call ends, none before the first call.
-        if in_call || previous == Some(true) {
+        if in_call || was_in_call {
             let (session_id, members) = now.map_or((None, Vec::new()), |(id, m)| (Some(id), m));
             send(Event::PttMembers {
                 session_id,
                 members,
             });
         }
-        in_call
+        was_in_call = in_call;
     });
 }
 
@@ -163,15 +164,14 @@ fn forward_calls(shells: Shells, send: impl Fn(Event) + Copy + 'static) {
         })
     });
     // Only the calls whose state changed since the last run.
-    Effect::new(move |sent: Option<HashMap<String, String>>| {
-        let mut sent = sent.unwrap_or_default();
+    let mut sent = HashMap::<String, String>::new();
+    effect(move || {
         for (call_sid, state) in states.get() {
             if sent.get(&call_sid) != Some(&state) {
                 sent.insert(call_sid.clone(), state.clone());
                 send(Event::CallState { call_sid, state });
             }
         }
-        sent
     });
 }
 

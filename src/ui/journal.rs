@@ -5,7 +5,7 @@ use super::markup::{markup, Markup, Wired};
 use super::panel::{Older, PAGE};
 use crate::i18n::{use_i18n, Key, Lang, Phrase};
 use crate::journal::{Entry, Journal, Kind, Source};
-use crate::reactive::RwSignal;
+use crate::reactive::{effect, RwSignal, StoredValue};
 use crate::time::{clock_text, now_ms};
 use crate::ui::keyed::keyed_list;
 use crate::ui::show::cond;
@@ -28,7 +28,7 @@ pub fn JournalPanel() -> impl IntoView {
     let hidden = Signal::derive(move || lines().saturating_sub(shown.get()));
     // One object URL alive at a time: the previous download's goes when the
     // next one starts (a download may still be reading it right after the click).
-    let blob_url = StoredValue::new_local(None::<String>);
+    let blob_url = StoredValue::new(None::<String>);
     let forget_url = move || {
         if let Some(url) = blob_url.try_update_value(Option::take).flatten() {
             let _ = web_sys::Url::revoke_object_url(&url);
@@ -148,7 +148,7 @@ fn redraws(journal: Journal) -> RwSignal<()> {
     let due = StoredValue::new(None::<TimeoutHandle>);
     // Its first run draws too: lines logged between the list's first build
     // and this effect's first run (a microtask later) are not lost.
-    Effect::new(move |_| {
+    effect(move || {
         journal.len();
         if due.get_value().is_some() {
             return;

@@ -11,7 +11,7 @@ use super::markup::{markup, value_of, Wired};
 use crate::config::{AudioCodec, AudioMode, Deployment, MicAsk, Settings};
 use crate::i18n::Key;
 use crate::io::storage;
-use crate::reactive::RwSignal;
+use crate::reactive::{RwSignal, StoredValue};
 use crate::ui::ptt::TalkKeyField;
 use leptos::prelude::*;
 

@@ -81,10 +81,11 @@ pub fn mount_panel<V: leptos::prelude::IntoView + 'static>(
     panel: fn() -> V,
 ) -> Mounted {
     use dispatch_desk::{i18n, journal, ui};
+    use dispatch_desk::reactive::StoredValue;
     use leptos::prelude::*;
     let owner = Owner::new();
     let journal = owner.with(journal::Journal::new);
-    let shells = StoredValue::new_local(None);
+    let shells = StoredValue::new(None);
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(i18n::I18n::new(i18n::Lang::Zh));

@@ -23,9 +23,8 @@ use crate::config::{AudioCodec, AudioConfig, AudioMode, MicAsk};
 use crate::io::timer::Timer;
 use crate::io::voice::VoiceLink;
 use crate::journal::{Journal, Kind, Source};
-use crate::reactive::{Memo, RwSignal};
+use crate::reactive::{effect, Memo, RwSignal, StoredValue};
 use crate::time::now_ms;
-use leptos::prelude::*;
 use playback::Player;
 use proto::audio::{
     mulaw_frame, opus_check, Audible, Codec, Frame, FrameKind, Recorder, Ticket, Uplink,
@@ -132,7 +131,7 @@ pub struct AudioDesk {
     pub device_gone: RwSignal<bool>,
     /// Calls with an Opus decoder open: one each while the call lasts.
     pub decoders: RwSignal<usize>,
-    _engine: StoredValue<Option<Rc<RefCell<Engine>>>, LocalStorage>,
+    _engine: StoredValue<Option<Rc<RefCell<Engine>>>>,
 }
 
 /// The browser side: the uplink once the microphone is ready, the player.
@@ -175,7 +174,7 @@ impl AudioDesk {
             mic_device: RwSignal::new(String::new()),
             device_gone: RwSignal::new(false),
             decoders: RwSignal::new(0),
-            _engine: StoredValue::new_local(None),
+            _engine: StoredValue::new(None),
         };
         if config.mode == AudioMode::Plugin {
             desk.mic.set(MicStatus::PluginOwned);
@@ -197,7 +196,7 @@ impl AudioDesk {
             journal,
             desk,
         }));
-        desk._engine = StoredValue::new_local(Some(engine.clone()));
+        desk._engine = StoredValue::new(Some(engine.clone()));
         let weak = Rc::downgrade(&engine);
         engine.borrow_mut().talker_timer = Some(Timer::new(move || {
             if let Some(e) = weak.upgrade() {
@@ -220,7 +219,7 @@ impl AudioDesk {
         let ask = config.microphone;
         let asked = StoredValue::new(false);
         let on_link = Rc::downgrade(&engine);
-        Effect::new(move |_| {
+        effect(move || {
             let online = view.with(|v| v.link == Link::Online);
             let due = match ask {
                 MicAsk::Login => online,
@@ -234,7 +233,7 @@ impl AudioDesk {
             }
         });
         let on_floor = Rc::downgrade(&engine);
-        Effect::new(move |_| {
+        effect(move || {
             let (mode, refused, pressed) = ptt.with(|p| {
                 let refused = matches!(p.error, Some(PttError::Server(_)));
                 (UplinkMode::of(p), refused, p.key_down_at)
@@ -244,7 +243,7 @@ impl AudioDesk {
             }
         });
         let on_talker = Rc::downgrade(&engine);
-        Effect::new(move |_| {
+        effect(move || {
             ptt.track();
             if let Some(e) = on_talker.upgrade() {
                 let mut e = e.borrow_mut();

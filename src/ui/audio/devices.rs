@@ -8,7 +8,7 @@
 use super::text::AudioText;
 use crate::i18n::use_i18n;
 use crate::io::audio::{devices, AudioDesk, MicStatus};
-use crate::reactive::RwSignal;
+use crate::reactive::{effect, RwSignal};
 use crate::ui::markup::{markup, Markup, Wired};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -21,7 +21,7 @@ pub fn DeviceChoice() -> impl IntoView {
         return ().into_any();
     };
     let found = RwSignal::new((Vec::new(), Vec::new()));
-    Effect::new(move |_| {
+    effect(move || {
         desk.mic.track();
         leptos::task::spawn_local(async move {
             found.try_set(devices::list().await);

@@ -12,7 +12,7 @@ use super::IvrState;
 use crate::i18n::use_i18n;
 use crate::io::broadcast::BroadcastDesk;
 use crate::io::history::download_csv;
-use crate::reactive::{Memo, RwSignal};
+use crate::reactive::{Memo, RwSignal, StoredValue};
 use crate::ui::active::Active;
 use crate::ui::markup::{markup, value_of, Wired};
 use leptos::prelude::*;

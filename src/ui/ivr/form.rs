@@ -7,11 +7,10 @@ use super::text::IvrText;
 use super::{IvrSent, IvrState, HISTORY};
 use crate::i18n::{use_i18n, I18n};
 use crate::io::ivr::IvrDesk;
-use crate::reactive::RwSignal;
+use crate::reactive::{RwSignal, StoredValue};
 use crate::time::now_ms;
 use crate::ui::active::Active;
 use crate::ui::markup::{value_of, Wired};
-use leptos::prelude::*;
 use proto::ivr::VoiceType;
 use wasm_bindgen::JsCast;
 

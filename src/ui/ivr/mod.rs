@@ -20,7 +20,7 @@ use crate::io::history::History;
 use crate::io::ivr::IvrDesk;
 use crate::io::ivr::IvrOutcome;
 use crate::journal::Journal;
-use crate::reactive::RwSignal;
+use crate::reactive::{RwSignal, StoredValue};
 use crate::ui::active::{use_active, Active};
 use crate::ui::markup::{markup, Wired};
 use check::IvrField;

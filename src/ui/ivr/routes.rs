@@ -6,7 +6,7 @@
 use super::check::IvrField;
 use super::text::IvrText;
 use super::IvrState;
-use crate::reactive::{Memo, RwSignal};
+use crate::reactive::{Memo, RwSignal, StoredValue};
 use crate::ui::keyed::keyed_list;
 use crate::ui::markup::{markup, value_of, Wired};
 use leptos::prelude::*;

@@ -4,7 +4,7 @@
 use super::text::MeetingText;
 use crate::i18n::{I18n, Key};
 use crate::io::meeting::Meeting;
-use crate::reactive::RwSignal;
+use crate::reactive::{RwSignal, StoredValue};
 use crate::ui::active::Active;
 use crate::ui::markup::{value_of, Wired};
 use leptos::prelude::*;

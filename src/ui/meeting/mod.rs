@@ -23,7 +23,7 @@ use crate::config::{resolve, Deployment};
 use crate::i18n::{use_i18n, Key, Phrase};
 use crate::io::meeting::Meeting;
 use crate::io::page_origin;
-use crate::reactive::{ReadSignal, RwSignal};
+use crate::reactive::{effect, ReadSignal, RwSignal, StoredValue};
 use crate::time::now_ms;
 use crate::ui::active::use_active;
 use crate::ui::show::cond;
@@ -133,7 +133,7 @@ fn throttled(view: ReadSignal<MeetingView>) -> ReadSignal<MeetingView> {
     let shown = RwSignal::new(view.get_untracked());
     let due = StoredValue::new(false);
     let last = StoredValue::new(0u64);
-    Effect::new(move |_| {
+    effect(move || {
         view.track();
         if due.get_value() {
             return;

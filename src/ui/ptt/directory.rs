@@ -6,7 +6,7 @@ use super::text::PttText;
 use crate::i18n::use_i18n;
 use crate::io::groups::SavedGroups;
 use crate::io::voice::VoiceLink;
-use crate::reactive::{ReadSignal, RwSignal};
+use crate::reactive::{ReadSignal, RwSignal, StoredValue};
 use crate::ui::active::use_active;
 use crate::ui::call::parse_id;
 use crate::ui::keyed::keyed_list;

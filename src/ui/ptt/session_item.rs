@@ -14,7 +14,7 @@ use crate::config::Terminal;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::audio::{AudioDesk, MicStatus, Volume};
 use crate::io::voice::VoiceLink;
-use crate::reactive::Memo;
+use crate::reactive::{Memo, StoredValue};
 use crate::time::clock_text;
 use crate::ui::call::duration_text;
 use crate::ui::keyed::keyed_list;

@@ -7,6 +7,7 @@ use crate::config::Terminal;
 use crate::i18n::I18n;
 use crate::io::audio::AudioDesk;
 use crate::io::voice::VoiceLink;
+use crate::reactive::StoredValue;
 use crate::ui::keyed::keyed_list;
 use leptos::prelude::*;
 use proto::id::BigId;

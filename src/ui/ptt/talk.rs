@@ -10,7 +10,7 @@ use super::text::PttText;
 use crate::i18n::{use_i18n, I18n};
 use crate::io::storage;
 use crate::io::voice::VoiceLink;
-use crate::reactive::RwSignal;
+use crate::reactive::{effect, RwSignal, StoredValue};
 use crate::time::now_ms;
 use crate::ui::call::duration_text;
 use crate::ui::markup::{markup, Wired};
@@ -127,7 +127,7 @@ pub(super) fn talk_button(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wir
         }
     };
     // The machine drops a press it refused (offline, nothing to talk in).
-    Effect::new(move |_| {
+    effect(move || {
         if !ptt.with(|p| p.key_held) {
             pressed.set(false);
         }
@@ -166,7 +166,7 @@ pub(super) fn talk_button(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wir
     let ticker =
         set_interval_with_handle(move || now.set(now_ms()), Duration::from_millis(250)).ok();
     let since = RwSignal::new(None::<u64>);
-    Effect::new(move |_| {
+    effect(move || {
         let held = ptt.with(|p| matches!(p.floor, Floor::Held { .. }));
         match (held, since.get_untracked()) {
             (true, None) => since.set(Some(now_ms())),
