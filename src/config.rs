@@ -526,7 +526,7 @@ impl Config {
     ) -> Result<Self, Vec<String>> {
         let mut merged = serde_json::to_value(self).map_err(|e| vec![e.to_string()])?;
         merge(&mut merged, patch);
-        Self::parse(&merged.to_string())
+        Self::parse(&proto::lenient::json_text(&merged))
     }
 
     /// This configuration as a portal's `configure` changes it: like

@@ -82,14 +82,13 @@ impl Entry {
     /// source, kind and text in `lang`.
     pub fn to_json_line(&self, lang: Lang) -> String {
         let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(self.at_ms as f64));
-        serde_json::json!({
+        proto::lenient::json_text(&serde_json::json!({
             "time": String::from(date.to_iso_string()),
             "ms": self.at_ms,
             "source": format!("{:?}", self.source).to_ascii_lowercase(),
             "kind": format!("{:?}", self.kind).to_ascii_lowercase(),
             "text": self.render(lang),
-        })
-        .to_string()
+        }))
     }
 }
 

@@ -50,7 +50,7 @@ impl Inner {
         let Some((parent, origin)) = &self.portal else {
             return;
         };
-        if let Ok(js) = JSON::parse(&message.to_string()) {
+        if let Ok(js) = JSON::parse(&proto::lenient::json_text(message)) {
             let _ = parent.post_message(&js, origin);
         }
     }

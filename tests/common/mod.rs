@@ -80,8 +80,8 @@ pub fn mount_panel<V: leptos::prelude::IntoView + 'static>(
     config: dispatch_desk::config::Config,
     panel: fn() -> V,
 ) -> Mounted {
-    use dispatch_desk::{i18n, journal, ui};
     use dispatch_desk::reactive::StoredValue;
+    use dispatch_desk::{i18n, journal, ui};
     use leptos::prelude::*;
     let owner = Owner::new();
     let journal = owner.with(journal::Journal::new);

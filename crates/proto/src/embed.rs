@@ -187,7 +187,10 @@ pub fn parse(message: &Value) -> Incoming {
     if mark.as_u64() != Some(VERSION) {
         return refuse(EmbedError::new(
             ErrorCode::UnsupportedVersion,
-            format!("dispatchDesk {mark} is not version {VERSION}"),
+            format!(
+                "dispatchDesk {} is not version {VERSION}",
+                crate::lenient::json_text(mark)
+            ),
         ));
     }
     if id.is_empty() {

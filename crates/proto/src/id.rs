@@ -36,8 +36,10 @@ impl BigId {
         for name in names {
             if let Some(v) = obj.get(&format!("{name}Str")) {
                 let s = crate::lenient::value_to_string(v).unwrap_or_default();
-                return Self::parse(&s)
-                    .ok_or_else(|| format!("{name}Str is not a decimal id: {v}"));
+                return Self::parse(&s).ok_or_else(|| {
+                    let v = crate::lenient::json_text(v);
+                    format!("{name}Str is not a decimal id: {v}")
+                });
             }
         }
         for name in names {

@@ -327,6 +327,13 @@ pub fn value_to_bool(v: &Value) -> Option<bool> {
     }
 }
 
+/// `v` as compact JSON text, as its `to_string` writes it, through the
+/// serializer the console uses anyway: `Value`'s `Display` brings a pretty
+/// printer of its own into the wasm.
+pub fn json_text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
 /// [`value_to_string`], the string itself when it is one (not a copy).
 pub fn value_into_string(v: Value) -> Option<String> {
     match v {
@@ -492,5 +499,15 @@ mod tests {
         assert_eq!(serde_json::from_str::<N>(r#"{"n":"120"}"#).unwrap().n, 120);
         assert_eq!(serde_json::from_str::<N>(r#"{"n":120}"#).unwrap().n, 120);
         assert!(serde_json::from_str::<N>(r#"{"n":"soon"}"#).is_err());
+    }
+
+    #[test]
+    fn json_text_is_the_compact_text_display_writes() {
+        let v = serde_json::json!({"b": [1, 2.5, null], "a": "调度\"\n", "c": {"d": false}});
+        assert_eq!(json_text(&v), v.to_string());
+        assert_eq!(
+            json_text(&v),
+            r#"{"a":"调度\"\n","b":[1,2.5,null],"c":{"d":false}}"#
+        );
     }
 }

@@ -232,7 +232,10 @@ impl CallState {
         }
         lenient::value_to_string(v)
             .map(Self::Unknown)
-            .ok_or_else(|| DecodeError::new(format!("stateType {v} is no state")))
+            .ok_or_else(|| {
+                let v = lenient::json_text(v);
+                DecodeError::new(format!("stateType {v} is no state"))
+            })
     }
 
     pub fn from_code(code: u64) -> Option<Self> {

@@ -85,7 +85,7 @@ impl MeetingEvent {
                 serde_json::json!({})
             }
         };
-        value.to_string()
+        crate::lenient::json_text(&value)
     }
 
     /// The support table: the enterprise cloud sends neither
@@ -178,9 +178,9 @@ impl Layout {
     fn decode(v: &Value) -> Result<Self, DecodeError> {
         let f = Fields::of(v)?;
         let uuid = |v: &Value| {
-            v.as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| DecodeError::new(format!("{v} is no uuid")))
+            v.as_str().map(str::to_owned).ok_or_else(|| {
+                DecodeError::new(format!("{} is no uuid", crate::lenient::json_text(v)))
+            })
         };
         Ok(Self {
             view: f.str("view")?,

@@ -1075,7 +1075,7 @@ impl MeetingMachine {
         match decode_reply(&a.text, |v| Ok(v.clone())) {
             Ok(Reply::Success(v)) => {
                 if crate::lenient::value_to_bool(&v) == Some(false) {
-                    self.notice = Some(failed(v.to_string()));
+                    self.notice = Some(failed(crate::lenient::json_text(&v)));
                 } else if name == "service_status" {
                     if let Ok(s) = ServiceStatus::decode(&v) {
                         self.conference.status(&s);
@@ -1155,7 +1155,7 @@ fn build_request(
         logged_url: url.clone(),
         url,
         headers,
-        body: body.map_or(Body::None, |b| Body::Json(b.to_string())),
+        body: body.map_or(Body::None, |b| Body::Json(crate::lenient::json_text(&b))),
         credential: Credential::None,
         timeout_ms: rest::REPLY_TIMEOUT_MS,
     }
@@ -1197,7 +1197,7 @@ pub fn redact(text: &str) -> String {
     let shown = match serde_json::from_str::<Value>(text) {
         Ok(mut v) => {
             walk(&mut v);
-            v.to_string()
+            crate::lenient::json_text(&v)
         }
         Err(_) => text.to_owned(),
     };

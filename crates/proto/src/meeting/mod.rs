@@ -411,7 +411,7 @@ impl<T> Reply<T> {
                 let message = match result {
                     Value::String(s) => s,
                     Value::Null => String::new(),
-                    other => other.to_string(),
+                    other => crate::lenient::json_text(&other),
                 };
                 Err(MeetingError { status, message })
             }

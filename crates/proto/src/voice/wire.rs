@@ -50,12 +50,12 @@ pub enum VoiceRequest {
 
 impl VoiceRequest {
     pub fn to_json(&self) -> String {
-        self.to_value(false).to_string()
+        crate::lenient::json_text(&self.to_value(false))
     }
 
     /// The same message with the password masked, for the journal.
     pub fn redacted(&self) -> String {
-        self.to_value(true).to_string()
+        crate::lenient::json_text(&self.to_value(true))
     }
 
     /// The `type` on the wire.
@@ -134,6 +134,7 @@ impl VoiceRequest {
                 .map(|x| {
                     let x = x.get("id").unwrap_or(x);
                     value_to_u64(x).ok_or_else(|| {
+                        let x = crate::lenient::json_text(x);
                         DecodeError::new(format!("{what} holds a non-numeric id: {x}"))
                     })
                 })
@@ -527,7 +528,7 @@ impl VoiceMessage {
                 notify("tempCallHangup", data, None)
             }
         };
-        v.to_string()
+        crate::lenient::json_text(&v)
     }
 }
 
@@ -705,7 +706,7 @@ fn decode_notify(
                         .and_then(value_to_i64)
                         .and_then(MemberCallState::from_code)
                         .ok_or_else(|| {
-                            let state = state.map_or("none".to_owned(), Value::to_string);
+                            let state = state.map_or("none".to_owned(), crate::lenient::json_text);
                             DecodeError::new(format!("unknown callState {state}"))
                         })?,
                 })
