@@ -30,19 +30,76 @@ fn down_mut<T: 'static>(b: &mut Boxed) -> &mut T {
     b.downcast_mut().expect("a signal holds its own type")
 }
 
+/// Copy and Clone for handles of any `T` (a derive would ask `T: Copy`).
+macro_rules! handle {
+    ($($name:ident),*) => {$(
+        impl<T> Clone for $name<T> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        impl<T> Copy for $name<T> {}
+    )*};
+}
+
+handle!(RwSignal, ReadSignal, WriteSignal, Memo, StoredValue);
+
+/// The reading methods of a signal or memo, over the Leptos handle at
+/// `self.<path>`. The `try_` ones do nothing, and answer `None`, once the
+/// owner is gone: a late reply or timer may still reach it.
+macro_rules! reading {
+    ($name:ident, $($path:ident).+) => {
+        impl<T: Send + Sync + 'static> $name<T> {
+            pub fn get(&self) -> T
+            where
+                T: Clone,
+            {
+                self.with(T::clone)
+            }
+
+            pub fn get_untracked(&self) -> T
+            where
+                T: Clone,
+            {
+                self.with_untracked(T::clone)
+            }
+
+            pub fn with<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+                self.$($path).+.with(|b| f(down(b)))
+            }
+
+            pub fn with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+                self.$($path).+.with_untracked(|b| f(down(b)))
+            }
+
+            pub fn try_with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> Option<U> {
+                self.$($path).+.try_with_untracked(|b| f(down(b)))
+            }
+
+            pub fn try_get_untracked(&self) -> Option<T>
+            where
+                T: Clone,
+            {
+                self.try_with_untracked(T::clone)
+            }
+
+            pub fn track(&self) {
+                self.$($path).+.track();
+            }
+        }
+    };
+}
+
+reading!(RwSignal, inner);
+reading!(ReadSignal, signal.inner);
+reading!(Memo, inner);
+
 /// A read-write signal of `T`, as Leptos's `RwSignal`.
 pub struct RwSignal<T> {
     inner: leptos::prelude::RwSignal<Boxed>,
     ty: PhantomData<fn() -> T>,
 }
-
-impl<T> Clone for RwSignal<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for RwSignal<T> {}
 
 /// The same signal, as Leptos compares its own.
 impl<T> PartialEq for RwSignal<T> {
@@ -67,32 +124,6 @@ impl<T: Send + Sync + 'static> RwSignal<T> {
         }
     }
 
-    pub fn get(&self) -> T
-    where
-        T: Clone,
-    {
-        self.with(T::clone)
-    }
-
-    pub fn get_untracked(&self) -> T
-    where
-        T: Clone,
-    {
-        self.with_untracked(T::clone)
-    }
-
-    pub fn with<U>(&self, f: impl FnOnce(&T) -> U) -> U {
-        self.inner.with(|b| f(down(b)))
-    }
-
-    pub fn with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> U {
-        self.inner.with_untracked(|b| f(down(b)))
-    }
-
-    pub fn track(&self) {
-        self.inner.track();
-    }
-
     pub fn set(&self, value: T) {
         self.update(|v| *v = value);
     }
@@ -110,8 +141,7 @@ impl<T: Send + Sync + 'static> RwSignal<T> {
         self.inner.notify();
     }
 
-    /// The `try_` methods do nothing, and answer `None`, once the signal's
-    /// owner is gone: a late reply or timer may still reach it.
+    /// Does nothing, and answers `None`, once the signal's owner is gone.
     pub fn try_update<U>(&self, f: impl FnOnce(&mut T) -> U) -> Option<U> {
         self.inner.try_update(|b| f(down_mut(b)))
     }
@@ -120,20 +150,9 @@ impl<T: Send + Sync + 'static> RwSignal<T> {
         self.try_update(|v| *v = value);
     }
 
-    pub fn try_with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> Option<U> {
-        self.inner.try_with_untracked(|b| f(down(b)))
-    }
-
-    pub fn try_get_untracked(&self) -> Option<T>
-    where
-        T: Clone,
-    {
-        self.try_with_untracked(T::clone)
-    }
-
     /// The same signal, for readers only.
     pub fn read_only(&self) -> ReadSignal<T> {
-        ReadSignal(*self)
+        ReadSignal { signal: *self }
     }
 
     /// The same signal, for writers only.
@@ -143,61 +162,12 @@ impl<T: Send + Sync + 'static> RwSignal<T> {
 }
 
 /// A signal that can only be read, as Leptos's `ReadSignal`.
-pub struct ReadSignal<T>(RwSignal<T>);
-
-impl<T> Clone for ReadSignal<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for ReadSignal<T> {}
-
-impl<T: Send + Sync + 'static> ReadSignal<T> {
-    pub fn get(&self) -> T
-    where
-        T: Clone,
-    {
-        self.0.get()
-    }
-
-    pub fn get_untracked(&self) -> T
-    where
-        T: Clone,
-    {
-        self.0.get_untracked()
-    }
-
-    pub fn with<U>(&self, f: impl FnOnce(&T) -> U) -> U {
-        self.0.with(f)
-    }
-
-    pub fn with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> U {
-        self.0.with_untracked(f)
-    }
-
-    pub fn track(&self) {
-        self.0.track();
-    }
-
-    pub fn try_get_untracked(&self) -> Option<T>
-    where
-        T: Clone,
-    {
-        self.0.try_get_untracked()
-    }
+pub struct ReadSignal<T> {
+    signal: RwSignal<T>,
 }
 
 /// A signal that can only be written, as Leptos's `WriteSignal`.
 pub struct WriteSignal<T>(RwSignal<T>);
-
-impl<T> Clone for WriteSignal<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for WriteSignal<T> {}
 
 impl<T: Send + Sync + 'static> WriteSignal<T> {
     pub fn set(&self, value: T) {
@@ -215,14 +185,6 @@ pub struct Memo<T> {
     inner: leptos::prelude::Memo<Boxed>,
     ty: PhantomData<fn() -> T>,
 }
-
-impl<T> Clone for Memo<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for Memo<T> {}
 
 impl<T: PartialEq + Send + Sync + 'static> Memo<T> {
     pub fn new(f: impl Fn(Option<&T>) -> T + Send + Sync + 'static) -> Self {
@@ -245,34 +207,6 @@ fn boxed_memo(
 }
 
 type Compute = dyn Fn(Option<&Boxed>) -> Boxed + Send + Sync;
-
-impl<T: Send + Sync + 'static> Memo<T> {
-    pub fn get(&self) -> T
-    where
-        T: Clone,
-    {
-        self.with(T::clone)
-    }
-
-    pub fn get_untracked(&self) -> T
-    where
-        T: Clone,
-    {
-        self.with_untracked(T::clone)
-    }
-
-    pub fn with<U>(&self, f: impl FnOnce(&T) -> U) -> U {
-        self.inner.with(|b| f(down(b)))
-    }
-
-    pub fn with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> U {
-        self.inner.with_untracked(|b| f(down(b)))
-    }
-
-    pub fn track(&self) {
-        self.inner.track();
-    }
-}
 
 /// Leptos's own test for `Memo::new`, on the unboxed values.
 fn changed<T: PartialEq + 'static>(last: Option<&Boxed>, new: Option<&Boxed>) -> bool {
@@ -298,14 +232,6 @@ pub struct StoredValue<T> {
     inner: leptos::prelude::StoredValue<Box<dyn Any>, LocalStorage>,
     ty: PhantomData<fn() -> T>,
 }
-
-impl<T> Clone for StoredValue<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for StoredValue<T> {}
 
 impl<T> fmt::Debug for StoredValue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
