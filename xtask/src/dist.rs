@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::layout;
 use crate::setup;
 use crate::shrink;
 use crate::ws::{run, Workspace};
@@ -24,7 +25,8 @@ pub fn setup_and_build(ws: &Workspace) -> Result<Vec<Artifact>> {
 const LOADER: &str = "boot.js";
 
 /// `trunk build --release` into dist/, the inline loader moved out of
-/// index.html (see [`move_inline_loader`]), the files made smaller (see
+/// index.html (see [`move_inline_loader`]), the wasm's functions laid out
+/// for gzip (see [`layout`]), the files made smaller (see
 /// [`shrink`]), every file precompressed (see
 /// [`precompress`]), then the sizes of the wasm and its JS glue (wasm
 /// first). Assumes the tools are installed.
@@ -33,6 +35,7 @@ pub fn build(ws: &Workspace) -> Result<Vec<Artifact>> {
     run(ws.command("trunk").args(["build", "--release"]))?;
     externalize_loader(&dist)?;
     let files = app_files(&dist)?;
+    layout::lay_out(ws, &files[0])?;
     shrink::shrink(ws, &dist, &files[0], &files[1])?;
     precompress(&dist)?;
     let artifacts = files

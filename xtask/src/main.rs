@@ -7,6 +7,7 @@ mod bench;
 mod demo;
 mod dist;
 mod fuzz;
+mod layout;
 mod setup;
 mod shrink;
 mod size;

@@ -111,8 +111,13 @@ impl Module {
         for section in wasm::sections(wasm)? {
             let body = section.body;
             match section.id {
-                2 => imported = imported_functions(body)?,
-                10 => module.functions = code_sizes(body)?,
+                2 => imported = wasm::imported_functions(body)?,
+                10 => {
+                    module.functions = wasm::code_bodies(body)?
+                        .iter()
+                        .map(|b| (String::new(), b.len() as u64))
+                        .collect()
+                }
                 11 => module.data = body.len() as u64,
                 0 => names.extend(function_names(body)?),
                 _ => {}
@@ -202,23 +207,6 @@ fn strip_disambiguators(name: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// How many of the imports are functions: they come first in the index space.
-fn imported_functions(section: &[u8]) -> Result<u32> {
-    let imports = wasm::imports(section)?;
-    Ok(imports.iter().filter(|i| i.is_function()).count() as u32)
-}
-
-fn code_sizes(section: &[u8]) -> Result<Vec<(String, u64)>> {
-    let (count, mut at) = leb(section, 0)?;
-    let mut functions = Vec::with_capacity(count as usize);
-    for _ in 0..count {
-        let (size, start) = leb(section, at)?;
-        functions.push((String::new(), u64::from(size)));
-        at = start + size as usize;
-    }
-    Ok(functions)
 }
 
 /// The function names of a custom section, if it is the `name` section.

@@ -1,5 +1,6 @@
-//! Just enough of the wasm binary format for `size` (read) and `shrink`
-//! (rewrite the import names): sections, LEB128 numbers, names, imports.
+//! Just enough of the wasm binary format for `size` (read), `shrink`
+//! (rewrite the import names) and `layout` (order the functions): sections,
+//! LEB128 numbers, names, imports, function bodies.
 
 use crate::Result;
 
@@ -72,6 +73,27 @@ pub fn imports(section: &[u8]) -> Result<Vec<Import<'_>>> {
         });
     }
     Ok(imports)
+}
+
+/// How many of the imports are functions: they come first in the index space.
+pub fn imported_functions(section: &[u8]) -> Result<u32> {
+    Ok(imports(section)?.iter().filter(|i| i.is_function()).count() as u32)
+}
+
+/// The bodies of the code section, in order (each without its size).
+pub fn code_bodies(section: &[u8]) -> Result<Vec<&[u8]>> {
+    let (count, mut at) = leb(section, 0)?;
+    let mut bodies = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let (size, start) = leb(section, at)?;
+        at = start + size as usize;
+        bodies.push(
+            section
+                .get(start..at)
+                .ok_or("a function body runs past the end")?,
+        );
+    }
+    Ok(bodies)
 }
 
 /// Skips a table's or memory's limits: a flags byte, a minimum, a maximum if flagged.
