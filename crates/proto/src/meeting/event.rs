@@ -103,7 +103,7 @@ pub fn decode_event(name: &str, data: &str) -> Result<MeetingEvent, DecodeError>
     let in_event = |e: DecodeError| DecodeError::new(format!("{name} event: {e}"));
     // Straight from the text, as in the participants reply
     // (`super::decode_participants`): a sync is a thousand of these.
-    let participant = || serde_json::from_str::<Participant>(data).map_err(|e| in_event(e.into()));
+    let participant = || Participant::from_text(data).map_err(in_event);
     let body: fn(&Value) -> Result<MeetingEvent, DecodeError> =
         match name.trim().to_ascii_lowercase().as_str() {
             "presentation_stop" => return Ok(MeetingEvent::PresentationStop),

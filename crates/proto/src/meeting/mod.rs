@@ -475,7 +475,7 @@ pub fn decode_participants(text: &str) -> Result<Reply<ListOf<Participant>>, Dec
         .and_then(lenient::value_to_string)
         .ok_or_else(|| DecodeError::new("no status"))?;
     Ok(if succeeded(&status) {
-        Reply::Success(ListOf::from_text(result)?)
+        Reply::Success(ListOf::from_text(result, Participant::from_text)?)
     } else {
         Reply::Failed {
             status,

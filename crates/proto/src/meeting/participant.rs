@@ -3,6 +3,7 @@
 
 use super::{spell, Role};
 use crate::lenient::{self, value_into_string};
+use crate::DecodeError;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
@@ -193,6 +194,67 @@ impl Participant {
         }
     }
 
+    /// Decodes a participant from its JSON text, as the derived decoder
+    /// does (an object; `uuid` a string; a field named twice is an error;
+    /// every other field lenient, unknown ones skipped unread), member by
+    /// member ([`crate::json_parts`]). The app decodes participants only
+    /// this way (rosters, events): serde's derived decoder, kept for
+    /// the simulator and tests, is 8 KB of wasm.
+    pub fn from_text(text: &str) -> Result<Self, DecodeError> {
+        let mut p = Participant::new(String::new());
+        let (mut seen, mut uuid) = (0u32, false);
+        for (key, raw) in crate::json_parts::members(text)? {
+            let Some(at) = FIELDS.iter().position(|f| *f == key) else {
+                continue;
+            };
+            if seen & 1 << at != 0 {
+                return Err(DecodeError::new(format!("duplicate field `{key}`")));
+            }
+            seen |= 1 << at;
+            if key == "uuid" {
+                p.uuid = serde_json::from_str(raw)?;
+                uuid = true;
+            } else {
+                p.set(&key, serde_json::from_str(raw)?);
+            }
+        }
+        if !uuid {
+            return Err(DecodeError::new("missing field `uuid`"));
+        }
+        Ok(p)
+    }
+
+    /// Sets the lenient field `name` from `v`, as its `deserialize_with` reads it.
+    fn set(&mut self, name: &str, v: Value) {
+        let text = || value_into_string(v.clone());
+        let flag = || lenient::value_to_bool(&v);
+        match name {
+            "api_url" => self.api_url = text(),
+            "call_direction" => self.call_direction = text(),
+            "display_name" => self.display_name = text(),
+            "encryption" => self.encryption = text(),
+            "has_media" => self.has_media = flag(),
+            "is_audio_only_call" => self.is_audio_only_call = flag(),
+            "is_external" => self.is_external = flag(),
+            "is_muted" => self.is_muted = flag(),
+            "is_presenting" => self.is_presenting = flag(),
+            "is_streaming_conference" => self.is_streaming_conference = flag(),
+            "is_video_call" => self.is_video_call = flag(),
+            "local_alias" => self.local_alias = text(),
+            "overlay_text" => self.overlay_text = text(),
+            "presentation_supported" => self.presentation_supported = flag(),
+            "protocol" => self.protocol = text(),
+            "role" => self.role = text().and_then(|s| Role::parse(&s)),
+            "rx_presentation_policy" => self.rx_presentation_policy = text(),
+            "service_type" => self.service_type = service_type(text()),
+            "spotlight" => self.spotlight = lenient::value_to_seconds(&v),
+            "start_time" => self.start_time = lenient::value_to_seconds(&v),
+            "uri" => self.uri = text(),
+            "vendor" => self.vendor = text(),
+            _ => {}
+        }
+    }
+
     /// This update laid over `old`, the same participant as known: fields
     /// the update leaves out (or sends as `null`) keep their value.
     pub fn over(self, old: &Participant) -> Participant {
@@ -283,6 +345,33 @@ impl From<ServiceType> for String {
     }
 }
 
+/// The fields of [`Participant`] by their JSON names, for [`Participant::from_text`].
+const FIELDS: [&str; 23] = [
+    "uuid",
+    "api_url",
+    "call_direction",
+    "display_name",
+    "encryption",
+    "has_media",
+    "is_audio_only_call",
+    "is_external",
+    "is_muted",
+    "is_presenting",
+    "is_streaming_conference",
+    "is_video_call",
+    "local_alias",
+    "overlay_text",
+    "presentation_supported",
+    "protocol",
+    "role",
+    "rx_presentation_policy",
+    "service_type",
+    "spotlight",
+    "start_time",
+    "uri",
+    "vendor",
+];
+
 /// The participant's role; an empty or unknown one is not known (`None`)
 /// rather than a reason to drop the participant.
 fn lenient_role<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Role>, D::Error> {
@@ -292,7 +381,84 @@ fn lenient_role<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Role>, D::Erro
 /// The participant's service: unknown values are kept ([`ServiceType::Other`]),
 /// an empty or non-text one is not known.
 fn lenient_service_type<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ServiceType>, D::Error> {
-    Ok(value_into_string(Value::deserialize(d)?)
-        .filter(|s| !s.trim().is_empty())
-        .map(ServiceType::from))
+    Ok(service_type(value_into_string(Value::deserialize(d)?)))
+}
+
+fn service_type(text: Option<String>) -> Option<ServiceType> {
+    text.filter(|s| !s.trim().is_empty()).map(ServiceType::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What serde's derived decoder makes of `text`.
+    fn derived(text: &str) -> Result<Participant, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    #[test]
+    fn from_text_reads_every_field_as_the_derived_decoder_does() {
+        let mut full = Participant::new("u-1");
+        full.api_url = Some("/api".into());
+        full.call_direction = Some("in".into());
+        full.display_name = Some("调度台 \"1\"".into());
+        full.encryption = Some("On".into());
+        full.has_media = Some(true);
+        full.is_audio_only_call = Some(false);
+        full.is_external = Some(true);
+        full.is_muted = Some(true);
+        full.is_presenting = Some(false);
+        full.is_streaming_conference = Some(true);
+        full.is_video_call = Some(true);
+        full.local_alias = Some("alias".into());
+        full.overlay_text = Some("overlay".into());
+        full.presentation_supported = Some(true);
+        full.protocol = Some("webrtc".into());
+        full.role = Some(Role::Guest);
+        full.rx_presentation_policy = Some("ALLOW".into());
+        full.service_type = Some(ServiceType::Other("lecture".into()));
+        full.spotlight = Some(12);
+        full.start_time = Some(1_700_484_383);
+        full.uri = Some("sip:x".into());
+        full.vendor = Some("Chrome".into());
+        let text = serde_json::to_string(&full).unwrap();
+        let keys = serde_json::from_str::<Value>(&text).unwrap();
+        assert_eq!(keys.as_object().unwrap().len(), FIELDS.len(), "{text}");
+        assert_eq!(Participant::from_text(&text).unwrap(), full);
+
+        for text in [
+            r#"{"uuid":"a","buzz_time":0,"call_tag":{"x":[1]}}"#,
+            r#"{"uuid":"a","is_muted":"UNKNOWN","has_media":1,"is_presenting":"'true'"}"#,
+            r#"{"uuid":"a","role":"","service_type":" ","spotlight":"12.5","start_time":null}"#,
+            r#"{"uuid":"a","display_name":7,"protocol":true,"uri":{"a":1},"role":"chair"}"#,
+            r#"{"uuid":"a","service_type":"waiting_room","start_time":-3}"#,
+        ] {
+            assert_eq!(
+                Participant::from_text(text).unwrap(),
+                derived(text).unwrap(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn from_text_refuses_what_the_derived_decoder_refuses() {
+        for text in [
+            r#"{"display_name":"no uuid"}"#,
+            r#"{"uuid":5}"#,
+            r#"{"uuid":null}"#,
+            r#"{"uuid":"a","uuid":"b"}"#,
+            r#"{"uuid":"a","is_muted":true,"is_muted":false}"#,
+            r#"{"uuid":"a""#,
+            "null",
+        ] {
+            assert!(derived(text).is_err(), "{text}");
+            assert!(Participant::from_text(text).is_err(), "{text}");
+        }
+        // serde also reads a struct from a list of its fields in order; no
+        // server sends one, and `from_text` wants an object.
+        assert!(derived(r#"["a"]"#).is_ok());
+        assert!(Participant::from_text(r#"["a"]"#).is_err());
+    }
 }
