@@ -5,7 +5,6 @@
 //! languages: a missing translation is a compile error.
 
 use crate::reactive::RwSignal;
-use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -214,5 +213,5 @@ fn follow(
 }
 
 pub fn use_i18n() -> I18n {
-    expect_context::<I18n>()
+    crate::reactive::expect_context::<I18n>()
 }

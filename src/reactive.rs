@@ -48,6 +48,18 @@ fn disposed() -> ! {
     panic!("Tried to access a reactive value that has already been disposed.")
 }
 
+/// Leptos's `expect_context`, with its panic compiled once rather than
+/// for each type asked for.
+pub fn expect_context<T: Clone + 'static>() -> T {
+    leptos::prelude::use_context().unwrap_or_else(|| no_context())
+}
+
+#[cold]
+#[inline(never)]
+fn no_context() -> ! {
+    panic!("a context the console provides is missing")
+}
+
 /// Copy and Clone for handles of any `T` (a derive would ask `T: Copy`).
 macro_rules! handle {
     ($($name:ident),*) => {$(

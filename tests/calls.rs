@@ -188,7 +188,11 @@ thread_local! {
 
 /// The calls panel, keeping the history handle it was given.
 fn panel_keeping_history() -> impl IntoView {
-    HISTORY.with(|h| h.set(Some(expect_context::<dispatch_desk::io::history::History>())));
+    HISTORY.with(|h| {
+        h.set(Some(dispatch_desk::reactive::expect_context::<
+            dispatch_desk::io::history::History,
+        >()))
+    });
     view! { <CallPanel /> }
 }
 

@@ -39,7 +39,7 @@ fn member_states_read_as_the_document_names_them() {
 }
 
 fn panel() -> impl IntoView {
-    let journal = expect_context::<Journal>();
+    let journal = dispatch_desk::reactive::expect_context::<Journal>();
     // Port 9 (discard) is closed: never online.
     provide_context(VoiceLink::new(
         "ws://127.0.0.1:9/voice".into(),

@@ -4,7 +4,6 @@
 
 use crate::config::Config;
 use crate::reactive::{StoredValue, WriteSignal};
-use leptos::prelude::*;
 
 #[derive(Debug, Clone)]
 pub struct Active {
@@ -14,7 +13,7 @@ pub struct Active {
 
 /// The configuration in force, for components.
 pub fn use_active() -> Active {
-    expect_context::<StoredValue<Active>>().get_value()
+    crate::reactive::expect_context::<StoredValue<Active>>().get_value()
 }
 
 /// Restarts the console with another configuration: new shells for new

@@ -29,7 +29,7 @@ use proto::embed::LayoutMode;
 #[component]
 pub fn Console(file: Config, config: Config) -> impl IntoView {
     let i18n = use_i18n();
-    let journal = expect_context::<Journal>();
+    let journal = crate::reactive::expect_context::<Journal>();
     let shells = provide_shells(&config, journal);
     let active = StoredValue::new(Active { file, config });
     provide_context(active);

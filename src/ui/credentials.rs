@@ -51,9 +51,9 @@ impl Secret {
 #[component]
 pub fn Credentials() -> impl IntoView {
     let lang = use_i18n().lang;
-    let active = expect_context::<StoredValue<Active>>();
-    let calls = expect_context::<CallDesk>();
-    let journal = expect_context::<Journal>();
+    let active = crate::reactive::expect_context::<StoredValue<Active>>();
+    let calls = crate::reactive::expect_context::<CallDesk>();
+    let journal = crate::reactive::expect_context::<Journal>();
     let fields = [
         (Secret::MeetingPin, "credential-meeting-pin"),
         (Secret::CallsToken, "credential-calls-token"),

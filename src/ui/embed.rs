@@ -11,7 +11,6 @@ use crate::i18n::{I18n, Key};
 use crate::io::embed::{microphone_allowed, Bridge, Responder};
 use crate::io::ivr::IvrOutcome;
 use crate::reactive::{effect, Memo, StoredValue};
-use leptos::prelude::*;
 use proto::call::{CallState, Phase, Target};
 use proto::embed::{Command, EmbedError, ErrorCode, Event, Member, Request};
 use proto::ivr::{PlayVoice, SERVICE};
@@ -24,7 +23,7 @@ use std::collections::HashMap;
 /// `ready` once the console is mounted.
 pub fn connect(shells: Shells, active: StoredValue<Active>, desk: Desk, i18n: I18n) {
     let origins = active.with_value(|a| a.config.embed.origins.clone());
-    let restart = expect_context::<Restart>();
+    let restart = crate::reactive::expect_context::<Restart>();
     let bridge = Bridge::start(&origins, move |request, responder| {
         dispatch(request, responder, shells, active, desk, i18n, restart)
     });

@@ -15,7 +15,7 @@ use proto::voice::Link;
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
-    let voice = expect_context::<VoiceLink>().view();
+    let voice = crate::reactive::expect_context::<VoiceLink>().view();
     let identity = move || match voice.with(|v| {
         (v.link == Link::Online)
             .then(|| v.account.clone())
@@ -25,11 +25,11 @@ pub fn Header() -> impl IntoView {
         None => i18n.t(Key::NotLoggedIn).to_owned(),
     };
     let voice_light = Memo::new(move |_| voice.with(|v| LightState::of_link(&v.link)));
-    let meeting = expect_context::<Meeting>().view();
+    let meeting = crate::reactive::expect_context::<Meeting>().view();
     let meeting_light = Memo::new(move |_| meeting.with(|v| LightState::of_meeting(&v.link)));
-    let calls = expect_context::<CallDesk>().view();
+    let calls = crate::reactive::expect_context::<CallDesk>().view();
     let calls_light = Memo::new(move |_| calls.with(|v| LightState::of_health(v.health)));
-    let ivr = expect_context::<IvrDesk>().health();
+    let ivr = crate::reactive::expect_context::<IvrDesk>().health();
     let ivr_light = Memo::new(move |_| LightState::of_health(ivr.get()));
     let lights = [
         ("voice-light", Key::ServiceVoice, voice_light),

@@ -15,7 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 #[component]
 pub fn JournalPanel() -> impl IntoView {
     let i18n = use_i18n();
-    let journal = expect_context::<Journal>();
+    let journal = crate::reactive::expect_context::<Journal>();
     // A page at a time (see `PAGE`); the journal keeps
     // `journal::CAPACITY` lines and the export has them all.
     let shown = RwSignal::new(PAGE);

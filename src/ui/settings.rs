@@ -21,8 +21,8 @@ pub fn SettingsPanel() -> impl IntoView {
     let secrets = active.file.secrets_in_file().join(", ");
     let config = active.config;
     let talk_key = RwSignal::new(storage::load_settings().talk_key.unwrap_or_default());
-    let in_force = expect_context::<StoredValue<Active>>();
-    let restart = expect_context::<Restart>();
+    let in_force = crate::reactive::expect_context::<StoredValue<Active>>();
+    let restart = crate::reactive::expect_context::<Restart>();
     let secure = crate::io::page_origin().starts_with("https:");
     let restart_with = move |s: &Settings| {
         let (file, current) = in_force.with_value(|a| (a.file.clone(), a.config.clone()));

@@ -51,7 +51,7 @@ pub(crate) use status_html;
 pub fn audio_status() -> impl FnOnce(&Wired) + Send {
     let i18n = use_i18n();
     let desk = use_context::<AudioDesk>();
-    let ptt = expect_context::<VoiceLink>().ptt();
+    let ptt = crate::reactive::expect_context::<VoiceLink>().ptt();
     move |w: &Wired| {
         let Some(desk) = desk else {
             w.el("audio-status").remove();

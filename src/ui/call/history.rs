@@ -62,7 +62,7 @@ pub(super) struct Filters {
 
 impl Filters {
     pub(super) fn new() -> Self {
-        let store = expect_context::<History>();
+        let store = crate::reactive::expect_context::<History>();
         let query = RwSignal::new(String::new());
         let kind = RwSignal::new(None::<Kind>);
         let matching = Memo::new(move |_| {
@@ -142,8 +142,8 @@ impl Filters {
 #[component]
 fn HistoryRow(key: EntryKey) -> impl IntoView {
     let i18n = use_i18n();
-    let desk = expect_context::<CallDesk>();
-    let store = expect_context::<History>();
+    let desk = crate::reactive::expect_context::<CallDesk>();
+    let store = crate::reactive::expect_context::<History>();
     let (start_ms, kind, target, customuuid) = key.clone();
     let entry = Memo::new(move |_| {
         store

@@ -75,7 +75,7 @@ pub fn target_name(target: Target, terminals: &[Terminal], i18n: I18n) -> String
 #[component]
 pub fn CallItem(id: u32) -> impl IntoView {
     let i18n = use_i18n();
-    let desk = expect_context::<CallDesk>();
+    let desk = crate::reactive::expect_context::<CallDesk>();
     let calls = desk.calls();
     let terminals = use_active().config.terminals;
     let call = Memo::new(move |_| calls.with(|c| c.iter().find(|c| c.id == id).cloned()));

@@ -32,7 +32,7 @@ pub fn CallPanel() -> impl IntoView {
     let config = use_active().config;
     let base = resolve(&config.calls.base_url, &page_origin(), false);
     let terminals = config.terminals;
-    let desk = expect_context::<CallDesk>();
+    let desk = crate::reactive::expect_context::<CallDesk>();
     let dial = dial::Dial::new();
     let history = history::Filters::new();
     markup(HTML, &[Key::named, CallText::named], move |w: &Wired| {

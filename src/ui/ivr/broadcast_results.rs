@@ -29,7 +29,7 @@ fn status_word(status: &Status) -> IvrText {
 
 /// The table's rows, one per number, for `#broadcast-results`'s body.
 pub fn result_rows() -> AnyView {
-    let batch = expect_context::<BroadcastDesk>().view();
+    let batch = crate::reactive::expect_context::<BroadcastDesk>().view();
     let keys = Memo::new(move |_| {
         batch.with(|b| {
             b.recipients
@@ -47,8 +47,8 @@ pub fn result_rows() -> AnyView {
 /// The row of number `customuuid`, each cell following the row's memos.
 fn result_row(customuuid: String) -> Markup {
     let i18n = use_i18n();
-    let batch = expect_context::<BroadcastDesk>().view();
-    let history = expect_context::<History>().entries();
+    let batch = crate::reactive::expect_context::<BroadcastDesk>().view();
+    let history = crate::reactive::expect_context::<History>().entries();
     let uuid = customuuid.clone();
     let row = Memo::new(move |_| {
         batch.with(|b| {

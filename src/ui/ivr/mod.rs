@@ -52,7 +52,7 @@ pub struct IvrState {
 
 #[component]
 pub fn IvrPanel() -> impl IntoView {
-    let desk = expect_context::<IvrDesk>();
+    let desk = crate::reactive::expect_context::<IvrDesk>();
     let url = desk.url();
     let config = use_active().config.ivr;
     let state = IvrState {
@@ -66,11 +66,11 @@ pub fn IvrPanel() -> impl IntoView {
     provide_context(BroadcastDesk::new(
         url.clone(),
         config.token,
-        expect_context::<Journal>(),
-        expect_context::<History>(),
+        crate::reactive::expect_context::<Journal>(),
+        crate::reactive::expect_context::<History>(),
     ));
-    let active = expect_context::<StoredValue<Active>>();
-    let broadcast = broadcast::section(expect_context(), draft, state, active);
+    let active = crate::reactive::expect_context::<StoredValue<Active>>();
+    let broadcast = broadcast::section(crate::reactive::expect_context(), draft, state, active);
     markup(HTML, &[Key::named, IvrText::named], move |w: &Wired| {
         w.el("ivr-address").set_text_content(Some(&url));
         form::wire(w, state, desk, draft, active);

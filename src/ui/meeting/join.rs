@@ -7,7 +7,6 @@ use crate::io::meeting::Meeting;
 use crate::reactive::{RwSignal, StoredValue};
 use crate::ui::active::Active;
 use crate::ui::markup::{value_of, Wired};
-use leptos::prelude::*;
 use proto::meeting::machine::MeetingLink;
 
 /// Wires the join form, its status line and its error line of the panel's
@@ -18,7 +17,7 @@ pub fn wire(w: &Wired, meeting: Meeting, i18n: I18n, account: &str, name: String
     let missing = RwSignal::new(false);
     // The PIN stays in the configuration in force and the machine's memory;
     // read when joining, as the dispatcher or the portal may give it later.
-    let active_config = expect_context::<StoredValue<Active>>();
+    let active_config = crate::reactive::expect_context::<StoredValue<Active>>();
     let submit = move |typed: String| {
         let account = typed.trim().to_owned();
         missing.set(account.is_empty());

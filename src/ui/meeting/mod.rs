@@ -38,7 +38,7 @@ pub fn MeetingPanel() -> impl IntoView {
         Deployment::Public => Key::DeploymentPublic,
         Deployment::Enterprise => Key::DeploymentEnterprise,
     };
-    let meeting = expect_context::<Meeting>();
+    let meeting = crate::reactive::expect_context::<Meeting>();
     let state = throttled(meeting.view());
     provide_context(Shown(state));
     let active = move || state.with(|v| v.link.is_active());
@@ -68,7 +68,7 @@ const HTML: &str = r#"<section id="meeting-panel" class="panel" tabindex="0" ari
 /// presentation, the host's controls, the roster, dialling out, messages.
 fn joined() -> Markup {
     let lang = use_i18n().lang;
-    let meeting = expect_context::<Meeting>();
+    let meeting = crate::reactive::expect_context::<Meeting>();
     let state = shown();
     // A guest's host commands would all be refused: it gets none.
     let host = move || state.with(|v| v.is_host());
@@ -114,7 +114,7 @@ struct Shown(ReadSignal<MeetingView>);
 
 /// The meeting as of the last burst of events (see [`throttled`]).
 fn shown() -> ReadSignal<MeetingView> {
-    expect_context::<Shown>().0
+    crate::reactive::expect_context::<Shown>().0
 }
 
 /// The view as of the last burst. A thousand participant updates are a

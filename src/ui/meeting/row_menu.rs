@@ -8,7 +8,6 @@ use crate::i18n::use_i18n;
 use crate::io::meeting::Meeting;
 use crate::reactive::Memo;
 use crate::ui::markup::{markup, Markup, Wired};
-use leptos::prelude::*;
 use proto::meeting::{Command, Participant, ParticipantCommand, Role, ServiceType, Transfer};
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -48,7 +47,7 @@ type Toggle = (
 /// The menu of the participant `uuid`, following it as it changes.
 pub fn row_menu(uuid: String) -> Markup {
     let lang = use_i18n().lang;
-    let meeting = expect_context::<Meeting>();
+    let meeting = crate::reactive::expect_context::<Meeting>();
     let state = super::shown();
     let row = {
         let uuid = uuid.clone();

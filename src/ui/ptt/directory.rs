@@ -160,7 +160,7 @@ const PICK: &str = r#"<li><label><input type="checkbox"> </label></li>"#;
 /// group starts a call with its terminals.
 fn saved_groups(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired) + Send {
     let i18n = use_i18n();
-    let voice = expect_context::<VoiceLink>();
+    let voice = crate::reactive::expect_context::<VoiceLink>();
     let store = SavedGroups::load();
     let refused = RwSignal::new(false);
     let list = store.list();

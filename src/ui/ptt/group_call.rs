@@ -12,7 +12,6 @@ use crate::io::voice::VoiceLink;
 use crate::reactive::RwSignal;
 use crate::ui::active::use_active;
 use crate::ui::markup::Wired;
-use leptos::prelude::*;
 use proto::id::BigId;
 use proto::voice::{EndReason, PttError, PttNotice, PttState, RequestKind, TerminalId};
 
@@ -110,7 +109,7 @@ pub(super) use group_call_html;
 /// wiring is run on its markup.
 pub(super) fn group_call() -> impl FnOnce(&Wired) + Send {
     let i18n = use_i18n();
-    let voice = expect_context::<VoiceLink>();
+    let voice = crate::reactive::expect_context::<VoiceLink>();
     let ptt = voice.ptt();
     let terminals = use_active().config.terminals;
     let picked = RwSignal::new(Vec::<TerminalId>::new());

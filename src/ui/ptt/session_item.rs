@@ -38,7 +38,7 @@ const TURN: &str = r#"<li class="transmission"><time></time> · · <span class="
 /// The line of call `sid`, for `#ptt-sessions`.
 pub(super) fn session_item(sid: BigId, terminals: StoredValue<Vec<Terminal>>) -> Markup {
     let i18n = use_i18n();
-    let voice = expect_context::<VoiceLink>();
+    let voice = crate::reactive::expect_context::<VoiceLink>();
     let ptt = voice.ptt();
     let desk = use_context::<AudioDesk>()
         .filter(|desk| desk.mic.get_untracked() != MicStatus::PluginOwned);

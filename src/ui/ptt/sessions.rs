@@ -61,7 +61,7 @@ pub fn talker_text(talker: Option<&Talker>, i18n: I18n) -> String {
 
 /// The running calls, one line each, for `#ptt-sessions`.
 pub fn session_rows(terminals: Vec<Terminal>) -> AnyView {
-    let ptt = expect_context::<VoiceLink>().ptt();
+    let ptt = crate::reactive::expect_context::<VoiceLink>().ptt();
     let terminals = StoredValue::new(terminals);
     // Keyed by session: a change in one call (a talker, a member's state)
     // updates that call's parts only, and never rebuilds a volume slider

@@ -101,7 +101,7 @@ pub(super) use talk_html;
 /// (they last as long as it does); the returned wiring is run on its markup.
 pub(super) fn talk_button(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired) + Send {
     let i18n = use_i18n();
-    let voice = expect_context::<VoiceLink>();
+    let voice = crate::reactive::expect_context::<VoiceLink>();
     let ptt = voice.ptt();
     let link = voice.view();
     let talk_key = StoredValue::new(

@@ -6,7 +6,6 @@ use crate::io::voice::VoiceLink;
 use crate::reactive::{Memo, RwSignal};
 use crate::ui::active::use_active;
 use crate::ui::markup::{value_of, Wired};
-use leptos::prelude::*;
 use proto::voice::Link;
 
 /// The login form, the link's state and the refusal, in the panel's markup.
@@ -22,7 +21,7 @@ pub(super) use voice_login_html;
 /// run on its markup.
 pub(super) fn voice_login() -> impl FnOnce(&Wired) + Send {
     let i18n = use_i18n();
-    let voice = expect_context::<VoiceLink>();
+    let voice = crate::reactive::expect_context::<VoiceLink>();
     let view_state = voice.view();
     // The password lives in this form and the machine's memory only.
     let prefill = use_active().config.voice;
