@@ -35,6 +35,7 @@ pub fn build(ws: &Workspace) -> Result<Vec<Artifact>> {
     run(ws.command("trunk").args(["build", "--release"]))?;
     externalize_loader(&dist)?;
     let files = app_files(&dist)?;
+    shrink::drop_dead_exports(&files[0])?;
     layout::lay_out(ws, &files[0])?;
     shrink::shrink(ws, &dist, &files[0], &files[1])?;
     precompress(&dist)?;

@@ -6,7 +6,10 @@
 //! - the JS (glue, loader, audio worklet) is minified by terser, the CSS by
 //!   csso (without restructuring, so the cascade stays as written);
 //! - index.html's `integrity` attributes are computed again for the files
-//!   it links ([`set_integrity`]).
+//!   it links ([`set_integrity`]);
+//! - before all that (and before `layout`'s last wasm-opt pass, which then
+//!   drops the code they alone reach), exports nothing can call are left
+//!   out of the wasm ([`drop_dead_exports`]).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -52,6 +55,29 @@ pub fn shrink(ws: &Workspace, dist: &Path, wasm_path: &Path, glue_path: &Path) -
         html = set_integrity(&html, &name, &read(&path)?)?;
     }
     write(&index, html.as_bytes())
+}
+
+/// Leaves out of the wasm at `path` the exports of wasm-streams' stream
+/// adapter classes (`IntoUnderlyingSink`, `IntoUnderlyingSource`,
+/// `IntoUnderlyingByteSource`). Leptos links them in for server functions'
+/// streams; the console has no server function, so nothing makes one. The
+/// glue keeps the classes' JS, never run. Their code reaches the function
+/// table, so wasm-opt keeps it while it is exported: 1.3 KB gzipped.
+/// Errs if the wasm has none of them (a new wasm-streams or Leptos: look
+/// again).
+pub fn drop_dead_exports(path: &Path) -> Result<()> {
+    let dead = |name: &str| {
+        let name = name.strip_prefix("__wbg_").unwrap_or(name);
+        name.starts_with("intounderlying")
+    };
+    let (module, dropped) = wasm::without_exports(&read(path)?, dead)?;
+    if dropped == 0 {
+        return Err(format!(
+            "{}: no stream adapter exports to leave out",
+            path.display()
+        ));
+    }
+    write(path, &module)
 }
 
 /// The module name every import is given in place of `./<crate>_bg.js`.

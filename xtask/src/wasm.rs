@@ -96,6 +96,37 @@ pub fn code_bodies(section: &[u8]) -> Result<Vec<&[u8]>> {
     Ok(bodies)
 }
 
+/// The module with the exports that `dead` names left out of its export
+/// section (all else as it was), and how many were left out.
+pub fn without_exports(module: &[u8], dead: impl Fn(&str) -> bool) -> Result<(Vec<u8>, usize)> {
+    let mut out = module.get(..8).ok_or("not a wasm module")?.to_vec();
+    let mut dropped = 0;
+    for section in sections(module)? {
+        if section.id != 7 {
+            push_section(&mut out, section.id, section.body);
+            continue;
+        }
+        let (count, mut at) = leb(section.body, 0)?;
+        let mut kept = Vec::new();
+        let mut body = Vec::new();
+        for _ in 0..count {
+            let start = at;
+            let (name, next) = name_at(section.body, at)?;
+            // The kind byte, then the index.
+            at = leb(section.body, next + 1)?.1;
+            if dead(&name) {
+                dropped += 1;
+            } else {
+                kept.extend_from_slice(&section.body[start..at]);
+            }
+        }
+        push_leb(&mut body, count - dropped as u32);
+        body.extend(kept);
+        push_section(&mut out, 7, &body);
+    }
+    Ok((out, dropped))
+}
+
 /// Skips a table's or memory's limits: a flags byte, a minimum, a maximum if flagged.
 fn limits(section: &[u8], at: usize) -> Result<usize> {
     let flags = *section.get(at).ok_or("limits run past the end")?;
@@ -199,5 +230,37 @@ mod tests {
             ]
         );
         assert!(super::imports(&body[..body.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn leaves_out_the_exports_named() {
+        let mut exports = Vec::new();
+        push_leb(&mut exports, 3);
+        for (name, kind, index) in [("keep", 0u8, 1u32), ("dead_a", 0, 300), ("memory", 2, 0)] {
+            push_name(&mut exports, name);
+            exports.push(kind);
+            push_leb(&mut exports, index);
+        }
+        let mut module = b"\0asm\x01\0\0\0".to_vec();
+        push_section(&mut module, 1, &[0]);
+        push_section(&mut module, 7, &exports);
+        push_section(&mut module, 10, &[0]);
+        let (out, dropped) = without_exports(&module, |n| n.starts_with("dead")).unwrap();
+        assert_eq!(dropped, 1);
+        let sections = sections(&out).unwrap();
+        let ids: Vec<u8> = sections.iter().map(|s| s.id).collect();
+        assert_eq!(ids, [1, 7, 10]);
+        let mut expected = Vec::new();
+        push_leb(&mut expected, 2);
+        for (name, kind, index) in [("keep", 0u8, 1u32), ("memory", 2, 0)] {
+            push_name(&mut expected, name);
+            expected.push(kind);
+            push_leb(&mut expected, index);
+        }
+        assert_eq!(sections[1].body, &expected[..]);
+        assert_eq!(
+            without_exports(&module, |_| false).unwrap(),
+            (module.clone(), 0)
+        );
     }
 }
