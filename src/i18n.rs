@@ -196,20 +196,6 @@ impl I18n {
     pub fn t(&self, key: impl Phrase) -> &'static str {
         key.text(self.lang.get())
     }
-
-    /// A closure for `view!` that follows the language.
-    pub fn tr(&self, key: impl Phrase) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-        follow(self.lang, [key.text(Lang::Zh), key.text(Lang::En)])
-    }
-}
-
-/// One closure type for every catalogue's phrases: a view's text is then one
-/// kind of child for the whole console, not one per catalogue (wasm size).
-fn follow(
-    lang: RwSignal<Lang>,
-    texts: [&'static str; 2],
-) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-    move || texts[lang.get() as usize]
 }
 
 pub fn use_i18n() -> I18n {

@@ -15,5 +15,5 @@ pub fn start() {
     // `cargo xtask bench` splits the cold load here: before, download and compile; after, mounting.
     time::mark("dd-start");
     crash::install();
-    leptos::mount::mount_to_body(ui::app::App);
+    ui::markup::mount_to_body(ui::app::app);
 }

@@ -7,8 +7,8 @@ use dispatch_desk::i18n::{I18n, Key, Lang, Phrase};
 use dispatch_desk::io::voice::VoiceLink;
 use dispatch_desk::journal::{Journal, Kind, Source, Text, CAPACITY};
 use dispatch_desk::reactive::{Memo, RwSignal};
-use dispatch_desk::ui::config_error::ConfigError;
-use dispatch_desk::ui::status_light::{LightState, StatusLight};
+use dispatch_desk::ui::config_error::config_error;
+use dispatch_desk::ui::status_light::{status_light, LightState};
 use leptos::prelude::*;
 use proto::voice::Link;
 use wasm_bindgen_test::*;
@@ -384,9 +384,13 @@ async fn a_status_light_follows_its_signal_and_the_language() {
     let el = container();
     let i18n = I18n::new(Lang::Zh);
     let light = RwSignal::new(LightState::of_link(&Link::Offline));
-    let _handle = leptos::mount::mount_to(el.clone(), move || {
+    let _handle = dispatch_desk::ui::markup::mount_to(&el, move || {
         provide_context(i18n);
-        view! { <StatusLight id="test-light" service=Key::ServiceVoice light=Memo::new(move |_| light.get()) /> }
+        status_light(
+            "test-light",
+            Key::ServiceVoice,
+            Memo::new(move |_| light.get()),
+        )
     });
     let lamp = || doc().get_element_by_id("test-light").unwrap();
     assert_eq!(lamp().get_attribute("data-state").as_deref(), Some("off"));
@@ -406,9 +410,12 @@ async fn a_status_light_follows_its_signal_and_the_language() {
 #[wasm_bindgen_test]
 async fn the_config_error_screen_names_each_problem() {
     let el = container();
-    let _handle = leptos::mount::mount_to(el.clone(), move || {
+    let _handle = dispatch_desk::ui::markup::mount_to(&el, move || {
         provide_context(I18n::new(Lang::Zh));
-        view! { <ConfigError problems=vec!["voice.pluginUrl \"x\": expected ws://".into(), "language \"fr\"".into()] /> }
+        config_error(vec![
+            "voice.pluginUrl \"x\": expected ws://".into(),
+            "language \"fr\"".into(),
+        ])
     });
     let screen = doc().get_element_by_id("config-error").unwrap();
     assert_eq!(screen.query_selector_all("li").unwrap().length(), 2);
@@ -463,9 +470,9 @@ thread_local! {
 
 /// The push-to-talk panel (the audio status line is part of its markup),
 /// keeping the desk the console provided for the test.
-fn audio_status() -> impl IntoView {
+fn audio_status() -> dispatch_desk::ui::markup::Markup {
     AUDIO_DESK.with(|d| d.set(use_context()));
-    view! { <dispatch_desk::ui::ptt::PttPanel /> }
+    dispatch_desk::ui::ptt::ptt_panel()
 }
 
 #[wasm_bindgen_test]
@@ -525,7 +532,7 @@ async fn markup_names_its_text_wires_its_parts_and_lets_go_when_dropped() {
     let i18n = I18n::new(Lang::Zh);
     let count = RwSignal::new(0u32);
     let read = RwSignal::new(String::new());
-    let handle = leptos::mount::mount_to(el.clone(), move || {
+    let handle = dispatch_desk::ui::markup::mount_to(&el, move || {
         provide_context(i18n);
         markup(HTML, &[Key::named], move |w: &Wired| {
             w.set_value("mk-in", "zydd");
@@ -539,7 +546,9 @@ async fn markup_names_its_text_wires_its_parts_and_lets_go_when_dropped() {
             });
             w.mount(
                 "mk-slot",
-                view! { <span id="mk-child">{move || count.get() * 10}</span> }.into_any(),
+                markup(r#"<span id="mk-child"></span>"#, &[], move |w: &Wired| {
+                    w.text("mk-child", move || (count.get() * 10).to_string())
+                }),
             );
             // A markup inside names its text from its own catalogue; the outer one leaves it be.
             let inner = markup(
@@ -547,7 +556,7 @@ async fn markup_names_its_text_wires_its_parts_and_lets_go_when_dropped() {
                 &[CredentialText::named],
                 |_| {},
             );
-            w.mount("mk-slot", inner.into_any());
+            w.mount("mk-slot", inner);
         })
     });
     // The catalogue's text, in each place the markup names it.
@@ -599,21 +608,34 @@ async fn markup_names_its_text_wires_its_parts_and_lets_go_when_dropped() {
 #[wasm_bindgen_test]
 async fn a_keyed_list_keeps_a_row_while_its_key_stays_and_makes_a_new_one_when_it_returns() {
     use dispatch_desk::ui::keyed::keyed_list;
+    use dispatch_desk::ui::markup::{markup, Wired};
     let el = container();
     let keys = RwSignal::new(vec!["a".to_string(), "b".to_string()]);
     let made = RwSignal::new(0u32);
-    let handle = leptos::mount::mount_to(el.clone(), move || {
-        view! {
-            <ol id="kl">
-                {keyed_list(
+    // A row's own signal, to see that a row gone is disposed with its owner.
+    let row_signals = dispatch_desk::reactive::StoredValue::new(Vec::new());
+    let handle = dispatch_desk::ui::markup::mount_to(&el, move || {
+        provide_context(I18n::new(Lang::Zh));
+        markup(
+            r#"<div><ol id="kl"><li id="kl-first">first</li></ol></div>"#,
+            &[],
+            move |w: &Wired| {
+                keyed_list(
+                    w,
+                    &w.el("kl"),
                     move || keys.get(),
                     move |key: String| {
                         made.update(|n| *n += 1);
-                        view! { <li id=format!("kl-{key}")>{key.clone()}</li> }.into_any()
+                        let own = RwSignal::new(key.clone());
+                        row_signals.update_value(|v| v.push(own));
+                        Some(markup("<li></li>", &[], move |w: &Wired| {
+                            w.root().set_id(&format!("kl-{key}"));
+                            w.text_el(w.root().clone(), Box::new(move || own.get()));
+                        }))
                     },
-                )}
-            </ol>
-        }
+                );
+            },
+        )
     });
     let order = || {
         let list = by_id("kl");
@@ -622,23 +644,92 @@ async fn a_keyed_list_keeps_a_row_while_its_key_stays_and_makes_a_new_one_when_i
             .map(|li| li.id())
             .collect::<Vec<_>>()
     };
-    assert_eq!(order(), ["kl-a", "kl-b"]);
+    // The rows go after what the list held already.
+    assert_eq!(order(), ["kl-first", "kl-a", "kl-b"]);
     let a = by_id("kl-a");
     // Reordered and grown: "a" is the same element, only "c" is made.
     keys.set(vec!["b".into(), "c".into(), "a".into()]);
     leptos::task::tick().await;
-    assert_eq!(order(), ["kl-b", "kl-c", "kl-a"]);
+    assert_eq!(order(), ["kl-first", "kl-b", "kl-c", "kl-a"]);
     assert!(by_id("kl-a").is_same_node(Some(&a)));
     assert_eq!(made.get_untracked(), 3);
-    // "a" leaves and comes back: a new row, not the old one kept.
+    // "a" leaves and comes back: a new row, not the old one kept; the row
+    // gone is disposed with what it made.
     keys.set(vec!["c".into()]);
     leptos::task::tick().await;
-    assert_eq!(order(), ["kl-c"]);
+    assert_eq!(order(), ["kl-first", "kl-c"]);
+    let first_a = row_signals.with_value(|v| v[0]);
+    assert_eq!(first_a.try_get_untracked(), None);
     keys.set(vec!["a".into(), "c".into()]);
     leptos::task::tick().await;
-    assert_eq!(order(), ["kl-a", "kl-c"]);
+    assert_eq!(order(), ["kl-first", "kl-a", "kl-c"]);
     assert!(!by_id("kl-a").is_same_node(Some(&a)));
     assert_eq!(made.get_untracked(), 4);
+    // A row follows its own signals while it stays.
+    let c = row_signals.with_value(|v| v[2]);
+    c.set("c2".into());
+    leptos::task::tick().await;
+    assert_eq!(text_of("kl-c"), "c2");
     drop(handle);
+    assert_eq!(c.try_get_untracked(), None);
+    el.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_shown_part_is_built_in_place_when_its_condition_turns_true_and_disposed_when_false() {
+    use dispatch_desk::ui::markup::{markup, mount_to, Wired};
+    let el = container();
+    let on = RwSignal::new(false);
+    let built = RwSignal::new(0u32);
+    let inner = dispatch_desk::reactive::StoredValue::new(None);
+    let handle = mount_to(&el, move || {
+        provide_context(I18n::new(Lang::Zh));
+        markup(
+            r#"<div id="sh"><p id="sh-before"></p></div>"#,
+            &[],
+            move |w: &Wired| {
+                w.show(
+                    w.root(),
+                    move || on.get(),
+                    move || {
+                        built.update(|n| *n += 1);
+                        let own = RwSignal::new(1u32);
+                        inner.set_value(Some(own));
+                        markup(r#"<p id="sh-part"></p>"#, &[], |_| {})
+                    },
+                );
+                let after = markup(r#"<p id="sh-after"></p>"#, &[], |_| {});
+                w.mount("sh", after);
+            },
+        )
+    });
+    let order = || {
+        let root = by_id("sh");
+        (0..root.children().length())
+            .filter_map(|i| root.children().item(i))
+            .map(|p| p.id())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(order(), ["sh-before", "sh-after"]);
+    on.set(true);
+    leptos::task::tick().await;
+    // In its place among its siblings, not at the end.
+    assert_eq!(order(), ["sh-before", "sh-part", "sh-after"]);
+    let first = inner.get_value().expect("built");
+    assert_eq!(first.try_get_untracked(), Some(1));
+    // A change that leaves the condition true builds nothing again.
+    on.set(true);
+    leptos::task::tick().await;
+    assert_eq!(built.get_untracked(), 1);
+    on.set(false);
+    leptos::task::tick().await;
+    assert_eq!(order(), ["sh-before", "sh-after"]);
+    assert_eq!(first.try_get_untracked(), None);
+    on.set(true);
+    leptos::task::tick().await;
+    assert_eq!(built.get_untracked(), 2);
+    assert_eq!(order(), ["sh-before", "sh-part", "sh-after"]);
+    drop(handle);
+    assert!(doc().get_element_by_id("sh").is_none());
     el.remove();
 }

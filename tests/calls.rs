@@ -4,7 +4,7 @@
 use dispatch_desk::config::Config;
 use dispatch_desk::i18n::{Lang, Phrase};
 use dispatch_desk::ui::call::text::CallText;
-use dispatch_desk::ui::call::{parse_id, state_name, state_word, CallPanel};
+use dispatch_desk::ui::call::{call_panel, parse_id, state_name, state_word};
 use dispatch_desk::ui::status_light::LightState;
 use leptos::prelude::*;
 use proto::call::{CallState, Health, Phase};
@@ -63,7 +63,7 @@ async fn an_unanswered_call_is_unknown_turns_the_light_red_hides_the_token_and_i
     // Port 9 (discard) is closed here: the request fails at once.
     config.calls.base_url = "http://127.0.0.1:9".into();
     config.calls.access_token = "secret-token".into();
-    let mounted = mount_panel(config, || view! { <CallPanel /> });
+    let mounted = mount_panel(config, call_panel);
     let journal = mounted.journal;
 
     // A bad id is refused before anything is sent.
@@ -132,7 +132,7 @@ async fn an_unanswered_call_is_unknown_turns_the_light_red_hides_the_token_and_i
 
     let mut config = Config::parse(DEMO_CONFIG).unwrap();
     config.calls.base_url = "http://127.0.0.1:9".into();
-    let mounted = mount_panel(config, || view! { <CallPanel /> });
+    let mounted = mount_panel(config, call_panel);
     leptos::task::tick().await;
     let row = doc()
         .query_selector("#call-history li[data-kind=call]")
@@ -187,13 +187,13 @@ thread_local! {
 }
 
 /// The calls panel, keeping the history handle it was given.
-fn panel_keeping_history() -> impl IntoView {
+fn panel_keeping_history() -> dispatch_desk::ui::markup::Markup {
     HISTORY.with(|h| {
         h.set(Some(dispatch_desk::reactive::expect_context::<
             dispatch_desk::io::history::History,
         >()))
     });
-    view! { <CallPanel /> }
+    call_panel()
 }
 
 #[wasm_bindgen_test]
@@ -347,7 +347,7 @@ async fn a_long_history_shows_a_page_and_the_rest_on_demand() {
         .unwrap();
     let mut config = Config::parse(DEMO_CONFIG).unwrap();
     config.calls.base_url = "http://127.0.0.1:9".into();
-    let mounted = mount_panel(config, || view! { <CallPanel /> });
+    let mounted = mount_panel(config, call_panel);
     leptos::task::tick().await;
     let rows = || {
         doc()

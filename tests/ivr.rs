@@ -7,9 +7,8 @@ use dispatch_desk::i18n::{Lang, Phrase};
 use dispatch_desk::io::ivr::{outcome_of, redacted_fields, IvrOutcome};
 use dispatch_desk::journal::Kind;
 use dispatch_desk::ui::ivr::check::{build, IvrField, IvrFields};
+use dispatch_desk::ui::ivr::ivr_panel;
 use dispatch_desk::ui::ivr::text::IvrText;
-use dispatch_desk::ui::ivr::IvrPanel;
-use leptos::prelude::*;
 use proto::ivr::{KeyRoute, KeyRoutes, VoiceType};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -126,7 +125,7 @@ async fn the_panel_checks_the_form_then_reports_a_silent_service() {
     config.ivr.url = "http://127.0.0.1:9/ivr".into();
     config.ivr.token = "secret-ivr".into();
     config.ivr.disnumber = "2120280001".into();
-    let mounted = mount_panel(config, || view! { <IvrPanel /> });
+    let mounted = mount_panel(config, ivr_panel);
     let journal = mounted.journal;
     leptos::task::tick().await;
     let disnumber: web_sys::HtmlInputElement = by_id("ivr-disnumber").unchecked_into();
@@ -212,7 +211,7 @@ async fn a_broadcast_goes_through_every_number_and_is_kept_for_the_next_page() {
         config.ivr.token = "secret-ivr".into();
         config
     };
-    let mounted = mount_panel(config(), || view! { <IvrPanel /> });
+    let mounted = mount_panel(config(), ivr_panel);
     let journal = mounted.journal;
     leptos::task::tick().await;
     type_into("ivr-voicefile", "welcome.wav");
@@ -262,7 +261,7 @@ async fn a_broadcast_goes_through_every_number_and_is_kept_for_the_next_page() {
     mounted.root.remove();
     drop(mounted);
 
-    let mounted = mount_panel(config(), || view! { <IvrPanel /> });
+    let mounted = mount_panel(config(), ivr_panel);
     leptos::task::tick().await;
     assert_eq!(
         doc()

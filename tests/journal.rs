@@ -5,9 +5,9 @@ use dispatch_desk::crash::{self, CrashText};
 use dispatch_desk::i18n::{I18n, Key, Lang, Phrase};
 use dispatch_desk::journal::{Journal, Kind, Source, BYTE_BUDGET, CAPACITY, ENTRY_LIMIT};
 use dispatch_desk::reactive::Memo;
-use dispatch_desk::ui::journal::JournalPanel;
+use dispatch_desk::ui::journal::journal_panel;
 use dispatch_desk::ui::panel::PAGE;
-use dispatch_desk::ui::status_light::{LightState, StatusLight};
+use dispatch_desk::ui::status_light::{status_light, LightState};
 use leptos::prelude::*;
 use proto::url::percent_encode;
 use wasm_bindgen_test::*;
@@ -229,7 +229,7 @@ fn the_whole_journal_stays_within_its_byte_budget() {
 #[wasm_bindgen_test]
 async fn the_export_button_downloads_json_lines_in_the_current_language() {
     let config = dispatch_desk::config::Config::parse(DEMO_CONFIG).unwrap();
-    let mounted = mount_panel(config, || view! { <JournalPanel /> });
+    let mounted = mount_panel(config, journal_panel);
     let journal = mounted.journal;
     journal.remember_secret("export-secret-77");
     journal.log(Source::Voice, Kind::Sent, "first export-secret-77");
@@ -279,9 +279,13 @@ fn iso(ms: u64) -> String {
 #[wasm_bindgen_test]
 fn the_crash_screen_greys_the_lights_shows_the_message_and_reaches_the_next_journal() {
     let el = container();
-    let _handle = leptos::mount::mount_to(el.clone(), move || {
+    let _handle = dispatch_desk::ui::markup::mount_to(&el, move || {
         provide_context(I18n::new(Lang::En));
-        view! { <StatusLight id="crash-test-light" service=Key::ServiceVoice light=Memo::new(|_| LightState::ONLINE) /> }
+        status_light(
+            "crash-test-light",
+            Key::ServiceVoice,
+            Memo::new(|_| LightState::ONLINE),
+        )
     });
     let root = doc().document_element().unwrap();
     let lang_before = root.get_attribute("lang");
@@ -351,7 +355,7 @@ fn the_crash_screen_greys_the_lights_shows_the_message_and_reaches_the_next_jour
 async fn a_full_journal_shows_a_page_newest_first_older_ones_on_demand_and_new_lines_add_rows_a_moment_later(
 ) {
     let config = dispatch_desk::config::Config::parse(DEMO_CONFIG).unwrap();
-    let mounted = mount_panel(config, || view! { <JournalPanel /> });
+    let mounted = mount_panel(config, journal_panel);
     let journal = mounted.journal;
     for i in 0..CAPACITY + 5 {
         journal.log(Source::App, Kind::Info, format!("line {i:04}"));

@@ -5,8 +5,8 @@ use dispatch_desk::config::Config;
 use dispatch_desk::i18n::{Lang, Phrase};
 use dispatch_desk::io::meeting::Meeting;
 use dispatch_desk::journal::Journal;
+use dispatch_desk::ui::meeting::meeting_panel;
 use dispatch_desk::ui::meeting::text::MeetingText;
-use dispatch_desk::ui::meeting::MeetingPanel;
 use dispatch_desk::ui::status_light::LightState;
 use leptos::prelude::*;
 use proto::meeting::machine::MeetingLink;
@@ -99,7 +99,7 @@ async fn an_unreachable_api_server_turns_the_light_red_and_leave_stops_it() {
 async fn the_panel_prefills_the_conference_and_checks_it_before_joining() {
     let mut config = Config::parse(DEMO_CONFIG).unwrap();
     config.meeting.api_server = NOWHERE.into();
-    let mounted = mount_panel(config, || view! { <MeetingPanel /> });
+    let mounted = mount_panel(config, meeting_panel);
     let input = || -> web_sys::HtmlInputElement {
         doc()
             .get_element_by_id("meeting-conference")

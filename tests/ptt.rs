@@ -6,8 +6,8 @@ use dispatch_desk::i18n::{Lang, Phrase};
 use dispatch_desk::io::voice::VoiceLink;
 use dispatch_desk::journal::Journal;
 use dispatch_desk::ui::ptt::text::PttText;
-use dispatch_desk::ui::ptt::{call_state_word, member_look, PttPanel};
-use dispatch_desk::ui::settings::SettingsPanel;
+use dispatch_desk::ui::ptt::{call_state_word, member_look, ptt_panel};
+use dispatch_desk::ui::settings::settings_panel;
 use leptos::prelude::*;
 use proto::voice::{MemberCallState, SessionMember};
 use wasm_bindgen::JsCast;
@@ -38,7 +38,7 @@ fn member_states_read_as_the_document_names_them() {
     assert_eq!(zh(MemberCallState::Answered), "已接听");
 }
 
-fn panel() -> impl IntoView {
+fn panel() -> dispatch_desk::ui::markup::Markup {
     let journal = dispatch_desk::reactive::expect_context::<Journal>();
     // Port 9 (discard) is closed: never online.
     provide_context(VoiceLink::new(
@@ -46,7 +46,7 @@ fn panel() -> impl IntoView {
         "http://127.0.0.1:9".into(),
         journal,
     ));
-    view! { <PttPanel /> }
+    ptt_panel()
 }
 
 #[wasm_bindgen_test]
@@ -323,7 +323,7 @@ async fn the_talk_key_is_the_one_set_in_settings() {
 async fn the_settings_field_takes_the_key_pressed_in_it() {
     set_settings(None);
     let config = Config::parse(DEMO_CONFIG).unwrap();
-    let _m = mount_panel(config, || view! { <SettingsPanel /> });
+    let _m = mount_panel(config, settings_panel);
     wait_for("the field", 5_000, || {
         doc().get_element_by_id("settings-talk-key").is_some()
     })

@@ -2,8 +2,9 @@
 //! console or a screen saying what is wrong with the configuration.
 
 use super::active::Restart;
-use super::config_error::ConfigError;
-use super::console::Console;
+use super::config_error::config_error;
+use super::console::console;
+use super::markup::{markup, Markup, Wired};
 use crate::config::Config;
 use crate::i18n::{I18n, Key, Lang};
 use crate::io::{config_file, storage};
@@ -11,8 +12,9 @@ use crate::journal::Journal;
 use crate::reactive::{effect, RwSignal};
 use leptos::prelude::*;
 
-#[component]
-pub fn App() -> impl IntoView {
+/// The console on `page` (the body): the language, then the console or
+/// the configuration's problems.
+pub fn app(page: &Wired) {
     let settings = storage::load_settings();
     let chosen = settings.language.as_deref().and_then(Lang::from_tag);
     let i18n = I18n::new(chosen.unwrap_or_default());
@@ -32,38 +34,50 @@ pub fn App() -> impl IntoView {
     if config.with_untracked(Option::is_none) {
         leptos::task::spawn_local(async move { config.set(Some(config_file::load().await)) });
     }
-    move || match config.get() {
-        None => view! { <p class="loading">{i18n.tr(Key::LoadingConfig)}</p> }.into_any(),
-        Some(Err(problems)) => view! { <ConfigError problems /> }.into_any(),
-        Some(Ok(file))
-            if crate::io::page_origin().starts_with("https:")
-                && !file.insecure_addresses().is_empty() =>
-        {
-            let problems = file.insecure_addresses();
-            view! { <ConfigError problems /> }.into_any()
-        }
-        Some(Ok(file)) => {
-            if chosen.is_none() {
-                i18n.lang.set(file.lang());
+    let content = move || {
+        let loaded = config.get();
+        untrack(|| match loaded {
+            None => vec![markup(LOADING, &[Key::named], |_| {})],
+            Some(Err(problems)) => vec![config_error(problems)],
+            Some(Ok(file))
+                if crate::io::page_origin().starts_with("https:")
+                    && !file.insecure_addresses().is_empty() =>
+            {
+                vec![config_error(file.insecure_addresses())]
             }
-            let secure = crate::io::page_origin().starts_with("https:");
-            let config = file.clone().with_settings(&settings, secure);
-            // Effects run after mounting: the console is usable here (`cargo xtask bench` times to it).
-            effect(|| crate::time::mark("dd-ready"));
-            view! { <Running file config /> }.into_any()
-        }
-    }
+            Some(Ok(file)) => {
+                if chosen.is_none() {
+                    i18n.lang.set(file.lang());
+                }
+                let secure = crate::io::page_origin().starts_with("https:");
+                let config = file.clone().with_settings(&settings, secure);
+                // Effects run after mounting: the console is usable here (`cargo xtask bench` times to it).
+                effect(|| crate::time::mark("dd-ready"));
+                vec![running(file, config)]
+            }
+        })
+    };
+    page.region(page.root(), Box::new(content));
 }
+
+const LOADING: &str = r#"<p class="loading" data-t="LoadingConfig"></p>"#;
+
+/// What holds the console: laid out as if its parts were the body's own.
+const RUNNING: &str = r#"<div id="desk" class="desk"></div>"#;
 
 /// The console with the configuration in force; a portal's `configure` that
 /// changes a service address restarts it (new shells, same journal).
-#[component]
-fn Running(file: Config, config: Config) -> impl IntoView {
+fn running(file: Config, config: Config) -> Markup {
     provide_context(Journal::new());
     let current = RwSignal::new(config);
     provide_context(Restart(current.write_only()));
-    move || {
-        let config = current.get();
-        view! { <Console file=file.clone() config /> }
-    }
+    markup(RUNNING, &[], move |w: &Wired| {
+        w.region(
+            w.root(),
+            Box::new(move || {
+                let config = current.get();
+                untrack(|| console(file.clone(), config))
+            }),
+        );
+    })
 }

@@ -3,15 +3,15 @@
 //! compact frame) and connects an embedding portal.
 
 use super::active::Active;
-use super::call::CallPanel;
+use super::call::call_panel;
 use super::embed;
-use super::header::Header;
-use super::ivr::IvrPanel;
-use super::journal::JournalPanel;
-use super::markup::{markup, Wired};
-use super::meeting::MeetingPanel;
-use super::ptt::PttPanel;
-use super::settings::SettingsPanel;
+use super::header::header;
+use super::ivr::ivr_panel;
+use super::journal::journal_panel;
+use super::markup::{markup, Markup, Wired};
+use super::meeting::meeting_panel;
+use super::ptt::ptt_panel;
+use super::settings::settings_panel;
 use crate::config::{resolve, Config, Deployment};
 use crate::i18n::{use_i18n, Key};
 use crate::io::audio::AudioDesk;
@@ -26,8 +26,7 @@ use crate::reactive::{RwSignal, StoredValue};
 use leptos::prelude::*;
 use proto::embed::LayoutMode;
 
-#[component]
-pub fn Console(file: Config, config: Config) -> impl IntoView {
+pub fn console(file: Config, config: Config) -> Vec<Markup> {
     let i18n = use_i18n();
     let journal = crate::reactive::expect_context::<Journal>();
     let shells = provide_shells(&config, journal);
@@ -66,18 +65,21 @@ pub fn Console(file: Config, config: Config) -> impl IntoView {
                 Some(desk.panel.get().to_owned())
             });
             for panel in [
-                view! { <PttPanel /> }.into_any(),
-                view! { <MeetingPanel /> }.into_any(),
-                view! { <CallPanel /> }.into_any(),
-                view! { <IvrPanel /> }.into_any(),
-                view! { <JournalPanel /> }.into_any(),
-                view! { <SettingsPanel /> }.into_any(),
+                ptt_panel,
+                meeting_panel,
+                call_panel,
+                ivr_panel,
+                journal_panel,
+                settings_panel,
             ] {
-                w.mount("console", panel);
+                w.mount("console", panel());
             }
         },
     );
-    view! { <Header /> {notice} {tabs} {panels} }
+    [Some(header()), notice, Some(tabs), Some(panels)]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// The tabs, in [`TABS`] order; each one's state is wired by its id.

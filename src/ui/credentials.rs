@@ -3,12 +3,11 @@
 //! masked in the journal. The voice password is typed at login instead.
 
 use super::active::Active;
-use super::markup::{markup, value_of, Wired};
+use super::markup::{markup, value_of, Markup, Wired};
 use crate::i18n::{use_i18n, Phrase};
 use crate::io::calls::CallDesk;
 use crate::journal::Journal;
 use crate::reactive::{RwSignal, StoredValue};
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 crate::catalogue! { pub enum CredentialText {
@@ -48,8 +47,7 @@ impl Secret {
     }
 }
 
-#[component]
-pub fn Credentials() -> impl IntoView {
+pub fn credentials() -> Markup {
     let lang = use_i18n().lang;
     let active = crate::reactive::expect_context::<StoredValue<Active>>();
     let calls = crate::reactive::expect_context::<CallDesk>();

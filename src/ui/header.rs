@@ -1,7 +1,7 @@
 //! The header: title, the dispatcher's identity, a light per back end, language.
 
 use super::lang_switch::lang_switch;
-use super::markup::{markup, Wired};
+use super::markup::{markup, Markup, Wired};
 use super::status_light::{show_light, LightState};
 use crate::i18n::{use_i18n, Key};
 use crate::io::calls::CallDesk;
@@ -9,11 +9,9 @@ use crate::io::ivr::IvrDesk;
 use crate::io::meeting::Meeting;
 use crate::io::voice::VoiceLink;
 use crate::reactive::Memo;
-use leptos::prelude::*;
 use proto::voice::Link;
 
-#[component]
-pub fn Header() -> impl IntoView {
+pub fn header() -> Markup {
     let i18n = use_i18n();
     let voice = crate::reactive::expect_context::<VoiceLink>().view();
     let identity = move || match voice.with(|v| {

@@ -2,18 +2,16 @@
 //! at a time; the whole journal downloads as JSON lines.
 
 use super::markup::{markup, Markup, Wired};
-use super::panel::{Older, PAGE};
+use super::panel::{older, PAGE};
 use crate::i18n::{use_i18n, Key, Lang, Phrase};
 use crate::journal::{Entry, Journal, Kind, Source};
 use crate::reactive::{effect, RwSignal, StoredValue};
 use crate::time::{clock_text, now_ms};
 use crate::ui::keyed::keyed_list;
-use crate::ui::show::cond;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-#[component]
-pub fn JournalPanel() -> impl IntoView {
+pub fn journal_panel() -> Markup {
     let i18n = use_i18n();
     let journal = crate::reactive::expect_context::<Journal>();
     // A page at a time (see `PAGE`); the journal keeps
@@ -57,33 +55,27 @@ pub fn JournalPanel() -> impl IntoView {
         });
         // How many lines are kept, shown or not.
         w.attr("journal", "data-lines", move || Some(lines().to_string()));
-        let rows = keyed_list(
+        keyed_list(
+            w,
+            &w.el("journal"),
             move || {
                 drawn.track();
                 let n = shown.get();
                 untrack(|| journal.seqs(n))
             },
-            move |seq| match journal.entry(seq) {
-                Some(entry) => row(entry, i18n.lang).into_any(),
-                None => ().into_any(),
-            },
+            move |seq| journal.entry(seq).map(|entry| row(entry, i18n.lang)),
         );
-        w.mount("journal", rows);
-        w.mount(
-            "journal-panel",
-            view! { <Older id="journal-older" hidden shown /> }.into_any(),
-        );
-        w.mount(
-            "journal-panel",
-            view! {
-                <Show when=cond(move || lines() == 0)>
-                    <p class="empty">{i18n.tr(Key::JournalEmpty)}</p>
-                </Show>
-            }
-            .into_any(),
+        let panel = w.el("journal-panel");
+        older(w, &panel, "journal-older", hidden, shown);
+        w.show(
+            &panel,
+            move || lines() == 0,
+            || markup(EMPTY, &[Key::named], |_| {}),
         );
     })
 }
+
+const EMPTY: &str = r#"<p class="empty" data-t="JournalEmpty"></p>"#;
 
 const HTML: &str = r#"<section id="journal-panel" class="panel" tabindex="0" aria-labelledby="journal-panel-title"><h2 id="journal-panel-title" data-t="PanelJournal"></h2><div class="journal-actions"><button id="journal-export" class="small" data-t-title="JournalExportTitle" data-t="JournalExport"></button><button id="journal-clear" class="small" data-t="JournalClear"></button><a id="journal-download" hidden></a></div><ol id="journal" class="journal"></ol></section>"#;
 

@@ -1,12 +1,16 @@
-//! Static markup: the fixed part of a view written as HTML, parsed once
-//! into a `<template>` and cloned, with its few live parts wired by id.
+//! The console's views: the fixed part of each written as HTML, parsed
+//! once into a `<template>` and cloned, with its few live parts wired by id;
+//! and the mounting of them on the page. Leptos's reactive graph (signals,
+//! memos, effects, owners) drives them; its view layer is not used.
 //!
 //! Why: a `view!` element is a type of its own, and each one compiles to
 //! its own build, rebuild, mount and drop code (about 450 bytes of wasm an
-//! element). Chromium compiles wasm lazily, function by function, on first
-//! call, so that code is also what the cold load spends most of its time
-//! compiling. A form of forty fields written here costs its HTML text and
-//! one call per live part, all through the shared, non-generic code below.
+//! element), and Leptos's keyed lists, `Show` and type-erased views added
+//! about 17 KB gzipped of their own. Chromium compiles wasm lazily, function
+//! by function, on first call, so that code is also what the cold load
+//! spends most of its time compiling. A form of forty fields written here
+//! costs its HTML text and one call per live part, all through the shared,
+//! non-generic code below.
 //!
 //! How: `markup(HTML, &[Catalogue::named…], |w| { w.on("save", "click", …); … })`.
 //! - Text from the catalogues is named in the HTML and follows the language:
@@ -14,23 +18,19 @@
 //!   `data-t-title` and `data-t-aria-label` those attributes.
 //! - Live parts are found by `id` (every id the console uses is unique on
 //!   the page, which tests and the embedding portal rely on already).
-//! - A part that stays a Leptos view (a keyed list, a form that appears and
-//!   goes) is mounted into an element of the markup with [`Wired::mount`].
+//! - A markup inside another is mounted with [`Wired::mount`]; one that
+//!   comes and goes with [`Wired::show`]; one made anew as a signal changes
+//!   with [`Wired::region`]; a list keyed by id with `keyed::keyed_list`.
+//!   Each is built under the owner current where it is wired, and disposed
+//!   with it (a region's and a row's parts under owners of their own).
 //!
 //! The markup's HTML must have one root element.
 
 use crate::i18n::{use_i18n, Lang};
-use crate::reactive::RwSignal;
+use crate::reactive::{Memo, RwSignal};
 use leptos::prelude::*;
-use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
-use leptos::tachys::html::attribute::Attribute;
-use leptos::tachys::hydration::Cursor;
-use leptos::tachys::renderer::Rndr;
-use leptos::tachys::ssr::StreamBuilder;
-use leptos::tachys::view::add_attr::AddAnyAttr;
-use leptos::tachys::view::any_view::AnyViewState;
-use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -64,7 +64,7 @@ pub struct Wired {
     root: web_sys::Element,
     listeners: RefCell<Vec<Listener>>,
     effects: RefCell<Vec<RenderEffect<()>>>,
-    views: RefCell<Vec<AnyViewState>>,
+    views: RefCell<Vec<Wired>>,
 }
 
 struct Listener {
@@ -84,6 +84,17 @@ impl Drop for Wired {
 }
 
 impl Wired {
+    /// `root` as a place to wire: an element of the page (the body, a
+    /// test's container) or of a markup being built.
+    pub fn host(root: web_sys::Element) -> Wired {
+        Wired {
+            root,
+            listeners: RefCell::default(),
+            effects: RefCell::default(),
+            views: RefCell::default(),
+        }
+    }
+
     /// The root element of the markup.
     pub fn root(&self) -> &web_sys::Element {
         &self.root
@@ -243,17 +254,66 @@ impl Wired {
     }
 
     /// Mounts `view` as the last child of element `id`.
-    pub fn mount(&self, id: &str, view: AnyView) {
+    pub fn mount(&self, id: &str, view: Markup) {
         self.mount_el(&self.el(id), view);
     }
 
     /// Mounts `view` as the last child of `parent`, an element of the markup
     /// (of a row, say, which has no ids of its own).
-    pub fn mount_el(&self, parent: &web_sys::Element, view: AnyView) {
-        let mut state = view.build();
-        state.mount(parent, None);
-        self.views.borrow_mut().push(state);
+    pub fn mount_el(&self, parent: &web_sys::Element, view: Markup) {
+        let built = view.build();
+        let _ = parent.append_child(&built.root);
+        self.views.borrow_mut().push(built);
     }
+
+    /// Keeps `view()` at the end of `parent` while `when()`: built when it
+    /// turns true, taken out and disposed when it turns false.
+    pub fn show(
+        &self,
+        parent: &web_sys::Element,
+        when: impl Fn() -> bool + Send + Sync + 'static,
+        view: impl Fn() -> Markup + 'static,
+    ) {
+        let on = Memo::new(move |_| when());
+        self.region(
+            parent,
+            Box::new(move || {
+                if on.get() {
+                    untrack(|| vec![view()])
+                } else {
+                    Vec::new()
+                }
+            }),
+        );
+    }
+
+    /// Keeps what `content()` makes at the end of `parent`, made anew (and
+    /// the old disposed) whenever what it reads changes. What the made
+    /// markups read while they are built is theirs, not the region's.
+    pub fn region(&self, parent: &web_sys::Element, content: Box<dyn Fn() -> Vec<Markup>>) {
+        let anchor = end_marker(parent);
+        let shown: Rc<RefCell<Vec<Wired>>> = Rc::default();
+        let parent = parent.clone();
+        self.effect(Box::new(move || {
+            for old in shown.borrow_mut().drain(..) {
+                old.root.remove();
+            }
+            let views = content();
+            let built: Vec<Wired> = untrack(|| views.into_iter().map(Markup::build).collect());
+            for view in &built {
+                let _ = parent.insert_before(&view.root, Some(&anchor));
+            }
+            *shown.borrow_mut() = built;
+        }));
+    }
+}
+
+/// An empty comment at the end of `parent`: where a region or a keyed list
+/// puts what it shows, so that it stays in place among its siblings.
+pub fn end_marker(parent: &web_sys::Element) -> web_sys::Node {
+    let marker: web_sys::Node = document().create_comment("").into();
+    let _ = parent.append_child(&marker);
+    marker
 }
 
 /// The value of the input, select or textarea `id` under `root` as it is
@@ -273,40 +333,12 @@ pub fn value_of(root: &web_sys::Element, id: &str) -> String {
     }
 }
 
-/// Retained view state of a [`Markup`].
-pub struct MarkupState {
-    wired: Wired,
-}
-
-impl Mountable for MarkupState {
-    fn unmount(&mut self) {
-        self.wired.root.unmount();
-    }
-
-    fn mount(&mut self, parent: &web_sys::Element, marker: Option<&web_sys::Node>) {
-        self.wired.root.mount(parent, marker)
-    }
-
-    fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
-        self.wired.root.insert_before_this(child)
-    }
-
-    fn elements(&self) -> Vec<web_sys::Element> {
-        vec![self.wired.root.clone()]
-    }
-}
-
-impl Render for Markup {
-    type State = MarkupState;
-
-    fn build(self) -> MarkupState {
-        let root = Rndr::create_element_from_html(self.html.into());
-        let wired = Wired {
-            root,
-            listeners: RefCell::default(),
-            effects: RefCell::default(),
-            views: RefCell::default(),
-        };
+impl Markup {
+    /// Builds the markup: its element, with its text named and its live
+    /// parts wired. Nothing it reads while wiring is tracked by the caller.
+    pub fn build(self) -> Wired {
+        let root = element_from_html(self.html);
+        let wired = Wired::host(root);
         // Found now, before anything is mounted into the markup: a markup
         // mounted inside names its text from catalogues of its own.
         let named = named_in(&wired.root);
@@ -314,17 +346,86 @@ impl Render for Markup {
             let (texts, lang) = (self.texts, self.lang);
             wired.effect(Box::new(move || translate(&named, texts, lang.get())));
         }
-        (self.wire)(&wired);
-        MarkupState { wired }
+        untrack(|| (self.wire)(&wired));
+        wired
     }
+}
 
-    /// A new markup value is new wiring: it replaces the old one.
-    fn rebuild(self, state: &mut MarkupState) {
-        let mut new = self.build();
-        state.wired.root.insert_before_this(&mut new);
-        state.unmount();
-        *state = new;
+/// The one element `html` makes, cloned from a `<template>` parsed once per
+/// markup (a row's markup is built many times).
+pub fn element_from_html(html: &'static str) -> web_sys::Element {
+    thread_local! {
+        static PARSED: RefCell<Vec<(&'static str, web_sys::HtmlTemplateElement)>> = const { RefCell::new(Vec::new()) };
     }
+    PARSED.with_borrow_mut(|parsed| {
+        let template = match parsed.iter().find(|(h, _)| *h == html) {
+            Some((_, t)) => t.clone(),
+            None => {
+                let t: web_sys::HtmlTemplateElement = document()
+                    .create_element("template")
+                    .expect("a template element")
+                    .unchecked_into();
+                t.set_inner_html(html);
+                parsed.push((html, t.clone()));
+                t
+            }
+        };
+        template
+            .content()
+            .first_element_child()
+            .and_then(|e| e.clone_node_with_deep(true).ok())
+            .expect("markup has one root element")
+            .unchecked_into()
+    })
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("the console runs in a page")
+}
+
+/// A view mounted by [`mount_to`]; dropping it takes it off the page and
+/// disposes what it made.
+pub struct Mounted {
+    wired: Option<Wired>,
+    _owner: Owner,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(wired) = self.wired.take() {
+            wired.root.remove();
+        }
+    }
+}
+
+/// Builds `view()` under an owner of its own and appends it to `parent`.
+pub fn mount_to(parent: &web_sys::Element, view: impl FnOnce() -> Markup) -> Mounted {
+    run_effects();
+    let owner = Owner::new();
+    let wired = owner.with(|| view().build());
+    let _ = parent.append_child(&wired.root);
+    Mounted {
+        wired: Some(wired),
+        _owner: owner,
+    }
+}
+
+/// Effects and tasks run on wasm-bindgen's futures. Set once; a second
+/// call finds it set, which is no error.
+fn run_effects() {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+}
+
+/// Runs `app` on the page's body for as long as the page lasts.
+pub fn mount_to_body(app: impl FnOnce(&Wired)) {
+    run_effects();
+    let owner = Owner::new();
+    let body: web_sys::Element = document().body().expect("a body").into();
+    let host = Wired::host(body);
+    owner.with(|| app(&host));
+    std::mem::forget((host, owner));
 }
 
 /// The attribute naming a phrase, and what the phrase sets.
@@ -383,68 +484,4 @@ fn phrase<'a>(texts: &[Texts], name: &'a str, lang: Lang) -> &'a str {
             web_sys::console::error_1(&problem.into());
             name
         })
-}
-
-// A markup is only ever built in the browser (the console renders on the
-// client only); what Leptos asks of a view beyond that is answered plainly.
-
-impl AddAnyAttr for Markup {
-    type Output<SomeNewAttr: Attribute> = Self;
-
-    fn add_any_attr<NewAttr: Attribute>(self, _attr: NewAttr) -> Self::Output<NewAttr>
-    where
-        Self::Output<NewAttr>: RenderHtml,
-    {
-        // Attributes belong in the markup's HTML; nothing here spreads any.
-        self
-    }
-}
-
-impl RenderHtml for Markup {
-    type AsyncOutput = Self;
-    type Owned = Self;
-    const MIN_LENGTH: usize = 0;
-
-    fn dry_resolve(&mut self) {}
-
-    async fn resolve(self) -> Self {
-        self
-    }
-
-    fn to_html_with_buf(
-        self,
-        buf: &mut String,
-        position: &mut Position,
-        _escape: bool,
-        _mark_branches: bool,
-        _extra_attrs: Vec<AnyAttribute>,
-    ) {
-        buf.push_str(self.html);
-        *position = Position::NextChild;
-    }
-
-    fn to_html_async_with_buf<const OUT_OF_ORDER: bool>(
-        self,
-        buf: &mut StreamBuilder,
-        position: &mut Position,
-        escape: bool,
-        mark_branches: bool,
-        extra_attrs: Vec<AnyAttribute>,
-    ) {
-        let mut html = String::new();
-        self.to_html_with_buf(&mut html, position, escape, mark_branches, extra_attrs);
-        buf.push_sync(&html);
-    }
-
-    fn hydrate<const FROM_SERVER: bool>(
-        self,
-        _cursor: &Cursor,
-        _position: &PositionState,
-    ) -> MarkupState {
-        self.build()
-    }
-
-    fn into_owned(self) -> Self {
-        self
-    }
 }

@@ -19,5 +19,4 @@ pub mod meeting;
 pub mod panel;
 pub mod ptt;
 pub mod settings;
-pub mod show;
 pub mod status_light;

@@ -3,7 +3,6 @@
 use crate::i18n::{show_older, use_i18n};
 use crate::reactive::RwSignal;
 use crate::ui::markup::{markup, Wired};
-use crate::ui::show::cond;
 use leptos::prelude::*;
 
 /// Rows a long list (the journal, the call history) shows at first, and how
@@ -13,10 +12,15 @@ use leptos::prelude::*;
 /// page that cost grew with the shift and delayed the console.
 pub const PAGE: usize = 100;
 
-/// The button under a long list that shows a page more of its `hidden`
-/// rows; gone while none are hidden.
-#[component]
-pub fn Older(id: &'static str, hidden: Signal<usize>, shown: RwSignal<usize>) -> impl IntoView {
+/// The button at the end of `parent` under a long list that shows a page
+/// more of its `hidden` rows; gone while none are hidden.
+pub fn older(
+    w: &Wired,
+    parent: &web_sys::Element,
+    id: &'static str,
+    hidden: Signal<usize>,
+    shown: RwSignal<usize>,
+) {
     let i18n = use_i18n();
     let more = move || hidden.get().min(PAGE);
     let button = move || {
@@ -26,7 +30,7 @@ pub fn Older(id: &'static str, hidden: Signal<usize>, shown: RwSignal<usize>) ->
             w.text(id, move || show_older(i18n.lang.get(), more()));
         })
     };
-    view! { <Show when=cond(move || { more() > 0 })>{button()}</Show> }
+    w.show(parent, move || more() > 0, button);
 }
 
 /// The "older" button; its id and text are set when it is built.

@@ -4,19 +4,17 @@
 //! stay where they were, are kept); nothing secret is stored.
 
 use super::active::{use_active, Active, Restart};
+use super::audio::device_choice;
 use super::audio::text::AudioText;
-use super::audio::DeviceChoice;
-use super::credentials::Credentials;
-use super::markup::{markup, value_of, Wired};
+use super::credentials::credentials;
+use super::markup::{markup, value_of, Markup, Wired};
 use crate::config::{AudioCodec, AudioMode, Deployment, MicAsk, Settings};
 use crate::i18n::Key;
 use crate::io::storage;
 use crate::reactive::{RwSignal, StoredValue};
-use crate::ui::ptt::TalkKeyField;
-use leptos::prelude::*;
+use crate::ui::ptt::talk_key_field;
 
-#[component]
-pub fn SettingsPanel() -> impl IntoView {
+pub fn settings_panel() -> Markup {
     let active = use_active();
     let secrets = active.file.secrets_in_file().join(", ");
     let config = active.config;
@@ -67,18 +65,9 @@ pub fn SettingsPanel() -> impl IntoView {
                 AudioCodec::Mulaw => "mulaw",
             },
         );
-        w.mount(
-            "settings-talk-key-slot",
-            view! { <TalkKeyField code=talk_key /> }.into_any(),
-        );
-        w.mount(
-            "settings-devices-slot",
-            view! { <DeviceChoice /> }.into_any(),
-        );
-        w.mount(
-            "settings-credentials-slot",
-            view! { <Credentials /> }.into_any(),
-        );
+        w.mount("settings-talk-key-slot", talk_key_field(talk_key));
+        device_choice(w, "settings-devices-slot");
+        w.mount("settings-credentials-slot", credentials());
         if secrets.is_empty() {
             w.el("settings-secrets").remove();
         } else {

@@ -1,9 +1,8 @@
 //! One status light per back end: colour and word, so it reads without colour too.
 
-use super::markup::{markup, Wired};
+use super::markup::{markup, Markup, Wired};
 use crate::i18n::{use_i18n, Key, Lang, Phrase};
 use crate::reactive::{Memo, RwSignal};
-use leptos::prelude::*;
 use proto::call::Health;
 use proto::meeting::machine::MeetingLink;
 use proto::voice::Link;
@@ -71,8 +70,7 @@ impl LightState {
 /// A light's parts; `id` and state are set by [`show_light`].
 pub const LIGHT_HTML: &str = r#"<span class="light"><span class="lamp" aria-hidden="true"></span><span class="light-name"></span><span class="light-word"></span></span>"#;
 
-#[component]
-pub fn StatusLight(id: &'static str, service: Key, light: Memo<LightState>) -> impl IntoView {
+pub fn status_light(id: &'static str, service: Key, light: Memo<LightState>) -> Markup {
     let lang = use_i18n().lang;
     markup(LIGHT_HTML, &[], move |w: &Wired| {
         w.root().set_id(id);

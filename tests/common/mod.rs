@@ -72,13 +72,13 @@ pub struct Mounted {
     pub journal: dispatch_desk::journal::Journal,
     pub shells: dispatch_desk::ui::console::Shells,
     pub root: web_sys::HtmlElement,
-    _handle: Box<dyn std::any::Any>,
+    _handle: dispatch_desk::ui::markup::Mounted,
     _owner: leptos::prelude::Owner,
 }
 
-pub fn mount_panel<V: leptos::prelude::IntoView + 'static>(
+pub fn mount_panel(
     config: dispatch_desk::config::Config,
-    panel: fn() -> V,
+    panel: fn() -> dispatch_desk::ui::markup::Markup,
 ) -> Mounted {
     use dispatch_desk::reactive::StoredValue;
     use dispatch_desk::{i18n, journal, ui};
@@ -87,7 +87,7 @@ pub fn mount_panel<V: leptos::prelude::IntoView + 'static>(
     let journal = owner.with(journal::Journal::new);
     let shells = StoredValue::new(None);
     let root = container();
-    let handle = leptos::mount::mount_to(root.clone(), move || {
+    let handle = ui::markup::mount_to(&root, move || {
         provide_context(i18n::I18n::new(i18n::Lang::Zh));
         provide_context(journal);
         shells.set_value(Some(ui::console::provide_shells(&config, journal)));
@@ -106,7 +106,7 @@ pub fn mount_panel<V: leptos::prelude::IntoView + 'static>(
         journal,
         shells: shells.get_value().expect("mounted"),
         root,
-        _handle: Box::new(handle),
+        _handle: handle,
         _owner: owner,
     }
 }

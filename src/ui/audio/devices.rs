@@ -13,12 +13,13 @@ use crate::ui::markup::{markup, Markup, Wired};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-#[component]
-pub fn DeviceChoice() -> impl IntoView {
+/// The device choices, mounted at the end of element `slot` of `w`; none
+/// when the plugin owns the devices.
+pub fn device_choice(w: &Wired, slot: &str) {
     let Some(desk) =
         use_context::<AudioDesk>().filter(|d| d.mic.get_untracked() != MicStatus::PluginOwned)
     else {
-        return ().into_any();
+        return;
     };
     let found = RwSignal::new((Vec::new(), Vec::new()));
     effect(move || {
@@ -27,11 +28,9 @@ pub fn DeviceChoice() -> impl IntoView {
             found.try_set(devices::list().await);
         });
     });
-    let mic = select(desk, found, false);
+    w.mount(slot, select(desk, found, false));
     if devices::sink_choice() {
-        (mic, select(desk, found, true)).into_any()
-    } else {
-        mic.into_any()
+        w.mount(slot, select(desk, found, true));
     }
 }
 

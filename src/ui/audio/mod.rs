@@ -5,7 +5,7 @@
 mod devices;
 pub mod text;
 
-pub use devices::DeviceChoice;
+pub use devices::device_choice;
 
 use crate::config::MicAsk;
 use crate::i18n::use_i18n;
@@ -60,7 +60,7 @@ pub fn audio_status() -> impl FnOnce(&Wired) + Send {
         let status = desk.mic;
         let text = move || {
             let key = mic_text(status.get(), desk.ask);
-            i18n.tr(key)().to_owned()
+            i18n.t(key).to_owned()
         };
         let state = move || format!("{:?}", status.get()).to_ascii_lowercase();
         let meters = move || status.get() != MicStatus::PluginOwned;

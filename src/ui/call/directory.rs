@@ -4,8 +4,7 @@ use super::text::CallText;
 use crate::config::Terminal;
 use crate::i18n::I18n;
 use crate::io::calls::CallDesk;
-use crate::ui::markup::Wired;
-use leptos::tachys::renderer::Rndr;
+use crate::ui::markup::{element_from_html, Wired};
 use proto::call::Target;
 
 /// A terminal's entry; its name, id and button id are filled in.
@@ -16,7 +15,7 @@ pub(super) fn wire(w: &Wired, desk: CallDesk, i18n: I18n, terminals: &[Terminal]
     let list = w.el("call-directory");
     for t in terminals {
         let id = t.id;
-        let row = Rndr::create_element_from_html(ROW.into());
+        let row = element_from_html(ROW);
         let _ = row.set_attribute("data-id", &id.to_string());
         let fill = |css: &str, text: &str| {
             if let Ok(Some(el)) = row.query_selector(css) {

@@ -11,8 +11,8 @@ use crate::io::history::{download_csv, History};
 use crate::reactive::{Memo, RwSignal};
 use crate::time::clock_text;
 use crate::ui::keyed::keyed_list;
-use crate::ui::markup::{markup, value_of, Wired};
-use crate::ui::panel::{Older, PAGE};
+use crate::ui::markup::{markup, value_of, Markup, Wired};
+use crate::ui::panel::{older, PAGE};
 use leptos::prelude::*;
 use proto::history::{self, redial_target, Entry, Kind, Outcome};
 
@@ -126,21 +126,22 @@ impl Filters {
         let shown = move || {
             matching.with(|keys| keys.iter().take(pages.get()).cloned().collect::<Vec<_>>())
         };
-        w.mount(
-            "call-history",
-            keyed_list(shown, |key| view! { <HistoryRow key /> }.into_any()),
-        );
-        w.mount(
-            "history-older-slot",
-            view! { <Older id="history-older" hidden shown=pages /> }.into_any(),
+        keyed_list(w, &w.el("call-history"), shown, |key| {
+            Some(history_row(key))
+        });
+        older(
+            w,
+            &w.el("history-older-slot"),
+            "history-older",
+            hidden,
+            pages,
         );
         w.hidden("history-none", move || !matching.with(Vec::is_empty));
     }
 }
 
 /// One entry, redrawn from its own memo when a callback amends it.
-#[component]
-fn HistoryRow(key: EntryKey) -> impl IntoView {
+fn history_row(key: EntryKey) -> Markup {
     let i18n = use_i18n();
     let desk = crate::reactive::expect_context::<CallDesk>();
     let store = crate::reactive::expect_context::<History>();

@@ -8,7 +8,7 @@ use crate::io::calls::CallDesk;
 use crate::reactive::{Memo, RwSignal};
 use crate::time::{clock_text, now_ms};
 use crate::ui::active::use_active;
-use crate::ui::markup::{markup, Wired};
+use crate::ui::markup::{markup, Markup, Wired};
 use leptos::prelude::*;
 use proto::call::{Call, CallState, Phase, Problem, Target};
 
@@ -72,8 +72,7 @@ pub fn target_name(target: Target, terminals: &[Terminal], i18n: I18n) -> String
     }
 }
 
-#[component]
-pub fn CallItem(id: u32) -> impl IntoView {
+pub fn call_item(id: u32) -> Markup {
     let i18n = use_i18n();
     let desk = crate::reactive::expect_context::<CallDesk>();
     let calls = desk.calls();

@@ -17,17 +17,15 @@ pub use dial::parse_id;
 pub use history::{extension_text, outcome_word};
 pub use item::{duration_text, state_hint, state_name, state_word, target_name};
 
-use super::markup::{markup, Wired};
+use super::markup::{markup, Markup, Wired};
 use crate::config::resolve;
 use crate::i18n::{use_i18n, Key};
 use crate::io::calls::CallDesk;
 use crate::io::page_origin;
 use crate::ui::active::use_active;
-use leptos::prelude::*;
 use text::CallText;
 
-#[component]
-pub fn CallPanel() -> impl IntoView {
+pub fn call_panel() -> Markup {
     let i18n = use_i18n();
     let config = use_active().config;
     let base = resolve(&config.calls.base_url, &page_origin(), false);

@@ -14,8 +14,7 @@ use crate::io::broadcast::BroadcastDesk;
 use crate::io::history::download_csv;
 use crate::reactive::{Memo, RwSignal, StoredValue};
 use crate::ui::active::Active;
-use crate::ui::markup::{markup, value_of, Wired};
-use leptos::prelude::*;
+use crate::ui::markup::{markup, value_of, Markup, Wired};
 use proto::broadcast::{parse_numbers, BroadcastInput, Run, Status, MIN_INTERVAL_MS};
 use proto::lenient::scaled_decimal;
 use wasm_bindgen::JsCast;
@@ -44,7 +43,7 @@ pub fn section(
     draft: Draft,
     state: IvrState,
     active: StoredValue<Active>,
-) -> AnyView {
+) -> Markup {
     let i18n = use_i18n();
     let list = RwSignal::new(String::new());
     let interval = RwSignal::new("1".to_owned());
@@ -195,9 +194,8 @@ pub fn section(
         w.on("broadcast-export", "click", move |_| {
             let _ = download_csv("broadcast-results.csv", &desk.csv());
         });
-        w.mount("broadcast-results-body", result_rows());
+        result_rows(w, &w.el("broadcast-results-body"));
     })
-    .into_any()
 }
 
 /// Reads the first file chosen in the file input of `ev` into `list`.

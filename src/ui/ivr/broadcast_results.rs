@@ -11,7 +11,6 @@ use crate::reactive::Memo;
 use crate::ui::call::{duration_text, extension_text, outcome_word};
 use crate::ui::keyed::keyed_list;
 use crate::ui::markup::{markup, Markup, Wired};
-use leptos::prelude::*;
 use proto::broadcast::Status;
 use proto::history::Outcome;
 
@@ -27,8 +26,8 @@ fn status_word(status: &Status) -> IvrText {
     }
 }
 
-/// The table's rows, one per number, for `#broadcast-results`'s body.
-pub fn result_rows() -> AnyView {
+/// The table's rows, one per number, at the end of `body` (`#broadcast-results`'s).
+pub fn result_rows(w: &Wired, body: &web_sys::Element) {
     let batch = crate::reactive::expect_context::<BroadcastDesk>().view();
     let keys = Memo::new(move |_| {
         batch.with(|b| {
@@ -39,9 +38,11 @@ pub fn result_rows() -> AnyView {
         })
     });
     keyed_list(
+        w,
+        body,
         move || keys.get(),
-        |customuuid| result_row(customuuid).into_any(),
-    )
+        |customuuid| Some(result_row(customuuid)),
+    );
 }
 
 /// The row of number `customuuid`, each cell following the row's memos.

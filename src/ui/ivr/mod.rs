@@ -22,7 +22,7 @@ use crate::io::ivr::IvrOutcome;
 use crate::journal::Journal;
 use crate::reactive::{RwSignal, StoredValue};
 use crate::ui::active::{use_active, Active};
-use crate::ui::markup::{markup, Wired};
+use crate::ui::markup::{markup, Markup, Wired};
 use check::IvrField;
 use form::Draft;
 use leptos::prelude::*;
@@ -50,8 +50,7 @@ pub struct IvrState {
     pub history: RwSignal<Vec<IvrSent>>,
 }
 
-#[component]
-pub fn IvrPanel() -> impl IntoView {
+pub fn ivr_panel() -> Markup {
     let desk = crate::reactive::expect_context::<IvrDesk>();
     let url = desk.url();
     let config = use_active().config.ivr;

@@ -8,8 +8,7 @@ use super::text::IvrText;
 use super::IvrState;
 use crate::reactive::{Memo, RwSignal, StoredValue};
 use crate::ui::keyed::keyed_list;
-use crate::ui::markup::{markup, value_of, Wired};
-use leptos::prelude::*;
+use crate::ui::markup::{markup, value_of, Markup, Wired};
 
 /// The telephone keys, in the order a new row takes the first unused one.
 const KEYS: [&str; 12] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "*", "#"];
@@ -43,21 +42,17 @@ pub fn wire(w: &Wired, rows: RwSignal<Vec<RouteRow>>, state: IvrState) {
             })
         });
     });
-    w.mount(
-        "ivr-routes-list",
-        keyed_list(
-            move || rows.with(|r| r.iter().map(|x| u64::from(x.id)).collect()),
-            move |id| route_row(rows, state, id),
-        ),
+    keyed_list(
+        w,
+        &w.el("ivr-routes-list"),
+        move || rows.with(|r| r.iter().map(|x| u64::from(x.id)).collect()),
+        move |id| route_row(rows, state, id),
     );
 }
 
 /// The row numbered `id`: its ids are numbered too, set once it is cloned.
-fn route_row(rows: RwSignal<Vec<RouteRow>>, state: IvrState, id: u64) -> AnyView {
-    let Some(row) = rows.with_untracked(|r| r.iter().find(|x| u64::from(x.id) == id).copied())
-    else {
-        return ().into_any();
-    };
+fn route_row(rows: RwSignal<Vec<RouteRow>>, state: IvrState, id: u64) -> Option<Markup> {
+    let row = rows.with_untracked(|r| r.iter().find(|x| u64::from(x.id) == id).copied())?;
     let id = row.id;
     let wrong = Memo::new(move |_| {
         let at = rows.with(|r| r.iter().position(|x| x.id == id));
@@ -65,7 +60,7 @@ fn route_row(rows: RwSignal<Vec<RouteRow>>, state: IvrState, id: u64) -> AnyView
             .field_error
             .with(|f| matches!((f, at), (Some(IvrField::Route(i)), Some(at)) if *i == at))
     });
-    markup(ROW, &[IvrText::named], move |w: &Wired| {
+    Some(markup(ROW, &[IvrText::named], move |w: &Wired| {
         let root = w.root();
         let _ = root.set_attribute("data-route", &id.to_string());
         let name = |tag: &str, prefix: &str| {
@@ -97,8 +92,7 @@ fn route_row(rows: RwSignal<Vec<RouteRow>>, state: IvrState, id: u64) -> AnyView
         w.on(&remove, "click", move |_| {
             rows.update(|r| r.retain(|x| x.id != id))
         });
-    })
-    .into_any()
+    }))
 }
 
 /// One row of the routing, its ids set when it is built.

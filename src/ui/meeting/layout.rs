@@ -8,7 +8,6 @@ use crate::io::meeting::Meeting;
 use crate::reactive::{Memo, RwSignal};
 use crate::ui::keyed::keyed_list;
 use crate::ui::markup::{markup, value_of, Markup, Wired};
-use leptos::prelude::*;
 use proto::meeting::roster::shown_name;
 use proto::meeting::{Audience, Command, LayoutOverride, OverrideLayout};
 use wasm_bindgen::JsCast;
@@ -78,10 +77,9 @@ pub fn wire(w: &Wired, meeting: Meeting, lang: RwSignal<Lang>) {
         })
     });
     let uuids = move || everyone.with(|e| e.iter().map(|(uuid, _)| uuid.clone()).collect());
-    w.mount(
-        "meeting-layout-actors",
-        keyed_list(uuids, move |uuid| actor(uuid, everyone, actors).into_any()),
-    );
+    keyed_list(w, &w.el("meeting-layout-actors"), uuids, move |uuid| {
+        Some(actor(uuid, everyone, actors))
+    });
 }
 
 /// One participant to tick, its place in the order after its name.

@@ -26,12 +26,10 @@ use crate::io::page_origin;
 use crate::reactive::{effect, ReadSignal, RwSignal, StoredValue};
 use crate::time::now_ms;
 use crate::ui::active::use_active;
-use crate::ui::show::cond;
 use leptos::prelude::*;
 use proto::meeting::machine::MeetingView;
 
-#[component]
-pub fn MeetingPanel() -> impl IntoView {
+pub fn meeting_panel() -> Markup {
     let i18n = use_i18n();
     let config = use_active().config;
     let deployment_key = match config.deployment {
@@ -54,10 +52,7 @@ pub fn MeetingPanel() -> impl IntoView {
         join::wire(w, meeting, i18n, &account, name);
         notice::wire(w, meeting, lang);
         // The rest is there while joined, made anew each time.
-        w.mount(
-            "meeting-panel",
-            view! { <Show when=cond(active)>{joined()}</Show> }.into_any(),
-        );
+        w.show(w.root(), active, joined);
     })
 }
 

@@ -20,9 +20,8 @@ use crate::i18n::{Lang, Phrase};
 use crate::io::meeting::Meeting;
 use crate::reactive::{Memo, RwSignal};
 use crate::ui::call::duration_text;
-use crate::ui::markup::{value_of, MarkupState, Wired};
+use crate::ui::markup::{value_of, Wired};
 use leptos::prelude::*;
-use leptos::tachys::view::{Mountable, Render};
 use proto::meeting::roster::{self, RosterSort};
 use proto::meeting::{Participant, ParticipantCommand, Role, ServiceType};
 use std::cell::RefCell;
@@ -267,7 +266,7 @@ struct Placed {
 
 /// A row's open host menu, a markup of its own.
 struct Menu {
-    view: MarkupState,
+    view: Wired,
     /// Cleaned up when the menu closes.
     owner: Owner,
 }
@@ -385,14 +384,14 @@ impl Placed {
         let owner = self.owner.child();
         // Built while the list's effect runs: what the menu reads is its own.
         let view = untrack(|| owner.with(|| row_menu(uuid.to_owned()).build()));
-        let el = view.elements().into_iter().next();
+        let el = Some(view.root().clone());
         self.menus.insert(uuid.to_owned(), Menu { view, owner });
         el
     }
 
     fn close_menu(&mut self, uuid: &str) {
-        if let Some(mut menu) = self.menus.remove(uuid) {
-            menu.view.unmount();
+        if let Some(menu) = self.menus.remove(uuid) {
+            menu.view.root().remove();
             menu.owner.cleanup();
         }
     }

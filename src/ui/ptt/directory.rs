@@ -70,7 +70,7 @@ pub(super) fn directory(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired
         });
     };
     let ids = move || shown().into_iter().map(|(id, _)| id).collect::<Vec<_>>();
-    let row = move |id: TerminalId| pick_row(id, name_of(id), picked, pick).into_any();
+    let row = move |id: TerminalId| Some(pick_row(id, name_of(id), picked, pick));
     let groups = saved_groups(picked);
 
     move |w: &Wired| {
@@ -84,7 +84,7 @@ pub(super) fn directory(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired
         w.on("ptt-none", "click", move |_| picked.set(Vec::new()));
         let picker = w.el("ptt-picker");
         let none = w.part("#ptt-picker > .note");
-        w.mount_el(&picker, keyed_list(ids, row));
+        keyed_list(w, &picker, ids, row);
         w.present(
             picker,
             vec![none.into()],
@@ -165,9 +165,9 @@ fn saved_groups(picked: RwSignal<Vec<TerminalId>>) -> impl FnOnce(&Wired) + Send
     let refused = RwSignal::new(false);
     let list = store.list();
     let ids = move || (0..list.with(Vec::len) as u64).collect::<Vec<u64>>();
-    let row = move |i: u64| group_row(i as usize, list, voice, store).into_any();
+    let row = move |i: u64| Some(group_row(i as usize, list, voice, store));
     move |w: &Wired| {
-        w.mount("ptt-groups", keyed_list(ids, row));
+        keyed_list(w, &w.el("ptt-groups"), ids, row);
         let name = input(w, "ptt-group-name");
         w.on("ptt-group-form", "submit", move |ev| {
             ev.prevent_default();

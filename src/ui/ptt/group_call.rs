@@ -122,7 +122,6 @@ pub(super) fn group_call() -> impl FnOnce(&Wired) + Send {
     };
     let creating = move || ptt.with(|p| p.is_pending(RequestKind::CreateGroup, None));
     let talk = talk_button(picked);
-    let sessions = session_rows(terminals);
     let directory = directory(picked);
 
     move |w: &Wired| {
@@ -163,6 +162,6 @@ pub(super) fn group_call() -> impl FnOnce(&Wired) + Send {
                 voice.hang_up(s)
             }
         });
-        w.mount("ptt-sessions", sessions);
+        session_rows(w, &w.el("ptt-sessions"), terminals);
     }
 }

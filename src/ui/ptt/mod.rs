@@ -11,16 +11,14 @@ mod voice_login;
 
 pub use group_call::{error_text, notice_text};
 pub use sessions::{call_state_word, member_look, talker_text};
-pub use talk::TalkKeyField;
+pub use talk::talk_key_field;
 
 use super::audio::text::AudioText;
-use super::markup::{markup, Wired};
+use super::markup::{markup, Markup, Wired};
 use crate::i18n::Key;
-use leptos::prelude::*;
 use text::PttText;
 
-#[component]
-pub fn PttPanel() -> impl IntoView {
+pub fn ptt_panel() -> Markup {
     let login = voice_login::voice_login();
     let audio = super::audio::audio_status();
     let group = group_call::group_call();

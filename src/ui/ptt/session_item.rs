@@ -100,17 +100,15 @@ pub(super) fn session_item(sid: BigId, terminals: StoredValue<Vec<Terminal>>) ->
             terminals,
             voice,
         };
-        member_row(line).into_any()
+        Some(member_row(line))
     };
     let turn_row = move |turn: u64| {
         let id = turn >> 1;
-        session
-            .with_untracked(|s| {
-                let s = s.as_ref()?;
-                let t = s.transmissions.iter().find(|t| t.id == id)?;
-                Some(transmission_row(t.clone(), s.id.clone(), desk, i18n))
-            })
-            .map_or_else(|| ().into_any(), IntoAny::into_any)
+        session.with_untracked(|s| {
+            let s = s.as_ref()?;
+            let t = s.transmissions.iter().find(|t| t.id == id)?;
+            Some(transmission_row(t.clone(), s.id.clone(), desk, i18n))
+        })
     };
 
     markup(LINE, &[PttText::named], move |w: &Wired| {
@@ -168,7 +166,7 @@ pub(super) fn session_item(sid: BigId, terminals: StoredValue<Vec<Terminal>>) ->
         w.text_el(w.part(".pending"), Box::new(waiting_text));
 
         let list = w.part(".members");
-        w.mount_el(&list, keyed_list(move || member_ids.get(), member));
+        keyed_list(w, &list, move || member_ids.get(), member);
         // Only the selected call's list is `#ptt-members`, its rows `#ptt-member-{id}`.
         w.attr_el(
             list,
@@ -184,7 +182,7 @@ pub(super) fn session_item(sid: BigId, terminals: StoredValue<Vec<Terminal>>) ->
         );
         let list = w.part(".transmissions");
         list.set_id(&format!("ptt-turns-{sid}"));
-        w.mount_el(&list, keyed_list(move || turns.get(), turn_row));
+        keyed_list(w, &list, move || turns.get(), turn_row);
         w.attr_el(list, "hidden", Box::new(move || none().then(String::new)));
     })
 }

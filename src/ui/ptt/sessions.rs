@@ -9,6 +9,7 @@ use crate::io::audio::AudioDesk;
 use crate::io::voice::VoiceLink;
 use crate::reactive::StoredValue;
 use crate::ui::keyed::keyed_list;
+use crate::ui::markup::Wired;
 use leptos::prelude::*;
 use proto::id::BigId;
 use proto::voice::{CallSession, MemberCallState, SessionMember, Talker};
@@ -59,8 +60,8 @@ pub fn talker_text(talker: Option<&Talker>, i18n: I18n) -> String {
     }
 }
 
-/// The running calls, one line each, for `#ptt-sessions`.
-pub fn session_rows(terminals: Vec<Terminal>) -> AnyView {
+/// The running calls, one line each, at the end of `list` (`#ptt-sessions`).
+pub fn session_rows(w: &Wired, list: &web_sys::Element, terminals: Vec<Terminal>) {
     let ptt = crate::reactive::expect_context::<VoiceLink>().ptt();
     let terminals = StoredValue::new(terminals);
     // Keyed by session: a change in one call (a talker, a member's state)
@@ -74,10 +75,7 @@ pub fn session_rows(terminals: Vec<Terminal>) -> AnyView {
                 .collect::<Vec<_>>()
         })
     };
-    keyed_list(ids, move |id| {
-        BigId::parse(&id).map_or_else(
-            || ().into_any(),
-            |sid| session_item(sid, terminals).into_any(),
-        )
-    })
+    keyed_list(w, list, ids, move |id| {
+        BigId::parse(&id).map(|sid| session_item(sid, terminals))
+    });
 }

@@ -13,7 +13,7 @@ use crate::io::voice::VoiceLink;
 use crate::reactive::{effect, RwSignal, StoredValue};
 use crate::time::now_ms;
 use crate::ui::call::duration_text;
-use crate::ui::markup::{markup, Wired};
+use crate::ui::markup::{markup, Markup, Wired};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use proto::voice::{Floor, Link, TerminalId};
@@ -36,8 +36,7 @@ fn key_label(code: &str, i18n: I18n) -> String {
 
 /// The settings field that takes the talk key: press the key in it. Tab
 /// still leaves the field; Escape, Backspace or Delete goes back to Space.
-#[component]
-pub fn TalkKeyField(code: RwSignal<String>) -> impl IntoView {
+pub fn talk_key_field(code: RwSignal<String>) -> Markup {
     let i18n = use_i18n();
     let take = move |ev: KeyboardEvent| {
         let key = ev.code();
