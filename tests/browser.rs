@@ -670,8 +670,12 @@ async fn a_keyed_list_keeps_a_row_while_its_key_stays_and_makes_a_new_one_when_i
     c.set("c2".into());
     leptos::task::tick().await;
     assert_eq!(text_of("kl-c"), "c2");
+    // A change still pending when the view goes runs nothing of it (a row
+    // effect run after its owner is gone would read disposed signals).
+    c.set("c3".into());
     drop(handle);
     assert_eq!(c.try_get_untracked(), None);
+    leptos::task::tick().await;
     el.remove();
 }
 
@@ -695,7 +699,9 @@ async fn a_shown_part_is_built_in_place_when_its_condition_turns_true_and_dispos
                         built.update(|n| *n += 1);
                         let own = RwSignal::new(1u32);
                         inner.set_value(Some(own));
-                        markup(r#"<p id="sh-part"></p>"#, &[], |_| {})
+                        markup(r#"<p id="sh-part"></p>"#, &[], move |w: &Wired| {
+                            w.text("sh-part", move || own.get().to_string())
+                        })
                     },
                 );
                 let after = markup(r#"<p id="sh-after"></p>"#, &[], |_| {});
@@ -729,7 +735,11 @@ async fn a_shown_part_is_built_in_place_when_its_condition_turns_true_and_dispos
     leptos::task::tick().await;
     assert_eq!(built.get_untracked(), 2);
     assert_eq!(order(), ["sh-before", "sh-part", "sh-after"]);
+    // A change still pending when the view goes runs nothing of it.
+    let second = inner.get_value().expect("built again");
+    second.set(2);
     drop(handle);
+    leptos::task::tick().await;
     assert!(doc().get_element_by_id("sh").is_none());
     el.remove();
 }

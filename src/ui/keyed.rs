@@ -53,8 +53,13 @@ fn each_number(
     // cleaned up each time the list changes. Held weakly: the list's owner
     // going disposes the rows at once, not when this effect's task ends.
     let owner = Owner::current().map(|o| o.downgrade());
-    let rows: RefCell<HashMap<u64, Row>> = RefCell::default();
+    let kept: Rc<RefCell<HashMap<u64, Row>>> = Rc::default();
+    w.keep(kept.clone());
+    let rows = Rc::downgrade(&kept);
     w.effect(Box::new(move || {
+        let Some(rows) = rows.upgrade() else {
+            return;
+        };
         let order = ids();
         untrack(|| {
             let mut old = std::mem::take(&mut *rows.borrow_mut());

@@ -29,6 +29,7 @@
 use crate::i18n::{use_i18n, Lang};
 use crate::reactive::{Memo, RwSignal};
 use leptos::prelude::*;
+use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -65,6 +66,7 @@ pub struct Wired {
     listeners: RefCell<Vec<Listener>>,
     effects: RefCell<Vec<RenderEffect<()>>>,
     views: RefCell<Vec<Wired>>,
+    parts: RefCell<Vec<Rc<dyn Any>>>,
 }
 
 struct Listener {
@@ -92,6 +94,7 @@ impl Wired {
             listeners: RefCell::default(),
             effects: RefCell::default(),
             views: RefCell::default(),
+            parts: RefCell::default(),
         }
     }
 
@@ -214,6 +217,14 @@ impl Wired {
         }
     }
 
+    /// Keeps `part` (what a region or a keyed list has built) for as long
+    /// as the markup lasts. Their effects hold it weakly: an effect's task
+    /// outlives its handle until it next runs, and a part kept there would
+    /// run its own effects after its owner is gone.
+    pub fn keep(&self, part: Rc<dyn Any>) {
+        self.parts.borrow_mut().push(part);
+    }
+
     /// Runs `f` now and again whenever what it reads changes, while the markup lasts.
     pub fn effect(&self, f: Box<dyn Fn()>) {
         self.effects
@@ -292,9 +303,14 @@ impl Wired {
     /// markups read while they are built is theirs, not the region's.
     pub fn region(&self, parent: &web_sys::Element, content: Box<dyn Fn() -> Vec<Markup>>) {
         let anchor = end_marker(parent);
-        let shown: Rc<RefCell<Vec<Wired>>> = Rc::default();
+        let kept: Rc<RefCell<Vec<Wired>>> = Rc::default();
+        self.keep(kept.clone());
+        let shown = Rc::downgrade(&kept);
         let parent = parent.clone();
         self.effect(Box::new(move || {
+            let Some(shown) = shown.upgrade() else {
+                return;
+            };
             for old in shown.borrow_mut().drain(..) {
                 old.root.remove();
             }

@@ -28,6 +28,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -208,8 +209,16 @@ pub fn wire(w: &Wired, meeting: Meeting, lang: RwSignal<Lang>) {
         }
     });
     // The rows, put in the list by hand (see [`Placed`]).
-    let placed = RefCell::new(Owner::current().map(|owner| Placed::new(list, owner)));
+    // Kept by the markup, so its menus go with it (see `Wired::keep`).
+    let kept = Rc::new(RefCell::new(
+        Owner::current().map(|owner| Placed::new(list, owner)),
+    ));
+    w.keep(kept.clone());
+    let placed = Rc::downgrade(&kept);
     w.effect(Box::new(move || {
+        let Some(placed) = placed.upgrade() else {
+            return;
+        };
         items.with(|items| {
             if let Some(placed) = placed.borrow_mut().as_mut() {
                 placed.show(items);
